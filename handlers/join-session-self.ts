@@ -1,0 +1,25 @@
+// POST /session/v1/session/{session_id}/player/me — Join Session By Id Self.
+import { join_session_by_id_self_body, join_session_by_id_self_path } from '../schemas/generated/request-validators.js';
+import type { SelfSessionPlayerUpdateRequest } from '../src/contract/types.js';
+import { headerOf } from '../src/http/api-event.js';
+import { httpOperation } from '../src/http/operation.js';
+import { json } from '../src/http/responses.js';
+import { checkJoinBody, toJoinRequest, toUpdateResponse } from '../src/sessions/join-request.js';
+import { joinSession } from '../src/sessions/join-session.js';
+
+export const handler = httpOperation<SelfSessionPlayerUpdateRequest>({
+  operationId: 'join_session_by_id_self',
+  permissions: ['session:*', 'session:update-player:any', 'session:update-player:self'],
+  validators: {
+    path: join_session_by_id_self_path,
+    body: join_session_by_id_self_body,
+    checkBody: (body, caller) => checkJoinBody(body, caller.platform),
+  },
+  run: async (event, { services, caller, input }) => {
+    const body = input.body as SelfSessionPlayerUpdateRequest;
+    const outcome = await joinSession(services.store, String(input.path.session_id), toJoinRequest(body, caller.playerUuid, caller.platform), {
+      ifMatch: headerOf(event, 'if-match'),
+    });
+    return json(200, toUpdateResponse(outcome.player), outcome.etag ? { etag: outcome.etag } : {});
+  },
+});

@@ -1,0 +1,34 @@
+// The service's settings, from environment variables (all documented in the README). Reading never throws:
+// problems come back as sentences naming the variable, reported once and answered with a 500 envelope.
+import { readAuthConfig, type AuthConfig } from '../auth/auth-config.js';
+
+export interface ServiceConfig {
+  tableName: string;
+  /** DynamoDB endpoint override (DynamoDB Local); the SDK's regional default otherwise. */
+  dynamoDbEndpoint?: string;
+  region: string;
+  auth: AuthConfig;
+}
+
+export type ConfigResult = { config: ServiceConfig } | { problems: string[] };
+
+export function readConfig(env: Record<string, string | undefined>): ConfigResult {
+  const problems: string[] = [];
+  const tableName = env.SESSIONS_TABLE_NAME?.trim() ?? '';
+  if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(tableName)) {
+    problems.push('SESSIONS_TABLE_NAME must name the sessions table (3-255 characters of a-z A-Z 0-9 _ . -)');
+  }
+  const endpoint = env.DYNAMODB_ENDPOINT?.trim() || undefined;
+  if (endpoint && !/^https?:\/\/[^\s/]+/.test(endpoint)) problems.push('DYNAMODB_ENDPOINT must be an http(s) URL');
+  const auth = readAuthConfig(env);
+  if ('problems' in auth) problems.push(...auth.problems);
+  if (problems.length || !('config' in auth)) return { problems };
+  return {
+    config: {
+      tableName,
+      dynamoDbEndpoint: endpoint,
+      region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      auth: auth.config,
+    },
+  };
+}

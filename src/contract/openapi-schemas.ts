@@ -1,0 +1,97 @@
+// Reads schemas/openapi.yaml and derives the JSON Schemas that validate requests (and, in tests, responses).
+// Used by `npm run generate` and by the contract tests; never loaded by a Lambda handler.
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { Ajv2020, type Options } from 'ajv/dist/2020.js';
+
+type JsonObject = Record<string, unknown>;
+interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required?: boolean;
+  schema: JsonObject;
+}
+interface Operation {
+  operationId: string;
+  parameters?: (Parameter | { $ref: string })[];
+  requestBody?: { content: Record<string, { schema: JsonObject }> };
+}
+export interface OpenApiSpec {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, JsonObject>; parameters?: Record<string, Parameter> };
+}
+
+export const COMPONENTS_ID = 'components';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function loadSpec(file: string): Promise<OpenApiSpec> {
+  return parse(await readFile(file, 'utf8')) as OpenApiSpec;
+}
+
+/** OpenAPI refs (#/components/schemas/X) become refs into one schema document that holds every component. */
+function retarget<T>(value: T): T {
+  return JSON.parse(
+    JSON.stringify(value).replaceAll('"#/components/schemas/', `"${COMPONENTS_ID}#/$defs/`),
+  ) as T;
+}
+
+export function createAjv(spec: OpenApiSpec, opts: { coerceTypes?: boolean; standalone?: boolean } = {}) {
+  const options: Options = {
+    allErrors: true,
+    useDefaults: true,
+    strict: true,
+    coerceTypes: opts.coerceTypes ?? false,
+    code: opts.standalone ? { source: true, esm: true, optimize: true } : undefined,
+  };
+  const ajv = new Ajv2020(options);
+  ajv.addVocabulary(['x-enum-descriptions', 'x-error-codes', 'example']);
+  ajv.addFormat('uuid', UUID);
+  ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
+  ajv.addSchema({ $id: COMPONENTS_ID, $defs: retarget(spec.components.schemas) });
+  return ajv;
+}
+
+function resolveParameter(spec: OpenApiSpec, p: Parameter | { $ref: string }): Parameter {
+  if (!('$ref' in p)) return p;
+  const name = p.$ref.replace('#/components/parameters/', '');
+  const found = spec.components.parameters?.[name];
+  if (!found) throw new Error(`unknown parameter ${p.$ref}`);
+  return found;
+}
+
+function objectOf(params: Parameter[]): JsonObject {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(params.map((p) => [p.name, retarget(p.schema)])),
+    required: params.filter((p) => p.required).map((p) => p.name),
+  };
+}
+
+/**
+ * One schema per operation and part: `<operationId>_path`, `<operationId>_body` (validated as they arrive),
+ * and `<operationId>_query` (validated with string coercion).
+ */
+export function requestSchemas(spec: OpenApiSpec) {
+  const pathAndBody: Record<string, JsonObject> = {};
+  const query: Record<string, JsonObject> = {};
+  for (const methods of Object.values(spec.paths)) {
+    for (const op of Object.values(methods)) {
+      const params = (op.parameters ?? []).map((p) => resolveParameter(spec, p));
+      const inPath = params.filter((p) => p.in === 'path');
+      const inQuery = params.filter((p) => p.in === 'query');
+      if (inPath.length) pathAndBody[`${op.operationId}_path`] = objectOf(inPath);
+      if (inQuery.length) query[`${op.operationId}_query`] = objectOf(inQuery);
+      const body = op.requestBody?.content['application/json']?.schema;
+      if (body) pathAndBody[`${op.operationId}_body`] = retarget(body);
+    }
+  }
+  return { pathAndBody, query };
+}
+
+/** Compiles a component schema at runtime; for tests that check responses against the contract. */
+export function componentValidator(spec: OpenApiSpec, name: string) {
+  const ajv = createAjv(spec);
+  const validate = ajv.getSchema(`${COMPONENTS_ID}#/$defs/${name}`);
+  if (!validate) throw new Error(`no component schema ${name}`);
+  return validate;
+}

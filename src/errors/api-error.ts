@@ -1,0 +1,65 @@
+// Every error answer of the service is defined once here: a stable code, its HTTP status and a description.
+// Handlers throw ApiError values; src/http turns them into RallyHere's HzApiErrorModel envelope.
+
+export interface ErrorDefinition {
+  status: number;
+  desc: string;
+  /** false only for "refresh the token and retry" failures, as RallyHere's clients read it. */
+  authSuccess?: false;
+  /** Seconds; sent as Retry-After. */
+  retryAfter?: number;
+}
+
+export const ERRORS = {
+  // 403, auth_success: false (RallyHere's documented auth codes)
+  auth_token_format: { status: 403, authSuccess: false, desc: 'Authorization header must be "Bearer <token>"' },
+  auth_not_jwt: { status: 403, authSuccess: false, desc: 'Token is not a JWT' },
+  auth_token_unknown: { status: 403, authSuccess: false, desc: 'Failed to parse token' },
+  auth_malformed_access: { status: 403, authSuccess: false, desc: 'Malformed access token' },
+  auth_token_sig_invalid: { status: 403, authSuccess: false, desc: 'Token signature is invalid' },
+  auth_invalid_key_id: { status: 403, authSuccess: false, desc: 'Token key id is not one of the issuer\'s keys' },
+  auth_token_expired: { status: 403, authSuccess: false, desc: 'Token has expired' },
+  auth_token_invalid_claim: { status: 403, authSuccess: false, desc: 'Token contained invalid claim value' },
+  auth_token_invalid_type: { status: 403, authSuccess: false, desc: 'Wrong token type' },
+  // 403, auth_success: true
+  insufficient_permissions: { status: 403, desc: 'Caller lacks the permissions this operation requires' },
+  session_not_joinable: { status: 403, desc: 'Session is not joinable without an invite' },
+  team_full: { status: 403, desc: 'Team has no free seat' },
+  crossplay_not_permitted: { status: 403, desc: 'Crossplay preferences of the player or of a member of the session do not allow playing together' },
+  team_change_not_allowed: { status: 403, desc: 'Session does not allow players to change their own team' },
+  status_not_allowed: { status: 403, desc: 'A player cannot give themselves that status' },
+  // 404
+  session_not_found: { status: 404, desc: 'Session not found' },
+  team_not_found: { status: 404, desc: 'Team does not exist in the session' },
+  route_not_found: { status: 404, desc: 'No such route' },
+  // 405
+  method_not_allowed: { status: 405, desc: 'Method not allowed on this route' },
+  // 409, 412, 413
+  session_conflict: { status: 409, retryAfter: 1, desc: 'Too many concurrent changes to the session; retry' },
+  precondition_failed: { status: 412, desc: 'If-Match does not name the session\'s current ETag' },
+  payload_too_large: { status: 413, desc: 'Request body is larger than 128 KiB' },
+  // 5xx
+  configuration_invalid: { status: 500, desc: 'The service is misconfigured' },
+  internal_error: { status: 500, desc: 'Internal error' },
+  service_unavailable: { status: 503, retryAfter: 1, desc: 'Session storage is busy or unreachable; retry' },
+  auth_keys_unavailable: { status: 503, retryAfter: 5, desc: 'The token issuer\'s keys cannot be fetched; retry' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly definition: ErrorDefinition;
+
+  /** `detail` goes to the logs only; the client sees the catalogue's description. */
+  constructor(code: ErrorCode, detail?: string) {
+    super(detail ? `${code}: ${detail}` : code);
+    this.name = 'ApiError';
+    this.code = code;
+    this.definition = ERRORS[code];
+    this.status = this.definition.status;
+  }
+}
+
+export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;

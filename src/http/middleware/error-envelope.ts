@@ -1,0 +1,51 @@
+// The last word on every failure: an ApiError becomes its envelope, a request that failed validation its 422,
+// a body that is not JSON a 422 as FastAPI words it, and anything unexpected a logged 500 that says nothing
+// about our internals.
+import type middy from '@middy/core';
+import { ApiError } from '../../errors/api-error.js';
+import { log } from '../../observability/logger.js';
+import { requestIdOf, type ApiEvent } from '../api-event.js';
+import { errorResult, validationResult, type ApiResult } from '../responses.js';
+import { invalidJson, missingBody } from '../validation-errors.js';
+import type { ValidationErrorItem } from '../../contract/types.js';
+
+export class RequestInvalid extends Error {
+  constructor(readonly detail: ValidationErrorItem[]) {
+    super('request invalid');
+    this.name = 'RequestInvalid';
+  }
+}
+
+function fromBodyParser(e: unknown): ApiResult | undefined {
+  const cause = (e as { cause?: { package?: string; data?: unknown } }).cause;
+  if (cause?.package !== '@middy/http-json-body-parser') return undefined;
+  const empty = cause.data === undefined || cause.data === null || cause.data === '';
+  return validationResult([empty ? missingBody() : invalidJson()]);
+}
+
+export function errorEnvelope(operation: string): middy.MiddlewareObj<ApiEvent, ApiResult> {
+  return {
+    onError: async (request) => {
+      const e = request.error;
+      const fields = { operation, requestId: requestIdOf(request.event), sessionId: request.event.pathParameters?.session_id };
+      if (e instanceof RequestInvalid) {
+        request.response = validationResult(e.detail);
+        return;
+      }
+      const parserResult = fromBodyParser(e);
+      if (parserResult) {
+        request.response = parserResult;
+        return;
+      }
+      if (e instanceof ApiError) {
+        log(e.status >= 500 ? 'error' : 'info', e.code, { ...fields, status: e.status, detail: e.message });
+        request.response = errorResult(e);
+        return;
+      }
+      const timedOut = (e as Error | undefined)?.name === 'TimeoutError';
+      const apiError = new ApiError(timedOut ? 'service_unavailable' : 'internal_error');
+      log('error', 'unhandled error', { ...fields, error: (e as Error)?.name, message: (e as Error)?.message, stack: (e as Error)?.stack });
+      request.response = errorResult(apiError);
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// Every route is the same middy pipeline around a small function that does the operation's work:
+// errors → headers → body size → caller → JSON body → validation → run.
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { ApiEvent } from './api-event.js';
+import { authenticate, type OperationContext } from './middleware/authenticate.js';
+import { bodyLimit } from './middleware/body-limit.js';
+import { errorEnvelope } from './middleware/error-envelope.js';
+import { validateRequest, type RequestValidators } from './middleware/validate-request.js';
+import type { ApiResult } from './responses.js';
+
+export interface OperationSpec<B> {
+  /** The contract's operationId, for logs. */
+  operationId: string;
+  /** The caller needs any one of these. */
+  permissions: readonly string[];
+  validators: RequestValidators<B>;
+  run: (event: ApiEvent, context: OperationContext) => Promise<ApiResult>;
+}
+
+export function httpOperation<B>(spec: OperationSpec<B>) {
+  const handler = middy<ApiEvent, ApiResult, Error, OperationContext>()
+    .use(errorEnvelope(spec.operationId))
+    .use(httpHeaderNormalizer())
+    .use(bodyLimit())
+    .use(authenticate(spec.permissions));
+  if (spec.validators.body) handler.use(httpJsonBodyParser({ disableContentTypeError: true }));
+  return handler.use(validateRequest(spec.validators)).handler(spec.run);
+}

@@ -1,0 +1,25 @@
+// The shapes of every answer: JSON bodies, RallyHere's HzApiErrorModel envelope, FastAPI's 422.
+import type { ValidationErrorItem } from '../contract/types.js';
+import type { ApiError } from '../errors/api-error.js';
+
+export interface ApiResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
+  return { statusCode, headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify(body) };
+}
+
+export function errorResult(e: ApiError): ApiResult {
+  const d = e.definition;
+  const headers: Record<string, string> = d.retryAfter ? { 'retry-after': String(d.retryAfter) } : {};
+  return json(e.status, { auth_success: d.authSuccess ?? true, error_code: e.code, desc: d.desc }, headers);
+}
+
+export const validationResult = (detail: ValidationErrorItem[]): ApiResult => json(422, { detail });
+
+export const notModified = (etag: string): ApiResult => ({ statusCode: 304, headers: { etag } });

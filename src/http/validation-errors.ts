@@ -1,0 +1,67 @@
+// Turns ajv's errors into FastAPI/pydantic-v1 422 items: `loc` as a path starting at body/path/query,
+// pydantic's messages and error types, every problem listed.
+import type { ErrorObject } from 'ajv';
+import type { ValidationErrorItem } from '../contract/types.js';
+
+export type Location = 'body' | 'path' | 'query' | 'header';
+
+const TYPE_ERRORS: Record<string, [string, string]> = {
+  string: ['str type expected', 'type_error.str'],
+  integer: ['value is not a valid integer', 'type_error.integer'],
+  number: ['value is not a valid float', 'type_error.float'],
+  boolean: ['value could not be parsed to a boolean', 'type_error.bool'],
+  object: ['value is not a valid dict', 'type_error.dict'],
+  array: ['value is not a valid list', 'type_error.list'],
+};
+
+const quote = (v: unknown) => (typeof v === 'string' ? `'${v}'` : String(v));
+
+function describe(e: ErrorObject): [string, string] | undefined {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return ['field required', 'value_error.missing'];
+    case 'type':
+      return TYPE_ERRORS[String(p.type)] ?? [`value is not a valid ${String(p.type)}`, `type_error.${String(p.type)}`];
+    case 'enum':
+      return [`value is not a valid enumeration member; permitted: ${(p.allowedValues as unknown[]).map(quote).join(', ')}`, 'type_error.enum'];
+    case 'minimum':
+      return [`ensure this value is greater than or equal to ${p.limit}`, 'value_error.number.not_ge'];
+    case 'maximum':
+      return [`ensure this value is less than or equal to ${p.limit}`, 'value_error.number.not_le'];
+    case 'minLength':
+      return [`ensure this value has at least ${p.limit} characters`, 'value_error.any_str.min_length'];
+    case 'maxLength':
+      return [`ensure this value has at most ${p.limit} characters`, 'value_error.any_str.max_length'];
+    case 'maxProperties':
+      return [`ensure this dict has at most ${p.limit} keys`, 'value_error.dict.max_keys'];
+    case 'propertyNames':
+      return undefined; // reported through the failing name's own error
+    default:
+      return [e.message ?? 'invalid value', `value_error.${e.keyword}`];
+  }
+}
+
+const segments = (instancePath: string) =>
+  instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+
+export function toValidationItems(location: Location, errors: readonly ErrorObject[] | null | undefined): ValidationErrorItem[] {
+  const items: ValidationErrorItem[] = [];
+  for (const e of errors ?? []) {
+    const described = describe(e);
+    if (!described) continue;
+    const loc: (string | number)[] = [location, ...segments(e.instancePath)];
+    if (e.keyword === 'required') loc.push(String((e.params as { missingProperty: string }).missingProperty));
+    // A failing dict key, as pydantic reports it: [..., key, "__key__"].
+    if (e.propertyName !== undefined) loc.push(e.propertyName, '__key__');
+    items.push({ loc, msg: described[0], type: described[1] });
+  }
+  return items;
+}
+
+export const missingBody = (): ValidationErrorItem => ({ loc: ['body'], msg: 'field required', type: 'value_error.missing' });
+export const invalidJson = (): ValidationErrorItem => ({ loc: ['body'], msg: 'Invalid JSON body', type: 'value_error.jsondecode' });

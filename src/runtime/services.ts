@@ -1,0 +1,49 @@
+// What a Lambda container creates once, at init: configuration, the DynamoDB client and store, and the JWT
+// authenticator. Creation never throws at import (a benchmark imports a handler alone); a configuration
+// problem is logged once and answered with a 500 envelope on every request.
+import { createAuthenticator, type Authenticator } from '../auth/authenticator.js';
+import { readConfig, type ServiceConfig } from '../config/config.js';
+import { ApiError } from '../errors/api-error.js';
+import { log } from '../observability/logger.js';
+import { createDocumentClient } from '../store/dynamodb-client.js';
+import { SessionStore } from '../store/session-store.js';
+
+export interface Services {
+  config: ServiceConfig;
+  store: SessionStore;
+  authenticator: Authenticator;
+}
+
+let services: Services | undefined;
+let problems: string[] | undefined;
+
+export function createServices(env: Record<string, string | undefined>): Services {
+  const read = readConfig(env);
+  if ('problems' in read) throw new ApiError('configuration_invalid', read.problems.join('; '));
+  const { config } = read;
+  const db = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
+  return { config, store: new SessionStore(db, config.tableName), authenticator: createAuthenticator(config.auth) };
+}
+
+function init(): void {
+  try {
+    services = createServices(process.env);
+  } catch (e) {
+    problems = [e instanceof ApiError ? e.message : String(e)];
+    log('error', 'configuration invalid; every request will answer 500 configuration_invalid', { problems });
+  }
+}
+
+export function getServices(): Services {
+  if (!services && !problems) init();
+  if (!services) throw new ApiError('configuration_invalid', problems?.join('; '));
+  return services;
+}
+
+/** Tests and the local stack re-read the environment after changing it. */
+export function resetServices(): void {
+  services = undefined;
+  problems = undefined;
+}
+
+init();

@@ -1,0 +1,39 @@
+// A fresh session's state: empty teams, no leader, zeroed crossplay counters, a new incarnation.
+import { randomBytes } from 'node:crypto';
+import type { CustomData } from '../contract/types.js';
+import { zeroCounters } from './crossplay.js';
+import type { Session } from './model.js';
+
+export const DEFAULT_TTL_SECONDS = 3600;
+
+export interface NewSession {
+  sessionId: string;
+  type: string;
+  /** max_size of each team; the list's length is the number of teams. */
+  teamSizes: number[];
+  joinable: boolean;
+  canChangeOwnTeam?: boolean;
+  customData?: CustomData;
+  /** Inactivity time-to-live; 0 for a session that never expires. */
+  ttlSeconds?: number;
+  now?: Date;
+}
+
+export function newSession(n: NewSession): Session {
+  const now = n.now ?? new Date();
+  const ttlSeconds = n.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+  return {
+    sessionId: n.sessionId,
+    type: n.type,
+    incarnation: randomBytes(9).toString('base64url'),
+    version: 1,
+    joinable: n.joinable,
+    created: now.toISOString(),
+    customData: n.customData ?? {},
+    teams: n.teamSizes.map((maxSize) => ({ maxSize, occupied: 0 })),
+    canChangeOwnTeam: n.canChangeOwnTeam ?? true,
+    crossplay: zeroCounters(),
+    expiresAt: ttlSeconds > 0 ? Math.floor(now.getTime() / 1000) + ttlSeconds : undefined,
+    ttlSeconds,
+  };
+}

@@ -1,0 +1,24 @@
+// Which DynamoDB failures are the client's to retry later (503 with Retry-After) and which are ours (500).
+// Conditional failures and transaction cancellations pass through: the store reads those itself.
+import { ApiError } from '../errors/api-error.js';
+
+const BUSY = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export function storeFault(e: unknown): unknown {
+  if (e instanceof ApiError) return e;
+  const err = e as { name?: string; code?: string; cause?: { code?: string }; $metadata?: unknown };
+  if (err?.name && BUSY.has(err.name)) return new ApiError('service_unavailable', `DynamoDB: ${err.name}`);
+  const code = err?.code ?? err?.cause?.code;
+  if (code && NETWORK.has(code)) return new ApiError('service_unavailable', `DynamoDB unreachable: ${code}`);
+  return e;
+}
