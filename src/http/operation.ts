@@ -3,6 +3,7 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { Context } from 'aws-lambda';
 import type { ApiEvent } from './api-event.js';
 import { authenticate, type OperationContext } from './middleware/authenticate.js';
 import { bodyLimit } from './middleware/body-limit.js';
@@ -19,12 +20,16 @@ export interface OperationSpec<B> {
   run: (event: ApiEvent, context: OperationContext) => Promise<ApiResult>;
 }
 
-export function httpOperation<B>(spec: OperationSpec<B>) {
+/** What Lambda (and the local stack) calls: an API Gateway event of either format and a Lambda context. */
+export type ApiHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
+
+export function httpOperation<B>(spec: OperationSpec<B>): ApiHandler {
   const handler = middy<ApiEvent, ApiResult, Error, OperationContext>()
     .use(errorEnvelope(spec.operationId))
     .use(httpHeaderNormalizer())
     .use(bodyLimit())
     .use(authenticate(spec.permissions));
   if (spec.validators.body) handler.use(httpJsonBodyParser({ disableContentTypeError: true }));
-  return handler.use(validateRequest(spec.validators)).handler(spec.run);
+  // The middlewares fill in OperationContext's fields before `run`; callers pass a plain Lambda context.
+  return handler.use(validateRequest(spec.validators)).handler(spec.run) as unknown as ApiHandler;
 }

@@ -17,21 +17,20 @@ export interface Services {
 let services: Services | undefined;
 let problems: string[] | undefined;
 
-export function createServices(env: Record<string, string | undefined>): Services {
-  const read = readConfig(env);
-  if ('problems' in read) throw new ApiError('configuration_invalid', read.problems.join('; '));
-  const { config } = read;
+export function createServices(config: ServiceConfig): Services {
   const db = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
   return { config, store: new SessionStore(db, config.tableName), authenticator: createAuthenticator(config.auth) };
 }
 
 function init(): void {
   try {
-    services = createServices(process.env);
+    const read = readConfig(process.env);
+    if ('problems' in read) problems = read.problems;
+    else services = createServices(read.config);
   } catch (e) {
-    problems = [e instanceof ApiError ? e.message : String(e)];
-    log('error', 'configuration invalid; every request will answer 500 configuration_invalid', { problems });
+    problems = [(e as Error).message];
   }
+  if (problems) log('error', 'configuration invalid; every request will answer 500 configuration_invalid', { problems });
 }
 
 export function getServices(): Services {

@@ -7,7 +7,7 @@ import type { Platform, SelfSessionPlayerUpdateRequest, SessionPlayerUpdateRespo
 import { ANY_CROSSPLAY, type JoinRequest, type Player } from './model.js';
 
 /** semver 2.0.0 exactly: the library also accepts a leading "v" or "=" and surrounding spaces, we do not. */
-export const isSemver = (v: string) => parseSemver(v)?.raw === v && !/^[v=]/i.test(v);
+export const isSemver = (v: string) => v.trim() === v && !/^[v=]/i.test(v) && parseSemver(v)?.raw === v;
 
 export function checkJoinBody(body: SelfSessionPlayerUpdateRequest, tokenPlatform: Platform | undefined): ValidationErrorItem[] {
   const problems: ValidationErrorItem[] = [];

@@ -1,8 +1,9 @@
-// A fresh session's state: empty teams, no leader, zeroed crossplay counters, a new incarnation.
+// A fresh session's state: empty teams, no leader, zeroed crossplay counters, a new incarnation; and the
+// aggregates a session holds for a given set of players.
 import { randomBytes } from 'node:crypto';
 import type { CustomData } from '../contract/types.js';
-import { zeroCounters } from './crossplay.js';
-import type { Session } from './model.js';
+import { contribution, zeroCounters } from './crossplay.js';
+import { isActive, type Player, type Session } from './model.js';
 
 export const DEFAULT_TTL_SECONDS = 3600;
 
@@ -36,4 +37,21 @@ export function newSession(n: NewSession): Session {
     expiresAt: ttlSeconds > 0 ? Math.floor(now.getTime() / 1000) + ttlSeconds : undefined,
     ttlSeconds,
   };
+}
+
+/** The session as it is with these players seated: occupancy, leader and crossplay counters follow from them. */
+export function withPlayers(session: Session, players: readonly Player[]): Session {
+  const teams = session.teams.map((t) => ({ ...t, occupied: 0 }));
+  const crossplay = zeroCounters();
+  let leader: string | undefined;
+  for (const p of players) {
+    const team = teams[p.teamId];
+    if (!team) throw new Error(`player ${p.playerUuid} is on team ${p.teamId}, which the session does not have`);
+    team.occupied++;
+    if (p.status === 'leader') leader = p.playerUuid;
+    if (isActive(p.status)) {
+      for (const k of contribution({ platform: p.clientSettings.platform, input: p.clientSettings.input, preferences: p.crossplay })) crossplay[k]++;
+    }
+  }
+  return { ...session, teams, crossplay, leader };
 }

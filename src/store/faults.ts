@@ -16,9 +16,10 @@ const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EN
 
 export function storeFault(e: unknown): unknown {
   if (e instanceof ApiError) return e;
-  const err = e as { name?: string; code?: string; cause?: { code?: string }; $metadata?: unknown };
+  const err = e as { name?: string; code?: string; cause?: { code?: string }; message?: string };
   if (err?.name && BUSY.has(err.name)) return new ApiError('service_unavailable', `DynamoDB: ${err.name}`);
-  const code = err?.code ?? err?.cause?.code;
+  // The SDK sometimes wraps a socket error so that only its message keeps the code.
+  const code = err?.code ?? err?.cause?.code ?? /\b(E[A-Z]{4,})\b/.exec(err?.message ?? '')?.[1];
   if (code && NETWORK.has(code)) return new ApiError('service_unavailable', `DynamoDB unreachable: ${code}`);
   return e;
 }

@@ -111,22 +111,35 @@ export class SessionStore {
     throw new ApiError('session_conflict', 'session kept changing while its players were read');
   }
 
-  /** Creates a session; fails with false when the id is taken by a live session. */
-  async createSession(session: Session): Promise<boolean> {
+  /**
+   * Creates a session, with its first players if any (their aggregates already on the session, see
+   * withPlayers). Resolves false when the id is taken by a live session.
+   */
+  async createSession(session: Session, players: readonly Player[] = [], now = new Date()): Promise<boolean> {
+    const sessionPut = {
+      TableName: this.tableName,
+      Item: sessionToItem(session),
+      ConditionExpression: 'attribute_not_exists(pk) OR expires_at <= :now',
+      ExpressionAttributeValues: { ':now': nowSeconds(now) },
+    };
     try {
-      await this.call(() =>
-        this.db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: sessionToItem(session),
-            ConditionExpression: 'attribute_not_exists(pk) OR expires_at <= :now',
-            ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
-          }),
-        ),
+      await this.call<unknown>(() =>
+        players.length === 0
+          ? this.db.send(new PutCommand(sessionPut))
+          : this.db.send(
+              new TransactWriteCommand({
+                TransactItems: [
+                  { Put: sessionPut },
+                  ...players.map((p) => ({ Put: { TableName: this.tableName, Item: playerToItem(session.sessionId, session.incarnation, p) } })),
+                ],
+              }),
+            ),
       );
       return true;
     } catch (e) {
-      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+      const err = e as { name?: string; CancellationReasons?: { Code?: string }[] };
+      if (err.name === 'ConditionalCheckFailedException') return false;
+      if (err.name === 'TransactionCanceledException' && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
       throw e;
     }
   }

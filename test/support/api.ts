@@ -105,10 +105,11 @@ export interface Answer {
   raw?: string;
 }
 
-type Handler = (event: any, context: Context) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Handler = (event: any, context: Context, ...rest: any[]) => Promise<any>;
 
 export async function invoke(handler: Handler, event: APIGatewayProxyEventV2 | APIGatewayProxyEvent): Promise<Answer> {
-  const result = await handler(event, lambdaContext());
+  const result = await handler(event, lambdaContext(), { signal: new AbortController().signal });
   const raw: string | undefined = result.body;
   return { status: result.statusCode, headers: result.headers ?? {}, body: raw ? JSON.parse(raw) : undefined, raw };
 }

@@ -1,15 +1,15 @@
 // Wires the real handlers to the test DynamoDB Local and a test token issuer. The environment is set before the
 // handler modules load, exactly as Lambda hands a container its configuration.
 import { randomUUID } from 'node:crypto';
-import { newSession, type NewSession } from '../../src/sessions/new-session.js';
-import type { Session } from '../../src/sessions/model.js';
+import { newSession, withPlayers, type NewSession } from '../../src/sessions/new-session.js';
+import { ANY_CROSSPLAY, type Player, type Session } from '../../src/sessions/model.js';
 import { createDocumentClient } from '../../src/store/dynamodb-client.js';
 import { SessionStore } from '../../src/store/session-store.js';
 import { authEnvFor, createTestIssuer, playerToken, type TestIssuer } from './test-issuer.js';
 import { testTableName } from './dynamodb.js';
 
 export const issuer: TestIssuer = createTestIssuer();
-Object.assign(process.env, authEnvFor(issuer));
+Object.assign(process.env, authEnvFor(issuer), { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error' });
 
 export const store = new SessionStore(
   createDocumentClient({ region: process.env.AWS_REGION ?? 'local', endpoint: process.env.DYNAMODB_ENDPOINT }),
@@ -19,10 +19,26 @@ export const store = new SessionStore(
 export const JOIN_ROUTE = '/session/v1/session/{session_id}/player/me';
 export const GET_ROUTE = '/session/v1/session/{session_id}';
 
-export async function createSession(overrides: Partial<NewSession> = {}): Promise<Session> {
-  const session = newSession({ sessionId: `s-${randomUUID()}`, type: 'test', teamSizes: [4, 4], joinable: true, ...overrides });
-  if (!(await store.createSession(session))) throw new Error(`session ${session.sessionId} already exists`);
+/** A session created through the store, optionally with players already seated (e.g. invited ones). */
+export async function createSession(overrides: Partial<NewSession> = {}, players: Player[] = []): Promise<Session> {
+  const session = withPlayers(newSession({ sessionId: `s-${randomUUID()}`, type: 'test', teamSizes: [4, 4], joinable: true, ...overrides }), players);
+  if (!(await store.createSession(session, players, overrides.now))) throw new Error(`session ${session.sessionId} already exists`);
   return session;
+}
+
+export function seatedPlayer(uuid: string, over: Partial<Player> = {}): Player {
+  return {
+    playerUuid: uuid,
+    status: 'member',
+    teamId: 0,
+    customData: {},
+    clientVersion: '1.0.0',
+    clientSettings: { platform: 'Steam', input: 'keyboardandmouse' },
+    crossplay: ANY_CROSSPLAY,
+    joined: new Date().toISOString(),
+    revision: 1,
+    ...over,
+  };
 }
 
 export interface TestPlayer {
