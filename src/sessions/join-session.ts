@@ -3,7 +3,7 @@
 // version it produced; retries are conditioned on the decision's facts, so a stampede of compatible joins
 // commits side by side, and the ETag is read back after the write (see README, "Concurrency and ETags").
 import { ApiError } from '../errors/api-error.js';
-import type { SessionStore } from '../store/session-store.js';
+import type { ConditionMode, SessionStore } from '../store/session-store.js';
 import { etagOf, ifMatchHolds } from './etag.js';
 import { decideJoin } from './join-rules.js';
 import type { JoinRequest, Player, Session } from './model.js';
@@ -21,6 +21,8 @@ export interface JoinOptions {
   /** Give up (409) once this much time has passed, well inside the Lambda timeout. */
   budgetMs?: number;
   clock?: () => Date;
+  /** How writes are conditioned: "hybrid" (the default, above), or one way throughout, for measurements. */
+  strategy?: 'hybrid' | ConditionMode;
 }
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 5 * 2 ** attempt)));
@@ -41,7 +43,8 @@ export async function joinSession(store: SessionStore, sessionId: string, req: J
     if (decision.kind === 'unchanged') return { player: decision.player, etag: etagOf(read), attempts: attempt };
 
     // With If-Match the client named a state, so only that exact state may be changed.
-    const mode = attempt === 1 || opts.ifMatch !== undefined ? 'version' : 'facts';
+    const strategy = opts.ifMatch !== undefined ? 'version' : (opts.strategy ?? 'hybrid');
+    const mode: ConditionMode = strategy === 'hybrid' ? (attempt === 1 ? 'version' : 'facts') : strategy;
     const result = await store.commitJoin(read, decision, mode, now);
     if (result.ok) {
       if (mode === 'version') return { player: decision.player, etag: etagOf({ ...read, version: read.version + 1 }), attempts: attempt };
