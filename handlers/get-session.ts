@@ -1,6 +1,6 @@
 // GET /session/v1/session/{session_id} — Get Session By Id, with ETag / If-None-Match.
-import { get_session_by_id_query } from '../schemas/generated/query-validators.js';
-import { get_session_by_id_path } from '../schemas/generated/request-validators.js';
+import * as validate from '../schemas/generated/validators/get_session_by_id.js';
+import { query } from '../schemas/generated/validators/get_session_by_id.query.js';
 import { ApiError } from '../src/errors/api-error.js';
 import { headerOf } from '../src/http/api-event.js';
 import { httpOperation } from '../src/http/operation.js';
@@ -16,7 +16,7 @@ const refresh = (store: SessionStore, session: Session, wanted: boolean, now: Da
 export const handler = httpOperation({
   operationId: 'get_session_by_id',
   permissions: ['session:*', 'session:read:any', 'session:read:self'],
-  validators: { path: get_session_by_id_path, query: get_session_by_id_query },
+  validators: { ...validate, query },
   run: async (event, { services: { store }, input }) => {
     const sessionId = String(input.path.session_id);
     const refreshTtl = input.query.refresh_ttl !== false;

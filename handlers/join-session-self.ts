@@ -1,5 +1,5 @@
 // POST /session/v1/session/{session_id}/player/me — Join Session By Id Self.
-import { join_session_by_id_self_body, join_session_by_id_self_path } from '../schemas/generated/request-validators.js';
+import * as validate from '../schemas/generated/validators/join_session_by_id_self.js';
 import type { SelfSessionPlayerUpdateRequest } from '../src/contract/types.js';
 import { headerOf } from '../src/http/api-event.js';
 import { httpOperation } from '../src/http/operation.js';
@@ -11,8 +11,7 @@ export const handler = httpOperation<SelfSessionPlayerUpdateRequest>({
   operationId: 'join_session_by_id_self',
   permissions: ['session:*', 'session:update-player:any', 'session:update-player:self'],
   validators: {
-    path: join_session_by_id_self_path,
-    body: join_session_by_id_self_body,
+    ...validate,
     checkBody: (body, caller) => checkJoinBody(body, caller.platform),
   },
   run: async (event, { services, caller, input }) => {

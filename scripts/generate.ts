@@ -1,10 +1,10 @@
 // Turns schemas/openapi.yaml into the code the service runs on, all under schemas/generated/:
-//   request-validators.js (+ .d.ts)  precompiled ajv standalone validators of path parameters and bodies
-//   query-validators.js (+ .d.ts)    the same for query strings, which coerce "true" -> true as FastAPI does
+//   validators/<operationId>.js (+ .d.ts)        precompiled ajv standalone validators: exports `path`, `body`
+//   validators/<operationId>.query.js (+ .d.ts)  the query string's, which coerces "true" -> true as FastAPI does
 //   types.ts                         TypeScript types of every component schema (openapi-typescript)
 //   platform-ids.ts                  the deprecated PlatformID -> Platform mapping
 // No schema is compiled at Lambda init. `--check` renders in memory and fails when the committed files differ.
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
@@ -48,9 +48,22 @@ function validatorModule(schemas: Record<string, object>, coerceTypes: boolean, 
 
 async function render(): Promise<Record<string, string>> {
   const spec = await loadSpec(join(root, 'schemas', 'openapi.yaml'));
-  const { pathAndBody, query } = requestSchemas(spec);
-  const requests = validatorModule(pathAndBody, false, spec);
-  const queries = validatorModule(query, true, spec);
+  // One module per operation, so a handler's bundle holds its own validators and nothing else's.
+  const files: Record<string, string> = {};
+  for (const [operationId, parts] of Object.entries(requestSchemas(spec))) {
+    const { query, ...rest } = parts;
+    if (Object.keys(rest).length) {
+      const m = validatorModule(rest, false, spec);
+      files[`validators/${operationId}.js`] = m.js;
+      files[`validators/${operationId}.d.ts`] = m.dts;
+    }
+    if (query) {
+      // Query strings arrive as strings: this validator coerces ("true" -> true) as FastAPI does.
+      const m = validatorModule({ query }, true, spec);
+      files[`validators/${operationId}.query.js`] = m.js;
+      files[`validators/${operationId}.query.d.ts`] = m.dts;
+    }
+  }
   const types = banner + astToString(await openapiTS(spec as never, { alphabetize: true }));
   // The deprecated PlatformID enum names its platform only in x-enum-descriptions ("... platform Steam").
   const platformId = spec.components.schemas.PlatformID as { enum: number[]; 'x-enum-descriptions': string[] };
@@ -62,29 +75,26 @@ async function render(): Promise<Record<string, string>> {
     "import type { components } from './types.js';\n\n" +
     '/** PlatformID (deprecated) -> Platform, from the PlatformID enum\'s x-enum-descriptions. */\n' +
     `export const PLATFORM_BY_ID: Readonly<Record<number, components['schemas']['Platform']>> = ${JSON.stringify(platformNames, null, 2)};\n`;
-  return {
-    'request-validators.js': requests.js,
-    'request-validators.d.ts': requests.dts,
-    'query-validators.js': queries.js,
-    'query-validators.d.ts': queries.dts,
-    'types.ts': types,
-    'platform-ids.ts': contractData,
-  };
+  return { ...files, 'types.ts': types, 'platform-ids.ts': contractData };
 }
 
 const check = process.argv.includes('--check');
 const files = await render();
-const drift: string[] = [];
+const existing = (await readdir(outDir, { recursive: true, withFileTypes: true }).catch(() => []))
+  .filter((d) => d.isFile())
+  .map((d) => join(d.parentPath, d.name).slice(outDir.length + 1));
+const drift: string[] = existing.filter((f) => !(f in files)).map((f) => `schemas/generated/${f} (stale)`);
 for (const [name, content] of Object.entries(files)) {
   const path = join(outDir, name);
   if (check) {
     if ((await readFile(path, 'utf8').catch(() => '')) !== content) drift.push(`schemas/generated/${name}`);
   } else {
-    await mkdir(outDir, { recursive: true });
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content);
   }
 }
-if (drift.length) {
+if (!check) for (const stale of existing.filter((f) => !(f in files))) await rm(join(outDir, stale));
+if (check && drift.length) {
   console.error(`Generated files drift from schemas/openapi.yaml: ${drift.join(', ')}. Run \`npm run generate\`.`);
   process.exit(1);
 }

@@ -67,25 +67,29 @@ function objectOf(params: Parameter[]): JsonObject {
   };
 }
 
-/**
- * One schema per operation and part: `<operationId>_path`, `<operationId>_body` (validated as they arrive),
- * and `<operationId>_query` (validated with string coercion).
- */
-export function requestSchemas(spec: OpenApiSpec) {
-  const pathAndBody: Record<string, JsonObject> = {};
-  const query: Record<string, JsonObject> = {};
+export interface OperationSchemas {
+  path?: JsonObject;
+  query?: JsonObject;
+  body?: JsonObject;
+}
+
+/** Per operation: the schema of its path parameters, of its query string, and of its JSON body. */
+export function requestSchemas(spec: OpenApiSpec): Record<string, OperationSchemas> {
+  const out: Record<string, OperationSchemas> = {};
   for (const methods of Object.values(spec.paths)) {
     for (const op of Object.values(methods)) {
       const params = (op.parameters ?? []).map((p) => resolveParameter(spec, p));
       const inPath = params.filter((p) => p.in === 'path');
       const inQuery = params.filter((p) => p.in === 'query');
-      if (inPath.length) pathAndBody[`${op.operationId}_path`] = objectOf(inPath);
-      if (inQuery.length) query[`${op.operationId}_query`] = objectOf(inQuery);
       const body = op.requestBody?.content['application/json']?.schema;
-      if (body) pathAndBody[`${op.operationId}_body`] = retarget(body);
+      out[op.operationId] = {
+        ...(inPath.length ? { path: objectOf(inPath) } : {}),
+        ...(inQuery.length ? { query: objectOf(inQuery) } : {}),
+        ...(body ? { body: retarget(body) } : {}),
+      };
     }
   }
-  return { pathAndBody, query };
+  return out;
 }
 
 /** Compiles a component schema at runtime; for tests that check responses against the contract. */

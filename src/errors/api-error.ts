@@ -27,9 +27,16 @@ export const ERRORS = {
   team_full: { status: 403, desc: 'Team has no free seat' },
   crossplay_not_permitted: { status: 403, desc: 'Crossplay preferences of the player or of a member of the session do not allow playing together' },
   team_change_not_allowed: { status: 403, desc: 'Session does not allow players to change their own team' },
-  status_not_allowed: { status: 403, desc: 'A player cannot give themselves that status' },
+  status_not_allowed: { status: 403, desc: 'That status change is not allowed' },
+  not_session_leader: { status: 403, desc: 'Only the session\'s leader, or a trusted caller, may act on other players or on the session' },
+  team_size_below_occupancy: { status: 403, desc: 'A team cannot be made smaller than the seats held on it, nor removed while it holds seats' },
+  session_creation_not_allowed: { status: 403, desc: 'Players may not create sessions of this type' },
+  client_version_incompatible: { status: 403, desc: 'The client version is outside the range this session type allows' },
+  // 400 (upstream's status for an unknown type on create; the template lookup answers it with 404)
+  session_type_not_found: { status: 400, desc: 'No session template of that type' },
   // 404
   session_not_found: { status: 404, desc: 'Session not found' },
+  player_not_in_session: { status: 404, desc: 'Player is not in the session' },
   team_not_found: { status: 404, desc: 'Team does not exist in the session' },
   route_not_found: { status: 404, desc: 'No such route' },
   // 405
@@ -52,13 +59,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly definition: ErrorDefinition;
 
-  /** `detail` goes to the logs only; the client sees the catalogue's description. */
-  constructor(code: ErrorCode, detail?: string) {
+  /**
+   * `detail` goes to the logs only; the client sees the catalogue's description. `status` overrides the
+   * catalogue's where an operation answers a code with another status (documented in the spec).
+   */
+  constructor(code: ErrorCode, detail?: string, status?: number) {
     super(detail ? `${code}: ${detail}` : code);
     this.name = 'ApiError';
     this.code = code;
     this.definition = ERRORS[code];
-    this.status = this.definition.status;
+    this.status = status ?? this.definition.status;
   }
 }
 

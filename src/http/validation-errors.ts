@@ -33,6 +33,12 @@ function describe(e: ErrorObject): [string, string] | undefined {
       return [`ensure this value has at least ${p.limit} characters`, 'value_error.any_str.min_length'];
     case 'maxLength':
       return [`ensure this value has at most ${p.limit} characters`, 'value_error.any_str.max_length'];
+    case 'minItems':
+      return [`ensure this value has at least ${p.limit} items`, 'value_error.list.min_items'];
+    case 'maxItems':
+      return [`ensure this value has at most ${p.limit} items`, 'value_error.list.max_items'];
+    case 'format':
+      return p.format === 'uuid' ? ['value is not a valid uuid', 'type_error.uuid'] : [`value is not a valid ${String(p.format)}`, `value_error.${String(p.format)}`];
     case 'maxProperties':
       return [`ensure this dict has at most ${p.limit} keys`, 'value_error.dict.max_keys'];
     case 'propertyNames':
