@@ -156,7 +156,8 @@ export class SessionStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: sessionKey(session.sessionId),
-          UpdateExpression: 'SET expires_at = :exp',
+          // Dropping last_change keeps the session-events pipe from publishing the previous change again.
+          UpdateExpression: 'SET expires_at = :exp REMOVE last_change',
           ConditionExpression: 'inc = :inc AND expires_at > :now',
           ExpressionAttributeValues: { ':exp': expiresAt, ':inc': session.incarnation, ':now': nowSeconds(now) },
         }),

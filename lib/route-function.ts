@@ -1,0 +1,123 @@
+// One Lambda function per handler: Node.js 22 on ARM64, bundled locally by esbuild with the shared settings, its
+// own log group, a role that can write to that log group and perform exactly the route's DynamoDB actions.
+//
+// Memory 1024 MB (default; stage setting lambda.memoryMb): Lambda gives CPU in proportion to memory, and a cold
+// start here is CPU-bound (parsing a ~0.5 MB minified bundle with the AWS SDK, building the JWT verifier and the
+// precompiled validators), as is RS256 verification per request. 1024 MB (~0.6 vCPU) roughly halves cold start
+// against 512 MB while the per-request cost stays small for ~10-30 ms invocations; above ~1769 MB (one full vCPU)
+// a single-threaded handler gains nothing.
+// Timeout 10 s (default; lambda.timeoutSeconds): a join is one read and one TransactWriteItems; after a lost race it
+// retries at most 8 attempts or 4 s, and each DynamoDB call gives up after 3 attempts of at most 0.5 s connect +
+// 1.5 s request (src/store/dynamodb-client.ts), so even a last attempt started just before the 4 s budget ends
+// finishes (or fails into a 503 with Retry-After, in our envelope) by ~8.5 s. The timeout only catches the
+// unexpected, and stays well under the HTTP API's 30 s integration limit so API Gateway never answers for us.
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { HandlerName } from './bundling.js';
+import { acknowledge } from './nag.js';
+import { nodejsBundlingOptions } from './nodejs-bundling.js';
+import type { DynamoDbAction } from './routes.js';
+import type { StageConfig } from './stage-config.js';
+
+export interface RouteFunctionProps {
+  readonly handler: HandlerName;
+  /** The handler's TypeScript entry (handlers/<name>.ts, or a test fixture). */
+  readonly entry: string;
+  /** Repository root: esbuild's working directory and where package-lock.json lives. */
+  readonly projectRoot: string;
+  readonly table: ITable;
+  readonly indexNames: readonly string[];
+  readonly dynamodbActions: readonly DynamoDbAction[];
+  readonly environment: Record<string, string>;
+  readonly config: StageConfig;
+}
+
+export class RouteFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: RouteFunctionProps) {
+    super(scope, id);
+    const { config } = props;
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: config.logRetentionDays,
+      removalPolicy: config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    // An explicit role instead of AWSLambdaBasicExecutionRole: logs go to this function's log group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.handler} (${config.stageName}): its log group and ${props.dynamodbActions.join(', ')} on the sessions table`,
+    });
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    if (props.dynamodbActions.length > 0) {
+      const wantsIndexes = props.dynamodbActions.some((a) => a === 'Query' || a === 'Scan');
+      const indexArns = wantsIndexes ? props.indexNames.map((n) => `${props.table.tableArn}/index/${n}`) : [];
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: props.dynamodbActions.map((a) => `dynamodb:${a}`),
+          resources: [props.table.tableArn, ...indexArns],
+        }),
+      );
+    }
+
+    const environment: Record<string, string> = { ...props.environment };
+    if (config.enableSourceMaps) {
+      // Off by default. Measured on the bundled SDK + middy + aws-jwt-verify + ajv (0.5 MB bundle, 2 MB map):
+      // importing took ~61 ms without and ~75-165 ms with --enable-source-maps (Node reads and parses the whole map
+      // at load), i.e. +40-100 ms of cold start for readable stack traces. The .map ships in the asset either way,
+      // so a stage that wants it (a debugging stage) turns it on with enableSourceMaps.
+      environment.NODE_OPTIONS = '--enable-source-maps';
+    }
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      description: `RallyHere-compatible session service: ${props.handler} (${config.stageName})`,
+      entry: props.entry,
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: config.lambda.memoryMb,
+      timeout: Duration.seconds(config.lambda.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[config.logLevel],
+      systemLogLevelV2: SystemLogLevel.WARN,
+      tracing: Tracing.ACTIVE,
+      reservedConcurrentExecutions: config.reservedConcurrency,
+      environment,
+      projectRoot: props.projectRoot,
+      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
+      // AWS_NODEJS_CONNECTION_REUSE_ENABLED is for SDK v2; v3 reuses connections by default.
+      awsSdkConnectionReuse: false,
+      bundling: nodejsBundlingOptions(),
+    });
+
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Only X-Ray active tracing uses "*": xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
+        'permissions. DynamoDB and CloudWatch Logs statements name the table (and its indexes) and the log group.',
+    );
+    acknowledge(
+      this.fn.node.defaultChild!,
+      'AwsSolutions-L1',
+      'Node.js 22 is the runtime the service is built, bundled (esbuild target node22) and benchmarked for, as the ' +
+        'deployment issue requires; moving to a newer runtime is a deliberate change of BUNDLE_SETTINGS.target and this line.',
+    );
+  }
+}

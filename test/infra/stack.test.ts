@@ -1,0 +1,522 @@
+// The deployable stack, synthesized twice and shared by every assertion below: the dev stage (`cdk synth` with
+// no context: cdk.json only) and production with a full context (every setting given, as `-c` strings).
+// Real handlers are bundled when handlers/*.ts exist (a fixture otherwise).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Match } from 'aws-cdk-lib/assertions';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUNDLE_SETTINGS, HANDLERS, type HandlerName } from '../../lib/bundling.js';
+import { ACCESS_LOG_FIELDS } from '../../lib/http-api.js';
+import { GAME_CLIENT_SCOPES, SESSION_SCOPES } from '../../lib/identity.js';
+import { actionsByHandler, ROUTES } from '../../lib/routes.js';
+import { EVENT_SOURCE, PIPE_DETAIL_TYPE_PATH, PIPE_FILTER_PATTERN, PIPE_INPUT_TEMPLATE, SESSION_EVENT_TYPES } from '../../lib/session-events.js';
+import { etagOf } from '../../src/sessions/etag.js';
+import { newSession } from '../../src/sessions/new-session.js';
+import { sessionToItem, type SessionItem } from '../../src/store/items.js';
+import { createTableInput, SESSIONS_TABLE } from '../../src/store/table-definition.js';
+import { bundleHandlers } from '../../scripts/bundle-handlers.js';
+import { acknowledgements, logicalIdOf, nagFindings, rawNagFindings, realHandlerExists, resourcesOfType, ROOT, synth, type Synthesized } from './helpers.js';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:session-oncall';
+const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789abc';
+/** Every setting, as the CLI passes them (strings; objects as JSON). */
+const FULL_PRODUCTION_CONTEXT = {
+  stage: 'prod',
+  alarmTopicArn: TOPIC,
+  reservedConcurrency: '200',
+  jwtAuthorizer: 'true',
+  logLevel: 'WARN',
+  enableSourceMaps: 'true',
+  logRetentionDays: '180',
+  throttling: '{"rateLimit": 1500, "burstLimit": 3000}',
+  customDomain: JSON.stringify({ domainName: 'sessions.example.com', certificateArn: CERT }),
+  identity: JSON.stringify({ domainPrefix: 'example-game-sessions', callbackUrls: ['examplegame://auth/callback'], logoutUrls: ['examplegame://auth/logout'] }),
+  auth: JSON.stringify({ platformClaim: 'custom:platform', groupPermissions: { players: ['session:update-player:self', 'session:read:self'] } }),
+  lambda: JSON.stringify({ memoryMb: 1536, timeoutSeconds: 8 }),
+  alarms: JSON.stringify({ p99LatencyMs: 500, serverErrorRatePercent: 0.5 }),
+};
+
+let dev: Synthesized;
+let prod: Synthesized;
+
+beforeAll(() => {
+  dev = synth({}, 'real');
+  prod = synth(FULL_PRODUCTION_CONTEXT, 'real');
+}, 180_000);
+afterAll(() => {
+  dev?.dispose();
+  prod?.dispose();
+});
+
+const stages = () => [
+  ['dev', dev],
+  ['prod', prod],
+] as const;
+const ref = (id: string) => ({ Ref: id });
+const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
+describe('synthesis', () => {
+  it('`cdk synth` with no context gives the dev stack; the full production context gives the prod stack', () => {
+    expect(dev.stack.stackName).toBe('RhSessionService-dev');
+    expect(dev.stack.config).toMatchObject({ stageName: 'dev', production: false });
+    expect(prod.stack.stackName).toBe('RhSessionService-prod');
+    expect(prod.stack.config).toMatchObject({ stageName: 'prod', production: true, reservedConcurrency: 200, jwtAuthorizer: true });
+  });
+});
+
+describe('DynamoDB table', () => {
+  it.each(['dev', 'prod'])('%s: keys and attributes from the shared table definition, on-demand, TTL, KMS, stream', (name) => {
+    const s = name === 'dev' ? dev : prod;
+    const def = createTableInput('unused');
+    s.template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: def.KeySchema,
+      AttributeDefinitions: def.AttributeDefinitions,
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: SESSIONS_TABLE.ttlAttribute, Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      GlobalSecondaryIndexes: SESSIONS_TABLE.indexes.length ? Match.anyValue() : Match.absent(),
+    });
+  });
+
+  it('dev: no PITR, no deletion protection, deleted with the stack', () => {
+    dev.template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false }, DeletionProtectionEnabled: false }),
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
+  });
+
+  it('prod: PITR, deletion protection, RETAIN', () => {
+    prod.template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('functions', () => {
+  const fnId = (s: Synthesized, h: HandlerName) => logicalIdOf(s, s.stack.functions.get(h)!.fn);
+  const fnProps = (s: Synthesized, h: HandlerName) => s.json.Resources[fnId(s, h)]!.Properties;
+
+  it('one function per handler', () => {
+    for (const [, s] of stages()) {
+      expect([...s.stack.functions.keys()].sort()).toEqual([...HANDLERS].sort());
+      s.template.resourceCountIs('AWS::Lambda::Function', HANDLERS.length);
+    }
+  });
+
+  it.each(HANDLERS.map((h) => [h]))('%s: Node.js 22 on ARM64, tracing, JSON logs to its own log group, memory, timeout, concurrency', (h) => {
+    for (const [name, s] of stages()) {
+      const f = s.stack.functions.get(h)!;
+      const props = fnProps(s, h);
+      expect(props).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: ref(logicalIdOf(s, f.logGroup)), ApplicationLogLevel: name === 'dev' ? 'INFO' : 'WARN' },
+        MemorySize: name === 'dev' ? 1024 : 1536,
+        Timeout: name === 'dev' ? 10 : 8,
+      });
+      expect(props.ReservedConcurrentExecutions).toBe(name === 'dev' ? undefined : 200);
+      expect(s.json.Resources[logicalIdOf(s, f.logGroup)]!.Properties.RetentionInDays).toBe(name === 'dev' ? 14 : 180);
+    }
+  });
+
+  it.each(HANDLERS.map((h) => [h]))('%s: the bundle is ESM (index.mjs with the shared banner and a source map)', (h) => {
+    for (const [, s] of stages()) {
+      const key: string = fnProps(s, h).Code.S3Key;
+      const dir = join(s.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+      expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
+      expect(existsSync(join(dir, 'index.js'))).toBe(false);
+      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+      expect(readFileSync(join(dir, 'index.mjs'), 'utf8').startsWith(BUNDLE_SETTINGS.banner)).toBe(true);
+    }
+  });
+
+  it('the deployed bundles are byte for byte what `npm run build` produces', async () => {
+    const real = HANDLERS.filter(realHandlerExists);
+    if (real.length !== HANDLERS.length) return; // fixtures stand in for missing handlers: nothing to compare
+    const outDir = mkdtempSync(join(tmpdir(), 'rh-session-build-'));
+    try {
+      const built = await bundleHandlers(ROOT, outDir);
+      for (const h of HANDLERS) {
+        const key: string = fnProps(dev, h).Code.S3Key;
+        const deployed = readFileSync(join(dev.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs'));
+        expect(deployed.equals(readFileSync(built[h]))).toBe(true);
+      }
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it.each(HANDLERS.map((h) => [h]))('%s: the deployed bundle imports under Node and exports handler', (h) => {
+    const key: string = fnProps(dev, h).Code.S3Key;
+    const file = join(dev.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs');
+    const out = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(file)}); process.stdout.write(typeof m.handler);`],
+      { env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1' }, timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] },
+    ).toString();
+    expect(out).toBe('function');
+    if (!realHandlerExists(h)) console.warn(`handlers/${h}.ts does not exist: bundled the fixture instead`);
+  });
+
+  it('environment: table, Cognito pool and both clients, log level, Powertools names (dev)', () => {
+    const s = dev;
+    const id = s.stack.identity;
+    for (const h of HANDLERS) {
+      expect(fnProps(s, h).Environment.Variables).toEqual({
+        SESSIONS_TABLE_NAME: ref(logicalIdOf(s, s.stack.table.table)),
+        AUTH_COGNITO_USER_POOL_ID: ref(logicalIdOf(s, id.userPool!)),
+        AUTH_COGNITO_CLIENT_IDS: { 'Fn::Join': ['', [ref(logicalIdOf(s, id.gameClient!)), ',', ref(logicalIdOf(s, id.machineClient!))]] },
+        AUTH_TOKEN_USE: 'access',
+        AUTH_GROUP_PERMISSIONS: JSON.stringify({ players: GAME_CLIENT_SCOPES.map((x) => `session:${x}`) }),
+        LOG_LEVEL: 'INFO',
+        POWERTOOLS_SERVICE_NAME: 'rh-session-service',
+        POWERTOOLS_METRICS_NAMESPACE: 'RhSessionService/dev',
+      });
+    }
+  });
+
+  it('environment: platform claim, group permissions, source maps from the production context', () => {
+    for (const h of HANDLERS) {
+      expect(fnProps(prod, h).Environment.Variables).toMatchObject({
+        AUTH_PLATFORM_CLAIM: 'custom:platform',
+        AUTH_GROUP_PERMISSIONS: '{"players":["session:update-player:self","session:read:self"]}',
+        LOG_LEVEL: 'WARN',
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_METRICS_NAMESPACE: 'RhSessionService/prod',
+      });
+      expect(fnProps(dev, h).Environment.Variables.NODE_OPTIONS).toBeUndefined();
+    }
+  });
+
+  it('no secret reaches a function environment', () => {
+    for (const [, s] of stages()) {
+      for (const [, fn] of resourcesOfType(s, 'AWS::Lambda::Function')) {
+        expect(JSON.stringify(fn.Properties.Environment)).not.toMatch(/ClientSecret|secret/i);
+      }
+    }
+  });
+
+  it.each(HANDLERS.map((h) => [h]))('%s: least privilege: exactly its DynamoDB actions on the table, its log group, X-Ray', (h) => {
+    for (const [, s] of stages()) {
+      const f = s.stack.functions.get(h)!;
+      const roleId = logicalIdOf(s, f.role);
+      expect(s.json.Resources[roleId]!.Properties.ManagedPolicyArns).toBeUndefined();
+      const policies = resourcesOfType(s, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([ref(roleId)]));
+      expect(policies).toHaveLength(1);
+      const statements: any[] = policies[0]![1].Properties.PolicyDocument.Statement;
+      const list = (x: unknown) => (Array.isArray(x) ? x : [x]);
+      for (const st of statements) {
+        expect(st.Effect).toBe('Allow');
+        for (const a of list(st.Action)) expect(a).not.toMatch(/^(\*|[a-z0-9-]+:\*)$/);
+        if (list(st.Resource).includes('*')) expect(list(st.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+      }
+      const ddb = statements.filter((st) => list(st.Action).some((a: string) => a.startsWith('dynamodb:')));
+      expect(ddb).toHaveLength(1);
+      expect(list(ddb[0].Action).sort()).toEqual(actionsByHandler().get(h)!.map((a) => `dynamodb:${a}`).sort());
+      const tableArn = arnOf(logicalIdOf(s, s.stack.table.table));
+      const wantsIndexes = list(ddb[0].Action).some((a: string) => a === 'dynamodb:Query' || a === 'dynamodb:Scan');
+      expect(list(ddb[0].Resource)).toHaveLength(1 + (wantsIndexes ? SESSIONS_TABLE.indexes.length : 0));
+      expect(list(ddb[0].Resource)[0]).toEqual(tableArn);
+      const logs = statements.filter((st) => list(st.Action).some((a: string) => a.startsWith('logs:')));
+      expect(logs).toEqual([{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: arnOf(logicalIdOf(s, f.logGroup)) }]);
+      expect(statements).toHaveLength(3);
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  it('every route: method, path, its function, payload format 2.0', () => {
+    for (const [, s] of stages()) {
+      s.template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
+      const routes = resourcesOfType(s, 'AWS::ApiGatewayV2::Route');
+      for (const r of ROUTES) {
+        const found = routes.filter(([, x]) => x.Properties.RouteKey === `${r.method} ${r.path}`);
+        expect(found).toHaveLength(1);
+        const target = found[0]![1].Properties.Target['Fn::Join'][1][1].Ref as string;
+        expect(s.json.Resources[target]!.Properties).toMatchObject({
+          IntegrationType: 'AWS_PROXY',
+          PayloadFormatVersion: '2.0',
+          IntegrationUri: arnOf(logicalIdOf(s, s.stack.functions.get(r.handler)!.fn)),
+        });
+      }
+    }
+  });
+
+  it('throttling is the $default stage default route settings', () => {
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    prod.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 1500, ThrottlingBurstLimit: 3000 },
+    });
+  });
+
+  it('access logs: JSON to the access log group, no headers or bodies', () => {
+    for (const [, s] of stages()) {
+      const [[, stage]] = resourcesOfType(s, 'AWS::ApiGatewayV2::Stage') as [[string, any]];
+      expect(stage.Properties.AccessLogSettings.DestinationArn).toEqual(arnOf(logicalIdOf(s, s.stack.httpApi.accessLogs)));
+      const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
+      expect(format).toEqual(ACCESS_LOG_FIELDS);
+      expect(format.requestId).toBe('$context.requestId');
+      expect(JSON.stringify(format)).not.toMatch(/header|body|authorization/i);
+    }
+  });
+
+  it('dev: no API Gateway authorizer (the functions verify tokens), no custom domain', () => {
+    dev.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    dev.template.resourceCountIs('AWS::ApiGatewayV2::DomainName', 0);
+    for (const [, r] of resourcesOfType(dev, 'AWS::ApiGatewayV2::Route')) expect(r.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
+  });
+
+  it('prod: a JWT authorizer on every route checking the pool issuer and both clients; the custom domain', () => {
+    const id = prod.stack.identity;
+    prod.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    prod.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', ref('AWS::Region'), '.amazonaws.com/', ref(logicalIdOf(prod, id.userPool!))]] },
+        Audience: [ref(logicalIdOf(prod, id.gameClient!)), ref(logicalIdOf(prod, id.machineClient!))],
+      },
+    });
+    for (const [, r] of resourcesOfType(prod, 'AWS::ApiGatewayV2::Route')) expect(r.Properties.AuthorizationType).toBe('JWT');
+    prod.template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'sessions.example.com',
+      DomainNameConfigurations: [Match.objectLike({ CertificateArn: CERT })],
+    });
+    prod.template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+  });
+});
+
+describe('Cognito (created by the stack)', () => {
+  it('resource server `session` with every permission as a scope', () => {
+    for (const [, s] of stages()) {
+      s.template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+        Identifier: 'session',
+        Scopes: Object.entries(SESSION_SCOPES).map(([ScopeName, ScopeDescription]) => ({ ScopeName, ScopeDescription })),
+      });
+    }
+    expect(Object.keys(SESSION_SCOPES).sort()).toEqual(
+      ['update-player:self', 'update-player:any', 'read:self', 'read:any', 'create', 'update:self', 'update:any', 'read:config', 'read-player:self', 'promote:self', 'promote:any', '*'].sort(),
+    );
+  });
+
+  it('a public game client (no secret, user flows) and a machine client (client credentials, secret)', () => {
+    for (const [name, s] of stages()) {
+      const serverId = logicalIdOf(s, s.stack.identity.userPool!.node.findChild('SessionResourceServer'));
+      const scope = (x: string) => ({ 'Fn::Join': ['', [ref(serverId), `/${x}`]] });
+      s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        ClientName: 'game-client',
+        GenerateSecret: false,
+        AllowedOAuthFlows: ['code'],
+        ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+        AllowedOAuthScopes: ['openid', ...GAME_CLIENT_SCOPES.map(scope)],
+        CallbackURLs: name === 'dev' ? ['http://localhost:8976/callback'] : ['examplegame://auth/callback'],
+      });
+      s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        ClientName: 'machine-client',
+        GenerateSecret: true,
+        AllowedOAuthFlows: ['client_credentials'],
+        ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+        AllowedOAuthScopes: Object.keys(SESSION_SCOPES).map(scope),
+      });
+      s.template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'players' });
+      s.template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+    }
+    prod.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'example-game-sessions' });
+  });
+
+  it('prod keeps the pool (deletion protection, RETAIN); dev does not', () => {
+    prod.template.hasResource('AWS::Cognito::UserPool', { Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }), DeletionPolicy: 'Retain' });
+    dev.template.hasResource('AWS::Cognito::UserPool', { Properties: Match.objectLike({ DeletionProtection: 'INACTIVE' }), DeletionPolicy: 'Delete' });
+  });
+});
+
+describe('session events', () => {
+  /** EventBridge pattern matching, for the subset the pipe filter uses (literals, prefix, exists). */
+  const matches = (pattern: any, event: any): boolean =>
+    Object.entries(pattern).every(([k, p]) => {
+      const v = event?.[k];
+      if (!Array.isArray(p)) return typeof v === 'object' && v !== null && matches(p, v);
+      return p.some((m: any) =>
+        typeof m !== 'object' ? v === m : 'prefix' in m ? typeof v === 'string' && v.startsWith(m.prefix) : 'exists' in m ? (v !== undefined) === m.exists : false,
+      );
+    });
+  /** Pipes input templating: a placeholder that is a whole quoted value takes a JSON string; inside a longer
+   *  string, the text; bare, the raw value. */
+  const render = (template: string, record: any) => {
+    const at = (path: string) => path.replace(/^\$\./, '').split('.').reduce((o, k) => o?.[k], record);
+    const text = template.replace(/"<(\$[^>]+)>"|<(\$[^>]+)>/g, (_m, q, b) => (q ? JSON.stringify(String(at(q))) : JSON.stringify(String(at(b))).slice(1, -1)));
+    return JSON.parse(text);
+  };
+  const sessionImage = {
+    pk: { S: 'S#abc' },
+    sk: { S: '#SESSION' },
+    session_id: { S: 'abc' },
+    version: { N: '7' },
+    inc: { S: 'k2j3' },
+    last_change: { M: { event: { S: 'Session Player Joined' }, player_uuid: { S: '0d1f8f1e-7d1c-4c5a-9f53-0d4a3b1a2c3d' }, team_id: { N: '1' }, status: { S: 'member' } } },
+  };
+  const record = (eventName: string, keys: any, image?: any, extra: any = {}) => ({ eventName, dynamodb: { Keys: keys, ...(image ? { NewImage: image } : {}) }, ...extra });
+  const sessionKeys = { pk: { S: 'S#abc' }, sk: { S: '#SESSION' } };
+
+  it('the pipe reads the table stream, filters, targets the sessions bus, dead-letters to SQS', () => {
+    for (const [name, s] of stages()) {
+      const ev = s.stack.events;
+      s.template.hasResourceProperties('AWS::Events::EventBus', { Name: `sessions-${name}` });
+      s.template.hasResourceProperties('AWS::Pipes::Pipe', {
+        Source: { 'Fn::GetAtt': [logicalIdOf(s, s.stack.table.table), 'StreamArn'] },
+        Target: arnOf(logicalIdOf(s, ev.bus)),
+        SourceParameters: {
+          DynamoDBStreamParameters: Match.objectLike({ DeadLetterConfig: { Arn: arnOf(logicalIdOf(s, ev.deadLetterQueue)) }, BatchSize: 10 }),
+          FilterCriteria: { Filters: [{ Pattern: JSON.stringify(PIPE_FILTER_PATTERN) }] },
+        },
+        TargetParameters: {
+          EventBridgeEventBusParameters: { Source: EVENT_SOURCE, DetailType: PIPE_DETAIL_TYPE_PATH },
+          InputTemplate: PIPE_INPUT_TEMPLATE,
+        },
+        DesiredState: 'RUNNING',
+      });
+      s.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+      s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+      const policy = resourcesOfType(s, 'AWS::IAM::Policy').find(([id]) => id.startsWith('EventsPipeRole'))![1];
+      expect(policy.Properties.PolicyDocument.Statement).toEqual([
+        { Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalIdOf(s, s.stack.table.table), 'StreamArn'] } },
+        { Action: 'dynamodb:ListStreams', Effect: 'Allow', Resource: '*' },
+        { Action: 'events:PutEvents', Effect: 'Allow', Resource: arnOf(logicalIdOf(s, ev.bus)) },
+        { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: arnOf(logicalIdOf(s, ev.deadLetterQueue)) },
+        { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: arnOf(logicalIdOf(s, ev.pipeLogs)) },
+      ]);
+    }
+  });
+
+  it('the filter passes committed session changes only: no TTL deletions, no player items, no states without a change', () => {
+    const p = PIPE_FILTER_PATTERN;
+    expect(matches(p, record('MODIFY', sessionKeys, sessionImage))).toBe(true);
+    expect(matches(p, record('INSERT', sessionKeys, sessionImage))).toBe(true);
+    // A TTL expiry is a REMOVE by the DynamoDB service, with no new image.
+    expect(matches(p, record('REMOVE', sessionKeys, undefined, { userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' } }))).toBe(false);
+    expect(matches(p, record('REMOVE', sessionKeys, sessionImage))).toBe(false);
+    expect(matches(p, record('MODIFY', { pk: { S: 'S#abc' }, sk: { S: 'P#0d1f8f1e' } }, { ...sessionImage, sk: { S: 'P#0d1f8f1e' } }))).toBe(false);
+    const { last_change: _omit, ...noChange } = sessionImage;
+    expect(matches(p, record('INSERT', sessionKeys, noChange))).toBe(false);
+  });
+
+  it('the pipe reads the attributes the store writes (src/store/items.ts) and publishes the API\'s ETag', () => {
+    const marshal = (v: unknown): any =>
+      typeof v === 'string' ? { S: v }
+      : typeof v === 'number' ? { N: String(v) }
+      : typeof v === 'boolean' ? { BOOL: v }
+      : Array.isArray(v) ? { L: v.map(marshal) }
+      : { M: Object.fromEntries(Object.entries(v as object).filter(([, x]) => x !== undefined).map(([k, x]) => [k, marshal(x)])) };
+    const session = { ...newSession({ sessionId: 'lobby-42', type: 'duel', teamSizes: [1, 1], joinable: true }), version: 12 };
+    const lastChange: SessionItem['last_change'] = { event: 'Session Player Left', player_uuid: '6a1b0e9e-1c1d-4d0e-8f1a-2b3c4d5e6f70', team_id: 0, status: 'member' };
+    const image = marshal({ ...sessionToItem(session), last_change: lastChange }).M;
+    const r = record('MODIFY', { pk: image.pk, sk: image.sk }, image);
+    expect(matches(PIPE_FILTER_PATTERN, r)).toBe(true);
+    expect(render(PIPE_INPUT_TEMPLATE, r)).toEqual({
+      session_id: 'lobby-42',
+      player_uuid: lastChange!.player_uuid,
+      team_id: 0,
+      status: 'member',
+      version: 12,
+      etag: etagOf(session),
+    });
+    expect(SESSION_EVENT_TYPES).toContain(lastChange!.event);
+  });
+
+  it('the detail carries session id, player, team, status, version and ETag; detail-type is the change', () => {
+    const r = record('MODIFY', sessionKeys, sessionImage);
+    expect(render(PIPE_INPUT_TEMPLATE, r)).toEqual({
+      session_id: 'abc',
+      player_uuid: '0d1f8f1e-7d1c-4c5a-9f53-0d4a3b1a2c3d',
+      team_id: 1,
+      status: 'member',
+      version: 7,
+      etag: '"k2j3-7"',
+    });
+    // The same ETag the API answers with for that state (src/sessions/etag.ts).
+    expect(render(PIPE_INPUT_TEMPLATE, r).etag).toBe(etagOf({ incarnation: 'k2j3', version: 7 }));
+    const detailType = PIPE_DETAIL_TYPE_PATH.replace(/^\$\./, '').split('.').reduce((o: any, k) => o?.[k], r);
+    expect(detailType).toBe('Session Player Joined');
+  });
+});
+
+describe('observability', () => {
+  const alarmNames = (s: Synthesized) => resourcesOfType(s, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.AlarmName as string).sort();
+
+  it('alarms exist in every stage: API 5xx rate, per-function errors/throttles/p99, DynamoDB, dead letters', () => {
+    for (const [name, s] of stages()) {
+      const p = `rh-session-${name}`;
+      expect(alarmNames(s)).toEqual(
+        [
+          `${p}-Api5xxRate`,
+          `${p}-DynamoDbSystemErrors`,
+          `${p}-DynamoDbThrottledRequests`,
+          `${p}-EventDeadLetters`,
+          ...HANDLERS.flatMap((h) => [`${p}-${h}-Errors`, `${p}-${h}-Throttles`, `${p}-${h}-LatencyP99`]),
+        ].sort(),
+      );
+      for (const h of HANDLERS) {
+        s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          AlarmName: `${p}-${h}-LatencyP99`,
+          ExtendedStatistic: 'p99',
+          MetricName: 'Duration',
+          Threshold: name === 'dev' ? 1000 : 500,
+        });
+      }
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `${p}-Api5xxRate`,
+        Threshold: name === 'dev' ? 1 : 0.5,
+        Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(requests > 0, 100 * errors / requests, 0)' })]),
+      });
+      s.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: p });
+    }
+  });
+
+  it('prod alarms notify the SNS topic (ALARM and OK); dev alarms have no action', () => {
+    for (const [, a] of resourcesOfType(prod, 'AWS::CloudWatch::Alarm')) {
+      expect(a.Properties.AlarmActions).toEqual([TOPIC]);
+      expect(a.Properties.OKActions).toEqual([TOPIC]);
+    }
+    for (const [, a] of resourcesOfType(dev, 'AWS::CloudWatch::Alarm')) expect(a.Properties.AlarmActions).toBeUndefined();
+  });
+});
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it.each(['dev', 'prod'])('%s: no unacknowledged error or warning', (name) => {
+    const s = name === 'dev' ? dev : prod;
+    expect(nagFindings(s.app).map((v) => `${v.severity} ${v.ruleName} ${v.violatingResources.map((r) => r.constructPath)}`)).toEqual([]);
+  });
+
+  it.each(['dev', 'prod'])('%s: every acknowledgement has a written reason and answers a real finding', (name) => {
+    const s = name === 'dev' ? dev : prod;
+    const acks = acknowledgements(s.app);
+    expect(acks.length).toBeGreaterThan(0);
+    const raw = rawNagFindings(s.app);
+    for (const ack of acks) {
+      expect(ack.reason.trim().length).toBeGreaterThanOrEqual(40);
+      const answered = raw.some((v) => v.ruleName === ack.id && v.violatingResources.some((r) => r.constructPath === ack.path || r.constructPath?.startsWith(`${ack.path}/`)));
+      expect({ ack: `${ack.id} at ${ack.path}`, answered }).toEqual({ ack: `${ack.id} at ${ack.path}`, answered: true });
+    }
+  });
+
+  it('prod acknowledges no missing point-in-time recovery', () => {
+    expect(acknowledgements(prod.app).filter((a) => a.id === 'AwsSolutions-DDB3')).toEqual([]);
+    expect(acknowledgements(dev.app).filter((a) => a.id === 'AwsSolutions-DDB3')).toHaveLength(1);
+  });
+});
