@@ -19,6 +19,6 @@ export const handler = httpOperation<SelfSessionPlayerUpdateRequest>({
     const outcome = await joinSession(services.store, String(input.path.session_id), toJoinRequest(body, caller.playerUuid, caller.platform), {
       ifMatch: headerOf(event, 'if-match'),
     });
-    return json(200, toUpdateResponse(outcome.player), outcome.etag ? { etag: outcome.etag } : {});
+    return json(200, toUpdateResponse(outcome.result), outcome.etag ? { etag: outcome.etag } : {});
   },
 });

@@ -36,6 +36,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/session/v1/session/{session_id}/player/me', handler: 'join-session-self', dynamodb: ['BatchGetItem', 'GetItem', ...TRANSACT_UPDATE_AND_PUT] },
   // get_session_by_id: the session item, then its player items (one partition); UpdateItem extends the expiry.
   { method: 'GET', path: '/session/v1/session/{session_id}', handler: 'get-session', dynamodb: ['GetItem', 'Query', 'UpdateItem'] },
+  // get_all_session_templates, get_session_template_by_type: served from the templates file read at init; no DynamoDB.
+  { method: 'GET', path: '/session/v1/template', handler: 'get-all-session-templates', dynamodb: [] },
+  { method: 'GET', path: '/session/v1/template/{session_type}', handler: 'get-session-template-by-type', dynamodb: [] },
 ];
 
 /** The DynamoDB actions of each handler: the union over the routes it serves, sorted. */

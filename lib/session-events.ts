@@ -26,13 +26,13 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { PlayerEvent } from '../src/sessions/join-rules.js';
+import type { SessionEvent } from '../src/sessions/change.js';
 import { SESSIONS_TABLE } from '../src/store/table-definition.js';
 import { acknowledge } from './nag.js';
 import type { StageConfig } from './stage-config.js';
 
 export const EVENT_SOURCE = 'rh.session-service';
-export const SESSION_EVENT_TYPES = ['Session Player Joined', 'Session Player Updated', 'Session Player Left'] as const satisfies readonly PlayerEvent[];
+export const SESSION_EVENT_TYPES = ['Session Player Joined', 'Session Player Updated', 'Session Player Left', 'Session Updated'] as const satisfies readonly SessionEvent[];
 export const SESSION_ITEM_SORT_KEY = '#SESSION';
 export const SESSION_PK_PREFIX = 'S#';
 

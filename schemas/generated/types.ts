@@ -385,7 +385,7 @@ export interface components {
             invited?: string;
             /**
              * Format: uuid
-             * @description Who sent this player's invite
+             * @description Who sent this player's invite, if anyone
              */
             inviting_player_uuid?: string;
             /** Format: date-time */

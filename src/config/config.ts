@@ -1,6 +1,7 @@
 // The service's settings, from environment variables (all documented in the README). Reading never throws:
 // problems come back as sentences naming the variable, reported once and answered with a 500 envelope.
 import { readAuthConfig, type AuthConfig } from '../auth/auth-config.js';
+import { templatesFileFrom } from '../templates/load-templates.js';
 
 export interface ServiceConfig {
   tableName: string;
@@ -8,6 +9,8 @@ export interface ServiceConfig {
   dynamoDbEndpoint?: string;
   region: string;
   auth: AuthConfig;
+  /** SESSION_TEMPLATES_FILE, absolute (default: next to the bundle in Lambda, config/session-templates.json elsewhere). */
+  templatesFile: string;
 }
 
 export type ConfigResult = { config: ServiceConfig } | { problems: string[] };
@@ -29,6 +32,7 @@ export function readConfig(env: Record<string, string | undefined>): ConfigResul
       dynamoDbEndpoint: endpoint,
       region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
       auth: auth.config,
+      templatesFile: templatesFileFrom(env),
     },
   };
 }

@@ -22,7 +22,8 @@ export const zeroCounters = (): CrossplayCounters =>
 
 export interface CrossplayProfile {
   platform: Platform;
-  input: Input;
+  /** Unknown for a player whose client has not joined yet: counted under no input, acceptable only to "any". */
+  input?: Input;
   preferences: CrossplayPreferences;
 }
 
@@ -40,7 +41,8 @@ const wantedInput = (pref: CrossplayPreferences): Input | undefined =>
 
 /** The counters one active player adds to the session. */
 export function contribution(p: CrossplayProfile): CounterKey[] {
-  const keys: CounterKey[] = [`platform_${platformClass(p.platform)}`, `input_${p.input}`];
+  const keys: CounterKey[] = [`platform_${platformClass(p.platform)}`];
+  if (p.input) keys.push(`input_${p.input}`);
   const wp = wantedPlatformClass(p.preferences);
   if (wp === 'xbox' || wp === 'playstation') keys.push(`wants_platform_${wp}`);
   const wi = wantedInput(p.preferences);

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CustomData } from '../contract/types.js';
 import { contribution, zeroCounters } from './crossplay.js';
+import { profileOf } from './join-rules.js';
 import { isActive, type Player, type Session } from './model.js';
 
 export const DEFAULT_TTL_SECONDS = 3600;
@@ -17,6 +18,9 @@ export interface NewSession {
   customData?: CustomData;
   /** Inactivity time-to-live; 0 for a session that never expires. */
   ttlSeconds?: number;
+  keepAliveOnEmpty?: boolean;
+  autoJoin?: boolean;
+  clientVersionRange?: string;
   now?: Date;
 }
 
@@ -32,7 +36,11 @@ export function newSession(n: NewSession): Session {
     created: now.toISOString(),
     customData: n.customData ?? {},
     teams: n.teamSizes.map((maxSize) => ({ maxSize, occupied: 0 })),
+    activeCount: 0,
     canChangeOwnTeam: n.canChangeOwnTeam ?? true,
+    keepAliveOnEmpty: n.keepAliveOnEmpty ?? false,
+    autoJoin: n.autoJoin ?? false,
+    ...(n.clientVersionRange ? { clientVersionRange: n.clientVersionRange } : {}),
     crossplay: zeroCounters(),
     expiresAt: ttlSeconds > 0 ? Math.floor(now.getTime() / 1000) + ttlSeconds : undefined,
     ttlSeconds,
@@ -44,14 +52,16 @@ export function withPlayers(session: Session, players: readonly Player[]): Sessi
   const teams = session.teams.map((t) => ({ ...t, occupied: 0 }));
   const crossplay = zeroCounters();
   let leader: string | undefined;
+  let activeCount = 0;
   for (const p of players) {
     const team = teams[p.teamId];
     if (!team) throw new Error(`player ${p.playerUuid} is on team ${p.teamId}, which the session does not have`);
     team.occupied++;
     if (p.status === 'leader') leader = p.playerUuid;
     if (isActive(p.status)) {
-      for (const k of contribution({ platform: p.clientSettings.platform, input: p.clientSettings.input, preferences: p.crossplay })) crossplay[k]++;
+      activeCount++;
+      for (const k of contribution(profileOf(p))) crossplay[k]++;
     }
   }
-  return { ...session, teams, crossplay, leader };
+  return { ...session, teams, crossplay, leader, activeCount };
 }

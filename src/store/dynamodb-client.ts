@@ -13,6 +13,8 @@ export function createDocumentClient(opts: { region: string; endpoint?: string }
     requestHandler: {
       connectionTimeout: DYNAMODB_TIMEOUTS.connectionTimeout,
       requestTimeout: DYNAMODB_TIMEOUTS.requestTimeout,
+      // Without it the SDK only warns when a request outlives requestTimeout, and keeps waiting.
+      throwOnRequestTimeout: true,
     },
   });
   return DynamoDBDocumentClient.from(client, {

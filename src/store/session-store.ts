@@ -1,40 +1,55 @@
 // SessionStore owns every DynamoDB call of the service. It reads what the rules need, and writes a decision as
 // one conditional TransactWriteItems whose conditions are exactly the facts the decision relied on.
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ApiError } from '../errors/api-error.js';
-import type { Guard, JoinDecision } from '../sessions/join-rules.js';
-import type { Player, Session } from '../sessions/model.js';
+import type { Change, Guard } from '../sessions/change.js';
+import { isOpen, seatsFree, type Player, type Session } from '../sessions/model.js';
 import { Expression } from './expression.js';
-import {
-  livePlayer, liveSession, PLAYER_SK_PREFIX, playerFromItem, playerKey, playerToItem, sessionKey, sessionToItem,
-  type PlayerItem, type SessionItem,
-} from './items.js';
 import { storeFault } from './faults.js';
-
-export type WriteDecision = Extract<JoinDecision, { kind: 'write' }>;
+import {
+  livePlayer, liveSession, PLAYER_INDEX, PLAYER_SK_PREFIX, playerFromItem, playerIndexKey, playerKey, playerToItem,
+  sessionKey, sessionToItem, teamsToItem, type PlayerItem, type SessionItem,
+} from './items.js';
+import { countKey, openEntryKey, openPartition, openTransition, type OpenEntry } from './open-sessions.js';
 
 /** "version": the session must be exactly as read (the new version is known: read + 1).
- *  "facts": only the decision's guards must hold, so independent joins commit side by side. */
+ *  "facts": only the decision's guards must hold, so independent changes commit side by side. */
 export type ConditionMode = 'version' | 'facts';
 
 export type CommitResult =
   | { ok: true }
-  /** Another transaction was in the way; nothing is known about the state. */
-  | { ok: false; retry: 'conflict' }
-  /** A condition failed but the session's current state was not handed back: read again. */
-  | { ok: false; retry: 'reread' }
-  /** A condition failed and the session's current state came back with the failure: decide again with it.
-   *  `player` is the caller's current membership when its item failed too; otherwise the one read stands. */
-  | { ok: false; retry: 'decide'; session: Session | undefined; playerChanged: boolean; player: Player | undefined };
+  /** Another transaction was in the way, or a condition failed without handing back the state: read again. */
+  | { ok: false; retry: 'conflict' | 'reread' }
+  /** The session's condition failed and the item came back with the failure (ALL_OLD): decide again with it.
+   *  `players` holds the current state of the written players whose own condition failed too. */
+  | { ok: false; retry: 'decide'; session: Session | undefined; players: Map<string, Player | undefined> };
+
+/** 'busy': the type already has its cap of open sessions, or the count was contended; look again. */
+export type CreateResult = 'created' | 'taken' | 'busy';
 
 export interface SessionWithPlayers {
   session: Session;
   players: Player[];
 }
 
+export interface PlayerMembership {
+  sessionId: string;
+  type: string;
+  status: Player['status'];
+  invitedBy?: string;
+}
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
 const nowSeconds = (now: Date) => Math.floor(now.getTime() / 1000);
+/** A failed condition hands back the item as it is now, so a lost race costs no extra read. */
+const ALL_OLD = { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as const;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class SessionStore {
   constructor(
@@ -42,23 +57,26 @@ export class SessionStore {
     private readonly tableName: string,
   ) {}
 
-  /** One strongly consistent round trip for the session item and the caller's player item. */
-  async readForJoin(sessionId: string, playerUuid: string, now: Date): Promise<{ session?: Session; player?: Player }> {
-    let keys: Record<string, string>[] = [sessionKey(sessionId), playerKey(sessionId, playerUuid)];
+  /** One strongly consistent round trip for the session item and the given players' items. */
+  async readSessionAndPlayers(sessionId: string, playerUuids: readonly string[], now: Date): Promise<{ session?: Session; players: Map<string, Player> }> {
+    let keys: Record<string, string>[] = [sessionKey(sessionId), ...[...new Set(playerUuids)].map((u) => playerKey(sessionId, u))];
     const items: Record<string, unknown>[] = [];
     for (let attempt = 0; keys.length > 0; attempt++) {
       if (attempt > 5) throw new ApiError('service_unavailable', 'BatchGet kept returning unprocessed keys');
+      if (attempt > 0) await sleep(20 * 2 ** attempt * Math.random());
       const out = await this.call(() =>
         this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } })),
       );
       items.push(...(out.Responses?.[this.tableName] ?? []));
       keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, string>[];
-      if (keys.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt * Math.random()));
     }
-    const sessionItem = items.find((i) => !String(i.sk).startsWith(PLAYER_SK_PREFIX)) as SessionItem | undefined;
-    const playerItem = items.find((i) => String(i.sk).startsWith(PLAYER_SK_PREFIX)) as PlayerItem | undefined;
-    const session = liveSession(sessionItem, nowSeconds(now));
-    return { session, player: livePlayer(playerItem, session) };
+    const session = liveSession(items.find((i) => !String(i.sk).startsWith(PLAYER_SK_PREFIX)) as SessionItem | undefined, nowSeconds(now));
+    const players = new Map<string, Player>();
+    for (const item of items) {
+      const player = String(item.sk).startsWith(PLAYER_SK_PREFIX) ? livePlayer(item as unknown as PlayerItem, session) : undefined;
+      if (player) players.set(player.playerUuid, player);
+    }
+    return { session, players };
   }
 
   async readSession(sessionId: string, now: Date): Promise<Session | undefined> {
@@ -112,42 +130,44 @@ export class SessionStore {
   }
 
   /**
-   * Creates a session, with its first players if any (their aggregates already on the session, see
-   * withPlayers). Resolves false when the id is taken by a live session.
+   * Creates a session with its first players (their aggregates already on the session, see withPlayers), and
+   * its open-session index entry when it is open. With `openCap`, creating an open session also requires fewer
+   * than that many open sessions of its type ('busy' otherwise).
    */
-  async createSession(session: Session, players: readonly Player[] = [], now = new Date()): Promise<boolean> {
-    const sessionPut = {
-      TableName: this.tableName,
-      Item: sessionToItem(session),
-      ConditionExpression: 'attribute_not_exists(pk) OR expires_at <= :now',
-      ExpressionAttributeValues: { ':now': nowSeconds(now) },
-    };
+  async createSession(session: Session, players: readonly Player[] = [], now = new Date(), openCap?: number): Promise<CreateResult> {
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: sessionToItem(session),
+          ConditionExpression: 'attribute_not_exists(pk) OR expires_at <= :now',
+          ExpressionAttributeValues: { ':now': nowSeconds(now) },
+        },
+      },
+      ...players.map((p) => ({ Put: { TableName: this.tableName, Item: playerToItem(session, p) } })),
+    ];
+    if (isOpen(session)) items.push(...this.openIndexWrites(session, 'in', openCap));
     try {
       await this.call<unknown>(() =>
-        players.length === 0
-          ? this.db.send(new PutCommand(sessionPut))
-          : this.db.send(
-              new TransactWriteCommand({
-                TransactItems: [
-                  { Put: sessionPut },
-                  ...players.map((p) => ({ Put: { TableName: this.tableName, Item: playerToItem(session.sessionId, session.incarnation, p) } })),
-                ],
-              }),
-            ),
+        items.length === 1
+          ? this.db.send(new PutCommand(items[0]!.Put!))
+          : this.db.send(new TransactWriteCommand({ TransactItems: items })),
       );
-      return true;
+      return 'created';
     } catch (e) {
       const err = e as { name?: string; CancellationReasons?: { Code?: string }[] };
-      if (err.name === 'ConditionalCheckFailedException') return false;
-      if (err.name === 'TransactionCanceledException' && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      if (err.name === 'ConditionalCheckFailedException') return 'taken';
+      if (err.name === 'TransactionCanceledException' && err.CancellationReasons) {
+        if (err.CancellationReasons[0]?.Code === 'ConditionalCheckFailed') return 'taken';
+        if (err.CancellationReasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) return 'busy';
+      }
       throw e;
     }
   }
 
   /**
    * Moves the expiry forward without touching the version: extending a session's life is not a change of
-   * its state, and a plain UpdateItem here would contend with joins if done on every read, so callers only
-   * extend once half the time-to-live has passed.
+   * its state. Callers extend only once half the time-to-live has passed, so reads do not contend with joins.
    */
   async extendExpiry(session: Session, now: Date): Promise<void> {
     const expiresAt = nowSeconds(now) + session.ttlSeconds;
@@ -167,92 +187,196 @@ export class SessionStore {
     });
   }
 
-  /** Writes a join decision as one TransactWriteItems: the session item's update and the player item's put. */
-  async commitJoin(read: Session, decision: WriteDecision, mode: ConditionMode, now: Date): Promise<CommitResult> {
-    const s = new Expression();
-    const conditions = [
-      `${s.name('inc')} = ${s.value(read.incarnation)}`,
-      `(attribute_not_exists(${s.name('expires_at')}) OR ${s.name('expires_at')} > ${s.value(nowSeconds(now))})`,
-    ];
-    if (mode === 'version') conditions.push(`${s.name('version')} = ${s.value(read.version)}`);
-    else conditions.push(...decision.guards.flatMap((g) => sessionGuard(s, g)));
-
-    const sets = [`${s.name('version')} = ${s.name('version')} + ${s.value(1)}`];
-    for (const [team, delta] of Object.entries(decision.changes.seats)) {
-      const path = s.path('teams', team, 'n');
-      sets.push(`${path} = ${path} + ${s.value(delta)}`);
-    }
-    for (const [key, delta] of Object.entries(decision.changes.counters)) {
-      const path = s.path('xp', key);
-      sets.push(`${path} = ${path} + ${s.value(delta)}`);
-    }
-    if (decision.changes.leader) sets.push(`${s.name('leader')} = ${s.value(decision.changes.leader)}`);
-    if (read.expiresAt !== undefined) sets.push(`${s.name('expires_at')} = ${s.value(nowSeconds(now) + read.ttlSeconds)}`);
-    const p = decision.player;
-    sets.push(
-      `${s.name('last_change')} = ${s.value({ event: decision.event, player_uuid: p.playerUuid, team_id: p.teamId, status: p.status })}`,
-    );
-
-    const pe = new Expression();
-    const playerCondition = decision.guards.flatMap((g) => playerGuard(pe, g, read.incarnation)).join(' AND ');
-
-    try {
-      await this.call(() =>
-        this.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: sessionKey(read.sessionId),
-                  UpdateExpression: `SET ${sets.join(', ')}`,
-                  ConditionExpression: conditions.join(' AND '),
-                  ...s.attributes(),
-                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-                },
-              },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: playerToItem(read.sessionId, read.incarnation, p),
-                  ConditionExpression: playerCondition,
-                  ...pe.attributes(),
-                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-                },
-              },
-            ],
-          }),
-        ),
+  /** Writes a change as one TransactWriteItems: the session item, the players' items, the open-session index. */
+  async commitChange(read: Session, change: Change, mode: ConditionMode, now: Date): Promise<CommitResult> {
+    if (change.teams && mode !== 'version') throw new Error('a change of the team layout is written under the version condition only');
+    const items: TransactItem[] = [this.sessionWrite(read, change, mode, now)];
+    const written: string[] = [];
+    for (const write of change.players) {
+      const uuid = write.kind === 'put' ? write.player.playerUuid : write.playerUuid;
+      written.push(uuid);
+      const x = new Expression();
+      const condition = change.guards.flatMap((g) => playerGuard(x, g, uuid, read.incarnation)).join(' AND ') || undefined;
+      items.push(
+        write.kind === 'put'
+          ? { Put: { TableName: this.tableName, Item: playerToItem(read, write.player), ConditionExpression: condition, ...x.attributes(), ...ALL_OLD } }
+          : { Delete: { TableName: this.tableName, Key: playerKey(read.sessionId, uuid), ConditionExpression: condition, ...x.attributes(), ...ALL_OLD } },
       );
+    }
+    const transition = openTransition(read, change.deleteSession ? undefined : afterLayout(read, change));
+    if (transition !== 'none') items.push(...this.openIndexWrites(read, transition));
+    try {
+      await this.call(() => this.db.send(new TransactWriteCommand({ TransactItems: items })));
       return { ok: true };
     } catch (e) {
-      return this.readCancellation(e, now);
+      return readCancellation(e, written, nowSeconds(now));
     }
   }
 
-  /**
-   * A cancelled transaction is read reason by reason: a failed condition hands back the item as it is now
-   * (ALL_OLD), so the caller can decide again without another read; a conflict with another transaction is
-   * worth a retry; anything else is a fault.
-   */
-  private readCancellation(e: unknown, now: Date): CommitResult {
-    const err = e as { name?: string; CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] };
-    if (err.name === 'TransactionConflictException') return { ok: false, retry: 'conflict' };
-    if (err.name !== 'TransactionCanceledException' || !err.CancellationReasons) throw e;
-    const [sessionReason, playerReason] = err.CancellationReasons;
-    const codes = [sessionReason?.Code, playerReason?.Code];
-    if (codes.some((c) => c === 'ThrottlingError' || c === 'ProvisionedThroughputExceeded' || c === 'RequestLimitExceeded')) {
-      throw new ApiError('service_unavailable', `transaction throttled: ${codes.join(',')}`);
+  /** The open sessions of a type, oldest first, from the index (strongly consistent). */
+  async openSessions(type: string, limit: number): Promise<OpenEntry[]> {
+    const out = await this.call(() =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+          ExpressionAttributeValues: { ':pk': openPartition(type), ':e': 'E#' },
+          ConsistentRead: true,
+          Limit: limit,
+        }),
+      ),
+    );
+    return (out.Items ?? []) as OpenEntry[];
+  }
+
+  /** Drops the index entry of a session that expired or was deleted while open; nothing if it is already gone. */
+  async dropOpenEntry(type: string, entry: OpenEntry): Promise<void> {
+    const stale = { sessionId: entry.session_id, created: entry.created, type };
+    await this.call(() =>
+      this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: openEntryKey(stale),
+                ConditionExpression: 'inc = :inc',
+                ExpressionAttributeValues: { ':inc': entry.inc },
+              },
+            },
+            { Update: { TableName: this.tableName, Key: countKey(type), UpdateExpression: 'ADD n :d', ExpressionAttributeValues: { ':d': -1 } } },
+          ],
+        }),
+      ),
+    ).catch((e) => {
+      if ((e as Error).name !== 'TransactionCanceledException') throw e;
+    });
+  }
+
+  /** Player items of sessions that were deleted or expired; readers already ignore them, this frees the space. */
+  async deleteOrphanPlayers(sessionId: string, incarnation: string): Promise<void> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.call(() =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+            ExpressionAttributeValues: { ':pk': sessionKey(sessionId).pk, ':p': PLAYER_SK_PREFIX },
+            ProjectionExpression: 'pk, sk, inc',
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      const orphans = (out.Items ?? []).filter((i) => i.inc === incarnation);
+      for (let i = 0; i < orphans.length; i += 25) {
+        const batch = orphans.slice(i, i + 25).map((o) => ({ DeleteRequest: { Key: { pk: o.pk, sk: o.sk } } }));
+        await this.call(() => this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: batch } })));
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  /** A player's memberships from the player-sessions index (eventually consistent), live sessions only. */
+  async playerMemberships(playerUuid: string, now: Date): Promise<PlayerMembership[]> {
+    const found: PlayerItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.call(() =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: PLAYER_INDEX.name,
+            KeyConditionExpression: `${PLAYER_INDEX.partitionKey} = :p`,
+            ExpressionAttributeValues: { ':p': playerIndexKey(playerUuid) },
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      found.push(...((out.Items ?? []) as PlayerItem[]));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    const live = new Map<string, Session>();
+    for (let i = 0; i < found.length; i += 100) {
+      const keys = found.slice(i, i + 100).map((p) => sessionKey(p.gsi1sk));
+      const out = await this.call(() => this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } })));
+      for (const item of (out.Responses?.[this.tableName] ?? []) as SessionItem[]) {
+        const s = liveSession(item, nowSeconds(now));
+        if (s) live.set(s.sessionId, s);
+      }
     }
-    if (sessionReason?.Code === 'ConditionalCheckFailed' && sessionReason.Item) {
-      const session = liveSession(unmarshall(sessionReason.Item) as SessionItem, nowSeconds(now));
-      const playerChanged = playerReason?.Code === 'ConditionalCheckFailed';
-      const playerItem = playerChanged && playerReason?.Item ? (unmarshall(playerReason.Item) as PlayerItem) : undefined;
-      return { ok: false, retry: 'decide', session, playerChanged, player: livePlayer(playerItem, session) };
+    return found
+      .filter((p) => live.get(p.gsi1sk)?.incarnation === p.inc)
+      .map((p) => ({ sessionId: p.gsi1sk, type: p.type, status: p.status, ...(p.invited_by ? { invitedBy: p.invited_by } : {}) }));
+  }
+
+  private sessionWrite(read: Session, change: Change, mode: ConditionMode, now: Date): TransactItem {
+    const x = new Expression();
+    const conditions = [
+      `${x.name('inc')} = ${x.value(read.incarnation)}`,
+      `(attribute_not_exists(${x.name('expires_at')}) OR ${x.name('expires_at')} > ${x.value(nowSeconds(now))})`,
+    ];
+    if (mode === 'version') conditions.push(`${x.name('version')} = ${x.value(read.version)}`);
+    else {
+      conditions.push(...change.guards.flatMap((g) => sessionGuard(x, g)));
+      if (read.autoJoin) conditions.push(...openIndexGuards(x, read, change));
     }
-    if (codes.includes('ConditionalCheckFailed')) return { ok: false, retry: 'reread' };
-    if (codes.includes('TransactionConflict')) return { ok: false, retry: 'conflict' };
-    throw new ApiError('internal_error', `transaction cancelled: ${codes.join(',')}`);
+
+    const taken = Object.values(change.seats ?? {}).reduce((n, d) => n + d, 0);
+    const sets = [`${x.name('version')} = ${x.name('version')} + ${x.value(1)}`];
+    const removes: string[] = [];
+    const add = (path: string, delta: number) => sets.push(`${path} = ${path} + ${x.value(delta)}`);
+    for (const [team, delta] of Object.entries(change.seats ?? {})) if (delta) add(x.path('teams', team, 'n'), delta);
+    if (taken) add(x.name('seats_free'), -taken);
+    for (const [key, delta] of Object.entries(change.counters ?? {})) if (delta) add(x.path('xp', key), delta);
+    if (change.active) add(x.name('active'), change.active);
+    if (change.leader && 'set' in change.leader) sets.push(`${x.name('leader')} = ${x.value(change.leader.set)}`);
+    if (change.leader && 'remove' in change.leader) removes.push(x.name('leader'));
+    if (change.joinable !== undefined) sets.push(`${x.name('joinable')} = ${x.value(change.joinable)}`);
+    if (change.customData !== undefined) sets.push(`${x.name('custom_data')} = ${x.value(change.customData)}`);
+    if (change.teams) {
+      sets.push(`${x.name('teams')} = ${x.value(teamsToItem(change.teams))}`);
+      sets.push(`${x.name('seats_free')} = ${x.value(seatsFree({ teams: change.teams }))}`);
+    }
+    // A deleted session is one that expired just now: reads answer 404 at once, the stream still publishes the
+    // change, DynamoDB's TTL removes the item, and the id may be created again.
+    if (change.deleteSession) sets.push(`${x.name('expires_at')} = ${x.value(nowSeconds(now))}`);
+    else if (read.expiresAt !== undefined) sets.push(`${x.name('expires_at')} = ${x.value(nowSeconds(now) + read.ttlSeconds)}`);
+    const subject = change.subject;
+    sets.push(
+      `${x.name('last_change')} = ${x.value({
+        event: change.event,
+        ...(subject ? { player_uuid: subject.playerUuid, team_id: subject.teamId, status: subject.status } : {}),
+      })}`,
+    );
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: sessionKey(read.sessionId),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: conditions.join(' AND '),
+        ...x.attributes(),
+        ...ALL_OLD,
+      },
+    };
+  }
+
+  private openIndexWrites(session: Session, transition: 'in' | 'out', cap?: number): TransactItem[] {
+    const entry: OpenEntry = { session_id: session.sessionId, inc: session.incarnation, created: session.created };
+    const count: TransactItem = {
+      Update: {
+        TableName: this.tableName,
+        Key: countKey(session.type),
+        UpdateExpression: 'ADD n :d',
+        ...(cap !== undefined
+          ? { ConditionExpression: 'attribute_not_exists(n) OR n < :cap', ExpressionAttributeValues: { ':d': 1, ':cap': cap } }
+          : { ExpressionAttributeValues: { ':d': transition === 'in' ? 1 : -1 } }),
+      },
+    };
+    const key = openEntryKey(session);
+    return transition === 'in'
+      ? [{ Put: { TableName: this.tableName, Item: { ...key, ...entry } } }, count]
+      : [{ Delete: { TableName: this.tableName, Key: key } }, count];
   }
 
   private async call<T>(send: () => Promise<T>): Promise<T> {
@@ -264,16 +388,47 @@ export class SessionStore {
   }
 }
 
+/** The team layout after the change, for deciding whether it opens or fills the session. */
+function afterLayout(read: Session, change: Change): Session {
+  const teams = (change.teams ?? read.teams).map((t, i) => ({ ...t, occupied: t.occupied + (change.teams ? 0 : (change.seats?.[i] ?? 0)) }));
+  return { ...read, teams, joinable: change.joinable ?? read.joinable };
+}
+
+/**
+ * In facts mode other changes may land between our read and our write, so the decision whether this change
+ * opens or fills the session (and writes the index) must still hold then: a change that flips it needs the exact
+ * seat count it read; one that does not needs a count that keeps it on the same side.
+ */
+function openIndexGuards(x: Expression, read: Session, change: Change): string[] {
+  const guards = [`${x.name('joinable')} = ${x.value(read.joinable)}`];
+  if (!read.joinable && change.joinable === undefined) return guards;
+  const free = seatsFree(read);
+  const taken = Object.values(change.seats ?? {}).reduce((n, d) => n + d, 0);
+  const before = free > 0;
+  const after = free - taken > 0;
+  const path = x.name('seats_free');
+  if (before !== after) guards.push(`${path} = ${x.value(free)}`);
+  else if (before) guards.push(`${path} > ${x.value(Math.max(0, taken))}`);
+  else guards.push(`${path} <= ${x.value(Math.min(0, taken))}`);
+  return guards;
+}
+
 function sessionGuard(x: Expression, g: Guard): string[] {
   switch (g.kind) {
     case 'joinable':
       return [`${x.name('joinable')} = ${x.value(true)}`];
     case 'seatFree':
       return [`${x.path('teams', String(g.teamId), 'n')} < ${x.path('teams', String(g.teamId), 'max')}`];
+    case 'teamAtMost':
+      return [`${x.path('teams', String(g.teamId), 'n')} <= ${x.value(g.occupied)}`];
     case 'noLeader':
       return [`attribute_not_exists(${x.name('leader')})`];
     case 'hasLeader':
       return [`attribute_exists(${x.name('leader')})`];
+    case 'leaderIs':
+      return [`${x.name('leader')} = ${x.value(g.playerUuid)}`];
+    case 'activeCount':
+      return [`${x.name('active')} = ${x.value(g.equals)}`];
     case 'counter':
       return [`${x.path('xp', g.key)} = ${x.value(g.equals)}`];
     default:
@@ -281,7 +436,8 @@ function sessionGuard(x: Expression, g: Guard): string[] {
   }
 }
 
-function playerGuard(x: Expression, g: Guard, incarnation: string): string[] {
+function playerGuard(x: Expression, g: Guard, playerUuid: string, incarnation: string): string[] {
+  if (!('playerUuid' in g) || g.playerUuid !== playerUuid) return [];
   switch (g.kind) {
     case 'playerAbsent':
       // An item left by an earlier incarnation of this session id is not a membership.
@@ -291,4 +447,33 @@ function playerGuard(x: Expression, g: Guard, incarnation: string): string[] {
     default:
       return [];
   }
+}
+
+/**
+ * A cancelled transaction is read reason by reason: a failed condition on the session item hands back its
+ * current state (decide again with it); a conflict with another transaction is worth a retry after a pause;
+ * throttling is a 503; anything else is ours.
+ */
+function readCancellation(e: unknown, written: readonly string[], now: number): CommitResult {
+  const err = e as { name?: string; CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] };
+  if (err.name === 'TransactionConflictException') return { ok: false, retry: 'conflict' };
+  if (err.name !== 'TransactionCanceledException' || !err.CancellationReasons) throw e;
+  const reasons = err.CancellationReasons;
+  const codes = reasons.map((r) => r.Code ?? 'None');
+  if (codes.some((c) => c === 'ThrottlingError' || c === 'ProvisionedThroughputExceeded' || c === 'RequestLimitExceeded')) {
+    throw new ApiError('service_unavailable', `transaction throttled: ${codes.join(',')}`);
+  }
+  const [sessionReason, ...playerReasons] = reasons;
+  if (sessionReason?.Code === 'ConditionalCheckFailed' && sessionReason.Item) {
+    const session = liveSession(unmarshall(sessionReason.Item) as SessionItem, now);
+    const players = new Map<string, Player | undefined>();
+    written.forEach((uuid, i) => {
+      const r = playerReasons[i];
+      if (r?.Code === 'ConditionalCheckFailed') players.set(uuid, livePlayer(r.Item ? (unmarshall(r.Item) as PlayerItem) : undefined, session));
+    });
+    return { ok: false, retry: 'decide', session, players };
+  }
+  if (codes.includes('ConditionalCheckFailed')) return { ok: false, retry: 'reread' };
+  if (codes.includes('TransactionConflict')) return { ok: false, retry: 'conflict' };
+  throw new ApiError('internal_error', `transaction cancelled: ${codes.join(',')}`);
 }

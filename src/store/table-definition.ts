@@ -7,7 +7,8 @@ export const SESSIONS_TABLE = {
   sortKey: 'sk',
   /** Epoch seconds; DynamoDB's TTL deletes expired items. Reads treat a passed value as gone at once. */
   ttlAttribute: 'expires_at',
-  indexes: [] as { name: string; partitionKey: string; sortKey: string }[],
+  /** A player's sessions (get_player_sessions_self): player items by gsi1pk = P#<player_uuid>. */
+  indexes: [{ name: 'player-sessions', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }] as { name: string; partitionKey: string; sortKey: string }[],
 } as const;
 
 export function createTableInput(tableName: string): CreateTableCommandInput {

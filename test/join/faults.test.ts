@@ -9,7 +9,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ApiError } from '../../src/errors/api-error.js';
 import { getServices, resetServices } from '../../src/runtime/services.js';
 import { joinSession } from '../../src/sessions/join-session.js';
-import type { JoinDecision } from '../../src/sessions/join-rules.js';
+import type { Change } from '../../src/sessions/change.js';
 import type { JoinRequest, Session } from '../../src/sessions/model.js';
 import { ANY_CROSSPLAY } from '../../src/sessions/model.js';
 import { createDocumentClient } from '../../src/store/dynamodb-client.js';
@@ -55,12 +55,12 @@ class RaceInjector extends SessionStore {
   constructor(private readonly racesToInject: number) {
     super(createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), testTableName());
   }
-  override async commitJoin(read: Session, decision: Extract<JoinDecision, { kind: 'write' }>, mode: ConditionMode, now: Date) {
+  override async commitChange(read: Session, change: Change, mode: ConditionMode, now: Date) {
     if (this.races < this.racesToInject) {
       this.races++;
       await joinSession(store, read.sessionId, request());
     }
-    return super.commitJoin(read, decision, mode, now);
+    return super.commitChange(read, change, mode, now);
   }
 }
 

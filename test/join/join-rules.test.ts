@@ -1,6 +1,7 @@
 // The join rules over plain data: every branch of decideJoin, with the guards each decision relies on.
 import { contribution, zeroCounters, type CrossplayCounters } from '../../src/sessions/crossplay.js';
-import { decideJoin, type Guard, type JoinDecision } from '../../src/sessions/join-rules.js';
+import type { Guard } from '../../src/sessions/change.js';
+import { decideJoin, type JoinDecision } from '../../src/sessions/join-rules.js';
 import { ANY_CROSSPLAY, type JoinRequest, type Player, type Session } from '../../src/sessions/model.js';
 import type { CrossplayPreferences, Input, Platform } from '../../src/contract/types.js';
 
@@ -22,7 +23,10 @@ function session(over: Partial<Session> = {}): Session {
       { maxSize: 2, occupied: 0 },
     ],
     leader: OTHER,
+    activeCount: 1,
     canChangeOwnTeam: true,
+    keepAliveOnEmpty: false,
+    autoJoin: false,
     crossplay: { ...zeroCounters(), platform_other: 1, input_keyboardandmouse: 1 },
     ttlSeconds: 3600,
     ...over,
@@ -87,31 +91,31 @@ describe('rejections', () => {
 describe('newcomers', () => {
   test('join as member when the session has a leader, taking a seat', () => {
     const d = write(decideJoin(session(), undefined, request({ teamId: 1, customData: { a: 'b' } }), NOW));
-    expect(d.player).toMatchObject({ playerUuid: ME, status: 'member', teamId: 1, customData: { a: 'b' }, joined: NOW, revision: 1 });
-    expect(d.changes.seats).toEqual({ 1: 1 });
-    expect(d.changes.leader).toBeUndefined();
-    expect(kinds(d.guards)).toEqual(expect.arrayContaining(['playerAbsent', 'joinable', 'seatFree', 'hasLeader']));
-    expect(d.event).toBe('Session Player Joined');
+    expect(d.result).toMatchObject({ playerUuid: ME, status: 'member', teamId: 1, customData: { a: 'b' }, joined: NOW, revision: 1 });
+    expect(d.change.seats).toEqual({ 1: 1 });
+    expect(d.change.leader).toBeUndefined();
+    expect(kinds(d.change.guards)).toEqual(expect.arrayContaining(['playerAbsent', 'joinable', 'seatFree', 'hasLeader']));
+    expect(d.change.event).toBe('Session Player Joined');
   });
 
   test('become leader when the session has none, whatever status was asked', () => {
     for (const status of ['member', 'leader'] as const) {
       const d = write(decideJoin(session({ leader: undefined }), undefined, request({ status }), NOW));
-      expect(d.player.status).toBe('leader');
-      expect(d.changes.leader).toBe(ME);
-      expect(kinds(d.guards)).toContain('noLeader');
+      expect(d.result.status).toBe('leader');
+      expect(d.change.leader).toEqual({ set: ME });
+      expect(kinds(d.change.guards)).toContain('noLeader');
     }
   });
 
   test('asking for leader while there is one is a wish: member', () => {
     const d = write(decideJoin(session(), undefined, request({ status: 'leader' }), NOW));
-    expect(d.player.status).toBe('member');
-    expect(d.changes.leader).toBeUndefined();
+    expect(d.result.status).toBe('member');
+    expect(d.change.leader).toBeUndefined();
   });
 
   test('add their crossplay contribution to the counters', () => {
     const d = write(decideJoin(session(), undefined, request({ clientSettings: { platform: 'XboxLive', input: 'gamepad' } }), NOW));
-    expect(d.changes.counters).toEqual({ platform_xbox: 1, input_gamepad: 1 });
+    expect(d.change.counters).toEqual({ platform_xbox: 1, input_gamepad: 1 });
   });
 });
 
@@ -119,55 +123,55 @@ describe('invited and reserved players', () => {
   test.each(['invited', 'reserved'] as const)('%s accepts the held seat, even in a session that is not joinable', (status) => {
     const s = session({ joinable: false, teams: [{ maxSize: 1, occupied: 1 }] });
     const d = write(decideJoin(s, player({ status, joined: undefined, invited: NOW }), request(), NOW));
-    expect(d.player.status).toBe('member');
-    expect(d.player.invited).toBe(NOW);
-    expect(d.player.joined).toBe(NOW);
-    expect(d.changes.seats).toEqual({});
-    expect(kinds(d.guards)).not.toContain('joinable');
-    expect(kinds(d.guards)).not.toContain('seatFree');
-    expect(d.guards).toContainEqual({ kind: 'playerRevision', revision: 3 });
-    expect(d.event).toBe('Session Player Joined');
+    expect(d.result.status).toBe('member');
+    expect(d.result.invited).toBe(NOW);
+    expect(d.result.joined).toBe(NOW);
+    expect(d.change.seats).toEqual({});
+    expect(kinds(d.change.guards)).not.toContain('joinable');
+    expect(kinds(d.change.guards)).not.toContain('seatFree');
+    expect(d.change.guards).toContainEqual({ kind: 'playerRevision', playerUuid: ME, revision: 3 });
+    expect(d.change.event).toBe('Session Player Joined');
   });
 
   test('an invited player becomes leader of a leaderless session', () => {
     const d = write(decideJoin(session({ leader: undefined }), player({ status: 'invited' }), request(), NOW));
-    expect(d.player.status).toBe('leader');
+    expect(d.result.status).toBe('leader');
   });
 
   test('an invited player asking for another team moves there when it has room', () => {
     const d = write(decideJoin(session(), player({ status: 'reserved' }), request({ teamId: 1 }), NOW));
-    expect(d.changes.seats).toEqual({ 0: -1, 1: 1 });
+    expect(d.change.seats).toEqual({ 0: -1, 1: 1 });
   });
 });
 
 describe('leaders and members', () => {
   test('a retry of the same join changes nothing and writes nothing', () => {
-    expect(decideJoin(session(), player(), request(), NOW)).toEqual({ kind: 'unchanged', player: player() });
+    expect(decideJoin(session(), player(), request(), NOW)).toEqual({ kind: 'unchanged', result: player() });
   });
 
   test('membership wins over team_full: a member of a full team re-joins fine', () => {
     const s = session({ teams: [{ maxSize: 1, occupied: 1 }] });
     expect(decideJoin(s, player(), request(), NOW).kind).toBe('unchanged');
-    expect(write(decideJoin(s, player(), request({ clientVersion: '1.0.1' }), NOW)).changes.seats).toEqual({});
+    expect(write(decideJoin(s, player(), request({ clientVersion: "1.0.1" }), NOW)).change.seats).toEqual({});
   });
 
   test('an update writes the new details and keeps joined', () => {
     const d = write(decideJoin(session(), player(), request({ clientVersion: '2.0.0', customData: { k: 'v' } }), NOW));
-    expect(d.player).toMatchObject({ clientVersion: '2.0.0', customData: { k: 'v' }, joined: '2026-11-24T11:00:00.000Z', revision: 4 });
-    expect(d.event).toBe('Session Player Updated');
-    expect(kinds(d.guards)).not.toContain('joinable');
+    expect(d.result).toMatchObject({ clientVersion: '2.0.0', customData: { k: 'v' }, joined: '2026-11-24T11:00:00.000Z', revision: 4 });
+    expect(d.change.event).toBe('Session Player Updated');
+    expect(kinds(d.change.guards)).not.toContain('joinable');
   });
 
   test('a leader is never demoted by a join', () => {
     const d = decideJoin(session({ leader: ME }), player({ status: 'leader' }), request({ status: 'member' }), NOW);
-    expect(d).toEqual({ kind: 'unchanged', player: player({ status: 'leader' }) });
+    expect(d).toEqual({ kind: 'unchanged', result: player({ status: 'leader' }) });
   });
 
   test('a member of a leaderless session is promoted by a join', () => {
     const d = write(decideJoin(session({ leader: undefined }), player(), request(), NOW));
-    expect(d.player.status).toBe('leader');
-    expect(d.changes.leader).toBe(ME);
-    expect(kinds(d.guards)).toContain('noLeader');
+    expect(d.result.status).toBe('leader');
+    expect(d.change.leader).toEqual({ set: ME });
+    expect(kinds(d.change.guards)).toContain('noLeader');
   });
 
   test('asking for leader as a member of a led session changes nothing', () => {
@@ -176,18 +180,18 @@ describe('leaders and members', () => {
 
   test('moving team frees the old seat and takes the new one', () => {
     const d = write(decideJoin(session(), player(), request({ teamId: 1 }), NOW));
-    expect(d.changes.seats).toEqual({ 0: -1, 1: 1 });
-    expect(d.guards).toContainEqual({ kind: 'seatFree', teamId: 1 });
+    expect(d.change.seats).toEqual({ 0: -1, 1: 1 });
+    expect(d.change.guards).toContainEqual({ kind: 'seatFree', teamId: 1 });
   });
 
   test('changing platform moves the crossplay counters', () => {
     const d = write(decideJoin(session(), player(), request({ clientSettings: { platform: 'PSN', input: 'keyboardandmouse' } }), NOW));
-    expect(d.changes.counters).toEqual({ platform_other: -1, platform_playstation: 1 });
+    expect(d.change.counters).toEqual({ platform_other: -1, platform_playstation: 1 });
   });
 
   test('an unchanged crossplay profile relies on no crossplay counter', () => {
     const d = write(decideJoin(session(), player(), request({ clientVersion: '1.2.3' }), NOW));
-    expect(kinds(d.guards)).not.toContain('counter');
+    expect(kinds(d.change.guards)).not.toContain('counter');
   });
 });
 
@@ -212,7 +216,7 @@ describe('crossplay', () => {
     ['empty session, strict joiner', zeroCounters(), { clientSettings: xbox(), crossplay: prefs('desired_platforms_xboxlike', 'desired_inputs_gamepad') }, true],
   ])('%s', (_name, crossplay, req, allowed) => {
     const d = decideJoin(session({ crossplay }), undefined, request(req), NOW);
-    if (allowed) expect(write(d).guards.filter((g) => g.kind === 'counter').every((g) => g.kind === 'counter' && g.equals === 0)).toBe(true);
+    if (allowed) expect(write(d).change.guards.filter((g) => g.kind === 'counter').every((g) => g.kind === 'counter' && g.equals === 0)).toBe(true);
     else expect(d).toEqual({ kind: 'reject', code: 'crossplay_not_permitted' });
   });
 
@@ -221,8 +225,8 @@ describe('crossplay', () => {
     const c = counters({ ...xbox(), preferences: ANY_CROSSPLAY });
     const d = write(decideJoin(session({ crossplay: c }), me, request({ clientSettings: xbox(), crossplay: prefs('desired_platforms_xboxlike') }), NOW));
     // My own xbox platform counts 1 in the counters; the others must have no non-xbox platform.
-    expect(d.guards).toContainEqual({ kind: 'counter', key: 'platform_other', equals: 0 });
-    expect(d.changes.counters).toEqual({ wants_platform_xbox: 1 });
+    expect(d.change.guards).toContainEqual({ kind: 'counter', key: 'platform_other', equals: 0 });
+    expect(d.change.counters).toEqual({ wants_platform_xbox: 1 });
   });
 
   test('an xbox-only member cannot narrow to xbox while a Steam player is active', () => {

@@ -136,7 +136,7 @@ describe('rules beyond the schema', () => {
     expect((await send(a, 5)).status).toBe(200);
     expect((await send(b, 26)).status).toBe(200);
     const { players } = (await store.readSessionWithPlayers(s.sessionId, new Date()))!;
-    expect(Object.fromEntries(players.map((p) => [p.playerUuid, p.clientSettings.platform]))).toEqual({ [a.uuid]: 'Steam', [b.uuid]: 'NintendoNAID' });
+    expect(Object.fromEntries(players.map((p) => [p.playerUuid, p.clientSettings?.platform]))).toEqual({ [a.uuid]: 'Steam', [b.uuid]: 'NintendoNAID' });
   });
 
   test('platform wins over platform_id', async () => {
@@ -144,7 +144,7 @@ describe('rules beyond the schema', () => {
     const p = newPlayer();
     await invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, body: joinBody({ client_settings: { platform: 'Epic', platform_id: 5, input: 'gamepad' } }) }));
     const { players } = (await store.readSessionWithPlayers(s.sessionId, new Date()))!;
-    expect(players[0]?.clientSettings.platform).toBe('Epic');
+    expect(players[0]?.clientSettings?.platform).toBe('Epic');
   });
 });
 

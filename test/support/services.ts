@@ -22,7 +22,7 @@ export const GET_ROUTE = '/session/v1/session/{session_id}';
 /** A session created through the store, optionally with players already seated (e.g. invited ones). */
 export async function createSession(overrides: Partial<NewSession> = {}, players: Player[] = []): Promise<Session> {
   const session = withPlayers(newSession({ sessionId: `s-${randomUUID()}`, type: 'test', teamSizes: [4, 4], joinable: true, ...overrides }), players);
-  if (!(await store.createSession(session, players, overrides.now))) throw new Error(`session ${session.sessionId} already exists`);
+  if ((await store.createSession(session, players, overrides.now)) !== 'created') throw new Error(`session ${session.sessionId} already exists`);
   return session;
 }
 

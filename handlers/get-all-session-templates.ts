@@ -1,0 +1,16 @@
+// GET /session/v1/template — Get All Session Templates, keyed by type, with ETag / If-None-Match.
+import { headerOf } from '../src/http/api-event.js';
+import { httpOperation } from '../src/http/operation.js';
+import { json, notModified } from '../src/http/responses.js';
+import { ifNoneMatchHits } from '../src/sessions/etag.js';
+
+export const handler = httpOperation({
+  operationId: 'get_all_session_templates',
+  permissions: ['session:*', 'session:read:config'],
+  validators: {},
+  run: async (event, { services: { templates } }) => {
+    const ifNoneMatch = headerOf(event, 'if-none-match');
+    if (ifNoneMatch !== undefined && ifNoneMatchHits(ifNoneMatch, templates.etag)) return notModified(templates.etag);
+    return json(200, templates.resource(), { etag: templates.etag });
+  },
+});

@@ -1,0 +1,23 @@
+// GET /session/v1/template/{session_type} — Get Session Template By Type, with ETag / If-None-Match.
+import * as validate from '../schemas/generated/validators/get_session_template_by_type.js';
+import { ApiError } from '../src/errors/api-error.js';
+import { headerOf } from '../src/http/api-event.js';
+import { httpOperation } from '../src/http/operation.js';
+import { json, notModified } from '../src/http/responses.js';
+import { ifNoneMatchHits } from '../src/sessions/etag.js';
+
+export const handler = httpOperation({
+  operationId: 'get_session_template_by_type',
+  permissions: ['session:*', 'session:read:config'],
+  validators: { ...validate },
+  run: async (event, { services: { templates }, input }) => {
+    const type = String(input.path.session_type);
+    const template = templates.get(type);
+    const etag = templates.etagOf(type);
+    // The catalogue's status (400) is create_or_join's; a lookup by type answers 404.
+    if (!template || !etag) throw new ApiError('session_type_not_found', `no template of type ${JSON.stringify(type)}`, 404);
+    const ifNoneMatch = headerOf(event, 'if-none-match');
+    if (ifNoneMatch !== undefined && ifNoneMatchHits(ifNoneMatch, etag)) return notModified(etag);
+    return json(200, template, { etag });
+  },
+});
