@@ -2,7 +2,18 @@
 // so what is benchmarked and tested locally is byte for byte what is deployed.
 import { join } from 'node:path';
 
-export const HANDLERS = ['join-session-self', 'get-session', 'get-all-session-templates', 'get-session-template-by-type'] as const;
+export const HANDLERS = [
+  'join-session-self',
+  'get-session',
+  'leave-session-self',
+  'update-session-player',
+  'kick-player',
+  'update-session',
+  'create-or-join-session',
+  'get-player-sessions-self',
+  'get-all-session-templates',
+  'get-session-template-by-type',
+] as const;
 export type HandlerName = (typeof HANDLERS)[number];
 
 export const handlerEntry = (root: string, name: HandlerName) => join(root, 'handlers', `${name}.ts`);

@@ -28,14 +28,33 @@ export interface RouteSpec {
   readonly dynamodb: readonly DynamoDbAction[];
 }
 
-/** A transaction that updates the session item and puts/updates a player item, each under a condition. */
-const TRANSACT_UPDATE_AND_PUT: readonly DynamoDbAction[] = ['UpdateItem', 'PutItem', 'ConditionCheckItem'];
+/**
+ * A change of a session: one TransactWriteItems that updates the session item and puts or deletes player items
+ * under conditions, and puts or deletes the session's entry in the open-session index (updating its count).
+ */
+const TRANSACT_CHANGE: readonly DynamoDbAction[] = ['UpdateItem', 'PutItem', 'DeleteItem', 'ConditionCheckItem'];
+/** Reading a session and players for a change: one consistent BatchGetItem; GetItem to read the version back. */
+const READ_FOR_CHANGE: readonly DynamoDbAction[] = ['BatchGetItem', 'GetItem'];
 
 export const ROUTES: readonly RouteSpec[] = [
-  // join_session_by_id_self: one strongly consistent read (GetItem / BatchGetItem of session + player), one TransactWriteItems.
-  { method: 'POST', path: '/session/v1/session/{session_id}/player/me', handler: 'join-session-self', dynamodb: ['BatchGetItem', 'GetItem', ...TRANSACT_UPDATE_AND_PUT] },
+  // join_session_by_id_self: one strongly consistent read of session + player, one TransactWriteItems.
+  { method: 'POST', path: '/session/v1/session/{session_id}/player/me', handler: 'join-session-self', dynamodb: [...READ_FOR_CHANGE, ...TRANSACT_CHANGE] },
+  // leave_session_by_id_self: a leaving leader's successor is found by a Query of the session's players; the
+  // players left in a deleted session (invited, reserved) are removed with BatchWriteItem.
+  { method: 'DELETE', path: '/session/v1/session/{session_id}/player/me', handler: 'leave-session-self', dynamodb: [...READ_FOR_CHANGE, 'Query', 'BatchWriteItem', ...TRANSACT_CHANGE] },
   // get_session_by_id: the session item, then its player items (one partition); UpdateItem extends the expiry.
   { method: 'GET', path: '/session/v1/session/{session_id}', handler: 'get-session', dynamodb: ['GetItem', 'Query', 'UpdateItem'] },
+  // update_session_by_id: the session item, then the session with its players for the answer.
+  { method: 'PATCH', path: '/session/v1/session/{session_id}', handler: 'update-session', dynamodb: ['GetItem', 'Query', ...TRANSACT_CHANGE] },
+  // update_session_player_by_uuid_v2: session, target and (for a promotion) the leader in one read.
+  { method: 'POST', path: '/session/v1/session/{session_id}/player/{player_uuid}', handler: 'update-session-player', dynamodb: [...READ_FOR_CHANGE, ...TRANSACT_CHANGE] },
+  // kick_player_from_session_by_uuid_v2: as leave.
+  { method: 'DELETE', path: '/session/v1/session/{session_id}/player/{player_uuid}', handler: 'kick-player', dynamodb: [...READ_FOR_CHANGE, 'Query', 'BatchWriteItem', ...TRANSACT_CHANGE] },
+  // create_or_join_session: the open-session index is a consistent Query of one partition; joins and creations
+  // are transactions.
+  { method: 'POST', path: '/session/v1/session', handler: 'create-or-join-session', dynamodb: [...READ_FOR_CHANGE, 'Query', ...TRANSACT_CHANGE] },
+  // get_player_sessions_self: the player-sessions index (a Query of the GSI), then the sessions' items.
+  { method: 'GET', path: '/session/v1/player/me/session', handler: 'get-player-sessions-self', dynamodb: ['Query', 'BatchGetItem'] },
   // get_all_session_templates, get_session_template_by_type: served from the templates file read at init; no DynamoDB.
   { method: 'GET', path: '/session/v1/template', handler: 'get-all-session-templates', dynamodb: [] },
   { method: 'GET', path: '/session/v1/template/{session_type}', handler: 'get-session-template-by-type', dynamodb: [] },

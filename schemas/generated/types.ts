@@ -703,6 +703,15 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            /** @description (extension) `player.team_id` is not a team of the type's sessions. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HzApiErrorModel"];
+                };
+            };
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationError"];

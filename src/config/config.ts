@@ -1,6 +1,7 @@
 // The service's settings, from environment variables (all documented in the README). Reading never throws:
 // problems come back as sentences naming the variable, reported once and answered with a 500 envelope.
 import { readAuthConfig, type AuthConfig } from '../auth/auth-config.js';
+import { DYNAMODB_TIMEOUTS } from '../store/dynamodb-client.js';
 import { templatesFileFrom } from '../templates/load-templates.js';
 
 export interface ServiceConfig {
@@ -8,6 +9,10 @@ export interface ServiceConfig {
   /** DynamoDB endpoint override (DynamoDB Local); the SDK's regional default otherwise. */
   dynamoDbEndpoint?: string;
   region: string;
+  /** DYNAMODB_REQUEST_TIMEOUT_MS: how long one DynamoDB request may take before it is retried or answered 503. */
+  dynamoDbRequestTimeoutMs: number;
+  /** DYNAMODB_CONNECT_TIMEOUT_MS: how long opening a connection to DynamoDB may take. */
+  dynamoDbConnectTimeoutMs: number;
   auth: AuthConfig;
   /** SESSION_TEMPLATES_FILE, absolute (default: next to the bundle in Lambda, config/session-templates.json elsewhere). */
   templatesFile: string;
@@ -23,6 +28,15 @@ export function readConfig(env: Record<string, string | undefined>): ConfigResul
   }
   const endpoint = env.DYNAMODB_ENDPOINT?.trim() || undefined;
   if (endpoint && !/^https?:\/\/[^\s/]+/.test(endpoint)) problems.push('DYNAMODB_ENDPOINT must be an http(s) URL');
+  const millis = (name: string, fallback: number) => {
+    const value = env[name]?.trim() || String(fallback);
+    if (!/^\d+$/.test(value) || Number(value) < 100 || Number(value) > 10_000) {
+      problems.push(`${name} must be a whole number of milliseconds from 100 to 10000`);
+    }
+    return Number(value);
+  };
+  const requestTimeout = millis('DYNAMODB_REQUEST_TIMEOUT_MS', DYNAMODB_TIMEOUTS.requestTimeout);
+  const connectTimeout = millis('DYNAMODB_CONNECT_TIMEOUT_MS', DYNAMODB_TIMEOUTS.connectionTimeout);
   const auth = readAuthConfig(env);
   if ('problems' in auth) problems.push(...auth.problems);
   if (problems.length || !('config' in auth)) return { problems };
@@ -30,6 +44,8 @@ export function readConfig(env: Record<string, string | undefined>): ConfigResul
     config: {
       tableName,
       dynamoDbEndpoint: endpoint,
+      dynamoDbRequestTimeoutMs: requestTimeout,
+      dynamoDbConnectTimeoutMs: connectTimeout,
       region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
       auth: auth.config,
       templatesFile: templatesFileFrom(env),

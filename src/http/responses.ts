@@ -23,3 +23,5 @@ export function errorResult(e: ApiError): ApiResult {
 export const validationResult = (detail: ValidationErrorItem[]): ApiResult => json(422, { detail });
 
 export const notModified = (etag: string): ApiResult => ({ statusCode: 304, headers: { etag } });
+
+export const noContent = (etag?: string): ApiResult => ({ statusCode: 204, headers: etag ? { etag } : {} });

@@ -22,7 +22,7 @@ let services: Services | undefined;
 let problems: string[] | undefined;
 
 export function createServices(config: ServiceConfig, templates: TemplateCatalog): Services {
-  const db = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
+  const db = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint, requestTimeoutMs: config.dynamoDbRequestTimeoutMs, connectTimeoutMs: config.dynamoDbConnectTimeoutMs });
   return { config, store: new SessionStore(db, config.tableName), authenticator: createAuthenticator(config.auth), templates };
 }
 

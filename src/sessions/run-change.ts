@@ -16,6 +16,8 @@ export interface ChangeOptions {
   clock?: () => Date;
   /** How writes are conditioned: "hybrid" (the default, above), or one way throughout, for measurements. */
   strategy?: 'hybrid' | ConditionMode;
+  /** After a facts-conditioned write, read the version back for the ETag (default true). */
+  readBack?: boolean;
 }
 
 export interface ChangeOutcome<T> {
@@ -26,6 +28,8 @@ export interface ChangeOutcome<T> {
   /** The session as read for the decision that was written (or found unchanged). */
   read: Session;
   written: boolean;
+  /** The change deleted the session. */
+  deleted: boolean;
 }
 
 export interface ChangeSpec<S extends { session?: Session }, T> {
@@ -53,16 +57,17 @@ export async function runChange<S extends { session?: Session }, T>(store: Sessi
     if (!read || (decision.kind === 'reject' && decision.code === 'session_not_found')) throw new ApiError('session_not_found');
     if (opts.ifMatch !== undefined && !ifMatchHolds(opts.ifMatch, etagOf(read))) throw new ApiError('precondition_failed');
     if (decision.kind === 'reject') throw new ApiError(decision.code);
-    if (decision.kind === 'unchanged') return { result: decision.result, etag: etagOf(read), attempts: attempt, read, written: false };
+    if (decision.kind === 'unchanged') return { result: decision.result, etag: etagOf(read), attempts: attempt, read, written: false, deleted: false };
 
     // With If-Match the client named a state, so only that exact state may be changed.
     const strategy = opts.ifMatch !== undefined || spec.versionOnly ? 'version' : (opts.strategy ?? 'hybrid');
     const mode: ConditionMode = strategy === 'hybrid' ? (attempt === 1 ? 'version' : 'facts') : strategy;
     const outcome = await store.commitChange(read, decision.change, mode, now);
     if (outcome.ok) {
-      const done = { result: decision.result, attempts: attempt, read, written: true };
+      const done = { result: decision.result, attempts: attempt, read, written: true, deleted: decision.change.deleteSession === true };
       if (decision.change.deleteSession) return done;
       if (mode === 'version') return { ...done, etag: etagOf({ ...read, version: read.version + 1 }) };
+      if (opts.readBack === false) return done;
       const after = await store.readSession(read.sessionId, clock());
       return { ...done, etag: after && after.incarnation === read.incarnation ? etagOf(after) : undefined };
     }

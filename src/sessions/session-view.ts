@@ -6,9 +6,10 @@ const toPlayerResource = (p: Player): SessionPlayerResource => ({
   player_uuid: p.playerUuid,
   status: p.status,
   custom_data: p.customData,
-  version: p.clientVersion,
-  client_settings: p.clientSettings,
-  crossplay_preferences: p.crossplay,
+  ...(p.clientVersion ? { version: p.clientVersion } : {}),
+  ...(p.clientSettings ? { client_settings: p.clientSettings } : {}),
+  ...(p.crossplay ? { crossplay_preferences: p.crossplay } : {}),
+  ...(p.invitedBy ? { inviting_player_uuid: p.invitedBy } : {}),
   ...(p.invited ? { invited: p.invited } : {}),
   ...(p.joined ? { joined: p.joined } : {}),
 });
@@ -26,6 +27,7 @@ export function toSessionResource(session: Session, players: Player[]): SessionR
     teams: session.teams.map((t, teamId) => ({
       team_id: teamId,
       max_size: t.maxSize,
+      ...(t.customData ? { custom_data: t.customData } : {}),
       players: sorted.filter((p) => p.teamId === teamId).map(toPlayerResource),
     })),
     custom_data: session.customData,

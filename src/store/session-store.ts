@@ -1,7 +1,7 @@
 // SessionStore owns every DynamoDB call of the service. It reads what the rules need, and writes a decision as
 // one conditional TransactWriteItems whose conditions are exactly the facts the decision relied on.
 import {
-  BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
+  BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -15,7 +15,7 @@ import {
   livePlayer, liveSession, PLAYER_INDEX, PLAYER_SK_PREFIX, playerFromItem, playerIndexKey, playerKey, playerToItem,
   sessionKey, sessionToItem, teamsToItem, type PlayerItem, type SessionItem,
 } from './items.js';
-import { countKey, openEntryKey, openPartition, openTransition, type OpenEntry } from './open-sessions.js';
+import { openEntryKey, openPartition, openTransition, ticketKey, type OpenEntry, type Ticket } from './open-sessions.js';
 
 /** "version": the session must be exactly as read (the new version is known: read + 1).
  *  "facts": only the decision's guards must hold, so independent changes commit side by side. */
@@ -29,8 +29,7 @@ export type CommitResult =
    *  `players` holds the current state of the written players whose own condition failed too. */
   | { ok: false; retry: 'decide'; session: Session | undefined; players: Map<string, Player | undefined> };
 
-/** 'busy': the type already has its cap of open sessions, or the count was contended; look again. */
-export type CreateResult = 'created' | 'taken' | 'busy';
+export type CreateResult = 'created' | 'taken';
 
 export interface SessionWithPlayers {
   session: Session;
@@ -131,10 +130,9 @@ export class SessionStore {
 
   /**
    * Creates a session with its first players (their aggregates already on the session, see withPlayers), and
-   * its open-session index entry when it is open. With `openCap`, creating an open session also requires fewer
-   * than that many open sessions of its type ('busy' otherwise).
+   * its open-session index entry when it is open. 'taken' when the id belongs to a live session.
    */
-  async createSession(session: Session, players: readonly Player[] = [], now = new Date(), openCap?: number): Promise<CreateResult> {
+  async createSession(session: Session, players: readonly Player[] = [], now = new Date()): Promise<CreateResult> {
     const items: TransactItem[] = [
       {
         Put: {
@@ -146,7 +144,7 @@ export class SessionStore {
       },
       ...players.map((p) => ({ Put: { TableName: this.tableName, Item: playerToItem(session, p) } })),
     ];
-    if (isOpen(session)) items.push(...this.openIndexWrites(session, 'in', openCap));
+    if (isOpen(session)) items.push(this.openIndexWrite(session, 'in'));
     try {
       await this.call<unknown>(() =>
         items.length === 1
@@ -157,12 +155,25 @@ export class SessionStore {
     } catch (e) {
       const err = e as { name?: string; CancellationReasons?: { Code?: string }[] };
       if (err.name === 'ConditionalCheckFailedException') return 'taken';
-      if (err.name === 'TransactionCanceledException' && err.CancellationReasons) {
-        if (err.CancellationReasons[0]?.Code === 'ConditionalCheckFailed') return 'taken';
-        if (err.CancellationReasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) return 'busy';
-      }
+      if (err.name === 'TransactionCanceledException' && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'taken';
       throw e;
     }
+  }
+
+  /** The next seat ticket of a session type (one atomic counter update). */
+  async takeTicket(type: string, freshEpoch: string): Promise<Ticket> {
+    const out = await this.call(() =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: ticketKey(type),
+          UpdateExpression: 'ADD n :one SET epoch = if_not_exists(epoch, :epoch)',
+          ExpressionAttributeValues: { ':one': 1, ':epoch': freshEpoch },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return { n: Number(out.Attributes?.n) - 1, epoch: String(out.Attributes?.epoch) };
   }
 
   /**
@@ -204,7 +215,7 @@ export class SessionStore {
       );
     }
     const transition = openTransition(read, change.deleteSession ? undefined : afterLayout(read, change));
-    if (transition !== 'none') items.push(...this.openIndexWrites(read, transition));
+    if (transition !== 'none') items.push(this.openIndexWrite(read, transition));
     try {
       await this.call(() => this.db.send(new TransactWriteCommand({ TransactItems: items })));
       return { ok: true };
@@ -229,27 +240,37 @@ export class SessionStore {
     return (out.Items ?? []) as OpenEntry[];
   }
 
+  /** Several sessions in one strongly consistent round trip (live ones only), e.g. the open sessions of a type. */
+  async readSessions(sessionIds: readonly string[], now: Date): Promise<Map<string, Session>> {
+    const found = new Map<string, Session>();
+    let keys = [...new Set(sessionIds)].slice(0, 100).map(sessionKey) as Record<string, string>[];
+    for (let attempt = 0; keys.length > 0 && attempt < 5; attempt++) {
+      if (attempt > 0) await sleep(20 * 2 ** attempt * Math.random());
+      const out = await this.call(() =>
+        this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } })),
+      );
+      for (const item of (out.Responses?.[this.tableName] ?? []) as SessionItem[]) {
+        const s = liveSession(item, nowSeconds(now));
+        if (s) found.set(s.sessionId, s);
+      }
+      keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, string>[];
+    }
+    return found;
+  }
+
   /** Drops the index entry of a session that expired or was deleted while open; nothing if it is already gone. */
   async dropOpenEntry(type: string, entry: OpenEntry): Promise<void> {
-    const stale = { sessionId: entry.session_id, created: entry.created, type };
     await this.call(() =>
       this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: this.tableName,
-                Key: openEntryKey(stale),
-                ConditionExpression: 'inc = :inc',
-                ExpressionAttributeValues: { ':inc': entry.inc },
-              },
-            },
-            { Update: { TableName: this.tableName, Key: countKey(type), UpdateExpression: 'ADD n :d', ExpressionAttributeValues: { ':d': -1 } } },
-          ],
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: openEntryKey({ sessionId: entry.session_id, created: entry.created, type }),
+          ConditionExpression: 'inc = :inc',
+          ExpressionAttributeValues: { ':inc': entry.inc },
         }),
       ),
     ).catch((e) => {
-      if ((e as Error).name !== 'TransactionCanceledException') throw e;
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
     });
   }
 
@@ -361,22 +382,12 @@ export class SessionStore {
     };
   }
 
-  private openIndexWrites(session: Session, transition: 'in' | 'out', cap?: number): TransactItem[] {
-    const entry: OpenEntry = { session_id: session.sessionId, inc: session.incarnation, created: session.created };
-    const count: TransactItem = {
-      Update: {
-        TableName: this.tableName,
-        Key: countKey(session.type),
-        UpdateExpression: 'ADD n :d',
-        ...(cap !== undefined
-          ? { ConditionExpression: 'attribute_not_exists(n) OR n < :cap', ExpressionAttributeValues: { ':d': 1, ':cap': cap } }
-          : { ExpressionAttributeValues: { ':d': transition === 'in' ? 1 : -1 } }),
-      },
-    };
+  private openIndexWrite(session: Session, transition: 'in' | 'out'): TransactItem {
     const key = openEntryKey(session);
+    const entry: OpenEntry = { session_id: session.sessionId, inc: session.incarnation, created: session.created };
     return transition === 'in'
-      ? [{ Put: { TableName: this.tableName, Item: { ...key, ...entry } } }, count]
-      : [{ Delete: { TableName: this.tableName, Key: key } }, count];
+      ? { Put: { TableName: this.tableName, Item: { ...key, ...entry } } }
+      : { Delete: { TableName: this.tableName, Key: key } };
   }
 
   private async call<T>(send: () => Promise<T>): Promise<T> {

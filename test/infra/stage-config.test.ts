@@ -134,9 +134,9 @@ describe('routes and bundling', () => {
     for (const r of ROUTES) expect(r.path).toMatch(/^\/session\/v1\//);
   });
 
-  it('the join writes through a transaction: UpdateItem, PutItem and ConditionCheckItem, never a wildcard', () => {
+  it('the join writes through a transaction: UpdateItem, PutItem, DeleteItem (the open-session entry) and ConditionCheckItem, never a wildcard', () => {
     const actions = actionsByHandler();
-    expect(actions.get('join-session-self')).toEqual(['BatchGetItem', 'ConditionCheckItem', 'GetItem', 'PutItem', 'UpdateItem']);
+    expect(actions.get('join-session-self')).toEqual(['BatchGetItem', 'ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'UpdateItem']);
     expect(actions.get('get-session')).toEqual(['GetItem', 'Query', 'UpdateItem']);
   });
 

@@ -9,10 +9,13 @@ import { authEnvFor, createTestIssuer, playerToken, type TestIssuer } from './te
 import { testTableName } from './dynamodb.js';
 
 export const issuer: TestIssuer = createTestIssuer();
-Object.assign(process.env, authEnvFor(issuer), { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error' });
+// DynamoDB Local answers a stampede far slower than DynamoDB does, and hundreds of connections opened at once
+// queue in its accept backlog: give its connections and requests more time than production does.
+export const LOCAL_TIMEOUTS = { DYNAMODB_REQUEST_TIMEOUT_MS: '10000', DYNAMODB_CONNECT_TIMEOUT_MS: '5000' };
+Object.assign(process.env, authEnvFor(issuer), { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error', ...LOCAL_TIMEOUTS });
 
 export const store = new SessionStore(
-  createDocumentClient({ region: process.env.AWS_REGION ?? 'local', endpoint: process.env.DYNAMODB_ENDPOINT }),
+  createDocumentClient({ region: process.env.AWS_REGION ?? 'local', endpoint: process.env.DYNAMODB_ENDPOINT, requestTimeoutMs: 10000, connectTimeoutMs: 5000 }),
   testTableName(),
 );
 

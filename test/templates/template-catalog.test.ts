@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { readConfig } from '../../src/config/config.js';
 import { templatesFileFrom, loadTemplates } from '../../src/templates/load-templates.js';
 import { parseTemplates } from '../../src/templates/parse-templates.js';
-import { canonicalJson, contentEtag, type TemplateCatalog } from '../../src/templates/template-catalog.js';
+import { canonicalJson, contentEtag } from '../../src/http/content-etag.js';
+import type { TemplateCatalog } from '../../src/templates/template-catalog.js';
 
 const catalogOf = (value: unknown): TemplateCatalog => {
   const r = parseTemplates(value);

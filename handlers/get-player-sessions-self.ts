@@ -1,0 +1,21 @@
+// GET /session/v1/player/me/session — Get Player Sessions Self, from the player-sessions index.
+import { contentEtag } from '../src/http/content-etag.js';
+import { headerOf } from '../src/http/api-event.js';
+import { httpOperation } from '../src/http/operation.js';
+import { json, notModified } from '../src/http/responses.js';
+import { ifNoneMatchHits } from '../src/sessions/etag.js';
+import { toPlayerSessions } from '../src/sessions/player-sessions.js';
+
+export const handler = httpOperation({
+  operationId: 'get_player_sessions_self',
+  permissions: ['session:*', 'session:read-player:self'],
+  validators: {},
+  run: async (event, { services: { store }, caller }) => {
+    const now = new Date();
+    const view = toPlayerSessions(await store.playerMemberships(caller.playerUuid, now));
+    const etag = contentEtag(view);
+    const ifNoneMatch = headerOf(event, 'if-none-match');
+    if (ifNoneMatch !== undefined && ifNoneMatchHits(ifNoneMatch, etag)) return notModified(etag);
+    return json(200, { ...view, last_updated_timestamp: now.toISOString() }, { etag });
+  },
+});

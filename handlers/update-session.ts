@@ -1,0 +1,38 @@
+// PATCH /session/v1/session/{session_id} — Update Session By Id: joinable, custom data, teams.
+import * as validate from '../schemas/generated/validators/update_session_by_id.js';
+import type { components } from '../schemas/generated/types.js';
+import { ApiError } from '../src/errors/api-error.js';
+import { headerOf } from '../src/http/api-event.js';
+import { httpOperation } from '../src/http/operation.js';
+import { json } from '../src/http/responses.js';
+import { actorOf } from '../src/sessions/actor.js';
+import { etagOf } from '../src/sessions/etag.js';
+import { toSessionResource } from '../src/sessions/session-view.js';
+import { updateSession } from '../src/sessions/update-session.js';
+
+type Body = components['schemas']['SessionUpdate'];
+
+export const handler = httpOperation<Body>({
+  operationId: 'update_session_by_id',
+  permissions: ['session:*', 'session:update:any', 'session:update:self'],
+  validators: validate,
+  run: async (event, { services: { store }, caller, input }) => {
+    const body = input.body as Body;
+    const sessionId = String(input.path.session_id);
+    await updateSession(
+      store,
+      sessionId,
+      actorOf(caller, ['session:*', 'session:update:any']),
+      {
+        joinable: body.joinable,
+        customData: body.custom_data,
+        teams: body.teams?.map((t) => ({ maxSize: t.max_size, customData: t.custom_data })),
+      },
+      { ifMatch: headerOf(event, 'if-match') },
+    );
+    // The answer shows the session with its players: read it back (its ETag names the state shown).
+    const found = await store.readSessionWithPlayers(sessionId, new Date());
+    if (!found) throw new ApiError('session_not_found');
+    return json(200, toSessionResource(found.session, found.players), { etag: etagOf(found.session) });
+  },
+});
