@@ -6,6 +6,7 @@ import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
 import { createOrJoin } from '../src/sessions/create-or-join.js';
 import { checkJoinBody, toJoinRequest } from '../src/sessions/join-request.js';
+import { getTemplates } from '../src/runtime/templates.js';
 
 type Body = components['schemas']['CreateOrJoinRequest'];
 
@@ -22,9 +23,9 @@ export const handler = httpOperation<Body>({
         ? checkJoinBody(body.player, caller.platform).map((p) => ({ ...p, loc: ['body', 'player', ...p.loc.slice(1)] }))
         : checkJoinBody(topLevelPlayer(body), caller.platform),
   },
-  run: async (_event, { services: { store, templates }, caller, input }) => {
+  run: async (_event, { services: { store }, caller, input }) => {
     const body = input.body as Body;
-    const template = templates.get(body.session_type);
+    const template = getTemplates().get(body.session_type);
     if (!template) throw new ApiError('session_type_not_found');
     const req = body.player
       ? toJoinRequest(body.player, caller.playerUuid, caller.platform)

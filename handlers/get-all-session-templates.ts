@@ -3,12 +3,14 @@ import { headerOf } from '../src/http/api-event.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json, notModified } from '../src/http/responses.js';
 import { ifNoneMatchHits } from '../src/sessions/etag.js';
+import { getTemplates } from '../src/runtime/templates.js';
 
 export const handler = httpOperation({
   operationId: 'get_all_session_templates',
   permissions: ['session:*', 'session:read:config'],
   validators: {},
-  run: async (event, { services: { templates } }) => {
+  run: async (event) => {
+    const templates = getTemplates();
     const ifNoneMatch = headerOf(event, 'if-none-match');
     if (ifNoneMatch !== undefined && ifNoneMatchHits(ifNoneMatch, templates.etag)) return notModified(templates.etag);
     return json(200, templates.resource(), { etag: templates.etag });

@@ -5,12 +5,14 @@ import { headerOf } from '../src/http/api-event.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json, notModified } from '../src/http/responses.js';
 import { ifNoneMatchHits } from '../src/sessions/etag.js';
+import { getTemplates } from '../src/runtime/templates.js';
 
 export const handler = httpOperation({
   operationId: 'get_session_template_by_type',
   permissions: ['session:*', 'session:read:config'],
   validators: { ...validate },
-  run: async (event, { services: { templates }, input }) => {
+  run: async (event, { input }) => {
+    const templates = getTemplates();
     const type = String(input.path.session_type);
     const template = templates.get(type);
     const etag = templates.etagOf(type);

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import standalone from 'ajv/dist/standalone/index.js';
-import { createAjv, loadSpec, requestSchemas, type OpenApiSpec } from '../src/contract/openapi-schemas.js';
+import { createAjv, loadSpec, requestSchemas, withoutAnnotations, type OpenApiSpec } from '../src/contract/openapi-schemas.js';
 
 // ajv's standalone module is CommonJS with a default export; under NodeNext it arrives as the namespace.
 const standaloneCode = (standalone as unknown as { default: typeof standalone.default }).default ?? standalone;
@@ -35,7 +35,7 @@ function esmRequires(code: string): string {
 
 function validatorModule(schemas: Record<string, object>, coerceTypes: boolean, spec: OpenApiSpec) {
   const ajv = createAjv(spec, { coerceTypes, standalone: true });
-  for (const [name, schema] of Object.entries(schemas)) ajv.addSchema(schema, name);
+  for (const [name, schema] of Object.entries(schemas)) ajv.addSchema(withoutAnnotations(schema), name);
   const names = Object.keys(schemas).sort();
   const js = banner + esmRequires(standaloneCode(ajv, Object.fromEntries(names.map((n) => [n, n]))));
   const dts =

@@ -9,6 +9,7 @@ import type { AuthConfig } from './auth-config.js';
 import { callerFromClaims, type Caller } from './caller.js';
 import { createJwksFetcher, createStaticJwksFetcher, DEFAULT_JWKS_FETCH_TIMEOUT_MS } from './jwks-fetcher.js';
 import { toApiError } from './verify-errors.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 export type { Caller } from './caller.js';
 
@@ -20,6 +21,8 @@ export interface Authenticator {
 export interface AuthenticatorOptions {
   /** How long one JWKS fetch may take; tests shorten it. */
   readonly jwksFetchTimeoutMs?: number;
+  /** How many verified tokens the container remembers until they expire (0: none). */
+  readonly verifiedTokenCapacity?: number;
 }
 
 /** Longer than any token a real issuer mints; refused before any parsing so no work is spent on junk. */
@@ -27,9 +30,12 @@ export const MAX_TOKEN_LENGTH = 8192;
 
 export function createAuthenticator(config: AuthConfig, options: AuthenticatorOptions = {}): Authenticator {
   const verify = createVerify(config, options.jwksFetchTimeoutMs ?? DEFAULT_JWKS_FETCH_TIMEOUT_MS);
+  const verified = new VerifiedTokens(options.verifiedTokenCapacity ?? 1000);
   return {
     async authenticate(authorizationHeader) {
       const token = bearerToken(authorizationHeader);
+      const known = verified.get(token, Date.now());
+      if (known) return known;
       assertJwtShape(token);
       let claims: JwtPayload;
       try {
@@ -37,7 +43,9 @@ export function createAuthenticator(config: AuthConfig, options: AuthenticatorOp
       } catch (err) {
         throw toApiError(err, token);
       }
-      return callerFromClaims(claims, config);
+      const caller = callerFromClaims(claims, config);
+      verified.put(token, caller, claims.exp);
+      return caller;
     },
   };
 }

@@ -2,7 +2,7 @@
 // problems come back as sentences naming the variable, reported once and answered with a 500 envelope.
 import { readAuthConfig, type AuthConfig } from '../auth/auth-config.js';
 import { DYNAMODB_TIMEOUTS } from '../store/dynamodb-client.js';
-import { templatesFileFrom } from '../templates/load-templates.js';
+import { templatesFileFrom } from '../templates/templates-file.js';
 
 export interface ServiceConfig {
   tableName: string;

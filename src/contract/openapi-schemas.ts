@@ -47,8 +47,25 @@ export function createAjv(spec: OpenApiSpec, opts: { coerceTypes?: boolean; stan
   ajv.addVocabulary(['x-enum-descriptions', 'x-error-codes', 'example']);
   ajv.addFormat('uuid', UUID);
   ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
-  ajv.addSchema({ $id: COMPONENTS_ID, $defs: retarget(spec.components.schemas) });
+  const defs = retarget(spec.components.schemas);
+  ajv.addSchema({ $id: COMPONENTS_ID, $defs: opts.standalone ? withoutAnnotations(defs) : defs });
   return ajv;
+}
+
+const ANNOTATIONS = new Set(['title', 'description', 'example', 'examples', 'deprecated', 'x-enum-descriptions', 'x-error-codes']);
+
+/**
+ * The schemas without what validation never reads: generated validators embed the schemas they were compiled
+ * from, and descriptions would only add bytes to every Lambda bundle. (A property *named* "description" stays.)
+ */
+export function withoutAnnotations<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(withoutAnnotations) as T;
+  if (schema === null || typeof schema !== 'object') return schema;
+  return Object.fromEntries(
+    Object.entries(schema as Record<string, unknown>)
+      .filter(([k]) => !ANNOTATIONS.has(k))
+      .map(([k, v]) => [k, k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([n, p]) => [n, withoutAnnotations(p)])) : withoutAnnotations(v)]),
+  ) as T;
 }
 
 function resolveParameter(spec: OpenApiSpec, p: Parameter | { $ref: string }): Parameter {

@@ -1,39 +1,33 @@
-// What a Lambda container creates once, at init: configuration, the DynamoDB client and store, the JWT
-// authenticator, and the session templates (their file is read once). Creation never throws at import (a benchmark
-// imports a handler alone); a configuration problem, a missing or invalid templates file included, is logged once
-// and answered with a 500 envelope on every request.
+// What a Lambda container creates once, at init: configuration, the DynamoDB client and store, and the JWT
+// authenticator (session templates: runtime/templates.ts, loaded only by the handlers that use them). Creation
+// never throws at import (a benchmark imports a handler alone); a configuration problem is logged once and
+// answered with a 500 envelope on every request.
 import { createAuthenticator, type Authenticator } from '../auth/authenticator.js';
 import { readConfig, type ServiceConfig } from '../config/config.js';
 import { ApiError } from '../errors/api-error.js';
 import { log } from '../observability/logger.js';
 import { createDocumentClient } from '../store/dynamodb-client.js';
 import { SessionStore } from '../store/session-store.js';
-import { loadTemplates, templatesFileFrom } from '../templates/load-templates.js';
-import type { TemplateCatalog } from '../templates/template-catalog.js';
 
 export interface Services {
   config: ServiceConfig;
   store: SessionStore;
   authenticator: Authenticator;
-  templates: TemplateCatalog;
 }
 
 let services: Services | undefined;
 let problems: string[] | undefined;
 
-export function createServices(config: ServiceConfig, templates: TemplateCatalog): Services {
+export function createServices(config: ServiceConfig): Services {
   const db = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint, requestTimeoutMs: config.dynamoDbRequestTimeoutMs, connectTimeoutMs: config.dynamoDbConnectTimeoutMs });
-  return { config, store: new SessionStore(db, config.tableName), authenticator: createAuthenticator(config.auth), templates };
+  return { config, store: new SessionStore(db, config.tableName), authenticator: createAuthenticator(config.auth) };
 }
 
 function init(): void {
   try {
     const read = readConfig(process.env);
-    // Read even when the environment has problems, so that one log line reports everything to fix.
-    const loaded = loadTemplates(templatesFileFrom(process.env));
-    const found = [...('problems' in read ? read.problems : []), ...('problems' in loaded ? loaded.problems : [])];
-    if (found.length) problems = found;
-    else if ('config' in read && 'catalog' in loaded) services = createServices(read.config, loaded.catalog);
+    if ('problems' in read) problems = read.problems;
+    else services = createServices(read.config);
   } catch (e) {
     problems = [(e as Error).message];
   }

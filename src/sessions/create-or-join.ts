@@ -5,11 +5,12 @@
 // so a stampede fills sessions one after another instead of each player starting their own (README, "Create or
 // join"). A type that does not auto-join simply gets a new session, if its template lets players create them.
 import { randomBytes, randomUUID } from 'node:crypto';
-import satisfies from 'semver/functions/satisfies.js';
 import { ApiError, type ErrorCode } from '../errors/api-error.js';
 import type { SessionStore } from '../store/session-store.js';
 import type { SessionTemplate } from '../templates/session-template.js';
 import { teamSizesOf } from '../templates/session-template.js';
+import { compileVersionRange } from '../templates/version-range.js';
+import { satisfiesRange, type VersionRange } from './versions.js';
 import { etagOf } from './etag.js';
 import { joinSession } from './join-session.js';
 import type { JoinRequest, Player } from './model.js';
@@ -38,15 +39,14 @@ export async function createOrJoin(
   const clock = opts.clock ?? (() => new Date());
   const deadline = Date.now() + (opts.budgetMs ?? 8000);
   if (req.status === 'invited' || req.status === 'reserved') throw new ApiError('status_not_allowed');
-  if (template.client_version_range && !satisfies(req.clientVersion ?? '', template.client_version_range, { includePrerelease: true })) {
-    throw new ApiError('client_version_incompatible');
-  }
+  const versionRange = template.client_version_range ? compileVersionRange(template.client_version_range) : undefined;
+  if (versionRange && !satisfiesRange(req.clientVersion, versionRange)) throw new ApiError('client_version_incompatible');
   if (req.teamId !== 'any' && req.teamId >= template.num_teams) throw new ApiError('team_not_found');
   // Sessions that are not public cannot be joined without an invite, so there is nothing to auto-join.
   const autoJoin = (template.attempt_auto_join || template.joinable) && template.default_public;
   if (!autoJoin) {
     if (!template.can_be_created_by_players_directly) throw new ApiError('session_creation_not_allowed');
-    return (await create(store, template, req, randomUUID(), clock()))!;
+    return (await create(store, template, req, randomUUID(), clock(), versionRange))!;
   }
 
   // Conditioned on the facts from the start (under a stampede the version has always moved on); the answer
@@ -72,7 +72,7 @@ export async function createOrJoin(
     const ticket = await store.takeTicket(template.session_type, randomBytes(6).toString('base64url'));
     const sessionId = `${template.session_type}-${ticket.epoch}-${Math.floor(ticket.n / seatsOf(template))}`;
     if (ticket.n % seatsOf(template) === 0) {
-      const created = await create(store, template, req, sessionId, clock());
+      const created = await create(store, template, req, sessionId, clock(), versionRange);
       if (created) return created;
     }
     for (let wait = 0; wait < 8 && Date.now() < deadline; wait++) {
@@ -83,7 +83,7 @@ export async function createOrJoin(
         if (!(e instanceof ApiError) || !GONE.includes(e.code)) throw e;
         if (e.code !== 'session_not_found') break;
         if (wait === 7) {
-          const created = await create(store, template, req, sessionId, clock());
+          const created = await create(store, template, req, sessionId, clock(), versionRange);
           if (created) return created;
         } else await sleep(25 + Math.random() * 50);
       }
@@ -116,7 +116,14 @@ function shuffle<T>(items: T[]): T[] {
   return items;
 }
 
-async function create(store: SessionStore, template: SessionTemplate, req: JoinRequest, sessionId: string, now: Date): Promise<CreateOrJoinOutcome | undefined> {
+async function create(
+  store: SessionStore,
+  template: SessionTemplate,
+  req: JoinRequest,
+  sessionId: string,
+  now: Date,
+  versionRange: VersionRange | undefined,
+): Promise<CreateOrJoinOutcome | undefined> {
   const base = newSession({
     sessionId,
     type: template.session_type,
@@ -127,7 +134,7 @@ async function create(store: SessionStore, template: SessionTemplate, req: JoinR
     ttlSeconds: template.session_ttl_seconds,
     keepAliveOnEmpty: template.keep_alive_on_empty,
     autoJoin: template.attempt_auto_join || template.joinable,
-    clientVersionRange: template.client_version_range,
+    clientVersionRange: versionRange,
     now,
   });
   const creator: Player = {

@@ -1,13 +1,11 @@
 // From a body the contract accepted to the plain JoinRequest the rules take: the rules a schema cannot say
 // (a platform from somewhere, a semantic client version), and the platform resolved as upstream documents it:
 // the token's platform claim, else `platform`, else the deprecated `platform_id`.
-import parseSemver from 'semver/functions/parse.js';
 import { PLATFORM_BY_ID } from '../../schemas/generated/platform-ids.js';
 import type { Platform, SelfSessionPlayerUpdateRequest, SessionPlayerUpdateResponse, ValidationErrorItem } from '../contract/types.js';
 import { ANY_CROSSPLAY, type JoinRequest, type Player } from './model.js';
+import { isSemver } from './versions.js';
 
-/** semver 2.0.0 exactly: the library also accepts a leading "v" or "=" and surrounding spaces, we do not. */
-export const isSemver = (v: string) => v.trim() === v && !/^[v=]/i.test(v) && parseSemver(v)?.raw === v;
 
 export function checkJoinBody(body: SelfSessionPlayerUpdateRequest, tokenPlatform: Platform | undefined): ValidationErrorItem[] {
   const problems: ValidationErrorItem[] = [];

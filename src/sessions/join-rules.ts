@@ -1,10 +1,10 @@
 // The rules of "Join Session By Id Self" as one pure function: the session and the caller's membership as read,
 // the validated request in, a decision out. A decision to write carries the facts it relied on (guards); the
 // store turns them into the transaction's conditions, so the decision still holds when the write lands.
-import satisfies from 'semver/functions/satisfies.js';
 import type { Change, Decision, Guard } from './change.js';
 import { contribution, crossplayCheck, type CounterKey, type CrossplayProfile } from './crossplay.js';
 import { ANY_CROSSPLAY, isActive, type JoinRequest, type Player, type Session } from './model.js';
+import { satisfiesRange } from './versions.js';
 
 export type JoinDecision = Decision<Player>;
 
@@ -73,7 +73,7 @@ export function decideJoin(session: Session | undefined, current: Player | undef
   if (!session) return reject('session_not_found');
   if (req.status === 'invited' || req.status === 'reserved') return reject('status_not_allowed');
   if (req.teamId !== 'any' && req.teamId >= session.teams.length) return reject('team_not_found');
-  if (session.clientVersionRange && !satisfies(req.clientVersion, session.clientVersionRange, { includePrerelease: true })) {
+  if (session.clientVersionRange && !satisfiesRange(req.clientVersion, session.clientVersionRange)) {
     return reject('client_version_incompatible');
   }
 

@@ -2,6 +2,7 @@
 // nothing here knows about DynamoDB or HTTP.
 import type { CrossplayPreferences, CustomData, DeviceType, Input, Platform, PlayerStatus } from '../contract/types.js';
 import type { CrossplayCounters } from './crossplay.js';
+import type { VersionRange } from './versions.js';
 
 export interface Team {
   maxSize: number;
@@ -29,8 +30,8 @@ export interface Session {
   keepAliveOnEmpty: boolean;
   /** From the template, at creation: sessions of this type are found by create-or-join while open. */
   autoJoin: boolean;
-  /** From the template, at creation: semver range a joining client's version must satisfy. */
-  clientVersionRange?: string;
+  /** From the template, at creation: the range a joining client's version must satisfy, compiled. */
+  clientVersionRange?: VersionRange;
   /** Counts over active players (leader, member) that let a join check crossplay without reading every player. */
   crossplay: CrossplayCounters;
   /** Epoch seconds; absent means the session does not expire. */

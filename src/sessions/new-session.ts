@@ -5,6 +5,7 @@ import type { CustomData } from '../contract/types.js';
 import { contribution, zeroCounters } from './crossplay.js';
 import { profileOf } from './join-rules.js';
 import { isActive, type Player, type Session } from './model.js';
+import type { VersionRange } from './versions.js';
 
 export const DEFAULT_TTL_SECONDS = 3600;
 
@@ -20,7 +21,7 @@ export interface NewSession {
   ttlSeconds?: number;
   keepAliveOnEmpty?: boolean;
   autoJoin?: boolean;
-  clientVersionRange?: string;
+  clientVersionRange?: VersionRange;
   now?: Date;
 }
 

@@ -7,6 +7,7 @@
 // Player items carry gsi1pk = P#<player_uuid>, gsi1sk = <session_id>: the player-sessions index.
 import type { CustomData, CrossplayPreferences, PlayerStatus } from '../contract/types.js';
 import { SESSIONS_TABLE } from './table-definition.js';
+import type { VersionRange } from '../sessions/versions.js';
 import { COUNTER_KEYS, type CrossplayCounters } from '../sessions/crossplay.js';
 import type { SessionEvent } from '../sessions/change.js';
 import { seatsFree, type Player, type PlayerClientSettings, type Session, type Team } from '../sessions/model.js';
@@ -36,7 +37,7 @@ export interface SessionItem {
   can_change_own_team: boolean;
   keep_alive: boolean;
   auto_join: boolean;
-  version_range?: string;
+  version_range?: VersionRange;
   xp: CrossplayCounters;
   expires_at?: number;
   ttl_seconds: number;

@@ -1,7 +1,7 @@
 // The templates of one container, read once and never changed: lookups by type, and the strong ETags of what the
 // two template operations return (a hash of the canonical JSON of the body, so equal content means an equal tag
 // whatever the file's key order or formatting, and across containers and deployments).
-import { createHash } from 'node:crypto';
+import { contentEtag } from '../http/content-etag.js';
 import type { SessionTemplate, SessionTemplates } from './session-template.js';
 
 export interface TemplateCatalog {
@@ -15,22 +15,6 @@ export interface TemplateCatalog {
   /** ETag of get(type); undefined for an unknown type. */
   etagOf(type: string): string | undefined;
 }
-
-/** JSON with object keys sorted at every level: one text per value, whatever the order keys were written in. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** A strong, quoted ETag: the first 128 bits of the SHA-256 of the value's canonical JSON, base64url. */
-export const contentEtag = (value: unknown): string =>
-  `"${createHash('sha256').update(canonicalJson(value)).digest('base64url').slice(0, 22)}"`;
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {

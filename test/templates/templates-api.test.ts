@@ -11,6 +11,7 @@ import { newPlayer, type TestPlayer } from '../support/services.js';
 const { handler: getAll } = await import('../../handlers/get-all-session-templates.js');
 const { handler: getByType } = await import('../../handlers/get-session-template-by-type.js');
 const { resetServices } = await import('../../src/runtime/services.js');
+const { resetTemplates } = await import('../../src/runtime/templates.js');
 
 const spec = await loadSpec(join(process.cwd(), 'schemas', 'openapi.yaml'));
 const isTemplate = componentValidator(spec, 'SessionTemplate');
@@ -40,11 +41,13 @@ async function withTemplatesFile(text: string | undefined, fn: () => Promise<voi
     if (text !== undefined) writeFileSync(file, text);
     process.env.SESSION_TEMPLATES_FILE = file;
     resetServices();
+    resetTemplates();
     await fn();
   } finally {
     if (saved === undefined) delete process.env.SESSION_TEMPLATES_FILE;
     else process.env.SESSION_TEMPLATES_FILE = saved;
     resetServices();
+    resetTemplates();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -163,6 +166,7 @@ describe('the templates file', () => {
       writeFileSync(process.env.SESSION_TEMPLATES_FILE!, JSON.stringify([{ session_type: 'two' }]));
       expect(Object.keys((await all()).body.templates)).toEqual(['one']);
       resetServices();
+    resetTemplates();
       expect(Object.keys((await all()).body.templates)).toEqual(['two']);
     });
   });
@@ -212,7 +216,7 @@ describe('the templates file', () => {
         expectError(await byType('lobby'), 500, 'configuration_invalid');
         expectError(await all(), 500, 'configuration_invalid');
         const lines = logged.mock.calls.map(([line]) => JSON.parse(String(line)) as { message: string; problems?: string[] });
-        const problems = lines.filter((l) => l.message.startsWith('configuration invalid'));
+        const problems = lines.filter((l) => l.message.startsWith('session templates invalid'));
         expect(problems).toHaveLength(1);
         expect(problems[0]!.problems).toEqual([expect.stringContaining(`SESSION_TEMPLATES_FILE (${process.env.SESSION_TEMPLATES_FILE}): `)]);
       });
