@@ -7,6 +7,8 @@ import { json } from '../src/http/responses.js';
 import { createOrJoin } from '../src/sessions/create-or-join.js';
 import { checkJoinBody, toJoinRequest } from '../src/sessions/join-request.js';
 import { getTemplates } from '../src/runtime/templates.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { metrics } from '../src/observability/metrics.js';
 
 type Body = components['schemas']['CreateOrJoinRequest'];
 
@@ -31,6 +33,7 @@ export const handler = httpOperation<Body>({
       ? toJoinRequest(body.player, caller.playerUuid, caller.platform)
       : { ...toJoinRequest(topLevelPlayer(body), caller.playerUuid, caller.platform), teamId: 'any' as const };
     const outcome = await createOrJoin(store, template, req);
+    metrics.addMetric(outcome.created ? 'create_or_join_session.created' : 'create_or_join_session.joined', MetricUnit.Count, 1);
     return json(200, { session_id: outcome.sessionId }, outcome.etag ? { etag: outcome.etag } : {});
   },
 });

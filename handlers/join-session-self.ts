@@ -6,6 +6,7 @@ import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
 import { checkJoinBody, toJoinRequest, toUpdateResponse } from '../src/sessions/join-request.js';
 import { joinSession } from '../src/sessions/join-session.js';
+import { recordChange } from '../src/observability/metrics.js';
 
 export const handler = httpOperation<SelfSessionPlayerUpdateRequest>({
   operationId: 'join_session_by_id_self',
@@ -19,6 +20,7 @@ export const handler = httpOperation<SelfSessionPlayerUpdateRequest>({
     const outcome = await joinSession(services.store, String(input.path.session_id), toJoinRequest(body, caller.playerUuid, caller.platform), {
       ifMatch: headerOf(event, 'if-match'),
     });
+    recordChange('join_session_by_id_self', outcome);
     return json(200, toUpdateResponse(outcome.result), outcome.etag ? { etag: outcome.etag } : {});
   },
 });

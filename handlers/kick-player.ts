@@ -5,6 +5,7 @@ import { httpOperation } from '../src/http/operation.js';
 import { noContent } from '../src/http/responses.js';
 import { actorOf } from '../src/sessions/actor.js';
 import { removePlayer } from '../src/sessions/player-operations.js';
+import { recordChange } from '../src/observability/metrics.js';
 
 export const handler = httpOperation({
   operationId: 'kick_player_from_session_by_uuid_v2',
@@ -14,6 +15,7 @@ export const handler = httpOperation({
     const actor = actorOf(caller, ['session:*', 'session:update-player:any']);
     const target = String(input.path.player_uuid).toLowerCase();
     const outcome = await removePlayer(services.store, String(input.path.session_id), actor, target, { ifMatch: headerOf(event, 'if-match') });
+    recordChange('kick_player_from_session_by_uuid_v2', outcome);
     return noContent(outcome.etag);
   },
 });

@@ -5,6 +5,7 @@ import { httpOperation } from '../src/http/operation.js';
 import { noContent } from '../src/http/responses.js';
 import { actorOf } from '../src/sessions/actor.js';
 import { removePlayer } from '../src/sessions/player-operations.js';
+import { recordChange } from '../src/observability/metrics.js';
 
 export const handler = httpOperation({
   operationId: 'leave_session_by_id_self',
@@ -14,6 +15,7 @@ export const handler = httpOperation({
     const outcome = await removePlayer(services.store, String(input.path.session_id), actorOf(caller, ['session:*']), caller.playerUuid, {
       ifMatch: headerOf(event, 'if-match'),
     });
+    recordChange('leave_session_by_id_self', outcome);
     return noContent(outcome.etag);
   },
 });

@@ -8,6 +8,7 @@ import { json } from '../src/http/responses.js';
 import { actorOf } from '../src/sessions/actor.js';
 import { toUpdateResponse } from '../src/sessions/join-request.js';
 import { updatePlayer } from '../src/sessions/player-operations.js';
+import { recordChange } from '../src/observability/metrics.js';
 
 type Body = components['schemas']['SessionPlayerUpdateRequest'];
 
@@ -27,6 +28,7 @@ export const handler = httpOperation<Body>({
       { status: body.status, teamId: body.team_id, customData: { ...body.custom_data }, overflowAction: body.overflow_action },
       { ifMatch: headerOf(event, 'if-match') },
     );
+    recordChange('update_session_player_by_uuid_v2', outcome);
     return json(200, toUpdateResponse(outcome.result), outcome.etag ? { etag: outcome.etag } : {});
   },
 });

@@ -9,6 +9,7 @@ import { actorOf } from '../src/sessions/actor.js';
 import { etagOf } from '../src/sessions/etag.js';
 import { toSessionResource } from '../src/sessions/session-view.js';
 import { updateSession } from '../src/sessions/update-session.js';
+import { recordChange } from '../src/observability/metrics.js';
 
 type Body = components['schemas']['SessionUpdate'];
 
@@ -19,7 +20,7 @@ export const handler = httpOperation<Body>({
   run: async (event, { services: { store }, caller, input }) => {
     const body = input.body as Body;
     const sessionId = String(input.path.session_id);
-    await updateSession(
+    const outcome = await updateSession(
       store,
       sessionId,
       actorOf(caller, ['session:*', 'session:update:any']),
@@ -30,6 +31,7 @@ export const handler = httpOperation<Body>({
       },
       { ifMatch: headerOf(event, 'if-match') },
     );
+    recordChange('update_session_by_id', outcome);
     // The answer shows the session with its players: read it back (its ETag names the state shown).
     const found = await store.readSessionWithPlayers(sessionId, new Date());
     if (!found) throw new ApiError('session_not_found');

@@ -1,5 +1,5 @@
 // Every route is the same middy pipeline around a small function that does the operation's work:
-// errors → headers → body size → caller → JSON body → validation → run.
+// logs and metrics → errors → headers → body size → caller → JSON body → validation → run.
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -8,6 +8,7 @@ import type { ApiEvent } from './api-event.js';
 import { authenticate, type OperationContext } from './middleware/authenticate.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { errorEnvelope } from './middleware/error-envelope.js';
+import { observe } from './middleware/observe.js';
 import { validateRequest, type RequestValidators } from './middleware/validate-request.js';
 import type { ApiResult } from './responses.js';
 
@@ -25,6 +26,7 @@ export type ApiHandler = (event: ApiEvent, context: Context) => Promise<ApiResul
 
 export function httpOperation<B>(spec: OperationSpec<B>): ApiHandler {
   const handler = middy<ApiEvent, ApiResult, Error, OperationContext>()
+    .use(observe(spec.operationId))
     .use(errorEnvelope(spec.operationId))
     .use(httpHeaderNormalizer())
     .use(bodyLimit())

@@ -1,11 +1,17 @@
-// One JSON line per log entry, with the request's correlation fields. Never pass a token or a request body.
+// Structured JSON logs through Powertools' Logger: one line per entry, with the Lambda context and the request's
+// correlation keys (operation, request id, session id) that the http pipeline appends. Never pass a token or a
+// request body.
+import { Logger } from '@aws-lambda-powertools/logger';
+
 type Level = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const threshold = ORDER[(process.env.LOG_LEVEL?.toLowerCase() as Level) ?? 'info'] ?? ORDER.info;
+const LEVELS = new Set(['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']);
+const configured = process.env.LOG_LEVEL?.toUpperCase();
+
+export const logger = new Logger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'session-service',
+  logLevel: (configured && LEVELS.has(configured) ? configured : 'INFO') as 'INFO',
+});
 
 export function log(level: Level, message: string, fields: Record<string, unknown> = {}): void {
-  if (ORDER[level] < threshold) return;
-  const line = JSON.stringify({ level: level.toUpperCase(), message, timestamp: new Date().toISOString(), ...fields });
-  if (level === 'error' || level === 'warn') console.error(line);
-  else console.log(line);
+  logger[level](message, fields);
 }

@@ -4,7 +4,8 @@
 import type middy from '@middy/core';
 import { ApiError } from '../../errors/api-error.js';
 import { log } from '../../observability/logger.js';
-import { requestIdOf, type ApiEvent } from '../api-event.js';
+import { recordRejection } from '../../observability/metrics.js';
+import type { ApiEvent } from '../api-event.js';
 import { errorResult, validationResult, type ApiResult } from '../responses.js';
 import { invalidJson, missingBody } from '../validation-errors.js';
 import type { ValidationErrorItem } from '../../contract/types.js';
@@ -27,7 +28,6 @@ export function errorEnvelope(operation: string): middy.MiddlewareObj<ApiEvent, 
   return {
     onError: async (request) => {
       const e = request.error;
-      const fields = { operation, requestId: requestIdOf(request.event), sessionId: request.event.pathParameters?.session_id };
       if (e instanceof RequestInvalid) {
         request.response = validationResult(e.detail);
         return;
@@ -38,13 +38,15 @@ export function errorEnvelope(operation: string): middy.MiddlewareObj<ApiEvent, 
         return;
       }
       if (e instanceof ApiError) {
-        log(e.status >= 500 ? 'error' : 'info', e.code, { ...fields, status: e.status, detail: e.message });
+        log(e.status >= 500 ? 'error' : 'info', e.code, { status: e.status, detail: e.message });
+        recordRejection(operation, e.code);
         request.response = errorResult(e);
         return;
       }
       const timedOut = (e as Error | undefined)?.name === 'TimeoutError';
       const apiError = new ApiError(timedOut ? 'service_unavailable' : 'internal_error');
-      log('error', 'unhandled error', { ...fields, error: (e as Error)?.name, message: (e as Error)?.message, stack: (e as Error)?.stack });
+      log('error', 'unhandled error', { error: (e as Error)?.name, message: (e as Error)?.message, stack: (e as Error)?.stack });
+      recordRejection(operation, apiError.code);
       request.response = errorResult(apiError);
     },
   };

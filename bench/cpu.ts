@@ -1,0 +1,317 @@
+// 3. Our CPU per request: the join handler with its store replaced by an in-memory fake (the one place a fake
+// belongs: our code alone, no I/O), real RS256 tokens, measured in a child process of its own. The fake goes in
+// by replacing `store` on the Services object getServices() (src/runtime/services.ts) hands every request.
+// Run directly (`node --import tsx bench/cpu.ts`) it prints one JSON line; runCpuBench() spawns it.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { Player, Session } from '../src/sessions/model.js';
+
+const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
+
+export interface CpuResult {
+  requests: number;
+  /** process.cpuUsage() (user + system, all threads, so GC included) per request. */
+  cpuMicrosPerJoin: number;
+  wallMicrosPerJoin: number;
+  parts: {
+    jwtVerifyMicros: number;
+    rs256VerifyOnlyMicros: number;
+    joinSessionWithFakeMicros: number;
+    restMicros: number;
+  };
+  profile: { sampledMs: number; top: { fn: string; where: string; selfPct: number }[]; byModule: { module: string; selfPct: number }[] };
+}
+
+// ------------------------------------------------------------------------------------------- the fake store
+/** A decision to write, in either shape the rules have used: `{ changes, player }` or `{ change, result }`. */
+interface AnyWrite {
+  changes?: { seats?: Record<number, number>; counters?: Record<string, number | undefined>; leader?: string };
+  player?: Player;
+  change?: {
+    seats?: Record<number, number>;
+    counters?: Record<string, number | undefined>;
+    active?: number;
+    leader?: { set: string } | { remove: true };
+    players?: ({ kind: 'put'; player: Player } | { kind: 'delete'; playerUuid: string })[];
+  };
+}
+
+/** Keeps sessions and players in maps, hands out fresh copies on read like the real store, applies decisions. */
+class FakeStore {
+  sessions = new Map<string, Session>();
+  players = new Map<string, Player>();
+  commits = 0;
+
+  async readForJoin(sessionId: string, playerUuid: string) {
+    const s = this.sessions.get(sessionId);
+    return { session: s && copy(s), player: this.players.get(`${sessionId}|${playerUuid}`) };
+  }
+
+  async readSessionAndPlayers(sessionId: string, playerUuids: readonly string[]) {
+    const s = this.sessions.get(sessionId);
+    const players = new Map<string, Player>();
+    for (const u of playerUuids) {
+      const p = this.players.get(`${sessionId}|${u}`);
+      if (p) players.set(u, p);
+    }
+    return { session: s && copy(s), players };
+  }
+
+  async readSession(sessionId: string) {
+    const s = this.sessions.get(sessionId);
+    return s && copy(s);
+  }
+
+  async commitJoin(read: Session, decision: AnyWrite, mode: 'version' | 'facts'): Promise<{ ok: true } | { ok: false; retry: 'reread' }> {
+    const s = this.sessions.get(read.sessionId);
+    if (!s || (mode === 'version' && s.version !== read.version)) return { ok: false, retry: 'reread' };
+    const c = decision.change ?? {
+      seats: decision.changes?.seats,
+      counters: decision.changes?.counters,
+      leader: decision.changes?.leader ? { set: decision.changes.leader } : undefined,
+      players: decision.player ? [{ kind: 'put' as const, player: decision.player }] : [],
+    };
+    const counters = s.crossplay as unknown as Record<string, number>;
+    s.version++;
+    for (const [team, delta] of Object.entries(c.seats ?? {})) s.teams[Number(team)]!.occupied += delta;
+    for (const [k, delta] of Object.entries(c.counters ?? {})) counters[k] = (counters[k] ?? 0) + (delta ?? 0);
+    const withActive = s as { activeCount?: number };
+    if (c.active && withActive.activeCount !== undefined) withActive.activeCount += c.active;
+    if (c.leader && 'set' in c.leader) s.leader = c.leader.set;
+    else if (c.leader) s.leader = undefined;
+    for (const w of c.players ?? []) {
+      if (w.kind === 'put') this.players.set(`${read.sessionId}|${w.player.playerUuid}`, w.player);
+      else this.players.delete(`${read.sessionId}|${w.playerUuid}`);
+    }
+    this.commits++;
+    return { ok: true };
+  }
+
+  /** The generalised store's name, which takes the change itself. */
+  commitChange(read: Session, change: NonNullable<AnyWrite['change']>, mode: 'version' | 'facts') {
+    return this.commitJoin(read, { change }, mode);
+  }
+}
+
+const copy = (s: Session): Session => ({ ...s, teams: s.teams.map((t) => ({ ...t })), crossplay: { ...s.crossplay } });
+
+// ----------------------------------------------------------------------------------------------- the child
+async function child(): Promise<CpuResult> {
+  const { createVerify, createPublicKey } = await import('node:crypto');
+  const { authEnvFor, createTestIssuer, playerToken } = await import('../test/support/test-issuer.js');
+  const issuer = createTestIssuer();
+  Object.assign(process.env, authEnvFor(issuer), {
+    SESSIONS_TABLE_NAME: 'sessions-cpu-bench',
+    AWS_REGION: 'local',
+    // Never reached: the store is replaced before the first request.
+    DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    LOG_LEVEL: 'warn',
+    ...(await import('./support.js')).templatesEnv(),
+  });
+  const { handler } = await import('../handlers/join-session-self.js');
+  const { getServices } = await import('../src/runtime/services.js');
+  const { joinSession } = await import('../src/sessions/join-session.js');
+  const { newSession } = await import('../src/sessions/new-session.js');
+  const { ANY_CROSSPLAY } = await import('../src/sessions/model.js');
+  const { httpApiEvent, lambdaContext } = await import('../test/support/api.js');
+  const { JOIN_ROUTE, joinBody } = await import('./support.js');
+
+  const fake = new FakeStore();
+  const services = getServices();
+  (services as { store: unknown }).store = fake;
+
+  const players = Array.from({ length: 50 }, () => {
+    const uuid = crypto.randomUUID();
+    return { uuid, token: playerToken(issuer, { sub: uuid }) };
+  });
+  let sessions = 0;
+  let mood = 0;
+  /** The warm bench's mix: per session of 2 x 10 seats, 10 fresh joins and 10 updates that write. */
+  const makeEvents = (n: number) => {
+    const events: { event: unknown; playerUuid: string; sessionId: string; body: ReturnType<typeof joinBody> }[] = [];
+    while (events.length < n) {
+      const s = newSession({ sessionId: `cpu-${sessions++}`, type: 'bench', teamSizes: [10, 10], joinable: true });
+      fake.sessions.set(s.sessionId, s);
+      const who = (i: number) => players[(sessions * 10 + i) % players.length]!;
+      const push = (i: number, update: boolean) => {
+        const body = update ? joinBody(i % 2, { mood: `m${mood++}` }) : joinBody(i % 2);
+        const p = who(i);
+        events.push({
+          playerUuid: p.uuid,
+          sessionId: s.sessionId,
+          body,
+          event: httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: { authorization: `Bearer ${p.token}` }, body }),
+        });
+      };
+      for (let i = 0; i < 10; i++) {
+        push(i, false);
+        if (i > 0) push(i - 1, true);
+      }
+      push(9, true);
+    }
+    return events.slice(0, n);
+  };
+
+  type Events = ReturnType<typeof makeEvents>;
+  const contextsFor = (events: Events) => events.map(() => lambdaContext('cpu'));
+  const runHandler = async (events: Events, contexts = contextsFor(events)) => {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < events.length; i++) {
+      const r = await handler(events[i]!.event as never, contexts[i]!);
+      if (r.statusCode !== 200) throw new Error(`join answered ${r.statusCode}: ${r.body}`);
+    }
+    const wall = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return { wallMicros: (wall * 1000) / events.length, cpuMicros: (cpu.user + cpu.system) / events.length };
+  };
+
+  const N = 5000;
+  await runHandler(makeEvents(2000)); // warm-up: JIT, key import
+  const commitsBefore = fake.commits;
+  const mainEvents = makeEvents(N);
+  const main = await runHandler(mainEvents, contextsFor(mainEvents));
+  if (fake.commits - commitsBefore !== N) throw new Error(`expected ${N} commits through the fake, saw ${fake.commits - commitsBefore}`);
+
+  // Parts, each alone over the same number of requests.
+  const authHeaders = players.map((p) => `Bearer ${p.token}`);
+  const timeLoop = async (fn: (i: number) => Promise<unknown> | unknown) => {
+    for (let i = 0; i < 500; i++) await fn(i);
+    const cpu0 = process.cpuUsage();
+    for (let i = 0; i < N; i++) await fn(i);
+    const cpu = process.cpuUsage(cpu0);
+    return (cpu.user + cpu.system) / N;
+  };
+  const jwtVerifyMicros = await timeLoop((i) => services.authenticator.authenticate(authHeaders[i % authHeaders.length]));
+  const publicKey = createPublicKey({ key: issuer.jwks.keys[0]!, format: 'jwk' });
+  const rs256VerifyOnlyMicros = await timeLoop((i) => {
+    const [h, p, sig] = players[i % players.length]!.token.split('.');
+    return createVerify('RSA-SHA256').update(`${h}.${p}`).verify(publicKey, Buffer.from(sig!, 'base64url'));
+  });
+  const joinEvents = makeEvents(N + 500);
+  const joinSessionWithFakeMicros = await timeLoop((i) => {
+    const e = joinEvents[i]!;
+    return joinSession(fake as never, e.sessionId, {
+      playerUuid: e.playerUuid,
+      status: 'member',
+      teamId: e.body.team_id,
+      clientVersion: e.body.client_version,
+      clientSettings: e.body.client_settings as never,
+      crossplay: ANY_CROSSPLAY,
+      customData: e.body.custom_data,
+    });
+  });
+
+  // Profile of another N requests, sampled every 100 µs by V8's CPU profiler (what `node --cpu-prof` writes).
+  const profEvents = makeEvents(N);
+  const profContexts = contextsFor(profEvents);
+  const profile = await profiled(() => runHandler(profEvents, profContexts));
+
+  return {
+    requests: N,
+    cpuMicrosPerJoin: Math.round(main.cpuMicros * 10) / 10,
+    wallMicrosPerJoin: Math.round(main.wallMicros * 10) / 10,
+    parts: {
+      jwtVerifyMicros: Math.round(jwtVerifyMicros * 10) / 10,
+      rs256VerifyOnlyMicros: Math.round(rs256VerifyOnlyMicros * 10) / 10,
+      joinSessionWithFakeMicros: Math.round(joinSessionWithFakeMicros * 10) / 10,
+      restMicros: Math.round((main.cpuMicros - jwtVerifyMicros - joinSessionWithFakeMicros) * 10) / 10,
+    },
+    profile,
+  };
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+async function profiled(run: () => Promise<unknown>): Promise<CpuResult['profile']> {
+  const { Session } = await import('node:inspector');
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params?: object) =>
+    new Promise<T>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res as T))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  await post('Profiler.start');
+  await run();
+  const { profile } = await post<{ profile: { nodes: ProfileNode[]; startTime: number; endTime: number } }>('Profiler.stop');
+  session.disconnect();
+
+  const short = (url: string) => {
+    const u = url.replace(/^file:\/\//, '');
+    const nm = u.lastIndexOf('node_modules/');
+    if (nm >= 0) return u.slice(nm + 'node_modules/'.length);
+    return u.startsWith(ROOT) ? u.slice(ROOT.length + 1) : u;
+  };
+  const moduleOf = (url: string, fn: string) => {
+    if (!url) return fn.startsWith('(') ? fn : '(native)';
+    if (url.startsWith('node:')) return 'node: built-ins';
+    const s = short(url);
+    if (s.startsWith('@')) return s.split('/').slice(0, 2).join('/');
+    if (url.includes('node_modules/')) return s.split('/')[0]!;
+    return s.split('/').slice(0, 2).join('/');
+  };
+  const total = profile.nodes.reduce((n, x) => n + (x.hitCount ?? 0), 0) || 1;
+  const byFn = new Map<string, { fn: string; where: string; hits: number }>();
+  const byModule = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    if (!hits) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    // tsx hands V8 our TypeScript transpiled without line breaks kept, so only a file's name is worth showing.
+    const where = url ? (url.endsWith('.ts') ? short(url) : `${short(url)}:${lineNumber + 1}`) : '';
+    const key = `${functionName}@${where}`;
+    const entry = byFn.get(key) ?? { fn: functionName || '(anonymous)', where, hits: 0 };
+    entry.hits += hits;
+    byFn.set(key, entry);
+    const m = moduleOf(url, functionName);
+    byModule.set(m, (byModule.get(m) ?? 0) + hits);
+  }
+  const pct = (h: number) => Math.round((1000 * h) / total) / 10;
+  return {
+    sampledMs: Math.round((profile.endTime - profile.startTime) / 1000),
+    top: [...byFn.values()].sort((a, b) => b.hits - a.hits).slice(0, 20).map((e) => ({ fn: e.fn, where: e.where, selfPct: pct(e.hits) })),
+    byModule: [...byModule].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([module, h]) => ({ module, selfPct: pct(h) })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- the parent
+export function runCpuBench(): Promise<CpuResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'cpu.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_OPTIONS: '', BENCH_CPU_CHILD: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`cpu bench exited ${code}: ${err.slice(-3000)}`));
+      resolve(JSON.parse(line) as CpuResult);
+    });
+  });
+}
+
+if (process.env.BENCH_CPU_CHILD === '1' && process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  child().then(
+    (r) => {
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+      process.exit(0);
+    },
+    (e) => {
+      process.stderr.write(`${(e as Error).stack ?? e}\n`);
+      process.exit(1);
+    },
+  );
+}

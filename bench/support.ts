@@ -1,0 +1,257 @@
+// Shared pieces of the benchmark: statistics, DynamoDB Local with the sessions table, a recorder of the exact
+// DynamoDB calls our store issues (so the floor can issue the very same ones), twin sessions, tokens.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../src/local/dynamodb-local.js';
+import { ensureTable } from '../src/local/create-table.js';
+import { ANY_CROSSPLAY, type Player, type Session } from '../src/sessions/model.js';
+import { playerToItem } from '../src/store/items.js';
+import type { SessionStore } from '../src/store/session-store.js';
+import { authEnvFor, createTestIssuer, playerToken, type TestIssuer } from '../test/support/test-issuer.js';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const TABLE = 'sessions-bench';
+export const JOIN_ROUTE = '/session/v1/session/{session_id}/player/me';
+export const GET_ROUTE = '/session/v1/session/{session_id}';
+
+// ---------------------------------------------------------------------------------------------- statistics
+export interface Stats {
+  n: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  min: number;
+  max: number;
+}
+
+/** Nearest-rank percentile of sorted values. */
+export const percentile = (sorted: readonly number[], p: number): number =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+
+export function stats(values: readonly number[]): Stats {
+  const s = [...values].sort((a, b) => a - b);
+  const mean = s.reduce((a, b) => a + b, 0) / (s.length || 1);
+  return { n: s.length, mean, p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN };
+}
+
+export const median = (values: readonly number[]) => percentile([...values].sort((a, b) => a - b), 50);
+export const round = (v: number, digits = 2) => (Number.isFinite(v) ? Number(v.toFixed(digits)) : v);
+export const ratio = (ours: number, floor: number) => round(ours / floor, 3);
+
+export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const r = await fn();
+  return [r, performance.now() - t0];
+}
+
+// ------------------------------------------------------------------------------------- DynamoDB Local
+export interface LocalDb {
+  local: DynamoDbLocal;
+  endpoint: string;
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+}
+
+/** DynamoDB Local on a free port with the sessions table, and the environment our handlers read at import. */
+export async function startLocalDb(): Promise<LocalDb> {
+  const local = await startDynamoDbLocal();
+  Object.assign(process.env, {
+    DYNAMODB_ENDPOINT: local.endpoint,
+    SESSIONS_TABLE_NAME: TABLE,
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    LOG_LEVEL: 'warn',
+    ...templatesEnv(),
+  });
+  const client = new DynamoDBClient({ endpoint: local.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await ensureTable(client, TABLE);
+  } catch (e) {
+    client.destroy();
+    await local.stop();
+    throw e;
+  }
+  return { local, endpoint: local.endpoint, client, doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }) };
+}
+
+/** The session templates file the handlers read at init (config/session-templates.json), named absolutely. */
+export function templatesEnv(): Record<string, string> {
+  const file = join(ROOT, 'config', 'session-templates.json');
+  return existsSync(file) && !process.env.SESSION_TEMPLATES_FILE ? { SESSION_TEMPLATES_FILE: file } : {};
+}
+
+// ---------------------------------------------------------------------------------------------- tokens
+export interface BenchPlayer {
+  uuid: string;
+  authorization: string;
+}
+
+export function createIssuer(): TestIssuer {
+  const issuer = createTestIssuer();
+  Object.assign(process.env, authEnvFor(issuer));
+  return issuer;
+}
+
+/** A player with a real RS256 token carrying the permission to join and read as themselves. */
+export function benchPlayer(issuer: TestIssuer): BenchPlayer {
+  const uuid = randomUUID();
+  return { uuid, authorization: `Bearer ${playerToken(issuer, { sub: uuid })}` };
+}
+
+export const joinBody = (teamId: number, customData: Record<string, string> = {}) => ({
+  client_version: '1.4.2',
+  client_settings: { platform: 'Steam', input: 'keyboardandmouse' },
+  team_id: teamId,
+  custom_data: customData,
+});
+
+export function seatedPlayer(uuid: string, teamId: number, status: Player['status'] = 'member'): Player {
+  return {
+    playerUuid: uuid,
+    status,
+    teamId,
+    customData: { loadout: 'sniper' },
+    clientVersion: '1.4.2',
+    clientSettings: { platform: 'Steam', input: 'keyboardandmouse' },
+    crossplay: ANY_CROSSPLAY,
+    joined: new Date().toISOString(),
+    revision: 1,
+  };
+}
+
+// ----------------------------------------------------------------------------- recording our DynamoDB calls
+/** One DynamoDB call as the document client received it: the command's name without "Command", and its input. */
+export interface Call {
+  op: string;
+  input: Record<string, unknown>;
+  /** When ours called the SDK's send() and when it resolved (performance.now()), when recorded from ours. */
+  start?: number;
+  end?: number;
+  ms?: number;
+}
+
+export interface CallRecorder {
+  /** The calls since the last take(), oldest first. */
+  take(): Call[];
+  /** Consumed capacity reported since the last takeCapacity(), summed per operation (needs withCapacity). */
+  takeCapacity(): Record<string, number>;
+  /** Counts per operation since the start. */
+  counts: Record<string, number>;
+  /** Adds ReturnConsumedCapacity: 'TOTAL' to every call from now on (DynamoDB Local reports it). */
+  withCapacity(on: boolean): void;
+}
+
+/**
+ * Wraps the send() of one document client instance: records every command's name and input, and can ask for
+ * the consumed capacity. Costs a push per call; the request itself is untouched unless withCapacity(true).
+ */
+export function recordCalls(db: DynamoDBDocumentClient): CallRecorder {
+  const original = db.send.bind(db) as (cmd: unknown, ...rest: unknown[]) => Promise<unknown>;
+  let calls: Call[] = [];
+  let capacity: Record<string, number> = {};
+  const counts: Record<string, number> = {};
+  let addCapacity = false;
+  (db as unknown as { send: unknown }).send = async (cmd: { constructor: { name: string }; input: Record<string, unknown> }, ...rest: unknown[]) => {
+    const op = cmd.constructor.name.replace(/Command$/, '');
+    if (addCapacity) cmd.input.ReturnConsumedCapacity = 'TOTAL';
+    const call: Call = { op, input: cmd.input };
+    calls.push(call);
+    counts[op] = (counts[op] ?? 0) + 1;
+    const t0 = (call.start = performance.now());
+    const out = (await original(cmd, ...rest).finally(() => {
+      call.end = performance.now();
+      call.ms = call.end - t0;
+    })) as {
+      ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[];
+    };
+    if (addCapacity && out?.ConsumedCapacity) {
+      const list = Array.isArray(out.ConsumedCapacity) ? out.ConsumedCapacity : [out.ConsumedCapacity];
+      capacity[op] = (capacity[op] ?? 0) + list.reduce((a, c) => a + (c.CapacityUnits ?? 0), 0);
+    }
+    return out;
+  };
+  return {
+    take: () => {
+      const out = calls;
+      calls = [];
+      return out;
+    },
+    takeCapacity: () => {
+      const out = capacity;
+      capacity = {};
+      return out;
+    },
+    counts,
+    withCapacity: (on) => {
+      addCapacity = on;
+    },
+  };
+}
+
+/** The store's document client (a private field, reached here so the benchmark needs no hook in src/). */
+export const storeClient = (store: SessionStore) => (store as unknown as { db: DynamoDBDocumentClient }).db;
+
+/**
+ * A deep copy of recorded calls with one session's id swapped for its twin's, wherever it occurs in a string
+ * (keys `S#<id>`, index attributes, index entries that embed it). Ids are random UUIDs, so nothing else matches.
+ */
+export function retarget(calls: readonly Call[], fromId: string, toId: string): Call[] {
+  const swap = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.includes(fromId) ? v.split(fromId).join(toId) : v;
+    if (Array.isArray(v)) return v.map(swap);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)]));
+    return v;
+  };
+  return calls.map((c) => ({ op: c.op, input: swap(c.input) as Record<string, unknown> }));
+}
+
+// ------------------------------------------------------------------------------------------------ seeding
+/**
+ * Writes a session and its players as the store lays them out: the session item through the store (a plain
+ * conditional put), the player items with BatchWrite, 25 at a time, a few batches in flight.
+ */
+export async function seedSession(store: SessionStore, doc: DynamoDBDocumentClient, session: Session, players: readonly Player[]): Promise<void> {
+  await mustCreate(store, session);
+  // playerToItem has taken (sessionId, incarnation, player) and (session, player); either way it is the store's own.
+  const toItem = playerToItem as unknown as (...args: unknown[]) => Record<string, unknown>;
+  const items = players.map((p) => (toItem.length >= 3 ? toItem(session.sessionId, session.incarnation, p) : toItem(session, p)));
+  const batches: (typeof items)[] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      let pending: Record<string, unknown>[] = batches[next++]!.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length; attempt++) {
+        if (attempt > 10) throw new Error('BatchWrite kept returning unprocessed items');
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [TABLE]: pending as never } }));
+        pending = (out.UnprocessedItems?.[TABLE] ?? []) as Record<string, unknown>[];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+}
+
+/** Tags of one length keep twin items byte for byte the same size. */
+/** createSession has answered true/false and 'created' | 'taken' | 'busy'. */
+export const created = (r: unknown) => r === true || r === 'created';
+
+/** Creates a session (with players, in one transaction) through the store, or throws. */
+export async function mustCreate(store: SessionStore, session: Session, players: readonly Player[] = []): Promise<void> {
+  if (!created(await store.createSession(session, players))) throw new Error(`session ${session.sessionId} was not created`);
+}
+
+export const sessionId = (tag: string) => `bench-${tag.slice(0, 1)}-${randomUUID()}`;
+
+/** The twin of a session: the same state under another id, so the floor's calls meet the same conditions. */
+export const twinOf = (s: Session, tag = 'floor'): Session => ({ ...s, sessionId: sessionId(tag) });
+
+export function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
