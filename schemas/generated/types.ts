@@ -655,7 +655,6 @@ export interface operations {
                 content?: never;
             };
             403: components["responses"]["Forbidden"];
-            422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -683,7 +682,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Successful Response. ETag (extension) when the session's version is known without another read (a created session, or a join conditioned on the version). */
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];

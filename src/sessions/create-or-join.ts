@@ -21,6 +21,8 @@ const CANDIDATES = 16;
 const TRIES = 1;
 /** The session filled up, closed or went away since it was seen: another may do. */
 const GONE: readonly ErrorCode[] = ['team_full', 'session_not_joinable', 'session_not_found', 'session_conflict', 'service_unavailable'];
+/** The session would never take this player (its members' crossplay, its teams): they need a session of their own. */
+const NOT_FOR_THEM: readonly ErrorCode[] = ['crossplay_not_permitted', 'team_change_not_allowed', 'client_version_incompatible', 'team_not_found'];
 
 export interface CreateOrJoinOutcome {
   sessionId: string;
@@ -57,15 +59,22 @@ export async function createOrJoin(
     // An entry exists only while its session is open (the transaction that fills a session deletes it), so
     // entries are tried directly; one whose session has gone is dropped.
     const open = shuffle(await store.openSessions(template.session_type, CANDIDATES)).slice(0, TRIES);
+    let turnedAway = false;
     for (const entry of open) {
       const joined = await attempt(() => joinSession(store, entry.session_id, req, budget()));
-      if (joined) return { sessionId: entry.session_id, etag: joined.etag, created: false };
-      if (!(await store.readSession(entry.session_id, clock()))) await store.dropOpenEntry(template.session_type, entry);
+      if (joined === 'not for them') turnedAway = true;
+      else if (joined) return { sessionId: entry.session_id, etag: joined.etag, created: false };
+      else if (!(await store.readSession(entry.session_id, clock()))) await store.dropOpenEntry(template.session_type, entry);
     }
     if (!template.can_be_created_by_players_directly) {
-      if (open.length === 0) throw new ApiError('session_creation_not_allowed');
+      if (open.length === 0 || turnedAway) throw new ApiError('session_creation_not_allowed');
       await pause(round);
       continue;
+    }
+    // A player the sessions of the crowd would not take starts one of their own, outside the ticket blocks.
+    if (turnedAway) {
+      const created = await create(store, template, req, randomUUID(), clock(), versionRange);
+      if (created) return created;
     }
     // 2. A seat ticket. The block's first ticket creates its session; the others join it, waiting a moment if
     // they arrive before it exists, and create it themselves if its creator never does.
@@ -80,7 +89,7 @@ export async function createOrJoin(
         const joined = await joinSession(store, sessionId, req, budget());
         return { sessionId, etag: joined.etag, created: false };
       } catch (e) {
-        if (!(e instanceof ApiError) || !GONE.includes(e.code)) throw e;
+        if (!(e instanceof ApiError) || ![...GONE, ...NOT_FOR_THEM].includes(e.code)) throw e;
         if (e.code !== 'session_not_found') break;
         if (wait === 7) {
           const created = await create(store, template, req, sessionId, clock(), versionRange);
@@ -95,12 +104,13 @@ export async function createOrJoin(
 
 const seatsOf = (t: SessionTemplate) => t.num_teams * t.players_per_team;
 
-/** A join that may find the session gone or full: undefined then; any other refusal is the caller's answer. */
-async function attempt<T>(join: () => Promise<T>): Promise<T | undefined> {
+/** A join that may find the session gone or full (undefined), or one that would never take this player. */
+async function attempt<T>(join: () => Promise<T>): Promise<T | undefined | 'not for them'> {
   try {
     return await join();
   } catch (e) {
     if (e instanceof ApiError && GONE.includes(e.code)) return undefined;
+    if (e instanceof ApiError && NOT_FOR_THEM.includes(e.code)) return 'not for them';
     throw e;
   }
 }

@@ -93,7 +93,8 @@ export function decidePlayerUpdate(
 
   // Asking for leader is a promotion when a leader or trusted caller asks, a wish when a player asks for themselves.
   const becomesLeader = (req.status === 'leader' && (!selfOnly || session.leader === undefined)) || (wantsActive && session.leader === undefined);
-  const status: PlayerStatus = becomesLeader ? 'leader' : req.status;
+  // A wish for leader that is not granted leaves the player what they were (a leader stays one), else a member.
+  const status: PlayerStatus = becomesLeader || current?.status === 'leader' ? 'leader' : req.status === 'leader' ? 'member' : req.status;
   const player: Player = {
     ...(current ?? { playerUuid: target.playerUuid, customData: {}, revision: 0 }),
     status,

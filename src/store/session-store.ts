@@ -155,7 +155,9 @@ export class SessionStore {
     } catch (e) {
       const err = e as { name?: string; CancellationReasons?: { Code?: string }[] };
       if (err.name === 'ConditionalCheckFailedException') return 'taken';
-      if (err.name === 'TransactionCanceledException' && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'taken';
+      // A conflict can only be another player creating the same (ticket) session at this moment: it is theirs.
+      const first = err.CancellationReasons?.[0]?.Code;
+      if (err.name === 'TransactionCanceledException' && (first === 'ConditionalCheckFailed' || first === 'TransactionConflict')) return 'taken';
       throw e;
     }
   }
