@@ -18,6 +18,7 @@ const topLevelPlayer = (body: Body) => ({ ...body, team_id: 0, status: 'member' 
 export const handler = httpOperation<Body>({
   operationId: 'create_or_join_session',
   permissions: ['session:*', 'session:create'],
+  playerOnly: true,
   validators: {
     ...validate,
     checkBody: (body, caller) =>

@@ -9,6 +9,7 @@ import { toPlayerSessions } from '../src/sessions/player-sessions.js';
 export const handler = httpOperation({
   operationId: 'get_player_sessions_self',
   permissions: ['session:*', 'session:read-player:self'],
+  playerOnly: true,
   validators: {},
   run: async (event, { services: { store }, caller }) => {
     const now = new Date();

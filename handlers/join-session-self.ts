@@ -11,6 +11,7 @@ import { recordChange } from '../src/observability/metrics.js';
 export const handler = httpOperation<SelfSessionPlayerUpdateRequest>({
   operationId: 'join_session_by_id_self',
   permissions: ['session:*', 'session:update-player:any', 'session:update-player:self'],
+  playerOnly: true,
   validators: {
     ...validate,
     checkBody: (body, caller) => checkJoinBody(body, caller.platform),

@@ -10,6 +10,7 @@ import { recordChange } from '../src/observability/metrics.js';
 export const handler = httpOperation({
   operationId: 'leave_session_by_id_self',
   permissions: ['session:*', 'session:update:self'],
+  playerOnly: true,
   validators: validate,
   run: async (event, { services, caller, input }) => {
     const outcome = await removePlayer(services.store, String(input.path.session_id), actorOf(caller, ['session:*']), caller.playerUuid, {

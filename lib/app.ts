@@ -9,7 +9,7 @@ export const stackName = (stageName: string) => `RhSessionService-${stageName}`;
 
 export function buildSessionServiceApp(
   app: App,
-  overrides: Pick<SessionServiceStackProps, 'handlerEntry' | 'routes' | 'projectRoot'> = {},
+  overrides: Pick<SessionServiceStackProps, 'handlerEntry' | 'routes' | 'projectRoot' | 'reaperEntry'> = {},
 ): SessionServiceStack {
   const config = stageConfigFromContext((key) => app.node.tryGetContext(key));
   const stack = new SessionServiceStack(app, stackName(config.stageName), {

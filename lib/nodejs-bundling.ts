@@ -1,7 +1,8 @@
 // BUNDLE_SETTINGS (lib/bundling.ts, shared with `npm run build`) expressed as NodejsFunction bundling props,
 // so the CDK's local esbuild run produces what `npm run build` produces. Kept out of bundling.ts so that the
 // build script does not load aws-cdk-lib.
-import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, OutputFormat, type BundlingOptions, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { isAbsolute, posix, relative, sep } from 'node:path';
 import { BUNDLE_SETTINGS } from './bundling.js';
 
 export function nodejsBundlingOptions(settings: typeof BUNDLE_SETTINGS = BUNDLE_SETTINGS): BundlingOptions {
@@ -27,4 +28,33 @@ export function nodejsBundlingOptions(settings: typeof BUNDLE_SETTINGS = BUNDLE_
     // esbuild from node_modules, never Docker: synth works offline on a clean clone.
     forceDockerBundling: false,
   };
+}
+
+/**
+ * Command hooks that copy files into the bundle's output directory after esbuild ran: `files` maps the name in the
+ * bundle to an absolute source path. A source under the project root is addressed through the bundling input
+ * directory (the project root when bundling locally, its mount when bundling in Docker); one outside it by its
+ * absolute path, which only local bundling (what this app uses) can reach. The copy is part of the bundle, so it
+ * changes the asset hash (NodejsFunction hashes the output) and a changed file is redeployed.
+ */
+export function copyIntoBundle(projectRoot: string, files: Readonly<Record<string, string>>): ICommandHooks {
+  for (const name of Object.keys(files)) {
+    if (!/^[A-Za-z0-9._-]+$/.test(name) || name === 'index.mjs' || name === 'index.mjs.map') throw new Error(`copyIntoBundle: "${name}" is not a plain file name of its own`);
+  }
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) =>
+      Object.entries(files).map(([name, source]) => {
+        const rel = relative(projectRoot, source);
+        const inProject = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+        const from = inProject ? posix.join(inputDir, rel.split(sep).join(posix.sep)) : source;
+        return `cp ${shellQuote(from)} ${shellQuote(posix.join(outputDir, name))}`;
+      }),
+  };
+}
+
+/** POSIX single-quoting: the whole string literal, with every ' written as '\''. */
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -6,6 +6,8 @@
 //   Lambda p99 latency  p99 Duration over 5 minutes above alarms.p99LatencyMs, 2 of 3 periods
 //   DynamoDB system errors and throttled requests, over the operations the service performs
 //   Event dead letters  any message in the pipe's dead-letter queue
+//   Expiry reaper       errors (>= 1 in 2 of 5 minutes), iterator age above 1 hour (falling behind the stream's 24 h
+//                       retention), any batch in its on-failure queue
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -36,6 +38,7 @@ export const MONITORED_OPERATIONS = [
   Operation.PUT_ITEM,
   Operation.UPDATE_ITEM,
   Operation.DELETE_ITEM,
+  Operation.BATCH_WRITE_ITEM,
   Operation.TRANSACT_WRITE_ITEMS,
 ];
 
@@ -46,6 +49,8 @@ export interface SessionObservabilityProps {
   readonly table: ITable;
   readonly deadLetterQueue: IQueue;
   readonly pipeName: string;
+  /** The expiry reaper (a stream consumer, not a route): its function and its on-failure queue. */
+  readonly reaper?: { readonly fn: IFunction; readonly failureQueue: IQueue };
   readonly metricsNamespace: string;
 }
 
@@ -152,6 +157,44 @@ export class SessionObservability extends Construct {
       datapointsToAlarm: 1,
       description: 'Session change records the event pipe could not deliver to EventBridge are waiting in its dead-letter queue',
     });
+    let reaperWidgets: GraphWidget[] = [];
+    if (props.reaper) {
+      const { fn, failureQueue } = props.reaper;
+      const reaperErrors = fn.metricErrors({ period: minute, statistic: 'Sum' });
+      const iteratorAge = fn.metric('IteratorAge', { period: minute, statistic: 'Maximum' });
+      const reaperFailures = failureQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' });
+      alarm('ExpiryReaperErrors', {
+        metric: reaperErrors,
+        threshold: 1,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 2,
+        description: 'The expiry reaper failed (errors or timeouts) in 2 of the last 5 minutes; its batches are being retried',
+      });
+      alarm('ExpiryReaperIteratorAge', {
+        metric: iteratorAge,
+        threshold: 3_600_000,
+        comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 5,
+        description: 'The expiry reaper is more than an hour behind the table stream (records are kept 24 hours)',
+      });
+      alarm('ExpiryReaperFailures', {
+        metric: reaperFailures,
+        threshold: 1,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        description: 'The expiry reaper gave up on a batch: its stream coordinates are in the failure queue (the players stay until reaped by hand)',
+      });
+      reaperWidgets = [
+        new GraphWidget({
+          title: 'Expiry reaper',
+          left: [withLabel(fn.metricInvocations({ period: minute, statistic: 'Sum' }), 'invocations'), withLabel(reaperErrors, 'errors')],
+          right: [withLabel(iteratorAge, 'iterator age (ms)'), withLabel(reaperFailures, 'failed batches')],
+          width: 8,
+        }),
+      ];
+    }
+
     const pipeMetric = (metricName: string) =>
       new Metric({ namespace: 'AWS/EventBridge/Pipes', metricName, dimensionsMap: { PipeName: props.pipeName }, period: minute, statistic: 'Sum' });
 
@@ -212,6 +255,7 @@ export class SessionObservability extends Construct {
         right: [deadLetters],
         width: 8,
       }),
+      ...reaperWidgets,
     );
     this.dashboard.addWidgets(
       new GraphWidget({

@@ -20,7 +20,8 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { HandlerName } from './bundling.js';
 import { acknowledge } from './nag.js';
-import { nodejsBundlingOptions } from './nodejs-bundling.js';
+import { BUNDLED_TEMPLATES_FILE } from '../src/templates/load-templates.js';
+import { copyIntoBundle, nodejsBundlingOptions } from './nodejs-bundling.js';
 import type { DynamoDbAction } from './routes.js';
 import type { StageConfig } from './stage-config.js';
 
@@ -35,6 +36,12 @@ export interface RouteFunctionProps {
   readonly dynamodbActions: readonly DynamoDbAction[];
   readonly environment: Record<string, string>;
   readonly config: StageConfig;
+  /**
+   * Absolute path of the (already validated) session templates file. It is copied next to the bundle as
+   * session-templates.json, the file the handlers read at init (${LAMBDA_TASK_ROOT}/session-templates.json,
+   * src/templates/load-templates.ts).
+   */
+  readonly templatesFile: string;
 }
 
 export class RouteFunction extends Construct {
@@ -104,7 +111,10 @@ export class RouteFunction extends Construct {
       depsLockFilePath: `${props.projectRoot}/package-lock.json`,
       // AWS_NODEJS_CONNECTION_REUSE_ENABLED is for SDK v2; v3 reuses connections by default.
       awsSdkConnectionReuse: false,
-      bundling: nodejsBundlingOptions(),
+      bundling: {
+        ...nodejsBundlingOptions(),
+        commandHooks: copyIntoBundle(props.projectRoot, { [BUNDLED_TEMPLATES_FILE]: props.templatesFile }),
+      },
     });
 
     acknowledge(

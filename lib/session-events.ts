@@ -12,12 +12,29 @@
 //   session_id  (S)  the session id, verbatim
 //   inc         (S)  the incarnation (random per creation of the session id)
 //   version     (N)  the version the change produced
-//   last_change (M)  { event (S), player_uuid (S), team_id (N), status (S) }
+//   last_change (M)  { event (S), player_uuid (S), team_id (N), status (S) }; the player fields are absent for
+//                    'Session Updated' (a change of the session itself: joinable, custom data, teams)
 // The event's etag is built from inc and version exactly as src/sessions/etag.ts builds it ("<inc>-<version>",
 // quoted): a join that commits with `ADD version :one` does not know the version it produced, so the item cannot
 // carry its own ETag, but the stream's new image does (a test pins the two formulas together).
-// Every write of the session item either sets a fresh last_change or removes it; a write that leaves an old
-// last_change in place would publish it again (with the same version and etag, so consumers can drop it).
+// Every write of the session item either sets a fresh last_change or removes it (extending the expiry removes it);
+// a write that left an old last_change in place would publish it again (same version and etag: consumers drop it).
+//
+// A session deleted by its last player leaving is an expiry-now update: a MODIFY whose last_change is that
+// 'Session Player Left', published like any other; DynamoDB's TTL then removes the item (a REMOVE, never published;
+// the expiry reaper, lib/expiry-reaper.ts, deletes the players that incarnation left behind).
+//
+// The detail, per detail-type (all strings except version):
+//   Session Player Joined | Session Player Updated | Session Player Left
+//     { session_id, player_uuid, team_id: "<n>", status, version: <n>, etag: "\"<inc>-<version>\"" }
+//   Session Updated
+//     { session_id, player_uuid: "", team_id: "", status: "", version: <n>, etag }   (no player: ignore those three)
+// One pipe has one input template, and what Pipes puts in place of a path that is absent from the record is not
+// documented (an emulator puts nothing there). So every path a record may lack (the player fields) sits inside
+// quotes: whatever replaces it, the detail stays valid JSON; an unquoted `"team_id": <path>` would render as
+// `"team_id": ,` for a Session Updated and fail delivery. Hence team_id is a string. Unquoted placeholders are
+// only paths the filter or the store guarantee (version). Two pipes with a template each would give Session
+// Updated a detail without player keys, at the cost of a third reader on the stream's shards.
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
@@ -38,7 +55,8 @@ export const SESSION_PK_PREFIX = 'S#';
 
 /**
  * Only session items, only inserts and modifications (a REMOVE, which is what a TTL expiry produces, never
- * passes; a TTL deletion also carries no NewImage), and only when the new image names a last change.
+ * passes), and only when the new image names one of the four changes (an item without last_change, e.g. after
+ * an expiry extension, or with an unknown event name, publishes nothing).
  */
 export const PIPE_FILTER_PATTERN = {
   eventName: ['INSERT', 'MODIFY'],
@@ -47,18 +65,23 @@ export const PIPE_FILTER_PATTERN = {
       [SESSIONS_TABLE.partitionKey]: { S: [{ prefix: SESSION_PK_PREFIX }] },
       [SESSIONS_TABLE.sortKey]: { S: [SESSION_ITEM_SORT_KEY] },
     },
-    NewImage: { last_change: { M: { event: { S: [{ exists: true }] } } } },
+    NewImage: { last_change: { M: { event: { S: [...SESSION_EVENT_TYPES] } } } },
   },
 };
 
 const IMAGE = '$.dynamodb.NewImage';
-/** The event's `detail`. Strings are quoted placeholders; DynamoDB numbers (N) are inserted unquoted, as JSON numbers. */
+/** Paths every record passing the filter has (the store writes them on every session item). */
+export const PIPE_REQUIRED_PATHS = [`${IMAGE}.session_id.S`, `${IMAGE}.inc.S`, `${IMAGE}.version.N`, `${IMAGE}.last_change.M.event.S`] as const;
+/**
+ * The event's `detail`. Every placeholder that may be absent (the player fields of a Session Updated) is quoted,
+ * so the detail is valid JSON whatever Pipes substitutes for it; version, always present, is a JSON number.
+ */
 export const PIPE_INPUT_TEMPLATE =
   '{' +
   [
     `"session_id": "<${IMAGE}.session_id.S>"`,
     `"player_uuid": "<${IMAGE}.last_change.M.player_uuid.S>"`,
-    `"team_id": <${IMAGE}.last_change.M.team_id.N>`,
+    `"team_id": "<${IMAGE}.last_change.M.team_id.N>"`,
     `"status": "<${IMAGE}.last_change.M.status.S>"`,
     `"version": <${IMAGE}.version.N>`,
     `"etag": "\\"<${IMAGE}.inc.S>-<${IMAGE}.version.N>\\""`,
@@ -82,6 +105,10 @@ export class SessionEvents extends Construct {
     super(scope, id);
     const { config, table } = props;
     if (!table.tableStreamArn) throw new Error('SessionEvents: the sessions table has no stream');
+    for (const path of PIPE_INPUT_TEMPLATE.match(/(?<!")<(\$[^>]+)>/g) ?? []) {
+      const bare = path.slice(1, -1);
+      if (!(PIPE_REQUIRED_PATHS as readonly string[]).includes(bare)) throw new Error(`SessionEvents: unquoted placeholder ${bare} may be absent from a record`);
+    }
     const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     this.bus = new EventBus(this, 'Bus', {

@@ -1,10 +1,14 @@
 // The session service, one stack per stage: table, identity, one function per handler, HTTP API, session events,
-// alarms and dashboard. Everything it needs comes in as typed props (StageConfig, from lib/stage-config.ts).
+// the expiry reaper, alarms and dashboard. Everything it needs comes in as typed props (StageConfig, from
+// lib/stage-config.ts). The session templates file is validated here, before anything is bundled.
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadTemplates } from '../src/templates/load-templates.js';
 import { HANDLERS, handlerEntry, type HandlerName } from './bundling.js';
+import { ExpiryReaper, REAPER_NAME } from './expiry-reaper.js';
 import { SessionHttpApi } from './http-api.js';
 import { SessionIdentity } from './identity.js';
 import { SessionObservability } from './observability.js';
@@ -12,7 +16,7 @@ import { RouteFunction } from './route-function.js';
 import { actionsByHandler, ROUTES, type RouteSpec } from './routes.js';
 import { SessionEvents } from './session-events.js';
 import { SessionTable } from './session-table.js';
-import type { StageConfig } from './stage-config.js';
+import { StageConfigError, type StageConfig } from './stage-config.js';
 
 /** The repository root (this file is lib/session-service-stack.ts). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
@@ -27,6 +31,22 @@ export interface SessionServiceStackProps extends StackProps {
   readonly handlerEntry?: (name: HandlerName) => string;
   /** Repository root (esbuild's working directory, package-lock.json); default: this repository. */
   readonly projectRoot?: string;
+  /** Entry file of the expiry reaper; default handlers/reap-expired-session.ts. Tests point this at a fixture. */
+  readonly reaperEntry?: string;
+}
+
+/**
+ * The stage's templates file, absolute, after checking it as the handlers will (src/templates/load-templates.ts):
+ * a file that would make every function answer 500 configuration_invalid fails the synth instead, naming the problem.
+ */
+export function validatedTemplatesFile(config: StageConfig, projectRoot: string): string {
+  const file = resolve(projectRoot, config.templatesFile);
+  const loaded = loadTemplates(file);
+  if ('problems' in loaded) {
+    const problems = loaded.problems.map((p) => p.replace(/^SESSION_TEMPLATES_FILE \([^)]*\): /, ''));
+    throw new StageConfigError('templatesFile', `the session templates file ${config.templatesFile} (${file}) is invalid: ${problems.join('; ')}`);
+  }
+  return file;
 }
 
 export class SessionServiceStack extends Stack {
@@ -36,7 +56,10 @@ export class SessionServiceStack extends Stack {
   readonly functions: ReadonlyMap<HandlerName, RouteFunction>;
   readonly httpApi: SessionHttpApi;
   readonly events: SessionEvents;
+  readonly reaper: ExpiryReaper;
   readonly observability: SessionObservability;
+  /** The validated templates file every route function bundles (absolute). */
+  readonly templatesFile: string;
 
   constructor(scope: Construct, id: string, props: SessionServiceStackProps) {
     super(scope, id, {
@@ -47,6 +70,7 @@ export class SessionServiceStack extends Stack {
     const routes = props.routes ?? ROUTES;
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
     const entryOf = props.handlerEntry ?? ((name: HandlerName) => handlerEntry(projectRoot, name));
+    const templatesFile = (this.templatesFile = validatedTemplatesFile(config, projectRoot));
 
     Tags.of(this).add('service', SERVICE_NAME);
     Tags.of(this).add('stage', config.stageName);
@@ -77,6 +101,7 @@ export class SessionServiceStack extends Stack {
           dynamodbActions: actions,
           environment,
           config,
+          templatesFile,
         }),
       );
     }
@@ -93,6 +118,14 @@ export class SessionServiceStack extends Stack {
 
     this.events = new SessionEvents(this, 'Events', { config, table: this.table.table });
 
+    this.reaper = new ExpiryReaper(this, 'ExpiryReaper', {
+      config,
+      table: this.table.table,
+      entry: props.reaperEntry ?? join(projectRoot, 'handlers', `${REAPER_NAME}.ts`),
+      projectRoot,
+      environment: { LOG_LEVEL: config.logLevel, POWERTOOLS_SERVICE_NAME: SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE: metricsNamespace },
+    });
+
     this.observability = new SessionObservability(this, 'Observability', {
       config,
       api: this.httpApi.api,
@@ -100,12 +133,14 @@ export class SessionServiceStack extends Stack {
       table: this.table.table,
       deadLetterQueue: this.events.deadLetterQueue,
       pipeName: this.events.pipe.name ?? this.events.pipe.ref,
+      reaper: { fn: this.reaper.fn, failureQueue: this.reaper.failureQueue },
       metricsNamespace,
     });
 
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
     new CfnOutput(this, 'EventDeadLetterQueueUrl', { value: this.events.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ExpiryReaperFailureQueueUrl', { value: this.reaper.failureQueue.queueUrl });
     new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
   }
 }

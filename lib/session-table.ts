@@ -1,5 +1,8 @@
 // The sessions table, built from the one table definition (src/store/table-definition.ts) the code, the local
-// stack and the tests use. On-demand billing, TTL, KMS encryption, and a NEW_IMAGE stream for the event pipe.
+// stack and the tests use. On-demand billing, TTL, KMS encryption, and a NEW_AND_OLD_IMAGES stream read by the
+// event pipe (new images: the committed change) and the expiry reaper (old images: the incarnation a TTL deletion
+// removed). Every index of SESSIONS_TABLE.indexes is a GSI here, projecting ALL attributes; the open-session
+// index is not a GSI but items of the main table (pk OPEN#<type>, src/store/open-sessions.ts).
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
@@ -29,8 +32,10 @@ export class SessionTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: config.pointInTimeRecovery },
       deletionProtection: config.deletionProtection,
       removalPolicy: config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      // The event pipe reads committed session states; new images are all it needs (smaller records than both images).
-      stream: StreamViewType.NEW_IMAGE,
+      // Both images: the pipe publishes from the new image; a TTL deletion (REMOVE) carries only the old image, and
+      // the reaper needs its `inc` to delete that incarnation's players and no one else's. Two readers per shard (the
+      // pipe and the reaper's event source mapping): the most DynamoDB Streams advises before reads get throttled.
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
     });
     for (const index of SESSIONS_TABLE.indexes) {
       this.table.addGlobalSecondaryIndex({

@@ -66,6 +66,12 @@ export interface StageConfig {
   readonly jwtAuthorizer: boolean;
   /** NODE_OPTIONS=--enable-source-maps: readable stack traces at a measured cold-start cost (see route-function.ts). */
   readonly enableSourceMaps: boolean;
+  /**
+   * The session templates file (a JSON array of SessionTemplate objects), relative to the repository root or
+   * absolute. It is validated at synth (a bad file fails `cdk synth`, naming the problem) and copied into every
+   * route function's bundle as session-templates.json, where the handlers read it at init.
+   */
+  readonly templatesFile: string;
   readonly alarms: {
     /** p99 Duration per function above which the latency alarm fires. */
     readonly p99LatencyMs: number;
@@ -91,11 +97,14 @@ export const STAGE_KEYS = [
   'customDomain',
   'jwtAuthorizer',
   'enableSourceMaps',
+  'templatesFile',
   'alarms',
 ] as const;
 type StageKey = (typeof STAGE_KEYS)[number];
 
 export const DEFAULT_STAGE = 'dev';
+/** The templates file every stage deploys unless `templatesFile` names another (relative to the repository root). */
+export const DEFAULT_TEMPLATES_FILE = 'config/session-templates.json';
 
 /** Built-in defaults; production differs only where safety or scale requires it. */
 export function defaultStageConfig(stageName: string, production: boolean): StageConfig {
@@ -113,6 +122,7 @@ export function defaultStageConfig(stageName: string, production: boolean): Stag
     lambda: { memoryMb: 1024, timeoutSeconds: 10 },
     jwtAuthorizer: false,
     enableSourceMaps: false,
+    templatesFile: DEFAULT_TEMPLATES_FILE,
     alarms: { p99LatencyMs: 1000, serverErrorRatePercent: 1 },
   };
 }
@@ -185,6 +195,7 @@ export function stageConfigFromContext(get: ContextReader): StageConfig {
   const sourceMaps = pick('enableSourceMaps');
   const identity = pick('identity');
   const auth = pick('auth');
+  const templatesFile = pick('templatesFile');
 
   return {
     stageName,
@@ -210,6 +221,7 @@ export function stageConfigFromContext(get: ContextReader): StageConfig {
     customDomain: domain ? customDomain(domain) : undefined,
     jwtAuthorizer: jwt ? bool(jwt) : d.jwtAuthorizer,
     enableSourceMaps: sourceMaps ? bool(sourceMaps) : d.enableSourceMaps,
+    templatesFile: templatesFile ? filePath(templatesFile) : d.templatesFile,
     alarms: {
       p99LatencyMs: alarms.p99LatencyMs ? num(alarms.p99LatencyMs, { min: 1, max: 900_000 }) : d.alarms.p99LatencyMs,
       serverErrorRatePercent: alarms.serverErrorRatePercent
@@ -334,6 +346,14 @@ function oneOf<T extends string>(s: Setting, values: readonly T[]): T {
 function matching(s: Setting, re: RegExp, what: string): string {
   if (typeof s.value !== 'string' || !re.test(s.value)) throw new StageConfigError(s.key, `must be ${what}, got ${show(s.value)}`);
   return s.value;
+}
+
+/** A file path (relative to the repository root, or absolute); whether the file exists and is valid is the stack's check. */
+function filePath(s: Setting): string {
+  if (typeof s.value !== 'string' || s.value.trim() === '' || s.value.includes('\0')) {
+    throw new StageConfigError(s.key, `must be a file path (relative to the repository root, or absolute), got ${show(s.value)}`);
+  }
+  return s.value.trim();
 }
 
 function httpsUrl(s: Setting): string {

@@ -6,8 +6,10 @@ import type { AuthConfig } from './auth-config.js';
 import { permissionsFromClaims } from './permissions.js';
 
 export interface Caller {
-  /** Lower-case UUID. */
+  /** Lower-case UUID; for a trusted service (not a player), `service:<subject>`. */
   readonly playerUuid: string;
+  /** False for a trusted machine client, which may act on players but never as one (no /player/me routes). */
+  readonly isPlayer: boolean;
   readonly permissions: ReadonlySet<string>;
   /** Only when AUTH_PLATFORM_CLAIM is configured and the token carries it. */
   readonly platform?: Platform;
@@ -30,7 +32,11 @@ export function callerFromClaims(
   config: Pick<AuthConfig, 'playerClaim' | 'platformClaim' | 'groupPermissions'>,
 ): Caller {
   const player = claims[config.playerClaim];
-  if (typeof player !== 'string' || !UUID.test(player)) {
+  const permissions = permissionsFromClaims(claims, config.groupPermissions);
+  const isPlayer = typeof player === 'string' && UUID.test(player);
+  // A trusted machine client (client credentials: its subject is its client id) acts on others, never as a player.
+  const trustedService = !isPlayer && typeof player === 'string' && player.length > 0 && [...permissions].some((p) => p === 'session:*' || p.endsWith(':any'));
+  if (!isPlayer && !trustedService) {
     throw new ApiError(
       'auth_token_invalid_claim',
       player === undefined ? `no ${config.playerClaim} claim` : `${config.playerClaim} claim is not a UUID`,
@@ -47,8 +53,9 @@ export function callerFromClaims(
   }
 
   return {
-    playerUuid: player.toLowerCase(),
-    permissions: permissionsFromClaims(claims, config.groupPermissions),
+    playerUuid: isPlayer ? (player as string).toLowerCase() : `service:${player as string}`,
+    isPlayer,
+    permissions,
     ...(platform === undefined ? {} : { platform }),
     claims,
   };

@@ -42,6 +42,8 @@ export function createAjv(spec: OpenApiSpec, opts: { coerceTypes?: boolean; stan
     strict: true,
     coerceTypes: opts.coerceTypes ?? false,
     code: opts.standalone ? { source: true, esm: true, optimize: true } : undefined,
+    // The 422 mapping reads keywords and params, never ajv's messages: leave them out of the generated code.
+    messages: !opts.standalone,
   };
   const ajv = new Ajv2020(options);
   ajv.addVocabulary(['x-enum-descriptions', 'x-error-codes', 'example']);

@@ -17,6 +17,8 @@ export interface OperationSpec<B> {
   operationId: string;
   /** The caller needs any one of these. */
   permissions: readonly string[];
+  /** The operation acts as the caller (a /player/me route, create-or-join): a trusted service token cannot. */
+  playerOnly?: boolean;
   validators: RequestValidators<B>;
   run: (event: ApiEvent, context: OperationContext) => Promise<ApiResult>;
 }
@@ -30,7 +32,7 @@ export function httpOperation<B>(spec: OperationSpec<B>): ApiHandler {
     .use(errorEnvelope(spec.operationId))
     .use(httpHeaderNormalizer())
     .use(bodyLimit())
-    .use(authenticate(spec.permissions));
+    .use(authenticate(spec.permissions, spec.playerOnly ?? false));
   if (spec.validators.body) handler.use(httpJsonBodyParser({ disableContentTypeError: true }));
   // The middlewares fill in OperationContext's fields before `run`; callers pass a plain Lambda context.
   return handler.use(validateRequest(spec.validators)).handler(spec.run) as unknown as ApiHandler;

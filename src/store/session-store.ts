@@ -133,11 +133,16 @@ export class SessionStore {
    * its open-session index entry when it is open. 'taken' when the id belongs to a live session.
    */
   async createSession(session: Session, players: readonly Player[] = [], now = new Date()): Promise<CreateResult> {
+    // The creation is the first player's join (or a session update): published like any other change.
+    const first = players[0];
+    const lastChange = first
+      ? { event: 'Session Player Joined', player_uuid: first.playerUuid, team_id: first.teamId, status: first.status }
+      : { event: 'Session Updated' };
     const items: TransactItem[] = [
       {
         Put: {
           TableName: this.tableName,
-          Item: sessionToItem(session),
+          Item: { ...sessionToItem(session), last_change: lastChange },
           ConditionExpression: 'attribute_not_exists(pk) OR expires_at <= :now',
           ExpressionAttributeValues: { ':now': nowSeconds(now) },
         },

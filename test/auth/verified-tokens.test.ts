@@ -5,7 +5,7 @@ import { readAuthConfig } from '../../src/auth/auth-config.js';
 import { VerifiedTokens } from '../../src/auth/verified-tokens.js';
 import { authEnvFor, createTestIssuer } from '../support/test-issuer.js';
 
-const caller = (uuid: string): Caller => ({ playerUuid: uuid, permissions: new Set(), claims: {} as Caller['claims'] });
+const caller = (uuid: string): Caller => ({ playerUuid: uuid, isPlayer: true, permissions: new Set(), claims: {} as Caller['claims'] });
 
 test('a remembered token answers until its exp, then is forgotten', () => {
   const tokens = new VerifiedTokens(10);
@@ -44,4 +44,12 @@ test('through the authenticator: a remembered token still expires, and a tampere
   await expect(auth.authenticate(`Bearer ${tampered}`)).rejects.toMatchObject({ code: 'auth_token_sig_invalid' });
   await new Promise((r) => setTimeout(r, 2100));
   await expect(auth.authenticate(`Bearer ${token}`)).rejects.toMatchObject({ code: 'auth_token_expired' });
+});
+
+test('a trusted machine client (subject not a UUID) acts on others but never as a player', async () => {
+  const { callerFromClaims } = await import('../../src/auth/caller.js');
+  const config = { playerClaim: 'sub', groupPermissions: new Map() } as const;
+  const service = callerFromClaims({ sub: '5ttmh3bfp9l0hs0kb3qv2ma', scope: 'session/update-player:any' } as never, config);
+  expect(service).toMatchObject({ isPlayer: false, playerUuid: 'service:5ttmh3bfp9l0hs0kb3qv2ma' });
+  expect(() => callerFromClaims({ sub: 'not-a-uuid', scope: 'session/update-player:self' } as never, config)).toThrow(/not a UUID/);
 });

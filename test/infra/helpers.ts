@@ -14,6 +14,7 @@ import type { SessionServiceStack } from '../../lib/session-service-stack.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 export const FIXTURE_HANDLER = join(ROOT, 'test/infra/fixtures/handler.ts');
+export const REAPER_ENTRY = join(ROOT, 'handlers/reap-expired-session.ts');
 
 /** The context `cdk synth` gets from cdk.json. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -33,13 +34,15 @@ export interface Synthesized {
 
 /**
  * Synthesizes the app with cdk.json's context plus `context` (values as the CLI passes them: strings).
- * handlers: 'real' uses handlers/<name>.ts where it exists (else the fixture), 'fixture' always the fixture.
+ * handlers: 'real' uses handlers/<name>.ts where it exists (else the fixture), 'fixture' always the fixture (the
+ * expiry reaper included).
  */
 export function synth(context: Record<string, unknown> = {}, handlers: 'real' | 'fixture' = 'real'): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'rh-session-infra-'));
   const app = new App({ outdir, context: { ...cdkJsonContext(), ...context } });
   const stack = buildSessionServiceApp(app, {
     handlerEntry: (name) => (handlers === 'real' && realHandlerExists(name) ? handlerEntry(ROOT, name) : FIXTURE_HANDLER),
+    reaperEntry: handlers === 'real' && existsSync(REAPER_ENTRY) ? REAPER_ENTRY : FIXTURE_HANDLER,
   });
   app.synth();
   const template = Template.fromStack(stack);
@@ -84,4 +87,10 @@ export function acknowledgements(root: IConstruct): Ack[] {
     }
   }
   return out;
+}
+
+/** The directory of a synthesized function's code asset (NodejsFunction bundles into cdk.out/asset.<hash>). */
+export function assetDirOf(s: Synthesized, fnLogicalId: string): string {
+  const key: string = s.json.Resources[fnLogicalId]!.Properties.Code.S3Key;
+  return join(s.outdir, `asset.${key.replace(/\.zip$/, '')}`);
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSessionServiceApp } from '../../lib/app.js';
 import { HANDLERS } from '../../lib/bundling.js';
-import { FIXTURE_HANDLER, nagFindings, resourcesOfType, synth, type Synthesized } from './helpers.js';
+import { FIXTURE_HANDLER, logicalIdOf, nagFindings, resourcesOfType, synth, type Synthesized } from './helpers.js';
 
 let pool: Synthesized;
 let oidc: Synthesized;
@@ -35,7 +35,11 @@ afterAll(() => {
   oidc?.dispose();
 });
 
-const envs = (s: Synthesized) => resourcesOfType(s, 'AWS::Lambda::Function').map(([, f]) => f.Properties.Environment.Variables);
+/** The route functions' environments (the expiry reaper authenticates nobody and has no AUTH_* settings). */
+const envs = (s: Synthesized) =>
+  resourcesOfType(s, 'AWS::Lambda::Function')
+    .filter(([id]) => id !== logicalIdOf(s, s.stack.reaper.fn))
+    .map(([, f]) => f.Properties.Environment.Variables);
 
 describe('existing Cognito user pool', () => {
   it('creates no Cognito resources', () => {
@@ -105,7 +109,7 @@ describe('the app without cdk.json', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'rh-session-infra-'));
     try {
       const app = new App({ outdir });
-      const stack = buildSessionServiceApp(app, { handlerEntry: () => FIXTURE_HANDLER });
+      const stack = buildSessionServiceApp(app, { handlerEntry: () => FIXTURE_HANDLER, reaperEntry: FIXTURE_HANDLER });
       const assembly = app.synth();
       expect(stack.stackName).toBe('RhSessionService-dev');
       expect(assembly.getStackByName('RhSessionService-dev').template.Resources).toBeDefined();

@@ -11,13 +11,17 @@ import { BUNDLE_SETTINGS, HANDLERS, type HandlerName } from '../../lib/bundling.
 import { ACCESS_LOG_FIELDS } from '../../lib/http-api.js';
 import { GAME_CLIENT_SCOPES, SESSION_SCOPES } from '../../lib/identity.js';
 import { actionsByHandler, ROUTES } from '../../lib/routes.js';
-import { EVENT_SOURCE, PIPE_DETAIL_TYPE_PATH, PIPE_FILTER_PATTERN, PIPE_INPUT_TEMPLATE, SESSION_EVENT_TYPES } from '../../lib/session-events.js';
+import { EVENT_SOURCE, PIPE_DETAIL_TYPE_PATH, PIPE_FILTER_PATTERN, PIPE_INPUT_TEMPLATE, PIPE_REQUIRED_PATHS, SESSION_EVENT_TYPES } from '../../lib/session-events.js';
+import { REAPER_FILTER_PATTERN, REAPER_SETTINGS } from '../../lib/expiry-reaper.js';
+import { BUNDLED_TEMPLATES_FILE } from '../../src/templates/load-templates.js';
+import { openEntryKey, ticketKey } from '../../src/store/open-sessions.js';
+import { PLAYER_INDEX } from '../../src/store/items.js';
 import { etagOf } from '../../src/sessions/etag.js';
 import { newSession } from '../../src/sessions/new-session.js';
 import { sessionToItem, type SessionItem } from '../../src/store/items.js';
 import { createTableInput, SESSIONS_TABLE } from '../../src/store/table-definition.js';
 import { bundleHandlers } from '../../scripts/bundle-handlers.js';
-import { acknowledgements, logicalIdOf, nagFindings, rawNagFindings, realHandlerExists, resourcesOfType, ROOT, synth, type Synthesized } from './helpers.js';
+import { acknowledgements, assetDirOf, logicalIdOf, nagFindings, rawNagFindings, realHandlerExists, resourcesOfType, ROOT, synth, type Synthesized } from './helpers.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:session-oncall';
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789abc';
@@ -67,7 +71,7 @@ describe('synthesis', () => {
 });
 
 describe('DynamoDB table', () => {
-  it.each(['dev', 'prod'])('%s: keys and attributes from the shared table definition, on-demand, TTL, KMS, stream', (name) => {
+  it.each(['dev', 'prod'])('%s: keys, attributes and indexes from the shared table definition, on-demand, TTL, KMS, stream', (name) => {
     const s = name === 'dev' ? dev : prod;
     const def = createTableInput('unused');
     s.template.resourceCountIs('AWS::DynamoDB::Table', 1);
@@ -77,9 +81,31 @@ describe('DynamoDB table', () => {
       BillingMode: 'PAY_PER_REQUEST',
       TimeToLiveSpecification: { AttributeName: SESSIONS_TABLE.ttlAttribute, Enabled: true },
       SSESpecification: { SSEEnabled: true },
-      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
-      GlobalSecondaryIndexes: SESSIONS_TABLE.indexes.length ? Match.anyValue() : Match.absent(),
+      // Both images: the pipe publishes new images, the expiry reaper needs the old image of a TTL deletion.
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      // Every index of SESSIONS_TABLE.indexes, exactly as the local stack and the tests create it (projection ALL).
+      GlobalSecondaryIndexes: def.GlobalSecondaryIndexes ?? Match.absent(),
     });
+  });
+
+  it('the player-sessions GSI (gsi1pk/gsi1sk, projection ALL); the open-session index is items of the main table', () => {
+    const [[, table]] = resourcesOfType(dev, 'AWS::DynamoDB::Table') as [[string, any]];
+    expect(table.Properties.GlobalSecondaryIndexes.map((i: any) => i.IndexName)).toEqual(SESSIONS_TABLE.indexes.map((i) => i.name));
+    expect(table.Properties.GlobalSecondaryIndexes).toContainEqual({
+      IndexName: 'player-sessions',
+      KeySchema: [
+        { AttributeName: PLAYER_INDEX.partitionKey, KeyType: 'HASH' },
+        { AttributeName: PLAYER_INDEX.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    });
+    expect(dev.stack.table.indexNames).toEqual(['player-sessions']);
+    // Open-session entries and seat tickets are addressed by the table's own keys (pk OPEN#<type>): no GSI of theirs.
+    const entry = openEntryKey({ type: 'lobby', created: '2025-01-01T00:00:00.000Z', sessionId: 'abc' });
+    expect(Object.keys(entry).sort()).toEqual([SESSIONS_TABLE.partitionKey, SESSIONS_TABLE.sortKey].sort());
+    expect(entry.pk).toBe('OPEN#lobby');
+    expect(ticketKey('lobby').pk).toBe('OPEN#lobby');
+    expect(table.Properties.GlobalSecondaryIndexes.some((i: any) => /open/i.test(i.IndexName))).toBe(false);
   });
 
   it('dev: no PITR, no deletion protection, deleted with the stack', () => {
@@ -103,10 +129,20 @@ describe('functions', () => {
   const fnId = (s: Synthesized, h: HandlerName) => logicalIdOf(s, s.stack.functions.get(h)!.fn);
   const fnProps = (s: Synthesized, h: HandlerName) => s.json.Resources[fnId(s, h)]!.Properties;
 
-  it('one function per handler', () => {
+  it('one function per handler, plus the expiry reaper', () => {
     for (const [, s] of stages()) {
       expect([...s.stack.functions.keys()].sort()).toEqual([...HANDLERS].sort());
-      s.template.resourceCountIs('AWS::Lambda::Function', HANDLERS.length);
+      s.template.resourceCountIs('AWS::Lambda::Function', HANDLERS.length + 1);
+    }
+  });
+
+  it.each(HANDLERS.map((h) => [h]))('%s: the bundle carries session-templates.json, the configured templates file', (h) => {
+    const configured = readFileSync(join(ROOT, 'config/session-templates.json'));
+    for (const [, s] of stages()) {
+      expect(s.stack.templatesFile).toBe(join(ROOT, 'config/session-templates.json'));
+      const file = join(assetDirOf(s, fnId(s, h)), BUNDLED_TEMPLATES_FILE);
+      expect(existsSync(file)).toBe(true);
+      expect(readFileSync(file).equals(configured)).toBe(true);
     }
   });
 
@@ -229,10 +265,31 @@ describe('functions', () => {
         const wantsIndexes = list(ddb[0].Action).some((a: string) => a === 'dynamodb:Query' || a === 'dynamodb:Scan');
         expect(list(ddb[0].Resource)).toHaveLength(1 + (wantsIndexes ? SESSIONS_TABLE.indexes.length : 0));
         expect(list(ddb[0].Resource)[0]).toEqual(tableArn);
+        if (wantsIndexes) {
+          expect(list(ddb[0].Resource).slice(1)).toEqual(
+            SESSIONS_TABLE.indexes.map((i) => ({ 'Fn::Join': ['', [tableArn, `/index/${i.name}`]] })),
+          );
+        }
       }
       const logs = statements.filter((st) => list(st.Action).some((a: string) => a.startsWith('logs:')));
       expect(logs).toEqual([{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: arnOf(logicalIdOf(s, f.logGroup)) }]);
       expect(statements).toHaveLength(actions.length ? 3 : 2);
+    }
+  });
+});
+
+describe('the player-sessions index', () => {
+  it('get-player-sessions-self may Query the player-sessions GSI (and BatchGetItem the sessions), nothing else', () => {
+    for (const [, s] of stages()) {
+      const f = s.stack.functions.get('get-player-sessions-self')!;
+      const tableArn = arnOf(logicalIdOf(s, s.stack.table.table));
+      const roleId = logicalIdOf(s, f.role);
+      const [[, policy]] = resourcesOfType(s, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([ref(roleId)])) as [[string, any]];
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
+        Effect: 'Allow',
+        Resource: [tableArn, { 'Fn::Join': ['', [tableArn, '/index/player-sessions']] }],
+      });
     }
   });
 });
@@ -348,21 +405,34 @@ describe('Cognito (created by the stack)', () => {
   });
 });
 
+/** EventBridge pattern matching, for the subset the filters use (literals, prefix, exists). */
+const matches = (pattern: any, event: any): boolean =>
+  Object.entries(pattern).every(([k, p]) => {
+    const v = event?.[k];
+    if (!Array.isArray(p)) return typeof v === 'object' && v !== null && matches(p, v);
+    return p.some((m: any) =>
+      typeof m !== 'object' ? v === m : 'prefix' in m ? typeof v === 'string' && v.startsWith(m.prefix) : 'exists' in m ? (v !== undefined) === m.exists : false,
+    );
+  });
+const record = (eventName: string, keys: any, image?: any, extra: any = {}) => ({ eventName, dynamodb: { Keys: keys, ...(image ? { NewImage: image } : {}) }, ...extra });
+const sessionKeys = { pk: { S: 'S#abc' }, sk: { S: '#SESSION' } };
+const TTL_IDENTITY = { userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' } };
+
 describe('session events', () => {
-  /** EventBridge pattern matching, for the subset the pipe filter uses (literals, prefix, exists). */
-  const matches = (pattern: any, event: any): boolean =>
-    Object.entries(pattern).every(([k, p]) => {
-      const v = event?.[k];
-      if (!Array.isArray(p)) return typeof v === 'object' && v !== null && matches(p, v);
-      return p.some((m: any) =>
-        typeof m !== 'object' ? v === m : 'prefix' in m ? typeof v === 'string' && v.startsWith(m.prefix) : 'exists' in m ? (v !== undefined) === m.exists : false,
-      );
-    });
-  /** Pipes input templating: a placeholder that is a whole quoted value takes a JSON string; inside a longer
-   *  string, the text; bare, the raw value. */
-  const render = (template: string, record: any) => {
+  /**
+   * Pipes input templating: a placeholder that is a whole quoted value takes a JSON string; inside a longer string,
+   * the text; bare, the raw value. What replaces a path the record lacks is not documented, so `missing` renders
+   * it each way it plausibly could be (nothing, as an emulator does; or the text null): the detail must be valid
+   * JSON either way.
+   */
+  const render = (template: string, record: any, missing: 'nothing' | 'null' = 'nothing') => {
     const at = (path: string) => path.replace(/^\$\./, '').split('.').reduce((o, k) => o?.[k], record);
-    const text = template.replace(/"<(\$[^>]+)>"|<(\$[^>]+)>/g, (_m, q, b) => (q ? JSON.stringify(String(at(q))) : JSON.stringify(String(at(b))).slice(1, -1)));
+    const absent = missing === 'nothing' ? '' : 'null';
+    const text = template.replace(/"<(\$[^>]+)>"|<(\$[^>]+)>/g, (_m, q, b) => {
+      const v = at(q ?? b);
+      if (v === undefined) return q ? `"${absent}"` : absent;
+      return q ? JSON.stringify(String(v)) : JSON.stringify(String(v)).slice(1, -1);
+    });
     return JSON.parse(text);
   };
   const sessionImage = {
@@ -373,13 +443,20 @@ describe('session events', () => {
     inc: { S: 'k2j3' },
     last_change: { M: { event: { S: 'Session Player Joined' }, player_uuid: { S: '0d1f8f1e-7d1c-4c5a-9f53-0d4a3b1a2c3d' }, team_id: { N: '1' }, status: { S: 'member' } } },
   };
-  const record = (eventName: string, keys: any, image?: any, extra: any = {}) => ({ eventName, dynamodb: { Keys: keys, ...(image ? { NewImage: image } : {}) }, ...extra });
-  const sessionKeys = { pk: { S: 'S#abc' }, sk: { S: '#SESSION' } };
+  const sessionUpdatedImage = { ...sessionImage, version: { N: '8' }, last_change: { M: { event: { S: 'Session Updated' } } } };
+  const marshal = (v: unknown): any =>
+    typeof v === 'string' ? { S: v }
+    : typeof v === 'number' ? { N: String(v) }
+    : typeof v === 'boolean' ? { BOOL: v }
+    : Array.isArray(v) ? { L: v.map(marshal) }
+    : { M: Object.fromEntries(Object.entries(v as object).filter(([, x]) => x !== undefined).map(([k, x]) => [k, marshal(x)])) };
+  const detailTypeOf = (r: any) => PIPE_DETAIL_TYPE_PATH.replace(/^\$\./, '').split('.').reduce((o: any, k) => o?.[k], r);
 
   it('the pipe reads the table stream, filters, targets the sessions bus, dead-letters to SQS', () => {
     for (const [name, s] of stages()) {
       const ev = s.stack.events;
       s.template.hasResourceProperties('AWS::Events::EventBus', { Name: `sessions-${name}` });
+      s.template.resourceCountIs('AWS::Pipes::Pipe', 1);
       s.template.hasResourceProperties('AWS::Pipes::Pipe', {
         Source: { 'Fn::GetAtt': [logicalIdOf(s, s.stack.table.table), 'StreamArn'] },
         Target: arnOf(logicalIdOf(s, ev.bus)),
@@ -408,25 +485,40 @@ describe('session events', () => {
     }
   });
 
-  it('the filter passes committed session changes only: no TTL deletions, no player items, no states without a change', () => {
+  it('the filter passes committed session changes of all four types only: no TTL deletions, no player items, no states without a change', () => {
     const p = PIPE_FILTER_PATTERN;
     expect(matches(p, record('MODIFY', sessionKeys, sessionImage))).toBe(true);
     expect(matches(p, record('INSERT', sessionKeys, sessionImage))).toBe(true);
+    for (const type of SESSION_EVENT_TYPES) {
+      const image = { ...sessionImage, last_change: { M: { ...sessionImage.last_change.M, event: { S: type } } } };
+      expect(matches(p, record('MODIFY', sessionKeys, image))).toBe(true);
+    }
+    expect(matches(p, record('MODIFY', sessionKeys, sessionUpdatedImage))).toBe(true);
     // A TTL expiry is a REMOVE by the DynamoDB service, with no new image.
-    expect(matches(p, record('REMOVE', sessionKeys, undefined, { userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' } }))).toBe(false);
+    expect(matches(p, record('REMOVE', sessionKeys, undefined, TTL_IDENTITY))).toBe(false);
     expect(matches(p, record('REMOVE', sessionKeys, sessionImage))).toBe(false);
     expect(matches(p, record('MODIFY', { pk: { S: 'S#abc' }, sk: { S: 'P#0d1f8f1e' } }, { ...sessionImage, sk: { S: 'P#0d1f8f1e' } }))).toBe(false);
+    expect(matches(p, record('MODIFY', { pk: { S: 'OPEN#lobby' }, sk: { S: '#SESSION' } }, sessionImage))).toBe(false);
     const { last_change: _omit, ...noChange } = sessionImage;
+    // An expiry extension removes last_change: nothing to publish.
     expect(matches(p, record('INSERT', sessionKeys, noChange))).toBe(false);
+    expect(matches(p, record('MODIFY', sessionKeys, { ...sessionImage, last_change: { M: { event: { S: 'Session Exploded' } } } }))).toBe(false);
+  });
+
+  it('a session deleted by its last player leaving publishes Session Player Left (a MODIFY expiring it now); its TTL removal publishes nothing', () => {
+    const session = { ...newSession({ sessionId: 'lobby-7', type: 'duel', teamSizes: [1, 1], joinable: true }), version: 3 };
+    const left: SessionItem['last_change'] = { event: 'Session Player Left', player_uuid: '6a1b0e9e-1c1d-4d0e-8f1a-2b3c4d5e6f70', team_id: 1, status: 'left' };
+    const now = Math.floor(Date.now() / 1000);
+    const image = marshal({ ...sessionToItem(session), expires_at: now, last_change: left }).M;
+    const r = record('MODIFY', { pk: image.pk, sk: image.sk }, image);
+    expect(matches(PIPE_FILTER_PATTERN, r)).toBe(true);
+    expect(detailTypeOf(r)).toBe('Session Player Left');
+    expect(render(PIPE_INPUT_TEMPLATE, r)).toEqual({ session_id: 'lobby-7', player_uuid: left!.player_uuid, team_id: '1', status: 'left', version: 3, etag: etagOf(session) });
+    const ttlRemoval = { eventName: 'REMOVE', dynamodb: { Keys: { pk: image.pk, sk: image.sk }, OldImage: image }, ...TTL_IDENTITY };
+    expect(matches(PIPE_FILTER_PATTERN, ttlRemoval)).toBe(false);
   });
 
   it('the pipe reads the attributes the store writes (src/store/items.ts) and publishes the API\'s ETag', () => {
-    const marshal = (v: unknown): any =>
-      typeof v === 'string' ? { S: v }
-      : typeof v === 'number' ? { N: String(v) }
-      : typeof v === 'boolean' ? { BOOL: v }
-      : Array.isArray(v) ? { L: v.map(marshal) }
-      : { M: Object.fromEntries(Object.entries(v as object).filter(([, x]) => x !== undefined).map(([k, x]) => [k, marshal(x)])) };
     const session = { ...newSession({ sessionId: 'lobby-42', type: 'duel', teamSizes: [1, 1], joinable: true }), version: 12 };
     const lastChange: SessionItem['last_change'] = { event: 'Session Player Left', player_uuid: '6a1b0e9e-1c1d-4d0e-8f1a-2b3c4d5e6f70', team_id: 0, status: 'member' };
     const image = marshal({ ...sessionToItem(session), last_change: lastChange }).M;
@@ -435,35 +527,144 @@ describe('session events', () => {
     expect(render(PIPE_INPUT_TEMPLATE, r)).toEqual({
       session_id: 'lobby-42',
       player_uuid: lastChange!.player_uuid,
-      team_id: 0,
+      team_id: '0',
       status: 'member',
       version: 12,
       etag: etagOf(session),
     });
     expect(SESSION_EVENT_TYPES).toContain(lastChange!.event);
+    // Every path the filter and the store guarantee is in the item the store writes.
+    for (const path of PIPE_REQUIRED_PATHS) expect(path.replace(/^\$\./, '').split('.').reduce((o: any, k) => o?.[k], r)).toBeDefined();
   });
 
-  it('the detail carries session id, player, team, status, version and ETag; detail-type is the change', () => {
-    const r = record('MODIFY', sessionKeys, sessionImage);
-    expect(render(PIPE_INPUT_TEMPLATE, r)).toEqual({
-      session_id: 'abc',
-      player_uuid: '0d1f8f1e-7d1c-4c5a-9f53-0d4a3b1a2c3d',
-      team_id: 1,
-      status: 'member',
-      version: 7,
-      etag: '"k2j3-7"',
-    });
-    // The same ETag the API answers with for that state (src/sessions/etag.ts).
-    expect(render(PIPE_INPUT_TEMPLATE, r).etag).toBe(etagOf({ incarnation: 'k2j3', version: 7 }));
-    const detailType = PIPE_DETAIL_TYPE_PATH.replace(/^\$\./, '').split('.').reduce((o: any, k) => o?.[k], r);
-    expect(detailType).toBe('Session Player Joined');
+  it.each(SESSION_EVENT_TYPES.map((t) => [t]))('%s: detail-type is the change, the detail is valid JSON with session, version and ETag', (type) => {
+    const hasPlayer = type !== 'Session Updated';
+    const change = hasPlayer ? { ...sessionImage.last_change.M, event: { S: type } } : { event: { S: type } };
+    const r = record('MODIFY', sessionKeys, { ...sessionImage, last_change: { M: change } });
+    expect(matches(PIPE_FILTER_PATTERN, r)).toBe(true);
+    expect(detailTypeOf(r)).toBe(type);
+    for (const missing of ['nothing', 'null'] as const) {
+      const detail = render(PIPE_INPUT_TEMPLATE, r, missing);
+      expect(detail).toMatchObject({ session_id: 'abc', version: 7, etag: '"k2j3-7"' });
+      expect(detail.etag).toBe(etagOf({ incarnation: 'k2j3', version: 7 }));
+      if (hasPlayer) expect(detail).toMatchObject({ player_uuid: '0d1f8f1e-7d1c-4c5a-9f53-0d4a3b1a2c3d', team_id: '1', status: 'member' });
+      // Session Updated names no player: its player fields are empty (or whatever Pipes writes for an absent path).
+      else for (const k of ['player_uuid', 'team_id', 'status']) expect(['', 'null']).toContain(detail[k]);
+    }
+  });
+
+  it('only paths every published record has are unquoted placeholders (an absent one would break the JSON)', () => {
+    const bare = [...PIPE_INPUT_TEMPLATE.matchAll(/(?<!")<(\$[^>]+)>/g)].map((m) => m[1]);
+    expect(bare.length).toBeGreaterThan(0);
+    for (const path of bare) expect(PIPE_REQUIRED_PATHS).toContain(path);
+    // The player fields are quoted.
+    for (const field of ['player_uuid.S', 'team_id.N', 'status.S']) expect(PIPE_INPUT_TEMPLATE).toContain(`"<$.dynamodb.NewImage.last_change.M.${field}>"`);
+  });
+});
+
+describe('expiry reaper', () => {
+  const reaperId = (s: Synthesized) => logicalIdOf(s, s.stack.reaper.fn);
+  const ttlRemove = (keys: any, oldImage: any = { inc: { S: 'k2j3' } }) => ({ eventName: 'REMOVE', dynamodb: { Keys: keys, OldImage: oldImage }, ...TTL_IDENTITY });
+
+  it('an event source mapping on the table stream: TTL removals of session items only, batches, bisect, retries, failure queue', () => {
+    for (const [, s] of stages()) {
+      s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: ref(reaperId(s)),
+        EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(s, s.stack.table.table), 'StreamArn'] },
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: REAPER_SETTINGS.batchSize,
+        MaximumBatchingWindowInSeconds: REAPER_SETTINGS.maxBatchingWindowSeconds,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: REAPER_SETTINGS.retryAttempts,
+        MaximumRecordAgeInSeconds: REAPER_SETTINGS.maxRecordAgeHours * 3600,
+        ParallelizationFactor: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: arnOf(logicalIdOf(s, s.stack.reaper.failureQueue)) } },
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(REAPER_FILTER_PATTERN) }] },
+      });
+      const queue = s.json.Resources[logicalIdOf(s, s.stack.reaper.failureQueue)]!;
+      expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    }
+  });
+
+  it('the filter passes a TTL deletion of a session item and nothing else', () => {
+    const p = REAPER_FILTER_PATTERN;
+    expect(matches(p, ttlRemove(sessionKeys))).toBe(true);
+    // A REMOVE made by a caller (no TTL identity), a MODIFY, a player item's or an open-session entry's removal: no.
+    expect(matches(p, { eventName: 'REMOVE', dynamodb: { Keys: sessionKeys } })).toBe(false);
+    expect(matches(p, { ...ttlRemove(sessionKeys), userIdentity: { type: 'Service', principalId: 'someone-else.amazonaws.com' } })).toBe(false);
+    expect(matches(p, { ...ttlRemove(sessionKeys), eventName: 'MODIFY' })).toBe(false);
+    expect(matches(p, ttlRemove({ pk: { S: 'S#abc' }, sk: { S: 'P#0d1f8f1e' } }))).toBe(false);
+    expect(matches(p, ttlRemove({ pk: { S: 'OPEN#lobby' }, sk: { S: '#TICKET' } }))).toBe(false);
+  });
+
+  it('Node.js 22 on ARM64, its memory and timeout, JSON logs to its own log group, the table name; no auth, no templates', () => {
+    for (const [name, s] of stages()) {
+      const r = s.stack.reaper;
+      const props = s.json.Resources[reaperId(s)]!.Properties;
+      expect(props).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: REAPER_SETTINGS.memoryMb,
+        Timeout: REAPER_SETTINGS.timeoutSeconds,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: ref(logicalIdOf(s, r.logGroup)) },
+      });
+      expect(props.Environment.Variables).toEqual({
+        SESSIONS_TABLE_NAME: ref(logicalIdOf(s, s.stack.table.table)),
+        LOG_LEVEL: name === 'dev' ? 'INFO' : 'WARN',
+        POWERTOOLS_SERVICE_NAME: 'rh-session-service',
+        POWERTOOLS_METRICS_NAMESPACE: `RhSessionService/${name}`,
+      });
+      const dir = assetDirOf(s, reaperId(s));
+      expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
+      expect(readFileSync(join(dir, 'index.mjs'), 'utf8').startsWith(BUNDLE_SETTINGS.banner)).toBe(true);
+      expect(existsSync(join(dir, BUNDLED_TEMPLATES_FILE))).toBe(false);
+    }
+  });
+
+  it('least privilege: Query and BatchWriteItem on the table (no index), the stream, its log group and queue, X-Ray', () => {
+    for (const [, s] of stages()) {
+      const r = s.stack.reaper;
+      const roleId = logicalIdOf(s, r.role);
+      expect(s.json.Resources[roleId]!.Properties.ManagedPolicyArns).toBeUndefined();
+      const policies = resourcesOfType(s, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([ref(roleId)]));
+      expect(policies).toHaveLength(1);
+      const statements: any[] = policies[0]![1].Properties.PolicyDocument.Statement;
+      const tableId = logicalIdOf(s, s.stack.table.table);
+      const actionsOf = (st: any) => (Array.isArray(st.Action) ? st.Action : [st.Action]);
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: arnOf(logicalIdOf(s, r.logGroup)) },
+          { Action: ['dynamodb:BatchWriteItem', 'dynamodb:Query'], Effect: 'Allow', Resource: arnOf(tableId) },
+          { Action: 'dynamodb:ListStreams', Effect: 'Allow', Resource: '*' },
+          { Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [tableId, 'StreamArn'] } },
+          { Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Effect: 'Allow', Resource: '*' },
+        ]),
+      );
+      const sqs = statements.filter((st) => actionsOf(st).some((a: string) => a.startsWith('sqs:')));
+      expect(sqs).toHaveLength(1);
+      expect(sqs[0].Resource).toEqual(arnOf(logicalIdOf(s, r.failureQueue)));
+      expect(actionsOf(sqs[0])).toContain('sqs:SendMessage');
+      // Nothing else: no other DynamoDB action, no wildcard action, and "*" only where nothing narrower exists.
+      const all = statements.flatMap(actionsOf);
+      expect(all.filter((a: string) => a.startsWith('dynamodb:')).sort()).toEqual(
+        ['dynamodb:BatchWriteItem', 'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'dynamodb:Query'].sort(),
+      );
+      for (const a of all) expect(a).not.toMatch(/^(\*|[a-z0-9-]+:\*)$/);
+      for (const st of statements.filter((x) => x.Resource === '*')) {
+        expect(actionsOf(st).every((a: string) => ['dynamodb:ListStreams', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords'].includes(a))).toBe(true);
+      }
+    }
   });
 });
 
 describe('observability', () => {
   const alarmNames = (s: Synthesized) => resourcesOfType(s, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.AlarmName as string).sort();
 
-  it('alarms exist in every stage: API 5xx rate, per-function errors/throttles/p99, DynamoDB, dead letters', () => {
+  it('alarms exist in every stage: API 5xx rate, per-function errors/throttles/p99, DynamoDB, dead letters, the reaper', () => {
     for (const [name, s] of stages()) {
       const p = `rh-session-${name}`;
       expect(alarmNames(s)).toEqual(
@@ -472,6 +673,9 @@ describe('observability', () => {
           `${p}-DynamoDbSystemErrors`,
           `${p}-DynamoDbThrottledRequests`,
           `${p}-EventDeadLetters`,
+          `${p}-ExpiryReaperErrors`,
+          `${p}-ExpiryReaperFailures`,
+          `${p}-ExpiryReaperIteratorAge`,
           ...HANDLERS.flatMap((h) => [`${p}-${h}-Errors`, `${p}-${h}-Throttles`, `${p}-${h}-LatencyP99`]),
         ].sort(),
       );
@@ -488,6 +692,8 @@ describe('observability', () => {
         Threshold: name === 'dev' ? 1 : 0.5,
         Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(requests > 0, 100 * errors / requests, 0)' })]),
       });
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${p}-ExpiryReaperIteratorAge`, MetricName: 'IteratorAge', Statistic: 'Maximum', Threshold: 3_600_000 });
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${p}-ExpiryReaperFailures`, MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
       s.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: p });
     }
   });

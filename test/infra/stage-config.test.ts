@@ -85,6 +85,13 @@ describe('stage configuration', () => {
     });
   });
 
+  it('templatesFile: config/session-templates.json unless the context or the stage names another', () => {
+    expect(withCdkJson().templatesFile).toBe('config/session-templates.json');
+    expect(withCdkJson({ stage: 'prod' }).templatesFile).toBe('config/session-templates.json');
+    expect(withCdkJson({ templatesFile: ' config/prod-templates.json ' }).templatesFile).toBe('config/prod-templates.json');
+    expect(withCdkJson({ stage: 'qa', stages: { qa: { templatesFile: '/etc/game/templates.json' } } }).templatesFile).toBe('/etc/game/templates.json');
+  });
+
   it('auth settings: platform claim and group permissions (JSON array or comma-separated)', () => {
     const c = withCdkJson({ auth: '{"platformClaim":"custom:platform","groupPermissions":{"players":"session:read:self, session:create","admins":["session:*"]}}' });
     expect(c.auth).toEqual({
@@ -116,6 +123,8 @@ describe('stage configuration', () => {
     [{ identity: '{"issuer": ' }, '"identity": looks like JSON but does not parse'],
     [{ auth: { groupPermissions: { players: [42] } } }, '"auth.groupPermissions.players": must be a non-empty list'],
     [{ jwtAuthorizer: 1 }, '"jwtAuthorizer": must be true or false'],
+    [{ templatesFile: '  ' }, '"templatesFile": must be a file path'],
+    [{ stages: { dev: { templatesFile: 42 } } }, '"stages.dev.templatesFile": must be a file path'],
   ])('rejects %j naming the key', (ctx, message) => {
     expect(errorOf(ctx)).toContain(message);
     expect(errorOf(ctx)).toMatch(/^Invalid CDK context "/);
