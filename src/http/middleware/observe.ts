@@ -8,7 +8,8 @@ import { requestIdOf, type ApiEvent } from '../api-event.js';
 
 export function observe(operation: string): middy.MiddlewareObj<ApiEvent, unknown, Error, Context> {
   const flush = async () => {
-    metrics.publishStoredMetrics();
+    // Most reads record nothing; publishing an empty set would only log a warning.
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     logger.resetKeys();
   };
   return {
