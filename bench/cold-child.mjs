@@ -46,6 +46,6 @@ if (bundle !== 'none') {
   }
 }
 result.totalMs = performance.now();
-process.stdout.write(`${JSON.stringify(result)}\n`);
+process.stdout.write(`\nBENCH_RESULT ${JSON.stringify(result)}\n`);
 // Like Lambda after the response: nothing left to wait for (keep-alive sockets would hold the process open).
 process.exit(0);

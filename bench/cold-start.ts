@@ -131,7 +131,8 @@ export function runChild(bundle: string | 'none', eventFile: string | undefined,
     child.on('error', reject);
     child.on('exit', (code) => {
       const wallMs = performance.now() - t0;
-      const line = out.trim().split('\n').pop() ?? '';
+      // The handlers' own output (EMF metric lines) shares stdout: the result is the marked line.
+      const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '))?.slice('BENCH_RESULT '.length) ?? '';
       if (code !== 0 || !line.startsWith('{')) return reject(new Error(`cold child for ${bundle} exited ${code}: ${err.slice(-2000)}`));
       resolve({ ...(JSON.parse(line) as Omit<ChildResult, 'wallMs'>), wallMs });
     });

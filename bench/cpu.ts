@@ -296,7 +296,8 @@ export function runCpuBench(): Promise<CpuResult> {
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
+      // The handlers' own output (EMF metric lines) shares stdout: the result is the marked line.
+      const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '))?.slice('BENCH_RESULT '.length) ?? '';
       if (code !== 0 || !line.startsWith('{')) return reject(new Error(`cpu bench exited ${code}: ${err.slice(-3000)}`));
       resolve(JSON.parse(line) as CpuResult);
     });
@@ -306,7 +307,7 @@ export function runCpuBench(): Promise<CpuResult> {
 if (process.env.BENCH_CPU_CHILD === '1' && process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   child().then(
     (r) => {
-      process.stdout.write(`${JSON.stringify(r)}\n`);
+      process.stdout.write(`\nBENCH_RESULT ${JSON.stringify(r)}\n`);
       process.exit(0);
     },
     (e) => {
