@@ -58,17 +58,7 @@ export class SessionStore {
 
   /** One strongly consistent round trip for the session item and the given players' items. */
   async readSessionAndPlayers(sessionId: string, playerUuids: readonly string[], now: Date): Promise<{ session?: Session; players: Map<string, Player> }> {
-    let keys: Record<string, string>[] = [sessionKey(sessionId), ...[...new Set(playerUuids)].map((u) => playerKey(sessionId, u))];
-    const items: Record<string, unknown>[] = [];
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 5) throw new ApiError('service_unavailable', 'BatchGet kept returning unprocessed keys');
-      if (attempt > 0) await sleep(20 * 2 ** attempt * Math.random());
-      const out = await this.call(() =>
-        this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } })),
-      );
-      items.push(...(out.Responses?.[this.tableName] ?? []));
-      keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, string>[];
-    }
+    const items = await this.batchGet([sessionKey(sessionId), ...[...new Set(playerUuids)].map((u) => playerKey(sessionId, u))], true);
     const session = liveSession(items.find((i) => !String(i.sk).startsWith(PLAYER_SK_PREFIX)) as SessionItem | undefined, nowSeconds(now));
     const players = new Map<string, Player>();
     for (const item of items) {
@@ -250,17 +240,9 @@ export class SessionStore {
   /** Several sessions in one strongly consistent round trip (live ones only), e.g. the open sessions of a type. */
   async readSessions(sessionIds: readonly string[], now: Date): Promise<Map<string, Session>> {
     const found = new Map<string, Session>();
-    let keys = [...new Set(sessionIds)].slice(0, 100).map(sessionKey) as Record<string, string>[];
-    for (let attempt = 0; keys.length > 0 && attempt < 5; attempt++) {
-      if (attempt > 0) await sleep(20 * 2 ** attempt * Math.random());
-      const out = await this.call(() =>
-        this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } })),
-      );
-      for (const item of (out.Responses?.[this.tableName] ?? []) as SessionItem[]) {
-        const s = liveSession(item, nowSeconds(now));
-        if (s) found.set(s.sessionId, s);
-      }
-      keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, string>[];
+    for (const item of await this.batchGet([...new Set(sessionIds)].map(sessionKey), true)) {
+      const s = liveSession(item as unknown as SessionItem, nowSeconds(now));
+      if (s) found.set(s.sessionId, s);
     }
     return found;
   }
@@ -324,15 +306,7 @@ export class SessionStore {
       found.push(...((out.Items ?? []) as PlayerItem[]));
       startKey = out.LastEvaluatedKey;
     } while (startKey);
-    const live = new Map<string, Session>();
-    for (let i = 0; i < found.length; i += 100) {
-      const keys = found.slice(i, i + 100).map((p) => sessionKey(p.gsi1sk));
-      const out = await this.call(() => this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } })));
-      for (const item of (out.Responses?.[this.tableName] ?? []) as SessionItem[]) {
-        const s = liveSession(item, nowSeconds(now));
-        if (s) live.set(s.sessionId, s);
-      }
-    }
+    const live = await this.readSessions(found.map((p) => p.gsi1sk), now);
     return found
       .filter((p) => live.get(p.gsi1sk)?.incarnation === p.inc)
       .map((p) => ({ sessionId: p.gsi1sk, type: p.type, status: p.status, ...(p.invited_by ? { invitedBy: p.invited_by } : {}) }));
@@ -387,6 +361,24 @@ export class SessionStore {
         ...ALL_OLD,
       },
     };
+  }
+
+  /** BatchGetItem of any number of keys (100 a request), until DynamoDB has answered for every one of them. */
+  private async batchGet(allKeys: Record<string, string>[], consistent: boolean): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    for (let i = 0; i < allKeys.length; i += 100) {
+      let keys = allKeys.slice(i, i + 100);
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 5) throw new ApiError('service_unavailable', 'BatchGet kept returning unprocessed keys');
+        if (attempt > 0) await sleep(20 * 2 ** attempt * Math.random());
+        const out = await this.call(() =>
+          this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: consistent } } })),
+        );
+        items.push(...(out.Responses?.[this.tableName] ?? []));
+        keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, string>[];
+      }
+    }
+    return items;
   }
 
   private openIndexWrite(session: Session, transition: 'in' | 'out'): TransactItem {
