@@ -1,7 +1,6 @@
 // PATCH /session/v1/session/{session_id} — Update Session By Id: joinable, custom data, teams.
 import * as validate from '../schemas/generated/validators/update_session_by_id.js';
 import type { components } from '../schemas/generated/types.js';
-import { ApiError } from '../src/errors/api-error.js';
 import { headerOf } from '../src/http/api-event.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
@@ -32,9 +31,10 @@ export const handler = httpOperation<Body>({
       { ifMatch: headerOf(event, 'if-match') },
     );
     recordChange('update_session_by_id', outcome);
-    // The answer shows the session with its players: read it back (its ETag names the state shown).
+    // The answer shows the session with its players: read it back (its ETag names the state shown). Gone already
+    // (its last player left just now): the update did commit, so answer with the state it wrote.
     const found = await store.readSessionWithPlayers(sessionId, new Date());
-    if (!found) throw new ApiError('session_not_found');
+    if (!found) return json(200, toSessionResource(outcome.result, []), outcome.etag ? { etag: outcome.etag } : {});
     return json(200, toSessionResource(found.session, found.players), { etag: etagOf(found.session) });
   },
 });

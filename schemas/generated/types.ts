@@ -260,7 +260,8 @@ export interface components {
         /**
          * Custom Data
          * @description String values of 1..4096 characters. (extension) At most 32 keys of 1..128 characters, so that no
-         *     request can reach DynamoDB's item size limit.
+         *     request can reach DynamoDB's item size limit; the keys `__proto__`, `constructor` and `prototype` are refused
+         *     (JavaScript object plumbing, which the DynamoDB marshaller cannot store).
          */
         CustomData: {
             [key: string]: string;

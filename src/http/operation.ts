@@ -30,9 +30,10 @@ export function httpOperation<B>(spec: OperationSpec<B>): ApiHandler {
   const handler = middy<ApiEvent, ApiResult, Error, OperationContext>()
     .use(observe(spec.operationId))
     .use(errorEnvelope(spec.operationId))
-    .use(httpHeaderNormalizer())
-    .use(bodyLimit())
-    .use(authenticate(spec.permissions, spec.playerOnly ?? false));
+    .use(httpHeaderNormalizer());
+  // Operations without a body ignore one, as FastAPI does; those with one refuse it past the size cap.
+  if (spec.validators.body) handler.use(bodyLimit());
+  handler.use(authenticate(spec.permissions, spec.playerOnly ?? false));
   if (spec.validators.body) handler.use(httpJsonBodyParser({ disableContentTypeError: true }));
   // The middlewares fill in OperationContext's fields before `run`; callers pass a plain Lambda context.
   return handler.use(validateRequest(spec.validators)).handler(spec.run) as unknown as ApiHandler;

@@ -41,6 +41,8 @@ function describe(e: ErrorObject): [string, string] | undefined {
       return p.format === 'uuid' ? ['value is not a valid uuid', 'type_error.uuid'] : [`value is not a valid ${String(p.format)}`, `value_error.${String(p.format)}`];
     case 'maxProperties':
       return [`ensure this dict has at most ${p.limit} keys`, 'value_error.dict.max_keys'];
+    case 'not':
+      return ['this key is reserved', 'value_error.reserved_key'];
     case 'propertyNames':
       return undefined; // reported through the failing name's own error
     default:

@@ -36,7 +36,10 @@ export function toJoinRequest(body: SelfSessionPlayerUpdateRequest, playerUuid: 
     teamId: body.team_id,
     clientVersion: body.client_version,
     clientSettings: { platform, input: s.input, ...(s.device_type ? { device_type: s.device_type } : {}) },
-    crossplay: body.crossplay_preferences ?? ANY_CROSSPLAY,
+    // Only the known fields: FastAPI drops unknown ones, and they are not ours to store.
+    crossplay: body.crossplay_preferences
+      ? { permitted_platform: body.crossplay_preferences.permitted_platform, permitted_input: body.crossplay_preferences.permitted_input }
+      : ANY_CROSSPLAY,
     customData: { ...body.custom_data },
   };
 }

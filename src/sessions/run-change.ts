@@ -56,8 +56,23 @@ export async function runChange<S extends { session?: Session }, T>(store: Sessi
     const read = state.session;
     if (!read || (decision.kind === 'reject' && decision.code === 'session_not_found')) throw new ApiError('session_not_found');
     if (opts.ifMatch !== undefined && !ifMatchHolds(opts.ifMatch, etagOf(read))) throw new ApiError('precondition_failed');
+    // The items read did not describe one state (a player moved on between the reads): read again.
+    if (decision.kind === 'reject' && decision.code === 'session_conflict') {
+      state = undefined;
+      await backoff(attempt);
+      continue;
+    }
     if (decision.kind === 'reject') throw new ApiError(decision.code);
-    if (decision.kind === 'unchanged') return { result: decision.result, etag: etagOf(read), attempts: attempt, read, written: false, deleted: false };
+    if (decision.kind === 'unchanged') {
+      // BatchGetItem is not a snapshot: a player item may already show a change whose session version was not
+      // read. Answer "unchanged" only with the ETag of a state that really includes what was read.
+      const current = await store.readSession(read.sessionId, clock());
+      if (current?.incarnation === read.incarnation && current.version === read.version) {
+        return { result: decision.result, etag: etagOf(read), attempts: attempt, read, written: false, deleted: false };
+      }
+      state = undefined;
+      continue;
+    }
 
     // With If-Match the client named a state, so only that exact state may be changed.
     const strategy = opts.ifMatch !== undefined || spec.versionOnly ? 'version' : (opts.strategy ?? 'hybrid');

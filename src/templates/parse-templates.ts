@@ -6,6 +6,9 @@ import validRange from 'semver/ranges/valid.js';
 import { CUSTOM_DATA_LIMITS, FIELDS, type FieldRule, type SessionTemplate, type TemplateField } from './session-template.js';
 import { createTemplateCatalog, type TemplateCatalog } from './template-catalog.js';
 
+/** As the contract's CustomData: JavaScript object plumbing that the DynamoDB marshaller cannot store. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 export type ParseResult = { catalog: TemplateCatalog } | { problems: string[] };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -39,6 +42,7 @@ function checkValue(rule: FieldRule, value: unknown, field: string): string[] {
       if (entries.length > maxKeys) out.push(`${field}: must have at most ${maxKeys} keys`);
       for (const [k, v] of entries) {
         if (k.length < 1 || k.length > keyMaxLength) out.push(`${field}${keyPath(k)}: keys must be 1 to ${chars(keyMaxLength)}`);
+        else if (RESERVED_KEYS.has(k)) out.push(`${field}${keyPath(k)}: this key is reserved`);
         if (typeof v !== 'string' || v.length < 1 || v.length > valueMaxLength) {
           out.push(`${field}${keyPath(k)}: must be a string of 1 to ${chars(valueMaxLength)}`);
         }

@@ -172,3 +172,10 @@ describe('path', () => {
     expect(r.body).toEqual({ detail: [missing('body', 'client_version'), missing('body', 'client_settings')] });
   });
 });
+
+describe('reserved custom_data keys', () => {
+  test.each(['__proto__', 'constructor', 'prototype'])('%p is refused with a 422 (it cannot be stored), nothing written', (key) =>
+    expect422(JSON.stringify({ ...joinBody(), custom_data: {} }).replace('"custom_data":{}', `"custom_data":{"${key}":"x"}`), [
+      { loc: ['body', 'custom_data', key, '__key__'], msg: 'this key is reserved', type: 'value_error.reserved_key' },
+    ], { 'content-type': 'application/json' }));
+});

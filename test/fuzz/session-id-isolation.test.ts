@@ -1,0 +1,131 @@
+// A session id can never address another item of the table, whatever characters it holds (issue 7, "Hostile
+// input"). On a table of its own, seeded with victims (sessions with players, an open-session index entry, a seat
+// ticket, ids that share prefixes with the attacks), fast-check sends every write handler (and GET) a valid request
+// by a trusted caller under an arbitrary session id, half the time after creating a session of that very id so
+// that the request really writes. A scan of the whole table before and after: nothing outside the partition
+// S#<id> changes, appears or disappears.
+import '../support/services.js';
+import { jest } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import { ensureTable } from '../../src/local/create-table.js';
+import { resetServices } from '../../src/runtime/services.js';
+import { newSession, withPlayers } from '../../src/sessions/new-session.js';
+import type { Player } from '../../src/sessions/model.js';
+import { createDocumentClient } from '../../src/store/dynamodb-client.js';
+import { SessionStore } from '../../src/store/session-store.js';
+import { testDocumentClient, testDynamoDbClient } from '../support/dynamodb.js';
+import { newPlayer, seatedPlayer } from '../support/services.js';
+import { checkProperty } from './check-property.js';
+import { OPERATIONS, hostileSessionId, problemWith, send, type FuzzRequest, type OperationId } from './fuzz-harness.js';
+
+const RUNS = Number(process.env.FUZZ_ISOLATION_RUNS ?? 150);
+const SEED = Number(process.env.FUZZ_SEED ?? 7_2026);
+const TABLE = `sessions-isolation-${randomUUID().slice(0, 8)}`;
+
+const admin = newPlayer(['session:*']);
+const db = testDocumentClient();
+let store: SessionStore;
+const saved = process.env.SESSIONS_TABLE_NAME;
+const print = console.log.bind(console);
+
+beforeAll(async () => {
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
+  const client = testDynamoDbClient();
+  await ensureTable(client, TABLE);
+  client.destroy();
+  process.env.SESSIONS_TABLE_NAME = TABLE;
+  resetServices();
+  store = new SessionStore(createDocumentClient({ region: process.env.AWS_REGION ?? 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), TABLE);
+  // Victims: ids an attacker would aim at, each with players; an auto-join session (open-session index entry).
+  for (const id of ['victim', 'victim#SESSION', 'S#victim', 'x', 'x#P', '#', 'OPEN#test', '\u00e9', 'e\u0301']) await seed(id);
+  await seed('open-lobby', { autoJoin: true, type: 'lobby' });
+  await store.takeTicket('lobby', 'epoch');
+});
+
+afterAll(() => {
+  if (saved === undefined) delete process.env.SESSIONS_TABLE_NAME;
+  else process.env.SESSIONS_TABLE_NAME = saved;
+  resetServices();
+});
+
+async function seed(sessionId: string, opts: { autoJoin?: boolean; type?: string } = {}): Promise<void> {
+  const players: Player[] = [
+    seatedPlayer(randomUUID(), { status: 'leader' }),
+    seatedPlayer(randomUUID(), { teamId: 1 }),
+    seatedPlayer(randomUUID(), { status: 'invited', joined: undefined }),
+  ];
+  const session = withPlayers(newSession({ sessionId, type: opts.type ?? 'test', teamSizes: [4, 4], joinable: true, autoJoin: opts.autoJoin, keepAliveOnEmpty: true }), players);
+  await store.createSession(session, players);
+}
+
+async function scan(): Promise<Map<string, string>> {
+  const items = new Map<string, string>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(new ScanCommand({ TableName: TABLE, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    for (const item of out.Items ?? []) items.set(`${item.pk}\u0000${item.sk}`, JSON.stringify(item));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+const BODIES: Partial<Record<OperationId, (target: string) => unknown>> = {
+  join_session_by_id_self: () => ({ client_version: '1.0.0', client_settings: { platform: 'Steam', input: 'gamepad' }, team_id: 0, custom_data: { k: 'v' } }),
+  update_session_by_id: () => ({ joinable: false, custom_data: { mode: 'pwned' }, teams: [{ max_size: 9 }, { max_size: 9 }] }),
+  update_session_player_by_uuid_v2: () => ({ status: 'member', team_id: 1, custom_data: { k: 'v' }, overflow_action: 'overfill' }),
+};
+const ops = OPERATIONS.filter((o) => o.id !== 'create_or_join_session');
+
+const caseArb = fc.record({
+  sessionId: fc.oneof(hostileSessionId, fc.string({ unit: 'binary', minLength: 1, maxLength: 128 }), fc.constantFrom('victim', 'S#victim', 'victim#SESSION', 'x')),
+  op: fc.constantFrom(...ops),
+  create: fc.boolean(),
+  format: fc.constantFrom('http' as const, 'rest' as const),
+  targetLeader: fc.boolean(),
+});
+
+test(`a session id only ever addresses its own partition (${RUNS} cases, seed ${SEED})`, async () => {
+  let wrote = 0;
+  let created = 0;
+  await checkProperty(
+    caseArb,
+    async (c) => {
+      // The id as the handler receives it (API Gateway delivers decoded UTF-8).
+      const id = (c.sessionId as string & { toWellFormed(): string }).toWellFormed();
+      const players: Player[] = [seatedPlayer(admin.uuid, { status: 'leader' }), seatedPlayer(randomUUID(), { teamId: 1 })];
+      const victims = new Set(['victim', 'victim#SESSION', 'S#victim', 'x', 'x#P', '#', 'OPEN#test', '\u00e9', 'e\u0301', 'open-lobby']);
+      if (c.create && !victims.has(id) && [...id].length <= 128 && id.length > 0) {
+        const s = withPlayers(newSession({ sessionId: id, type: 'test', teamSizes: [4, 4], joinable: true, keepAliveOnEmpty: false }), players);
+        if ((await store.createSession(s, players)) === 'created') created++;
+      }
+      const before = await scan();
+      const req: FuzzRequest = {
+        op: c.op,
+        format: c.format,
+        sessionId: c.sessionId,
+        playerUuid: c.targetLeader ? admin.uuid : players[1]!.playerUuid,
+        body: BODIES[c.op.id] ? JSON.stringify(BODIES[c.op.id]!(id)) : undefined,
+        headers: { authorization: `Bearer ${admin.token}`, ...(BODIES[c.op.id] ? { 'content-type': 'application/json' } : {}) },
+        label: `${c.op.id} ${c.format} session_id ${JSON.stringify(c.sessionId)}${c.create ? ' (created first)' : ''}`,
+      };
+      const a = await send(req);
+      const problem = problemWith(c.op, a);
+      if (problem) throw new Error(problem);
+      const after = await scan();
+      const own = `S#${id}\u0000`;
+      for (const key of new Set([...before.keys(), ...after.keys()])) {
+        if (key.startsWith(own)) continue;
+        if (before.get(key) !== after.get(key)) {
+          throw new Error(`item ${JSON.stringify(key)} outside S#${JSON.stringify(id)} changed\nbefore: ${before.get(key)}\nafter: ${after.get(key)}`);
+        }
+      }
+      if ([...after.keys()].some((k) => k.startsWith(own) && before.get(k) !== after.get(k))) wrote++;
+    },
+    { numRuns: RUNS, seed: SEED, label: (c) => `${c.op.id} ${c.format} session_id ${JSON.stringify(c.sessionId).slice(0, 200)}${c.create ? ' (created first)' : ''}` },
+  );
+  print(`session-id isolation: ${RUNS} cases held (${created} sessions created under hostile ids, ${wrote} requests wrote to their own partition); seed ${SEED}`);
+  // The property is only worth something if requests did write.
+  expect(wrote).toBeGreaterThan(RUNS / 10);
+}, Math.max(60_000, RUNS * 500));

@@ -1,0 +1,168 @@
+// The issuer's key set misbehaving, seen through the real join handler (issue 7, "Faults"): JWKS endpoint down,
+// slow, or serving garbage → 503 auth_keys_unavailable with Retry-After, nothing written, and recovery by itself
+// when the endpoint is back; a flood of tokens with made-up key ids does not become a flood of JWKS fetches.
+// The endpoint is a node:http server on 127.0.0.1 that counts its requests (as test/auth/jwks-http.test.ts).
+import './verbose-logs.js';
+import { JOIN_ROUTE, createSession, joinBody } from '../support/services.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { ERRORS } from '../../src/errors/api-error.js';
+import { resetServices } from '../../src/runtime/services.js';
+import { httpApiEvent, invoke, type Answer } from '../support/api.js';
+import { createTestIssuer, type TestIssuer } from '../support/test-issuer.js';
+import { store } from '../support/services.js';
+import { captureOutput } from './capture.js';
+
+const { handler: join } = await import('../../handlers/join-session-self.js');
+
+type Behaviour = { status: number; body: string } | 'hang';
+
+class JwksEndpoint {
+  behaviour: Behaviour = { status: 200, body: '{"keys":[]}' };
+  fetches = 0;
+  private server: Server | undefined;
+  port = 0;
+
+  get running(): boolean {
+    return this.server !== undefined;
+  }
+
+  async start(): Promise<void> {
+    const server = createServer((_req, res) => {
+      this.fetches++;
+      const b = this.behaviour;
+      if (b === 'hang') return;
+      res.writeHead(b.status, { 'content-type': 'application/json' }).end(b.body);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  serve(jwks: unknown, status = 200) {
+    this.behaviour = { status, body: typeof jwks === 'string' ? jwks : JSON.stringify(jwks) };
+  }
+}
+
+const endpoint = new JwksEndpoint();
+let issuer: TestIssuer;
+const saved: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  await endpoint.start();
+  issuer = createTestIssuer({ issuer: `http://127.0.0.1:${endpoint.port}` });
+  const env: Record<string, string | undefined> = {
+    AUTH_ISSUER: issuer.issuer,
+    AUTH_AUDIENCE: issuer.audience,
+    AUTH_JWKS: undefined,
+    AUTH_JWKS_FILE: undefined,
+    AUTH_JWKS_URI: `${issuer.issuer}/.well-known/jwks.json`,
+  };
+  for (const [k, v] of Object.entries(env)) {
+    saved[k] = process.env[k];
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+});
+
+afterAll(async () => {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  resetServices();
+  await endpoint.stop();
+});
+
+beforeEach(async () => {
+  // A new container: no keys cached, no penalty box.
+  resetServices();
+  endpoint.fetches = 0;
+  endpoint.serve(issuer.jwks);
+  if (!endpoint.running) await endpoint.start();
+});
+
+const token = () => issuer.sign({ sub: randomUUID(), scope: 'session:update-player:self' });
+const joinWith = (sessionId: string, t: string) =>
+  invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: sessionId }, headers: { authorization: `Bearer ${t}` }, body: joinBody() }));
+
+async function expectKeysUnavailable(run: () => Promise<Answer>, sessionId: string) {
+  const before = await store.readSessionWithPlayers(sessionId, new Date());
+  const started = Date.now();
+  const { result, output } = await captureOutput(run);
+  const took = Date.now() - started;
+  expect({ status: result.status, body: result.body, retryAfter: result.headers['retry-after'] }).toEqual({
+    status: 503,
+    body: { auth_success: true, error_code: 'auth_keys_unavailable', desc: ERRORS.auth_keys_unavailable.desc },
+    retryAfter: '5',
+  });
+  // Well inside the function's 10 s budget: the fetch gives up after 1.5 s.
+  expect(took).toBeLessThan(3000);
+  expect(output).not.toMatch(/\n\s+at\s/);
+  expect(await store.readSessionWithPlayers(sessionId, new Date())).toEqual(before);
+  return took;
+}
+
+describe('JWKS endpoint faults, through the join handler', () => {
+  test('down: 503 auth_keys_unavailable (fail closed), nothing written; recovers by itself once it is back', async () => {
+    const s = await createSession({ teamSizes: [8] });
+    await endpoint.stop();
+    const t = token();
+    await expectKeysUnavailable(() => joinWith(s.sessionId, t), s.sessionId);
+    await expectKeysUnavailable(() => joinWith(s.sessionId, t), s.sessionId);
+    await endpoint.start();
+    expect((await joinWith(s.sessionId, t)).status).toBe(200);
+  });
+
+  test('slow (never answers): 503 within the fetch timeout, not the function timeout; recovers', async () => {
+    const s = await createSession({ teamSizes: [8] });
+    endpoint.behaviour = 'hang';
+    await expectKeysUnavailable(() => joinWith(s.sessionId, token()), s.sessionId);
+    endpoint.serve(issuer.jwks);
+    expect((await joinWith(s.sessionId, token())).status).toBe(200);
+  });
+
+  test.each([
+    ['not JSON', '<html>oops</html>', 200],
+    ['JSON that is not a key set', '{"keys":"none"}', 200],
+    ['a key set of keys without kty', '{"keys":[{"kid":"k"}]}', 200],
+    ['an empty body', '', 200],
+    ['a server error', '{"keys":[]}', 500],
+    ['a redirect', '', 302],
+  ])('garbage (%s): 503, nothing written; recovers when fixed', async (_, body, status) => {
+    const s = await createSession({ teamSizes: [8] });
+    endpoint.serve(body, status);
+    await expectKeysUnavailable(() => joinWith(s.sessionId, token()), s.sessionId);
+    endpoint.serve(issuer.jwks);
+    expect((await joinWith(s.sessionId, token())).status).toBe(200);
+  });
+
+  test('a flood of 300 tokens with random unknown kids: all 403 auth_invalid_key_id, at most 2 fetches; known keys unaffected', async () => {
+    const s = await createSession({ teamSizes: [8] });
+    expect((await joinWith(s.sessionId, token())).status).toBe(200);
+    expect(endpoint.fetches).toBe(1);
+    const flood = Array.from({ length: 300 }, () => issuer.sign({ sub: randomUUID(), scope: 'session:update-player:self' }, { header: { kid: randomUUID() } }));
+    const { result: answers } = await captureOutput(async () => {
+      const concurrent = await Promise.all(flood.slice(0, 200).map((t) => joinWith(s.sessionId, t)));
+      const sequential: Answer[] = [];
+      for (const t of flood.slice(200)) sequential.push(await joinWith(s.sessionId, t));
+      return [...concurrent, ...sequential];
+    });
+    expect(new Set(answers.map((a) => `${a.status} ${a.body.error_code}`))).toEqual(new Set(['403 auth_invalid_key_id']));
+    expect(endpoint.fetches).toBeLessThanOrEqual(2);
+    expect((await joinWith(s.sessionId, token())).status).toBe(200);
+    expect((await store.readSession(s.sessionId, new Date()))?.teams[0]?.occupied).toBe(2);
+  });
+});

@@ -1,0 +1,214 @@
+// Model-based concurrency test (issue 7, "Concurrency invariants"): fast-check generates programs of joins,
+// leaves, invites, accepts, kicks, moves, promotions and session updates; 2-3 clients run each program's lanes
+// concurrently through the real handlers against DynamoDB Local; then model-harness.ts checks the invariants and
+// replays the committed history through the pure rules.
+//
+// Budget: MODEL_RUNS programs (default 200 in `npm test`; `npm run stress` sets thousands). Seeded: MODEL_SEED
+// (default fixed) is printed on failure with the counterexample, so a failure can be replayed.
+import '../support/services.js';
+import { writeFileSync } from 'node:fs';
+import { jest } from '@jest/globals';
+import fc from 'fast-check';
+import { httpApiEvent, invoke } from '../support/api.js';
+import { GET_ROUTE, createSession, newPlayer, seatedPlayer, store } from '../support/services.js';
+import { ANY_CROSSPLAY, type JoinRequest } from '../../src/sessions/model.js';
+import { joinSession } from '../../src/sessions/join-session.js';
+import { removePlayer, updatePlayer as updatePlayerOf } from '../../src/sessions/player-operations.js';
+import { getServices } from '../../src/runtime/services.js';
+import type { Change } from '../../src/sessions/change.js';
+import type { Session } from '../../src/sessions/model.js';
+import type { ConditionMode } from '../../src/store/session-store.js';
+import { createDocumentClient } from '../../src/store/dynamodb-client.js';
+import { SessionStore } from '../../src/store/session-store.js';
+import { testDocumentClient, testTableName } from '../support/dynamodb.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { KNOWN_BUGS, programArb, runProgram, type ProgramResult } from './model-harness.js';
+
+const { handler: updatePlayer } = await import('../../handlers/update-session-player.js');
+const { handler: get } = await import('../../handlers/get-session.js');
+const { handler: patchSession } = await import('../../handlers/update-session.js');
+
+const RUNS = Number(process.env.MODEL_RUNS ?? 200);
+const SEED = Number(process.env.MODEL_SEED ?? 20261124);
+const MAX_OPS = Number(process.env.MODEL_MAX_OPS ?? 8);
+const MAX_LANES = Number(process.env.MODEL_MAX_LANES ?? 3);
+// A counterexample from concurrent runs does not always reproduce: shrinking is opt-in (MODEL_SHRINK=1).
+const SHRINK = process.env.MODEL_SHRINK === '1';
+const INCLUDE_KNOWN_BUGS = process.env.MODEL_INCLUDE_KNOWN_BUGS === '1';
+
+const totals = { programs: 0, ops: 0, committed: 0, unchanged: 0, conflicts: 0, floating: 0, snapshots: 0, tornReads: 0, refusedAfterCommit: 0, rejected: {} as Record<string, number>, conflictDetails: [] as unknown[] };
+function add(r: ProgramResult) {
+  totals.programs++;
+  totals.ops += r.ops;
+  totals.committed += r.committed;
+  totals.unchanged += r.unchanged;
+  totals.conflicts += r.conflicts;
+  totals.conflictDetails.push(...r.conflictDetails);
+  totals.floating += r.floating;
+  totals.snapshots += r.snapshots;
+  totals.tornReads += r.tornReads;
+  totals.refusedAfterCommit += r.refusedAfterCommit;
+  for (const [code, n] of Object.entries(r.rejected)) totals.rejected[code] = (totals.rejected[code] ?? 0) + n;
+}
+
+// The service logs and publishes metrics on every request: thousands of lines per run, which the programs do not
+// read. Silenced (and so not slowing jest down); the summary goes out through the console kept aside.
+const print = console.log.bind(console);
+beforeAll(() => {
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
+});
+
+afterAll(() => {
+  const line = `model-based: ${totals.programs} programs, ${totals.ops} operations held (${totals.committed} committed, ${totals.unchanged} unchanged, ` +
+    `${totals.ops - totals.committed - totals.unchanged} refused; ${totals.floating} facts-conditioned commits ordered by search; ` +
+    `${totals.snapshots} observed states matched the replay; 409s: ${totals.conflicts}; torn-read answers tolerated: ${totals.tornReads}; committed updates answered 404 tolerated: ${totals.refusedAfterCommit}); seed ${SEED}` +
+    (INCLUDE_KNOWN_BUGS || KNOWN_BUGS.length === 0 ? '' : `; known bugs left out or tolerated: ${KNOWN_BUGS.map((b) => b.name).join('; ')}`);
+  print(`${line}\nrefusals by code: ${JSON.stringify(totals.rejected)}`);
+  if (totals.conflictDetails.length) print(`409 answers:\n${totals.conflictDetails.slice(0, 5).map((d) => JSON.stringify(d)).join('\n')}`);
+  if (process.env.MODEL_SUMMARY_FILE) writeFileSync(process.env.MODEL_SUMMARY_FILE, JSON.stringify({ seed: SEED, ...totals }));
+});
+
+test(
+  `random concurrent programs keep every invariant and linearize (${RUNS} programs, seed ${SEED})`,
+  async () => {
+    await fc.assert(
+      fc.asyncProperty(programArb({ maxOps: MAX_OPS, maxLanes: MAX_LANES, includeKnownBugs: INCLUDE_KNOWN_BUGS }), async (program) => {
+        add(await runProgram(program, { strict: INCLUDE_KNOWN_BUGS }));
+      }),
+      { numRuns: RUNS, seed: SEED, endOnFailure: !SHRINK, verbose: 1 },
+    );
+  },
+  Math.max(60_000, RUNS * 2_000),
+);
+
+// Bugs the programs found, each reduced to its smallest case. They fail until src/ is fixed (the first was fixed in
+// d569f98 while this suite was being written, and stays as a regression test).
+describe('bugs found by the model-based programs', () => {
+  const PLAYER_ROUTE = '/session/v1/session/{session_id}/player/{player_uuid}';
+  const CLIENT = ['session:update-player:self', 'session:read:self', 'session:update:self', 'session:promote:self'];
+
+  test('self-promotion wish makes a second leader: a member asking for status leader on themselves must stay member', async () => {
+    // src/sessions/player-rules.ts, decidePlayerUpdate: for a caller acting on themselves without authority
+    // (selfOnly), asking for `leader` while someone else leads is a wish (becomesLeader is false), yet
+    // `status = becomesLeader ? 'leader' : req.status` wrote 'leader', with no leader guard and no change of
+    // the session's leader: two leaders. Expected, as for a join: the player becomes (or stays) a member.
+    const [leader, player] = [newPlayer(CLIENT), newPlayer(CLIENT)];
+    const s = await createSession({ teamSizes: [4] }, [seatedPlayer(leader.uuid, { status: 'leader' })]);
+    const r = await invoke(updatePlayer, httpApiEvent({
+      method: 'POST', route: PLAYER_ROUTE, pathParameters: { session_id: s.sessionId, player_uuid: player.uuid }, headers: player.auth,
+      body: { status: 'leader', team_id: 0 },
+    }));
+    const g = await invoke(get, httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: leader.auth }));
+    const shown = g.body.teams[0].players.map((p: { player_uuid: string; status: string }) => [p.player_uuid, p.status]);
+    const stored = await store.readSession(s.sessionId, new Date());
+    expect({ status: r.status, answered: r.body.status, leaderAttribute: stored?.leader, shown: Object.fromEntries(shown) }).toEqual({
+      status: 200,
+      answered: 'member',
+      leaderAttribute: leader.uuid,
+      shown: { [leader.uuid]: 'leader', [player.uuid]: 'member' },
+    });
+  });
+
+  test('torn BatchGetItem read: an unchanged answer carries the ETag of a state it does not describe', async () => {
+    // src/store/session-store.ts, readSessionAndPlayers: the session item and the player items are read with one
+    // BatchGetItem, which DynamoDB documents as read-committed per item, not a snapshot (TransactGetItems is the
+    // snapshot read). A change that lands during the read can show in the player item and not in the session
+    // item, or the other way round. A write decided on such a read fails its conditions and is decided again, but
+    // an "unchanged" decision is answered at once (src/sessions/run-change.ts: `etag: etagOf(read)`), so the answer
+    // reports a membership under the ETag of a state where it does not hold. The model-based programs saw both
+    // directions on DynamoDB Local (a join retried while the player's own leave landed answered "leader" under the
+    // ETag of the state without them). TornRead replays one deterministically: it reads the session item, lets a
+    // real join land, then reads the players (what BatchGetItem may return). Expected: the ETag of a state where
+    // the answer holds (version 2), or a consistent read.
+    class TornRead extends SessionStore {
+      private torn = false;
+      constructor(private readonly between: () => Promise<unknown>) {
+        super(createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), testTableName());
+      }
+      override async readSessionAndPlayers(sessionId: string, playerUuids: readonly string[], now: Date) {
+        if (this.torn) return super.readSessionAndPlayers(sessionId, playerUuids, now);
+        this.torn = true;
+        const { session } = await super.readSessionAndPlayers(sessionId, [], now);
+        await this.between();
+        const { players } = await super.readSessionAndPlayers(sessionId, playerUuids, now);
+        return { session, players };
+      }
+    }
+    const s = await createSession({ teamSizes: [4] }, [seatedPlayer(newPlayer().uuid, { status: 'leader' })]);
+    const req: JoinRequest = {
+      playerUuid: newPlayer().uuid, status: 'member', teamId: 0, clientVersion: '1.0.0',
+      clientSettings: { platform: 'Steam', input: 'gamepad' }, crossplay: ANY_CROSSPLAY, customData: {},
+    };
+    // The player's first join lands while their retry (same request) is reading.
+    const retry = await joinSession(new TornRead(() => joinSession(store, s.sessionId, req)), s.sessionId, req);
+    const after = await store.readSession(s.sessionId, new Date());
+    expect(after?.version).toBe(s.version + 1);
+    expect({ written: retry.written, status: retry.result.status, etag: retry.etag }).toEqual({
+      written: false,
+      status: 'member',
+      etag: `"${s.incarnation}-${s.version + 1}"`,
+    });
+  });
+
+  test('promotion racing a leader change answers 409 at once: a decision-level conflict is not retried', async () => {
+    // The model-based programs saw 409 session_conflict on promotions that never tried to write, under contention
+    // far below the documented bound ("attempts are bounded (8, within a 4 s budget); then 409", README).
+    // src/sessions/player-operations.ts, updatePlayer: the first read (target, actor) lacks the leader's item, so
+    // it reads again (target, leader); when the lead changed in between, that read shows the new leader but holds
+    // the old leader's item, and src/sessions/player-rules.ts decidePlayerUpdate returns reject('session_conflict')
+    // ("if (!leader || leader.playerUuid !== session.leader)"), which run-change.ts answers at once as a 409, with
+    // no attempt made. (decideRemoval does the same when the successor it was given is not fit.) Expected: read
+    // again and decide again, as after a lost race; here the promotion would then succeed.
+    class LeadChangesBetweenReads extends SessionStore {
+      private reads = 0;
+      constructor(private readonly between: () => Promise<unknown>) {
+        super(createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), testTableName());
+      }
+      override async readSessionAndPlayers(sessionId: string, playerUuids: readonly string[], now: Date) {
+        if (++this.reads === 2) await this.between();
+        return super.readSessionAndPlayers(sessionId, playerUuids, now);
+      }
+    }
+    const [leader, heir, target, admin] = [newPlayer().uuid, newPlayer().uuid, newPlayer().uuid, newPlayer().uuid];
+    const s = await createSession({ teamSizes: [4] }, [seatedPlayer(leader, { status: 'leader' }), seatedPlayer(heir), seatedPlayer(target)]);
+    const handOver = () => updatePlayerOf(store, s.sessionId, { playerUuid: leader, trusted: false }, heir, { status: 'leader', teamId: 0, customData: {}, overflowAction: 'fail' });
+    const racing = new LeadChangesBetweenReads(handOver);
+    const outcome = await updatePlayerOf(racing, s.sessionId, { playerUuid: admin, trusted: true }, target, { status: 'leader', teamId: 0, customData: {}, overflowAction: 'fail' }).then(
+      (o) => ({ status: o.result.status }),
+      (e: { code?: string }) => ({ error: e.code }),
+    );
+    expect(outcome).toEqual({ status: 'leader' });
+  });
+
+  test('a committed session update answers 404 when the session is deleted before its read-back', async () => {
+    // Seen by the model-based programs: a PATCH committed (version + 1), then the session's last member left,
+    // deleting it, and the PATCH answered 404 session_not_found. handlers/update-session.ts answers with the
+    // session read back after the change (store.readSessionWithPlayers) and throws session_not_found when it is
+    // gone, so a change that was applied is reported as refused, and a client that trusts the 404 is wrong about
+    // what happened. Expected: 200 (the change was made), e.g. answering with the state the change produced.
+    // DeleteAfterCommit replays it deterministically: once the update has committed, the leader leaves.
+    const leader = newPlayer(CLIENT);
+    const s = await createSession({ teamSizes: [4], keepAliveOnEmpty: false }, [seatedPlayer(leader.uuid, { status: 'leader' })]);
+    class DeleteAfterCommit extends SessionStore {
+      override async commitChange(read: Session, change: Change, mode: ConditionMode, now: Date) {
+        const out = await super.commitChange(read, change, mode, now);
+        if (out.ok && change.event === 'Session Updated') await removePlayer(store, s.sessionId, { playerUuid: leader.uuid, trusted: false }, leader.uuid);
+        return out;
+      }
+    }
+    const services = getServices();
+    const real = services.store;
+    services.store = new DeleteAfterCommit(createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), testTableName());
+    let status: number;
+    try {
+      status = (await invoke(patchSession, httpApiEvent({ method: 'PATCH', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: leader.auth, body: { custom_data: { mode: 'ranked' } } }))).status;
+    } finally {
+      services.store = real;
+    }
+    const { Item } = await testDocumentClient().send(new GetCommand({ TableName: testTableName(), Key: { pk: `S#${s.sessionId}`, sk: '#SESSION' }, ConsistentRead: true }));
+    // The update and the leave both committed...
+    expect({ version: Item?.version, customData: Item?.custom_data }).toEqual({ version: s.version + 2, customData: { mode: 'ranked' } });
+    // ...yet the update was answered as refused.
+    expect(status).toBe(200);
+  });
+});

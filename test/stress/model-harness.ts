@@ -1,0 +1,753 @@
+// Model-based concurrency testing: random programs of joins, leaves, invites, accepts, kicks, moves, promotions
+// and session updates, run by concurrent clients through the real handlers against DynamoDB Local, then checked
+// against the invariants of issue 7 and against a sequential replay of the committed operations through the pure
+// rules (linearizability of the committed history).
+//
+// How commits are observed: the container's SessionStore.commitChange is wrapped (an observer, it changes
+// nothing), and an AsyncLocalStorage names the operation each call belongs to. That gives, per request, every
+// transaction it committed, the state it decided on, its condition mode and its clock. A version-conditioned
+// commit produced exactly version read + 1; a facts-conditioned one produced some version after the state it
+// decided on and no later than the ETag it answered. The replay searches the orders those bounds allow.
+import '../support/services.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import { getServices } from '../../src/runtime/services.js';
+import type { Change, Decision } from '../../src/sessions/change.js';
+import { toJoinRequest } from '../../src/sessions/join-request.js';
+import { decideJoin } from '../../src/sessions/join-rules.js';
+import { isActive, seatsFree, type Player, type Session } from '../../src/sessions/model.js';
+import { newSession, withPlayers } from '../../src/sessions/new-session.js';
+import { decidePlayerUpdate, decideRemoval, earliestMember, type Actor, type OverflowAction } from '../../src/sessions/player-rules.js';
+import { decideSessionUpdate } from '../../src/sessions/session-rules.js';
+import { toSessionResource } from '../../src/sessions/session-view.js';
+import { PLAYER_SK_PREFIX, playerFromItem, sessionFromItem, sessionKey, type PlayerItem, type SessionItem } from '../../src/store/items.js';
+import type { CommitResult, ConditionMode } from '../../src/store/session-store.js';
+import { httpApiEvent, invoke, type Answer } from '../support/api.js';
+import { testDocumentClient, testTableName } from '../support/dynamodb.js';
+import { GET_ROUTE, JOIN_ROUTE, newPlayer, seatedPlayer, store, type TestPlayer } from '../support/services.js';
+
+const { handler: joinHandler } = await import('../../handlers/join-session-self.js');
+const { handler: getHandler } = await import('../../handlers/get-session.js');
+const { handler: leaveHandler } = await import('../../handlers/leave-session-self.js');
+const { handler: kickHandler } = await import('../../handlers/kick-player.js');
+const { handler: updatePlayerHandler } = await import('../../handlers/update-session-player.js');
+const { handler: updateSessionHandler } = await import('../../handlers/update-session.js');
+
+const PLAYER_ROUTE = '/session/v1/session/{session_id}/player/{player_uuid}';
+/** A game client's permissions: acts on itself, or on others as its session's leader. */
+const CLIENT = ['session:update-player:self', 'session:read:self', 'session:update:self', 'session:promote:self'];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Programs
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Players 0..3 are game clients; actor 4 is a trusted caller (session:*), e.g. a game server. */
+export const PLAYERS = 4;
+export const ADMIN = 4;
+/** Resolved when sent: the player the program last saw leading the session (a client acting as its leader). */
+export const SEEN_LEADER = -1;
+
+export type Op =
+  | { kind: 'join'; actor: number; team: number; profile: number; data: number; wishLeader: boolean }
+  | { kind: 'leave'; actor: number }
+  | { kind: 'invite'; actor: number; target: number; team: number }
+  | { kind: 'kick'; actor: number; target: number }
+  | { kind: 'move'; actor: number; target: number; team: number; overflow: 'fail' | 'allow_overflow' }
+  | { kind: 'promote'; actor: number; target: number; team: number }
+  | { kind: 'patch'; actor: number; joinable?: boolean; data?: number; sizes?: number[] };
+
+export interface SessionSetup {
+  sizes: number[];
+  joinable: boolean;
+  canChangeOwnTeam: boolean;
+  keepAliveOnEmpty: boolean;
+  /** Per player: absent, member (the first becomes leader) or invited, and a team. */
+  seated: { status: 'absent' | 'member' | 'invited'; team: number }[];
+}
+
+export interface Program {
+  setup: SessionSetup;
+  /** Each lane is one client running its operations in order; lanes run concurrently. */
+  lanes: Op[][];
+}
+
+const playerArb = fc.integer({ min: 0, max: PLAYERS - 1 });
+const actorArb = fc.oneof({ weight: 2, arbitrary: playerArb }, { weight: 3, arbitrary: fc.constant(SEEN_LEADER) }, { weight: 1, arbitrary: fc.constant(ADMIN) });
+// Team 2 often does not exist: team_not_found is part of the program too.
+const teamArb = fc.constantFrom(0, 0, 1, 1, 2);
+const dataArb = fc.integer({ min: 0, max: 2 });
+
+export const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('join' as const), actor: playerArb, team: teamArb, profile: fc.constantFrom(0, 0, 0, 1, 1, 2, 3), data: dataArb, wishLeader: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('leave' as const), actor: playerArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('invite' as const), actor: actorArb, target: playerArb, team: teamArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('kick' as const), actor: actorArb, target: playerArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('move' as const), actor: actorArb, target: playerArb, team: teamArb, overflow: fc.constantFrom('fail' as const, 'allow_overflow' as const) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('promote' as const), actor: actorArb, target: playerArb, team: teamArb }) },
+  {
+    weight: 2,
+    arbitrary: fc.record(
+      {
+        kind: fc.constant('patch' as const),
+        actor: actorArb,
+        joinable: fc.boolean(),
+        data: dataArb,
+        sizes: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }),
+      },
+      { requiredKeys: ['kind', 'actor'] },
+    ),
+  },
+);
+
+export const setupArb: fc.Arbitrary<SessionSetup> = fc.record({
+  sizes: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 2, maxLength: 3 }),
+  joinable: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  canChangeOwnTeam: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  keepAliveOnEmpty: fc.boolean(),
+  seated: fc.array(fc.record({ status: fc.constantFrom('absent' as const, 'absent' as const, 'member' as const, 'invited' as const), team: fc.integer({ min: 0, max: 2 }) }), {
+    minLength: PLAYERS,
+    maxLength: PLAYERS,
+  }),
+});
+
+/**
+ * Bugs this suite found in src/ and that are not fixed yet. Each has a failing regression test of its name
+ * (model-based.test.ts); programs leave out the operations that trigger it, so that the search goes on for others.
+ * Set MODEL_INCLUDE_KNOWN_BUGS=1 to generate them anyway.
+ */
+export const KNOWN_BUGS: { name: string; triggers: (op: Op) => boolean }[] = [
+  {
+    // src/store/session-store.ts readSessionAndPlayers reads with BatchGetItem, which is not a snapshot: an
+    // unchanged decision can pair a session item with an older or newer player item and answer its ETag. Nothing
+    // static triggers it; the checker tolerates (and counts) such answers unless MODEL_INCLUDE_KNOWN_BUGS=1.
+    name: 'torn BatchGetItem read: an unchanged answer carries the ETag of a state it does not describe',
+    triggers: () => false,
+  },
+  {
+    // handlers/update-session.ts reads the session back after the change to answer with it, and answers
+    // 404 session_not_found when a concurrent leave deleted it meanwhile, though the update was committed.
+    // Tolerated (and counted) by the checker unless MODEL_INCLUDE_KNOWN_BUGS=1.
+    name: 'a committed session update answers 404 when the session is deleted before its read-back',
+    triggers: () => false,
+  },
+];
+
+export function programArb(opts: { minOps?: number; maxOps?: number; minLanes?: number; maxLanes?: number; includeKnownBugs?: boolean } = {}): fc.Arbitrary<Program> {
+  const op = opts.includeKnownBugs ? opArb : opArb.filter((o) => !KNOWN_BUGS.some((b) => b.triggers(o)));
+  return fc
+    .record({
+      setup: setupArb,
+      laneCount: fc.integer({ min: opts.minLanes ?? 2, max: opts.maxLanes ?? 3 }),
+      ops: fc.array(fc.tuple(fc.nat(2), op), { minLength: opts.minOps ?? 4, maxLength: opts.maxOps ?? 8 }),
+    })
+    .map(({ setup, laneCount, ops }) => {
+      const lanes: Op[][] = Array.from({ length: laneCount }, () => []);
+      ops.forEach(([lane, op], i) => lanes[(lane + i) % laneCount]!.push(op));
+      return { setup, lanes: lanes.filter((l) => l.length > 0) };
+    });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Identities and requests
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The same identities serve every program (each program has a session of its own). */
+const identities: TestPlayer[] = [...Array.from({ length: PLAYERS }, () => newPlayer(CLIENT)), newPlayer(['session:*'])];
+export const uuidOf = (i: number) => identities[i]!.uuid;
+
+const PROFILES = [
+  { platform: 'Steam', input: 'keyboardandmouse', crossplay: { permitted_platform: 'desired_platforms_any', permitted_input: 'desired_inputs_any' } },
+  { platform: 'XboxLive', input: 'gamepad', crossplay: { permitted_platform: 'desired_platforms_any', permitted_input: 'desired_inputs_any' } },
+  { platform: 'XboxLive', input: 'gamepad', crossplay: { permitted_platform: 'desired_platforms_xboxlike', permitted_input: 'desired_inputs_any' } },
+  { platform: 'PSN', input: 'gamepad', crossplay: { permitted_platform: 'desired_platforms_any', permitted_input: 'desired_inputs_gamepad' } },
+] as const;
+const DATA: Record<string, string>[] = [{}, { k: 'a' }, { k: 'b', mood: 'ready' }];
+
+function joinBody(op: Extract<Op, { kind: 'join' }>) {
+  const p = PROFILES[op.profile]!;
+  // Every default written out: the replay feeds the same body to the rules.
+  return {
+    client_version: '1.0.0',
+    client_settings: { platform: p.platform, input: p.input },
+    team_id: op.team,
+    status: op.wishLeader ? ('leader' as const) : ('member' as const),
+    crossplay_preferences: { ...p.crossplay },
+    custom_data: { ...DATA[op.data]! },
+  };
+}
+
+function playerUpdateBody(op: Extract<Op, { kind: 'invite' | 'move' | 'promote' }>) {
+  return {
+    status: op.kind === 'invite' ? ('invited' as const) : op.kind === 'promote' ? ('leader' as const) : ('member' as const),
+    team_id: op.team,
+    custom_data: {},
+    overflow_action: (op.kind === 'move' ? op.overflow : 'fail') as OverflowAction,
+  };
+}
+
+function patchBody(op: Extract<Op, { kind: 'patch' }>) {
+  return {
+    ...(op.joinable !== undefined ? { joinable: op.joinable } : {}),
+    ...(op.data !== undefined ? { custom_data: { ...DATA[op.data]! } } : {}),
+    ...(op.sizes !== undefined ? { teams: op.sizes.map((max_size) => ({ max_size })) } : {}),
+  };
+}
+
+const actorOf = (i: number): Actor => ({ playerUuid: uuidOf(i), trusted: i === ADMIN });
+
+function send(op: Op, sessionId: string): Promise<Answer> {
+  const who = identities[op.actor]!;
+  const call = (handler: typeof joinHandler, method: string, route: string, params: Record<string, string>, body?: unknown) =>
+    invoke(handler, httpApiEvent({ method, route, pathParameters: { session_id: sessionId, ...params }, headers: who.auth, body }));
+  switch (op.kind) {
+    case 'join':
+      return call(joinHandler, 'POST', JOIN_ROUTE, {}, joinBody(op));
+    case 'leave':
+      return call(leaveHandler, 'DELETE', JOIN_ROUTE, {});
+    case 'kick':
+      return call(kickHandler, 'DELETE', PLAYER_ROUTE, { player_uuid: uuidOf(op.target) });
+    case 'invite':
+    case 'move':
+    case 'promote':
+      return call(updatePlayerHandler, 'POST', PLAYER_ROUTE, { player_uuid: uuidOf(op.target) }, playerUpdateBody(op));
+    case 'patch':
+      return call(updateSessionHandler, 'PATCH', GET_ROUTE, {}, patchBody(op));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The pure rules, on plain data: the replay
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface ModelState {
+  /** Undefined once the session was deleted. */
+  session?: Session;
+  players: Map<string, Player>;
+  version: number;
+}
+
+function decide(op: Op, state: ModelState, now: Date): Decision<unknown> {
+  const { session, players } = state;
+  switch (op.kind) {
+    case 'join':
+      return decideJoin(session, players.get(uuidOf(op.actor)), toJoinRequest(joinBody(op), uuidOf(op.actor), undefined), now.toISOString());
+    case 'invite':
+    case 'move':
+    case 'promote': {
+      const b = playerUpdateBody(op);
+      const target = uuidOf(op.target);
+      return decidePlayerUpdate(
+        session,
+        actorOf(op.actor),
+        { playerUuid: target, current: players.get(target) },
+        session?.leader ? players.get(session.leader) : undefined,
+        { status: b.status, teamId: b.team_id, customData: b.custom_data, overflowAction: b.overflow_action },
+        now.toISOString(),
+      );
+    }
+    case 'leave':
+    case 'kick': {
+      const target = uuidOf(op.kind === 'leave' ? op.actor : op.target);
+      const current = players.get(target);
+      // As removePlayer reads: the successor only matters when the leader leaves others behind.
+      const successor = session && current?.status === 'leader' && session.activeCount > 1 ? earliestMember([...players.values()], target) : undefined;
+      return decideRemoval(session, op.kind === 'leave' ? { playerUuid: target, trusted: false } : actorOf(op.actor), { playerUuid: target, current }, successor);
+    }
+    case 'patch': {
+      const b = patchBody(op);
+      return decideSessionUpdate(session, actorOf(op.actor), {
+        joinable: b.joinable,
+        customData: b.custom_data,
+        teams: b.teams?.map((t) => ({ maxSize: t.max_size })),
+      });
+    }
+  }
+}
+
+function apply(state: ModelState, change: Change): ModelState {
+  const players = new Map(state.players);
+  for (const w of change.players) {
+    if (w.kind === 'put') players.set(w.player.playerUuid, w.player);
+    else players.delete(w.playerUuid);
+  }
+  if (change.deleteSession || !state.session) return { session: undefined, players: new Map(), version: state.version + 1 };
+  const s = state.session;
+  const next: Session = {
+    ...s,
+    version: s.version + 1,
+    joinable: change.joinable ?? s.joinable,
+    customData: change.customData ?? s.customData,
+    teams: (change.teams ?? s.teams).map((t) => ({ ...t })),
+  };
+  return { session: withPlayers(next, [...players.values()]), players, version: state.version + 1 };
+}
+
+/** What a change does, without the facts it relied on (those may be read at another version). */
+const effectOf = (c: Change) => canonical({ ...c, guards: undefined });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Running a program
+// ---------------------------------------------------------------------------------------------------------------
+
+interface CommitRecord {
+  read: Session;
+  change: Change;
+  mode: ConditionMode;
+  now: Date;
+  ok: boolean;
+}
+
+interface OpRecord {
+  id: number;
+  lane: number;
+  op: Op;
+  answer?: Answer;
+  commits: CommitRecord[];
+  /** The ok commit, if any. */
+  commit?: CommitRecord;
+}
+
+interface Observation {
+  etag: string;
+  /** The Session resource the answer showed under that ETag. */
+  body: unknown;
+  source: string;
+}
+
+const context = new AsyncLocalStorage<OpRecord>();
+let observing = false;
+
+/** Wraps the container's store once: every commit is recorded against the operation that made it. */
+function observeCommits(): void {
+  if (observing) return;
+  observing = true;
+  const s = getServices().store;
+  const commit = s.commitChange.bind(s);
+  s.commitChange = async (read: Session, change: Change, mode: ConditionMode, now: Date): Promise<CommitResult> => {
+    const out = await commit(read, change, mode, now);
+    context.getStore()?.commits.push({ read, change, mode, now, ok: out.ok });
+    return out;
+  };
+}
+
+const versionOf = (etag: string | undefined, incarnation: string): number | undefined => {
+  const m = etag ? /^"(.+)-(\d+)"$/.exec(etag) : null;
+  return m && m[1] === incarnation ? Number(m[2]) : undefined;
+};
+
+export class InvariantViolation extends Error {
+  constructor(message: string, readonly details: unknown) {
+    super(`${message}\n${JSON.stringify(details, null, 1).slice(0, 6000)}`);
+    this.name = 'InvariantViolation';
+  }
+}
+
+export interface ProgramResult {
+  ops: number;
+  committed: number;
+  unchanged: number;
+  rejected: Record<string, number>;
+  conflicts: number;
+  /** The operations answered 409, with the attempts they made: contention this light should rarely give up. */
+  conflictDetails: unknown[];
+  /** Commits conditioned on the facts (after a lost race): their order came from the search. */
+  floating: number;
+  snapshots: number;
+  orderSearchSteps: number;
+  /** Unchanged answers whose ETag named an earlier state than the one they described (known bug, tolerated). */
+  tornReads: number;
+  /** Session updates that committed and answered 404 because the session was gone at read-back (known bug). */
+  refusedAfterCommit: number;
+}
+
+let sessionSeq = 0;
+
+export async function runProgram(program: Program, opts: { observeBetweenSteps?: boolean; /** Known bugs fail the program too. */ strict?: boolean } = {}): Promise<ProgramResult> {
+  observeCommits();
+  const { setup } = program;
+  const sessionId = `mb-${process.pid}-${Date.now().toString(36)}-${sessionSeq++}`;
+
+  // The session and its first players, written through the store as a creation would.
+  const base = newSession({ sessionId, type: 'test', teamSizes: setup.sizes, joinable: setup.joinable, canChangeOwnTeam: setup.canChangeOwnTeam, keepAliveOnEmpty: setup.keepAliveOnEmpty });
+  const seated: Player[] = [];
+  const t0 = Date.now() - 60_000;
+  let hasLeader = false;
+  setup.seated.forEach((s, i) => {
+    if (s.status === 'absent' || s.team >= setup.sizes.length) return;
+    if (seated.filter((p) => p.teamId === s.team).length >= setup.sizes[s.team]!) return;
+    const leader = s.status === 'member' && !hasLeader;
+    hasLeader ||= leader;
+    seated.push(
+      s.status === 'invited'
+        ? seatedPlayer(uuidOf(i), { status: 'invited', teamId: s.team, joined: undefined, clientVersion: undefined, clientSettings: undefined, crossplay: undefined, invited: new Date(t0).toISOString(), invitedBy: uuidOf(ADMIN) })
+        : seatedPlayer(uuidOf(i), { status: leader ? 'leader' : 'member', teamId: s.team, joined: new Date(t0 + i * 1000).toISOString() }),
+    );
+  });
+  // A session with invited players but nobody active is a valid state too (a game server reserved the seats).
+  const created = withPlayers(base, seated);
+  if ((await store.createSession(created, seated)) !== 'created') throw new Error(`session ${sessionId} exists`);
+  const initial = await readPartition(sessionId);
+  if (!initial.session) throw new Error('the session just created is not there');
+
+  // Run the lanes concurrently; each client observes the session (GET) after each of its steps.
+  const records: OpRecord[] = [];
+  const observations: Observation[] = [];
+  let seenLeader = initial.session.leader;
+  const reader = identities[ADMIN]!;
+  const observe = async (source: string) => {
+    const g = await invoke(getHandler, httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: sessionId }, headers: reader.auth }));
+    if (g.status >= 500) throw new InvariantViolation('GET answered a 5xx', { source, answer: g });
+    if (g.status === 200) {
+      observations.push({ etag: g.headers.etag!, body: g.body, source });
+      seenLeader = (g.body.teams as { players: { player_uuid: string; status: string }[] }[]).flatMap((t) => t.players).find((p) => p.status === 'leader')?.player_uuid;
+    }
+    else if (g.status !== 404) throw new InvariantViolation('GET answered an undocumented status', { source, answer: g });
+  };
+  let nextId = 0;
+  const resolve = (op: Op): Op => {
+    if (op.actor !== SEEN_LEADER) return op;
+    const i = identities.findIndex((p) => p.uuid === seenLeader);
+    return { ...op, actor: i >= 0 ? i : ADMIN };
+  };
+  await Promise.all(
+    program.lanes.map(async (ops, lane) => {
+      for (const planned of ops) {
+        const op = resolve(planned);
+        const record: OpRecord = { id: nextId++, lane, op, commits: [] };
+        records.push(record);
+        record.answer = await context.run(record, () => send(op, sessionId));
+        if (opts.observeBetweenSteps !== false) await observe(`after op ${record.id}`);
+      }
+    }),
+  );
+  const final = await readPartition(sessionId);
+  const result = check(program, initial, final, records, observations, opts);
+  return result;
+}
+
+interface Partition {
+  /** The session item's state, live or not (a deleted session is an expired item). */
+  raw?: SessionItem;
+  session?: Session;
+  live: boolean;
+  players: Player[];
+}
+
+async function readPartition(sessionId: string): Promise<Partition> {
+  const db = documentClient();
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({ TableName: testTableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': sessionKey(sessionId).pk }, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  const raw = items.find((i) => !String(i.sk).startsWith(PLAYER_SK_PREFIX)) as SessionItem | undefined;
+  const session = raw ? sessionFromItem(raw) : undefined;
+  const live = raw !== undefined && (raw.expires_at === undefined || Number(raw.expires_at) > Date.now() / 1000);
+  const players = items
+    .filter((i) => String(i.sk).startsWith(PLAYER_SK_PREFIX) && session && i.inc === session.incarnation)
+    .map((i) => playerFromItem(i as unknown as PlayerItem));
+  return { raw, session, live, players };
+}
+
+let db: ReturnType<typeof testDocumentClient> | undefined;
+const documentClient = () => (db ??= testDocumentClient());
+
+// ---------------------------------------------------------------------------------------------------------------
+// Checks
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The invariants a stored session and its players must satisfy at rest. */
+export function checkAtRest(where: string, session: Session, players: readonly Player[], raw?: SessionItem): void {
+  const fail = (what: string, details: unknown = {}) => {
+    throw new InvariantViolation(`${where}: ${what}`, { session, players, ...((details as object) ?? {}) });
+  };
+  session.teams.forEach((t, i) => {
+    const n = players.filter((p) => p.teamId === i).length;
+    if (n > t.maxSize) fail(`team ${i} holds ${n} players, above its max_size ${t.maxSize}`);
+  });
+  if (players.some((p) => p.teamId >= session.teams.length)) fail('a player sits on a team the session does not have');
+  const expected = withPlayers(session, players);
+  const aggregates = (s: Session) => ({ occupied: s.teams.map((t) => t.occupied), activeCount: s.activeCount, crossplay: s.crossplay, leader: s.leader ?? null });
+  if (canonical(aggregates(session)) !== canonical(aggregates(expected))) {
+    fail('the session aggregates differ from its player items', { stored: aggregates(session), fromPlayers: aggregates(expected) });
+  }
+  if (raw && Number(raw.seats_free) !== seatsFree(expected)) fail('seats_free differs from the teams', { seats_free: raw.seats_free, expected: seatsFree(expected) });
+  const leaders = players.filter((p) => p.status === 'leader');
+  if (leaders.length > 1) fail(`${leaders.length} leaders`);
+  if (players.some((p) => isActive(p.status)) && leaders.length === 0) fail('active members and no leader');
+}
+
+function check(program: Program, initial: Partition, final: Partition, records: OpRecord[], observations: Observation[], opts: { strict?: boolean }): ProgramResult {
+  const inc = initial.session!.incarnation;
+  const v0 = initial.session!.version;
+  const violation = (what: string, details: unknown = {}) => new InvariantViolation(what, { program, ...((details as object) ?? {}), answers: summary(records) });
+
+  // 1. Answers: never a 5xx, and a request commits at most once; an error commits nothing; a 204 always wrote.
+  let refusedAfterCommit = 0;
+  for (const r of records) {
+    const a = r.answer!;
+    const oks = r.commits.filter((c) => c.ok);
+    r.commit = oks[0];
+    if (a.status >= 500) throw violation(`op ${r.id} (${r.op.kind}) answered ${a.status}`, { answer: a });
+    if (![200, 204, 403, 404, 409].includes(a.status)) throw violation(`op ${r.id} answered an undocumented ${a.status}`, { answer: a });
+    if (a.status >= 400 && (typeof a.body?.error_code !== 'string' || typeof a.body?.auth_success !== 'boolean')) throw violation(`op ${r.id}: error not in the HzApiErrorModel shape`, { answer: a });
+    if (oks.length > 1) throw violation(`op ${r.id} committed ${oks.length} times (a duplicate write)`, { commits: oks });
+    if (a.status >= 400 && oks.length > 0) {
+      // Known bug (KNOWN_BUGS): a session update that committed, then found the session deleted when it read the
+      // answer back, answers 404. Tolerated (and counted) when that is what happened; the replay includes it.
+      const readBackGone = r.op.kind === 'patch' && a.status === 404 && a.body?.error_code === 'session_not_found' && !final.live;
+      if (!readBackGone || opts.strict) throw violation(`op ${r.id} answered ${a.status} yet committed`, { answer: a });
+      refusedAfterCommit++;
+    }
+    if (a.status === 204 && oks.length === 0) throw violation(`op ${r.id} answered 204 without writing`, { answer: a });
+    if (a.status === 200 && oks.length === 0 && r.op.kind !== 'patch') {
+      // Unchanged: the ETag names the state as read, which must not be from the future.
+      const v = versionOf(a.headers.etag, inc);
+      if (v === undefined) throw violation(`op ${r.id}: an unchanged 200 without this session's ETag`, { answer: a });
+    }
+  }
+
+  // 2. The final state at rest.
+  const committed = records.filter((r) => r.commit);
+  if (final.session && final.session.incarnation !== inc) throw violation('the session was re-created', { final });
+  // A deleted session is an expired item; should DynamoDB's TTL have removed it already, its version is gone.
+  const vf = final.session ? final.session.version : v0 + committed.length;
+  if (vf - v0 !== committed.length) throw violation(`version moved by ${vf - v0} for ${committed.length} committed writes`, { v0, vf });
+  if (final.live) checkAtRest('final state', final.session!, final.players, final.raw);
+
+  // 3. No ETag names two different states; every state shown satisfies the invariants.
+  const byEtag = new Map<string, string>();
+  for (const o of observations) {
+    const body = canonical(o.body);
+    const seen = byEtag.get(o.etag);
+    if (seen !== undefined && seen !== body) throw violation(`ETag ${o.etag} named two different states`, { first: JSON.parse(seen), second: o.body });
+    byEtag.set(o.etag, body);
+    checkShownState(o, violation);
+  }
+  for (const r of records) {
+    if (r.op.kind === 'patch' && r.answer!.status === 200) {
+      const o = { etag: r.answer!.headers.etag!, body: r.answer!.body, source: `answer of op ${r.id}` };
+      const seen = byEtag.get(o.etag);
+      if (seen !== undefined && seen !== canonical(o.body)) throw violation(`ETag ${o.etag} named two different states`, { first: JSON.parse(seen), second: o.body });
+      byEtag.set(o.etag, canonical(o.body));
+      checkShownState(o, violation);
+    }
+  }
+
+  // 4. Linearizability: some order of the committed operations that the version evidence allows, replayed
+  // through the pure rules from the initial state, reproduces every observed state and the final one.
+  const fixed = new Map<number, OpRecord>();
+  const floating: { record: OpRecord; lo: number; hi: number }[] = [];
+  for (const r of committed) {
+    const c = r.commit!;
+    if (c.mode === 'version') {
+      const v = c.read.version + 1;
+      if (fixed.has(v)) throw violation(`ops ${fixed.get(v)!.id} and ${r.id} both committed version ${v}`);
+      fixed.set(v, r);
+      const answered = versionOf(r.answer!.headers.etag, inc);
+      if (r.op.kind !== 'patch' && r.answer!.headers.etag !== undefined && answered !== v) {
+        throw violation(`op ${r.id} committed version ${v} but answered ETag ${r.answer!.headers.etag}`);
+      }
+    } else {
+      const answered = versionOf(r.answer!.headers.etag, inc);
+      floating.push({ record: r, lo: c.read.version + 1, hi: Math.min(vf, answered ?? vf) });
+    }
+  }
+  const snapshots = new Map<number, string>();
+  for (const [etag, body] of byEtag) {
+    const v = versionOf(etag, inc);
+    if (v === undefined) throw violation(`ETag ${etag} is not of this session`);
+    if (v < v0 || v > vf) throw violation(`ETag ${etag} names a version outside ${v0}..${vf}`);
+    snapshots.set(v, body);
+  }
+  // What an answer says about the state its ETag names: a version-conditioned commit's answer describes the state
+  // it produced; an unchanged answer describes the state it read.
+  type Claim = { id: number; player: string; shown?: unknown };
+  const committedClaims = new Map<number, Claim[]>();
+  const unchangedClaims: (Claim & { version: number })[] = [];
+  for (const r of records) {
+    const a = r.answer!;
+    const v = versionOf(a.headers.etag, inc);
+    if (v === undefined || r.op.kind === 'patch' || (r.commit && r.commit.mode !== 'version')) continue;
+    if (a.status !== 200 && a.status !== 204) continue;
+    const player = r.op.kind === 'join' || r.op.kind === 'leave' ? uuidOf(r.op.actor) : uuidOf(r.op.target);
+    const shown = a.status === 200 ? { status: a.body.status, team_id: a.body.team_id, custom_data: a.body.custom_data } : undefined;
+    if (r.commit) committedClaims.set(v, [...(committedClaims.get(v) ?? []), { id: r.id, player, shown }]);
+    else unchangedClaims.push({ id: r.id, player, shown, version: v });
+  }
+  const allClaims = new Map([...committedClaims].map(([v, list]) => [v, [...list]]));
+  for (const c of unchangedClaims) allClaims.set(c.version, [...(allClaims.get(c.version) ?? []), c]);
+
+  const start: ModelState = { session: initial.session, players: new Map(initial.players.map((p) => [p.playerUuid, p])), version: v0 };
+  const search = new OrderSearch(start, vf, fixed, floating, snapshots, allClaims);
+  let path = search.run();
+  let tornReads = 0;
+  if (!path && unchangedClaims.length > 0) {
+    // Known bug "torn BatchGetItem read" (KNOWN_BUGS): an unchanged answer may describe another state than the
+    // one its ETag names (the player item read before or after the session item). Without those claims, an order
+    // must still exist, and each such answer must describe the state its ETag names or, tolerated, another state
+    // of the history.
+    const relaxed = new OrderSearch(start, vf, fixed, floating, snapshots, committedClaims);
+    path = relaxed.run();
+    if (path) {
+      for (const c of unchangedClaims) {
+        const described = (st: ModelState) => {
+          const p = st.players.get(c.player);
+          return canonical(p ? { status: p.status, team_id: p.teamId, custom_data: p.customData } : undefined) === canonical(c.shown);
+        };
+        const at = path.findIndex((st) => st.version === c.version);
+        if (at >= 0 && described(path[at]!)) continue;
+        if (at >= 0 && !opts.strict && path.some(described)) {
+          tornReads++;
+          continue;
+        }
+        throw violation(`op ${c.id} answered ${canonical(c.shown)} under version ${c.version}, a state where that does not hold`, {
+          state: at >= 0 ? sortPlayers([...path[at]!.players.values()]) : 'not in the replay',
+        });
+      }
+    }
+  }
+  if (!path) {
+    throw violation('no order of the committed operations consistent with the version evidence reproduces the history', {
+      deepest: search.deepestFailure,
+      fixed: [...fixed].map(([v, r]) => ({ v, op: r.id })),
+      floating: floating.map((f) => ({ op: f.record.id, lo: f.lo, hi: f.hi })),
+    });
+  }
+  const found = path[path.length - 1]!;
+  const replayed = found;
+  const expected = { live: replayed.session !== undefined, session: replayed.session && view(replayed.session, [...replayed.players.values()]), players: sortPlayers([...replayed.players.values()]) };
+  const actual = { live: final.live, session: final.live ? view(final.session!, final.players) : undefined, players: final.live ? sortPlayers(final.players) : [] };
+  if (canonical(expected) !== canonical(actual)) throw violation('the final state differs from the replay', { expected, actual });
+
+  const rejected: Record<string, number> = {};
+  for (const r of records) if (r.answer!.status >= 400) rejected[r.answer!.body.error_code] = (rejected[r.answer!.body.error_code] ?? 0) + 1;
+  return {
+    ops: records.length,
+    committed: committed.length,
+    unchanged: records.filter((r) => r.answer!.status === 200 && !r.commit).length,
+    rejected,
+    conflicts: rejected.session_conflict ?? 0,
+    conflictDetails: summary(records).filter((r) => r.status === 409).map((r) => ({ ...r, program })),
+    floating: floating.length,
+    snapshots: snapshots.size,
+    orderSearchSteps: search.steps,
+    tornReads,
+    refusedAfterCommit,
+  };
+}
+
+function checkShownState(o: Observation, violation: (what: string, details?: unknown) => Error): void {
+  const body = o.body as { teams: { max_size: number; players: { player_uuid: string; status: string }[] }[] };
+  const all = body.teams.flatMap((t) => t.players);
+  body.teams.forEach((t, i) => {
+    if (t.players.length > t.max_size) throw violation(`${o.source}: team ${i} shown with ${t.players.length} players above max_size ${t.max_size}`, { body });
+  });
+  if (new Set(all.map((p) => p.player_uuid)).size !== all.length) throw violation(`${o.source}: a player shown twice`, { body });
+  const leaders = all.filter((p) => p.status === 'leader').length;
+  if (leaders > 1) throw violation(`${o.source}: ${leaders} leaders shown`, { body });
+  if (leaders === 0 && all.some((p) => p.status === 'member')) throw violation(`${o.source}: members and no leader shown`, { body });
+}
+
+/** Depth-first search over the orders the version evidence allows, replaying as it goes (pruned at once). */
+class OrderSearch {
+  steps = 0;
+  deepestFailure: { version: number; reason: string } | undefined;
+
+  constructor(
+    private readonly start: ModelState,
+    private readonly vf: number,
+    private readonly fixed: Map<number, OpRecord>,
+    private readonly floating: { record: OpRecord; lo: number; hi: number }[],
+    private readonly snapshots: Map<number, string>,
+    private readonly claims: ReadonlyMap<number, readonly { id: number; player: string; shown?: unknown }[]>,
+  ) {}
+
+  /** The states of the first order that reproduces everything observed, from the initial one. */
+  run(): ModelState[] | undefined {
+    const failure = this.stateFailure(this.start);
+    if (failure) {
+      this.fail(this.start.version, failure);
+      return undefined;
+    }
+    return this.dfs(this.start, new Set());
+  }
+
+  private fail(version: number, reason: string) {
+    if (!this.deepestFailure || version >= this.deepestFailure.version) this.deepestFailure = { version, reason };
+  }
+
+  private dfs(state: ModelState, used: Set<number>): ModelState[] | undefined {
+    const v = state.version + 1;
+    if (v > this.vf) return [state];
+    if (++this.steps > 200_000) throw new Error('order search too large: keep programs small');
+    const own = this.fixed.get(v);
+    const candidates = own ? [own] : this.floating.filter((f) => !used.has(f.record.id) && f.lo <= v && v <= f.hi).map((f) => f.record);
+    if (candidates.length === 0) this.fail(v, `no committed operation can take version ${v}`);
+    for (const r of candidates) {
+      const c = r.commit!;
+      const decision = decide(r.op, state, c.now);
+      if (decision.kind !== 'write') {
+        this.fail(v, `op ${r.id} (${r.op.kind}) at version ${v}: the rules say ${decision.kind === 'reject' ? `reject ${decision.code}` : 'unchanged'}`);
+        continue;
+      }
+      if (effectOf(decision.change) !== effectOf(c.change)) {
+        this.fail(v, `op ${r.id} (${r.op.kind}) at version ${v}: the rules decide ${effectOf(decision.change)} but ${effectOf(c.change)} was committed`);
+        continue;
+      }
+      const next = apply(state, decision.change);
+      const failure = this.stateFailure(next);
+      if (failure) {
+        this.fail(v, `op ${r.id} (${r.op.kind}) at version ${v}: ${failure}`);
+        continue;
+      }
+      const nextUsed = own ? used : new Set([...used, r.id]);
+      const done = this.dfs(next, nextUsed);
+      if (done) return [state, ...done];
+    }
+    return undefined;
+  }
+
+  /** Whatever was observed of this version must be what the replay has. */
+  private stateFailure(state: ModelState): string | undefined {
+    const shown = this.snapshots.get(state.version);
+    if (shown !== undefined) {
+      if (!state.session) return `version ${state.version} was shown but the replay has deleted the session`;
+      const mine = canonical(view(state.session, [...state.players.values()]));
+      if (mine !== shown) return `version ${state.version} was shown as ${shown} but the replay has ${mine}`;
+    }
+    for (const claim of this.claims.get(state.version) ?? []) {
+      const p = state.players.get(claim.player);
+      const mine = p ? { status: p.status, team_id: p.teamId, custom_data: p.customData } : undefined;
+      if (canonical(mine) !== canonical(claim.shown)) return `op ${claim.id} answered ${canonical(claim.shown)} for version ${state.version}, the replay has ${canonical(mine)}`;
+    }
+    return undefined;
+  }
+}
+
+const view = (session: Session, players: Player[]) => toSessionResource(session, players);
+const sortPlayers = (players: Player[]) => [...players].sort((a, b) => a.playerUuid.localeCompare(b.playerUuid)).map((p) => JSON.parse(JSON.stringify(p)));
+
+/** JSON with sorted keys and undefined dropped: equal data, equal text. */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, v) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+  ) ?? 'undefined';
+}
+
+function summary(records: OpRecord[]) {
+  return records.map((r) => ({
+    id: r.id,
+    lane: r.lane,
+    op: r.op,
+    status: r.answer?.status,
+    code: r.answer?.body?.error_code,
+    etag: r.answer?.headers.etag,
+    commits: r.commits.map((c) => ({ ok: c.ok, mode: c.mode, readVersion: c.read.version, now: c.now.toISOString() })),
+  }));
+}
