@@ -4,19 +4,14 @@ import type { Guard } from '../../src/sessions/change.js';
 import { decideJoin, type JoinDecision } from '../../src/sessions/join-rules.js';
 import { ANY_CROSSPLAY, type JoinRequest, type Player, type Session } from '../../src/sessions/model.js';
 import type { CrossplayPreferences, Input, Platform } from '../../src/contract/types.js';
+import { sessionFixture } from '../support/fixtures.js';
 
 const NOW = '2026-11-24T12:00:00.000Z';
 const ME = '00000000-0000-4000-8000-000000000001';
 const OTHER = '00000000-0000-4000-8000-000000000002';
 
 function session(over: Partial<Session> = {}): Session {
-  return {
-    sessionId: 's1',
-    type: 't',
-    incarnation: 'inc',
-    version: 7,
-    joinable: true,
-    created: NOW,
+  return sessionFixture({
     customData: {},
     teams: [
       { maxSize: 2, occupied: 1 },
@@ -24,13 +19,9 @@ function session(over: Partial<Session> = {}): Session {
     ],
     leader: OTHER,
     activeCount: 1,
-    canChangeOwnTeam: true,
-    keepAliveOnEmpty: false,
-    autoJoin: false,
     crossplay: { ...zeroCounters(), platform_other: 1, input_keyboardandmouse: 1 },
-    ttlSeconds: 3600,
     ...over,
-  };
+  });
 }
 
 function request(over: Partial<JoinRequest> = {}): JoinRequest {

@@ -5,6 +5,7 @@ import type { Decision, Guard } from '../../src/sessions/change.js';
 import { zeroCounters } from '../../src/sessions/crossplay.js';
 import { ANY_CROSSPLAY, type Player, type Session } from '../../src/sessions/model.js';
 import { decidePlayerUpdate, decideRemoval, earliestMember, type Actor, type OverflowAction, type PlayerUpdate } from '../../src/sessions/player-rules.js';
+import { sessionFixture } from '../support/fixtures.js';
 
 const NOW = '2026-11-24T12:00:00.000Z';
 const LEADER = '00000000-0000-4000-8000-00000000000a';
@@ -20,13 +21,7 @@ const asOther: Actor = { playerUuid: OTHER, trusted: false };
 
 /** Leader and member on team 0 (3 seats), team 1 empty (2 seats); both Steam, keyboard and mouse, any crossplay. */
 function session(over: Partial<Session> = {}): Session {
-  return {
-    sessionId: 's1',
-    type: 't',
-    incarnation: 'inc',
-    version: 7,
-    joinable: true,
-    created: NOW,
+  return sessionFixture({
     customData: {},
     teams: [
       { maxSize: 3, occupied: 2 },
@@ -34,13 +29,9 @@ function session(over: Partial<Session> = {}): Session {
     ],
     leader: LEADER,
     activeCount: 2,
-    canChangeOwnTeam: true,
-    keepAliveOnEmpty: false,
-    autoJoin: false,
     crossplay: { ...zeroCounters(), platform_other: 2, input_keyboardandmouse: 2 },
-    ttlSeconds: 3600,
     ...over,
-  };
+  });
 }
 
 function player(playerUuid: string, over: Partial<Player> = {}): Player {

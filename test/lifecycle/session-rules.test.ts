@@ -5,6 +5,7 @@ import { zeroCounters } from '../../src/sessions/crossplay.js';
 import type { Session } from '../../src/sessions/model.js';
 import type { Actor } from '../../src/sessions/player-rules.js';
 import { decideSessionUpdate, type SessionUpdate } from '../../src/sessions/session-rules.js';
+import { sessionFixture } from '../support/fixtures.js';
 
 const LEADER = '00000000-0000-4000-8000-00000000000a';
 const MEMBER = '00000000-0000-4000-8000-00000000000b';
@@ -16,13 +17,7 @@ const asMember: Actor = { playerUuid: MEMBER, trusted: false };
 
 /** Team 0: 4 seats, 2 held (leader, member); team 1: 4 seats, 1 held (an invite); team 2: 2 seats, empty. */
 function session(over: Partial<Session> = {}): Session {
-  return {
-    sessionId: 's1',
-    type: 't',
-    incarnation: 'inc',
-    version: 7,
-    joinable: true,
-    created: '2026-11-24T12:00:00.000Z',
+  return sessionFixture({
     customData: { map: 'harbour' },
     teams: [
       { maxSize: 4, occupied: 2 },
@@ -31,13 +26,9 @@ function session(over: Partial<Session> = {}): Session {
     ],
     leader: LEADER,
     activeCount: 2,
-    canChangeOwnTeam: true,
-    keepAliveOnEmpty: false,
-    autoJoin: false,
     crossplay: { ...zeroCounters(), platform_other: 2 },
-    ttlSeconds: 3600,
     ...over,
-  };
+  });
 }
 
 function write(d: Decision<Session>) {
