@@ -32,9 +32,10 @@ export const handler = httpOperation<Body>({
     );
     recordChange('update_session_by_id', outcome);
     // The answer shows the session with its players: read it back (its ETag names the state shown). Gone already
-    // (its last player left just now): the update did commit, so answer with the state it wrote.
+    // (its last player left just now): the update did commit, so answer with the session it wrote.
     const found = await store.readSessionWithPlayers(sessionId, new Date());
-    if (!found) return json(200, toSessionResource(outcome.result, []), outcome.etag ? { etag: outcome.etag } : {});
+    // Its players are not known then, so no ETag: the answer names no state that exists.
+    if (!found) return json(200, toSessionResource(outcome.result, []));
     return json(200, toSessionResource(found.session, found.players), { etag: etagOf(found.session) });
   },
 });

@@ -16,6 +16,7 @@ export async function joinSession(store: SessionStore, sessionId: string, req: J
       },
       decide: ({ session, player }, now) => decideJoin(session, player, req, now.toISOString()),
       refresh: (state, session, players) => ({ session, player: players.has(req.playerUuid) ? players.get(req.playerUuid) : state.player }),
+      sameState: (a, b) => a.player?.revision === b.player?.revision,
     },
     opts,
   );

@@ -39,6 +39,8 @@ export interface ChangeSpec<S extends { session?: Session }, T> {
   refresh?: (state: S, session: Session | undefined, players: ReadonlyMap<string, Player | undefined>) => S;
   /** Changes of the team layout must be written under the version condition. */
   versionOnly?: boolean;
+  /** Whether two reads show the same players (the session's version is compared already). */
+  sameState?: (a: S, b: S) => boolean;
 }
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 5 * 2 ** attempt)));
@@ -64,13 +66,12 @@ export async function runChange<S extends { session?: Session }, T>(store: Sessi
     }
     if (decision.kind === 'reject') throw new ApiError(decision.code);
     if (decision.kind === 'unchanged') {
-      // BatchGetItem is not a snapshot: a player item may already show a change whose session version was not
-      // read. Answer "unchanged" only with the ETag of a state that really includes what was read.
-      const current = await store.readSession(read.sessionId, clock());
-      if (current?.incarnation === read.incarnation && current.version === read.version) {
-        return { result: decision.result, etag: etagOf(read), attempts: attempt, read, written: false, deleted: false };
-      }
-      state = undefined;
+      // BatchGetItem is not a snapshot: the items read may straddle a change. Answer "unchanged" only when a
+      // second read finds the same state (same version, same players), so the ETag names a state that holds it.
+      const again = await spec.read(clock());
+      const same = again.session?.incarnation === read.incarnation && again.session.version === read.version && (spec.sameState?.(state, again) ?? true);
+      if (same) return { result: decision.result, etag: etagOf(read), attempts: attempt, read, written: false, deleted: false };
+      state = again;
       continue;
     }
 

@@ -1,5 +1,5 @@
-// The bugs the fuzz suites found (known-bugs.ts), each reduced to its smallest cases. They fail until src/ is
-// fixed; then known-bugs.ts drops the entry and the property suites send those cases again.
+// The bugs the fuzz suites found, each reduced to its smallest cases and named after it: regression tests now that
+// they are fixed (fd72727). A new bug gets its test here, failing until it is fixed, and an entry in known-bugs.ts.
 import '../support/services.js';
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
@@ -25,7 +25,7 @@ const request = (id: OperationId, sessionId: string, playerUuid: string, body: s
 });
 
 describe('custom_data key "constructor" or "__proto__" answers 500 internal_error', () => {
-  // schemas/openapi.yaml (CustomData) accepts any key of 1..128 characters. The handlers copy custom data into
+  // Fixed in fd72727. Was: schemas/openapi.yaml (CustomData) accepted any key of 1..128 characters. The handlers copy custom data into
   // plain objects and the store writes them with the DynamoDB document client (src/store/session-store.ts
   // commitChange / createSession), whose marshaller throws "Unsupported type passed" for an object whose own
   // "constructor" is not Object, and turns an own "__proto__" key into an empty attribute value, which DynamoDB
@@ -55,7 +55,7 @@ describe('custom_data key "constructor" or "__proto__" answers 500 internal_erro
 });
 
 describe('an operation without a request body answers an undocumented 413 to a body over 128 KiB', () => {
-  // src/http/operation.ts puts bodyLimit() (src/http/middleware/body-limit.ts) in front of every route, so a
+  // Fixed in fd72727. Was: src/http/operation.ts put bodyLimit() (src/http/middleware/body-limit.ts) in front of every route, so a
   // DELETE or GET that carries a body over 128 KiB is answered 413 payload_too_large; schemas/openapi.yaml lists
   // 413 only for the operations that take a body. Expected: the body of an operation that reads none is ignored
   // (or 413 is documented for these operations too).
@@ -69,7 +69,7 @@ describe('an operation without a request body answers an undocumented 413 to a b
 });
 
 describe('unknown fields inside crossplay_preferences are stored and shown back', () => {
-  // README: "Unknown fields are ignored, as FastAPI does" (pydantic drops them from nested models too). But
+  // Fixed in fd72727. Was: README: "Unknown fields are ignored, as FastAPI does" (pydantic drops them from nested models too). But
   // src/sessions/join-request.ts toJoinRequest passes `body.crossplay_preferences` through as sent: every extra
   // field is written to the player item (up to the 128 KiB body, past the caps that keep custom_data small) and
   // GET shows it back in the player's crossplay_preferences; an extra "constructor" or "__proto__" field fails the

@@ -112,26 +112,35 @@ export const setupArb: fc.Arbitrary<SessionSetup> = fc.record({
 });
 
 /**
- * Bugs this suite found in src/ and that are not fixed yet. Each has a failing regression test of its name
- * (model-based.test.ts); programs leave out the operations that trigger it, so that the search goes on for others.
- * Set MODEL_INCLUDE_KNOWN_BUGS=1 to generate them anyway.
+ * Bugs this suite found in src/ and that are not fixed yet. Each has a regression test of its name
+ * (model-based.test.ts) that fails until it is fixed. Programs leave out the operations that trigger it (`triggers`),
+ * or the checker tolerates and counts what it does (`tolerated`, by id), so that the search goes on for others.
+ * Set MODEL_INCLUDE_KNOWN_BUGS=1 to generate and check them strictly anyway.
+ * Found and fixed since: a self-promotion wish making a second leader (d569f98); a torn read answering "unchanged"
+ * with the ETag of an older state (half of it: see below), a decision-level conflict answered 409 without a retry,
+ * a committed session update answered 404 (fd72727; its fix brought the second entry below).
  */
-export const KNOWN_BUGS: { name: string; triggers: (op: Op) => boolean }[] = [
+export const KNOWN_BUGS: { id: 'torn-read-older-player' | 'patch-gone-no-players'; name: string; triggers: (op: Op) => boolean }[] = [
   {
-    // src/store/session-store.ts readSessionAndPlayers reads with BatchGetItem, which is not a snapshot: an
-    // unchanged decision can pair a session item with an older or newer player item and answer its ETag. Nothing
-    // static triggers it; the checker tolerates (and counts) such answers unless MODEL_INCLUDE_KNOWN_BUGS=1.
-    name: 'torn BatchGetItem read: an unchanged answer carries the ETag of a state it does not describe',
+    // src/store/session-store.ts readSessionAndPlayers reads with BatchGetItem, which is not a snapshot. fd72727
+    // re-reads the session's version before answering "unchanged", which catches a player item newer than the
+    // session item, but not one older than it: when a change lands after the player item was read and before the
+    // session item was, the version read back is the version read, and the answer describes the player as they
+    // were before that version. Nothing static triggers it; the checker tolerates (and counts) such answers.
+    id: 'torn-read-older-player',
+    name: 'torn BatchGetItem read: an unchanged answer describes the player as they were before the ETag it carries',
     triggers: () => false,
   },
   {
-    // handlers/update-session.ts reads the session back after the change to answer with it, and answers
-    // 404 session_not_found when a concurrent leave deleted it meanwhile, though the update was committed.
-    // Tolerated (and counted) by the checker unless MODEL_INCLUDE_KNOWN_BUGS=1.
-    name: 'a committed session update answers 404 when the session is deleted before its read-back',
+    // handlers/update-session.ts (since fd72727): when the read-back finds the session deleted, the answer is
+    // toSessionResource(outcome.result, []) under the ETag of the version written, which had players. The
+    // checker does not take such an answer as an observation of that version, and counts it.
+    id: 'patch-gone-no-players',
+    name: 'a committed session update whose session is deleted before its read-back answers no players under the ETag of a state with players',
     triggers: () => false,
   },
 ];
+const known = (id: (typeof KNOWN_BUGS)[number]['id']) => KNOWN_BUGS.some((b) => b.id === id);
 
 export function programArb(opts: { minOps?: number; maxOps?: number; minLanes?: number; maxLanes?: number; includeKnownBugs?: boolean } = {}): fc.Arbitrary<Program> {
   const op = opts.includeKnownBugs ? opArb : opArb.filter((o) => !KNOWN_BUGS.some((b) => b.triggers(o)));
@@ -355,10 +364,10 @@ export interface ProgramResult {
   floating: number;
   snapshots: number;
   orderSearchSteps: number;
-  /** Unchanged answers whose ETag named an earlier state than the one they described (known bug, tolerated). */
+  /** Unchanged answers that described the player as they were before the ETag they carried (known bug, tolerated). */
   tornReads: number;
-  /** Session updates that committed and answered 404 because the session was gone at read-back (known bug). */
-  refusedAfterCommit: number;
+  /** Session updates answered with no players after their session was deleted (known bug, tolerated). */
+  patchAnswersWithoutPlayers: number;
 }
 
 let sessionSeq = 0;
@@ -488,7 +497,6 @@ function check(program: Program, initial: Partition, final: Partition, records: 
   const violation = (what: string, details: unknown = {}) => new InvariantViolation(what, { program, ...((details as object) ?? {}), answers: summary(records) });
 
   // 1. Answers: never a 5xx, and a request commits at most once; an error commits nothing; a 204 always wrote.
-  let refusedAfterCommit = 0;
   for (const r of records) {
     const a = r.answer!;
     const oks = r.commits.filter((c) => c.ok);
@@ -497,13 +505,7 @@ function check(program: Program, initial: Partition, final: Partition, records: 
     if (![200, 204, 403, 404, 409].includes(a.status)) throw violation(`op ${r.id} answered an undocumented ${a.status}`, { answer: a });
     if (a.status >= 400 && (typeof a.body?.error_code !== 'string' || typeof a.body?.auth_success !== 'boolean')) throw violation(`op ${r.id}: error not in the HzApiErrorModel shape`, { answer: a });
     if (oks.length > 1) throw violation(`op ${r.id} committed ${oks.length} times (a duplicate write)`, { commits: oks });
-    if (a.status >= 400 && oks.length > 0) {
-      // Known bug (KNOWN_BUGS): a session update that committed, then found the session deleted when it read the
-      // answer back, answers 404. Tolerated (and counted) when that is what happened; the replay includes it.
-      const readBackGone = r.op.kind === 'patch' && a.status === 404 && a.body?.error_code === 'session_not_found' && !final.live;
-      if (!readBackGone || opts.strict) throw violation(`op ${r.id} answered ${a.status} yet committed`, { answer: a });
-      refusedAfterCommit++;
-    }
+    if (a.status >= 400 && oks.length > 0) throw violation(`op ${r.id} answered ${a.status} yet committed`, { answer: a });
     if (a.status === 204 && oks.length === 0) throw violation(`op ${r.id} answered 204 without writing`, { answer: a });
     if (a.status === 200 && oks.length === 0 && r.op.kind !== 'patch') {
       // Unchanged: the ETag names the state as read, which must not be from the future.
@@ -521,6 +523,7 @@ function check(program: Program, initial: Partition, final: Partition, records: 
   if (final.live) checkAtRest('final state', final.session!, final.players, final.raw);
 
   // 3. No ETag names two different states; every state shown satisfies the invariants.
+  let patchAnswersWithoutPlayers = 0;
   const byEtag = new Map<string, string>();
   for (const o of observations) {
     const body = canonical(o.body);
@@ -532,6 +535,13 @@ function check(program: Program, initial: Partition, final: Partition, records: 
   for (const r of records) {
     if (r.op.kind === 'patch' && r.answer!.status === 200) {
       const o = { etag: r.answer!.headers.etag!, body: r.answer!.body, source: `answer of op ${r.id}` };
+      // Known bug "patch-gone-no-players" (KNOWN_BUGS): the session was deleted before the update's read-back,
+      // and the answer shows its state without players. Not taken as an observation of that state (counted).
+      const noPlayers = (o.body.teams as { players: unknown[] }[]).every((t) => t.players.length === 0);
+      if (noPlayers && !final.live && r.commit && !opts.strict && known('patch-gone-no-players')) {
+        patchAnswersWithoutPlayers++;
+        continue;
+      }
       const seen = byEtag.get(o.etag);
       if (seen !== undefined && seen !== canonical(o.body)) throw violation(`ETag ${o.etag} named two different states`, { first: JSON.parse(seen), second: o.body });
       byEtag.set(o.etag, canonical(o.body));
@@ -588,10 +598,9 @@ function check(program: Program, initial: Partition, final: Partition, records: 
   let path = search.run();
   let tornReads = 0;
   if (!path && unchangedClaims.length > 0) {
-    // Known bug "torn BatchGetItem read" (KNOWN_BUGS): an unchanged answer may describe another state than the
-    // one its ETag names (the player item read before or after the session item). Without those claims, an order
-    // must still exist, and each such answer must describe the state its ETag names or, tolerated, another state
-    // of the history.
+    // Known bug "torn-read-older-player" (KNOWN_BUGS): an unchanged answer may describe the player as they were
+    // before the state its ETag names. Without those claims, an order must still exist, and each such answer must
+    // describe the state its ETag names or, tolerated, an earlier state of the history.
     const relaxed = new OrderSearch(start, vf, fixed, floating, snapshots, committedClaims);
     path = relaxed.run();
     if (path) {
@@ -602,7 +611,7 @@ function check(program: Program, initial: Partition, final: Partition, records: 
         };
         const at = path.findIndex((st) => st.version === c.version);
         if (at >= 0 && described(path[at]!)) continue;
-        if (at >= 0 && !opts.strict && path.some(described)) {
+        if (at >= 0 && !opts.strict && known('torn-read-older-player') && path.slice(0, at).some(described)) {
           tornReads++;
           continue;
         }
@@ -638,7 +647,7 @@ function check(program: Program, initial: Partition, final: Partition, records: 
     snapshots: snapshots.size,
     orderSearchSteps: search.steps,
     tornReads,
-    refusedAfterCommit,
+    patchAnswersWithoutPlayers,
   };
 }
 
