@@ -14,6 +14,7 @@ export type Guard =
   | { kind: 'joinable' }
   | { kind: 'seatFree'; teamId: number }
   | { kind: 'teamAtMost'; teamId: number; occupied: number }
+  | { kind: 'teamFull'; teamId: number }
   | { kind: 'noLeader' }
   | { kind: 'hasLeader' }
   | { kind: 'leaderIs'; playerUuid: string }

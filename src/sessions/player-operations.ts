@@ -20,6 +20,7 @@ export function updatePlayer(store: SessionStore, sessionId: string, actor: Acto
       },
       decide: ({ session, players }, now) =>
         decidePlayerUpdate(session, actor, { playerUuid: targetUuid, current: players.get(targetUuid) }, session?.leader ? players.get(session.leader) : undefined, req, now.toISOString()),
+      sameState: (a, b) => a.players.get(targetUuid)?.revision === b.players.get(targetUuid)?.revision,
     },
     opts,
   );

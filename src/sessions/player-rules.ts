@@ -36,12 +36,14 @@ function authority(session: Session, actor: Actor, target: string): { ok: false 
 }
 
 /** Where the player sits under the overflow action: the team asked, another with room, or the asked one overfilled. */
-function placement(session: Session, teamId: number, overflow: OverflowAction): { teamId: number; guard?: Guard } | undefined {
-  if (hasSeat(session, teamId)) return { teamId, guard: { kind: 'seatFree', teamId } };
-  if (overflow === 'overfill') return { teamId };
+function placement(session: Session, teamId: number, overflow: OverflowAction): { teamId: number; guards: Guard[] } | undefined {
+  if (hasSeat(session, teamId)) return { teamId, guards: [{ kind: 'seatFree', teamId }] };
+  if (overflow === 'overfill') return { teamId, guards: [] };
   if (overflow === 'allow_overflow' || overflow === 'partial_with_overflow') {
     const other = session.teams.findIndex((_, t) => hasSeat(session, t));
-    if (other !== -1) return { teamId: other, guard: { kind: 'seatFree', teamId: other } };
+    // The choice rests on the asked team and every lower team being full: those are facts of the write too.
+    const skipped = session.teams.map((_, t) => t).filter((t) => t === teamId || t < other);
+    if (other !== -1) return { teamId: other, guards: [{ kind: 'seatFree', teamId: other }, ...skipped.map((t) => ({ kind: 'teamFull' as const, teamId: t }))] };
   }
   return undefined;
 }
@@ -86,7 +88,7 @@ export function decidePlayerUpdate(
     const place = placement(session, req.teamId, overflowAction);
     if (!place) return reject('team_full');
     teamId = place.teamId;
-    if (place.guard) guards.push(place.guard);
+    guards.push(...place.guards);
     seats[teamId] = (seats[teamId] ?? 0) + 1;
     if (current) seats[current.teamId] = (seats[current.teamId] ?? 0) - 1;
   }

@@ -429,6 +429,8 @@ function sessionGuard(x: Expression, g: Guard): string[] {
       return [`${x.name('joinable')} = ${x.value(true)}`];
     case 'seatFree':
       return [`${x.path('teams', String(g.teamId), 'n')} < ${x.path('teams', String(g.teamId), 'max')}`];
+    case 'teamFull':
+      return [`${x.path('teams', String(g.teamId), 'n')} >= ${x.path('teams', String(g.teamId), 'max')}`];
     case 'teamAtMost':
       return [`${x.path('teams', String(g.teamId), 'n')} <= ${x.value(g.occupied)}`];
     case 'noLeader':
