@@ -3,11 +3,11 @@
 // (src/sessions/join-session.ts) directly, which returns the number of transaction attempts.
 import { performance } from 'node:perf_hooks';
 import { ApiError } from '../src/errors/api-error.js';
-import { joinSession } from '../src/sessions/join-session.js';
-import { ANY_CROSSPLAY, type JoinRequest } from '../src/sessions/model.js';
-import { newSession } from '../src/sessions/new-session.js';
-import { createDocumentClient } from '../src/store/dynamodb-client.js';
-import { SessionStore } from '../src/store/session-store.js';
+import { joinSession } from '../src/sessions/operations/join-session.js';
+import { ANY_CROSSPLAY, type JoinRequest } from '../src/sessions/model/session.js';
+import { newSession } from '../src/sessions/model/new-session.js';
+import { createDocumentClient } from '../src/dynamodb/client.js';
+import { SessionStore } from '../src/dynamodb/session-store.js';
 import { randomUUID } from 'node:crypto';
 import { mustCreate, recordCalls, round, sessionId, stats, TABLE, type Stats } from './support.js';
 

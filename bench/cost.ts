@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { playerKey, sessionKey } from '../src/store/items.js';
-import { SESSIONS_TABLE } from '../src/store/table-definition.js';
+import { playerKey, sessionKey } from '../src/dynamodb/items.js';
+import { SESSIONS_TABLE } from '../src/dynamodb/table-definition.js';
 import { ROOT, round, TABLE } from './support.js';
 
 /** Published on-demand prices, us-east-1, as checked on the date below. */

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import type { Player, Session } from '../src/sessions/model.js';
+import type { Player, Session } from '../src/sessions/model/session.js';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 
@@ -114,9 +114,9 @@ async function child(): Promise<CpuResult> {
   });
   const { handler } = await import('../handlers/join-session-self.js');
   const { getServices } = await import('../src/runtime/services.js');
-  const { joinSession } = await import('../src/sessions/join-session.js');
-  const { newSession } = await import('../src/sessions/new-session.js');
-  const { ANY_CROSSPLAY } = await import('../src/sessions/model.js');
+  const { joinSession } = await import('../src/sessions/operations/join-session.js');
+  const { newSession } = await import('../src/sessions/model/new-session.js');
+  const { ANY_CROSSPLAY } = await import('../src/sessions/model/session.js');
   const { httpApiEvent, lambdaContext } = await import('../test/support/api.js');
   const { JOIN_ROUTE, joinBody } = await import('./support.js');
 

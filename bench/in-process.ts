@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SessionStore } from '../src/store/session-store.js';
+import type { SessionStore } from '../src/dynamodb/session-store.js';
 import type { TestIssuer } from '../test/support/test-issuer.js';
 import { httpApiEvent, lambdaContext } from '../test/support/api.js';
 import type { FloorEvent } from './floor/join-floor.js';

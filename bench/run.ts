@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { newSession, withPlayers } from '../src/sessions/new-session.js';
+import { newSession, withPlayers } from '../src/sessions/model/new-session.js';
 import { httpApiEvent } from '../test/support/api.js';
 import { latencyChart, quantileCurve } from './chart.js';
 import { buildBundles, coldRatios, contributors, measureCold, type Bundle, type ColdVariant } from './cold-start.js';

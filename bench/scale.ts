@@ -2,8 +2,8 @@
 // layout (51 teams of 100: the seeded players fill teams from 0, fresh joins take team 50), so only the number
 // of players differs. Each size has a twin for the floor; ops rotate over the sizes, ours and floor interleaved.
 import { randomUUID } from 'node:crypto';
-import { newSession, withPlayers } from '../src/sessions/new-session.js';
-import type { Player } from '../src/sessions/model.js';
+import { newSession, withPlayers } from '../src/sessions/model/new-session.js';
+import type { Player } from '../src/sessions/model/session.js';
 import { joinBilling, readJoinItems, summarizeCapacity, type CapacitySample, type CapacitySummary } from './cost.js';
 import { floorCalls, oursJoin, runPaired, type InProcess, type PairedOp } from './in-process.js';
 import { benchPlayer, joinBody, ratio, seatedPlayer, seedSession, sessionId, stats, twinOf, type BenchPlayer, type Stats } from './support.js';

@@ -7,11 +7,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../src/local/dynamodb-local.js';
-import { ensureTable } from '../src/local/create-table.js';
-import { ANY_CROSSPLAY, type Player, type Session } from '../src/sessions/model.js';
-import { playerToItem } from '../src/store/items.js';
-import type { SessionStore } from '../src/store/session-store.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local.js';
+import { ensureTable } from '../local/create-table.js';
+import { ANY_CROSSPLAY, type Player, type Session } from '../src/sessions/model/session.js';
+import { playerToItem } from '../src/dynamodb/items.js';
+import type { SessionStore } from '../src/dynamodb/session-store.js';
 import { authEnvFor, createTestIssuer, playerToken, type TestIssuer } from '../test/support/test-issuer.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,7 +1,7 @@
 // 2. Warm latency: the join handler in-process against DynamoDB Local, fresh joins and updates that write,
 // interleaved with the floor issuing the very same DynamoDB calls (recorded from ours, retargeted to a twin
 // session in the same state). Also GET next to its floor, and a capacity probe of the typical session.
-import { newSession } from '../src/sessions/new-session.js';
+import { newSession } from '../src/sessions/model/new-session.js';
 import { joinBilling, readJoinItems, summarizeCapacity, type CapacitySample, type CapacitySummary } from './cost.js';
 import { floorCalls, oursGet, oursJoin, runPaired, type InProcess, type PairedOp } from './in-process.js';
 import { benchPlayer, joinBody, mustCreate, ratio, round, sessionId, stats, twinOf, type BenchPlayer, type Stats } from './support.js';

@@ -2,7 +2,7 @@
 import { headerOf } from '../src/http/api-event.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json, notModified } from '../src/http/responses.js';
-import { ifNoneMatchHits } from '../src/sessions/etag.js';
+import { ifNoneMatchHits } from '../src/sessions/model/etag.js';
 import { getTemplates } from '../src/runtime/templates.js';
 
 export const handler = httpOperation({

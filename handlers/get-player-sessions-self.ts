@@ -3,8 +3,8 @@ import { contentEtag } from '../src/http/content-etag.js';
 import { headerOf } from '../src/http/api-event.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json, notModified } from '../src/http/responses.js';
-import { ifNoneMatchHits } from '../src/sessions/etag.js';
-import { toPlayerSessions } from '../src/sessions/player-sessions.js';
+import { ifNoneMatchHits } from '../src/sessions/model/etag.js';
+import { toPlayerSessions } from '../src/sessions/views/player-sessions.js';
 
 export const handler = httpOperation({
   operationId: 'get_player_sessions_self',

@@ -5,10 +5,10 @@ import { ApiError } from '../src/errors/api-error.js';
 import { headerOf } from '../src/http/api-event.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json, notModified } from '../src/http/responses.js';
-import { etagOf, ifNoneMatchHits } from '../src/sessions/etag.js';
-import type { Session } from '../src/sessions/model.js';
-import { needsExtension, toSessionResource } from '../src/sessions/session-view.js';
-import type { SessionStore } from '../src/store/session-store.js';
+import { etagOf, ifNoneMatchHits } from '../src/sessions/model/etag.js';
+import type { Session } from '../src/sessions/model/session.js';
+import { needsExtension, toSessionResource } from '../src/sessions/views/session-view.js';
+import type { SessionStore } from '../src/dynamodb/session-store.js';
 
 const refresh = (store: SessionStore, session: Session, wanted: boolean, now: Date) =>
   wanted && needsExtension(session, now) ? store.extendExpiry(session, now) : Promise.resolve();

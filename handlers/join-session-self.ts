@@ -4,8 +4,8 @@ import type { SelfSessionPlayerUpdateRequest } from '../src/contract/types.js';
 import { headerOf } from '../src/http/api-event.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
-import { checkJoinBody, toJoinRequest, toUpdateResponse } from '../src/sessions/join-request.js';
-import { joinSession } from '../src/sessions/join-session.js';
+import { checkJoinBody, toJoinRequest, toUpdateResponse } from '../src/http/join-request.js';
+import { joinSession } from '../src/sessions/operations/join-session.js';
 import { recordChange } from '../src/observability/metrics.js';
 
 export const handler = httpOperation<SelfSessionPlayerUpdateRequest>({

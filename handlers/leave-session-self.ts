@@ -3,8 +3,8 @@ import * as validate from '../schemas/generated/validators/leave_session_by_id_s
 import { headerOf } from '../src/http/api-event.js';
 import { httpOperation } from '../src/http/operation.js';
 import { noContent } from '../src/http/responses.js';
-import { actorOf } from '../src/sessions/actor.js';
-import { removePlayer } from '../src/sessions/player-operations.js';
+import { actorOf } from '../src/http/actor.js';
+import { removePlayer } from '../src/sessions/operations/player-operations.js';
 import { recordChange } from '../src/observability/metrics.js';
 
 export const handler = httpOperation({

@@ -14,9 +14,9 @@
 //
 // No getServices(): the reaper neither authenticates nor reads templates, so it needs only the table's name.
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { createDocumentClient } from '../src/store/dynamodb-client.js';
-import { SESSION_SK } from '../src/store/items.js';
-import { SessionStore } from '../src/store/session-store.js';
+import { createDocumentClient } from '../src/dynamodb/client.js';
+import { SESSION_SK } from '../src/dynamodb/items.js';
+import { SessionStore } from '../src/dynamodb/session-store.js';
 import { log } from '../src/observability/logger.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 

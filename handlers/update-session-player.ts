@@ -5,9 +5,9 @@ import type { components } from '../schemas/generated/types.js';
 import { headerOf } from '../src/http/api-event.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
-import { actorOf } from '../src/sessions/actor.js';
-import { toUpdateResponse } from '../src/sessions/join-request.js';
-import { updatePlayer } from '../src/sessions/player-operations.js';
+import { actorOf } from '../src/http/actor.js';
+import { toUpdateResponse } from '../src/http/join-request.js';
+import { updatePlayer } from '../src/sessions/operations/player-operations.js';
 import { recordChange } from '../src/observability/metrics.js';
 
 type Body = components['schemas']['SessionPlayerUpdateRequest'];

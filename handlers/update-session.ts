@@ -4,10 +4,10 @@ import type { components } from '../schemas/generated/types.js';
 import { headerOf } from '../src/http/api-event.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
-import { actorOf } from '../src/sessions/actor.js';
-import { etagOf } from '../src/sessions/etag.js';
-import { toSessionResource } from '../src/sessions/session-view.js';
-import { updateSession } from '../src/sessions/update-session.js';
+import { actorOf } from '../src/http/actor.js';
+import { etagOf } from '../src/sessions/model/etag.js';
+import { toSessionResource } from '../src/sessions/views/session-view.js';
+import { updateSession } from '../src/sessions/operations/update-session.js';
 import { recordChange } from '../src/observability/metrics.js';
 
 type Body = components['schemas']['SessionUpdate'];

@@ -20,7 +20,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SESSIONS_TABLE } from '../src/store/table-definition.js';
+import { SESSIONS_TABLE } from '../src/dynamodb/table-definition.js';
 import { acknowledge } from './nag.js';
 import { nodejsBundlingOptions } from './nodejs-bundling.js';
 import type { DynamoDbAction } from './routes.js';

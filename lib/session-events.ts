@@ -43,8 +43,8 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { SessionEvent } from '../src/sessions/change.js';
-import { SESSIONS_TABLE } from '../src/store/table-definition.js';
+import type { SessionEvent } from '../src/sessions/model/change.js';
+import { SESSIONS_TABLE } from '../src/dynamodb/table-definition.js';
 import { acknowledge } from './nag.js';
 import type { StageConfig } from './stage-config.js';
 

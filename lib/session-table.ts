@@ -6,7 +6,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { SESSIONS_TABLE } from '../src/store/table-definition.js';
+import { SESSIONS_TABLE } from '../src/dynamodb/table-definition.js';
 import { acknowledge } from './nag.js';
 import type { StageConfig } from './stage-config.js';
 

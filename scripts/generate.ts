@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import standalone from 'ajv/dist/standalone/index.js';
-import { createAjv, loadSpec, requestSchemas, withoutAnnotations, type OpenApiSpec } from '../src/contract/openapi-schemas.js';
+import { createAjv, loadSpec, requestSchemas, withoutAnnotations, type OpenApiSpec } from './openapi-schemas.js';
 
 // ajv's standalone module is CommonJS with a default export; under NodeNext it arrives as the namespace.
 const standaloneCode = (standalone as unknown as { default: typeof standalone.default }).default ?? standalone;

@@ -3,13 +3,13 @@
 // Usage: npx tsx scripts/measure-condition-strategies.ts [joiners=60] [seats=20] [rounds=3]
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ensureTable } from '../src/local/create-table.js';
-import { startDynamoDbLocal } from '../src/local/dynamodb-local.js';
-import { joinSession } from '../src/sessions/join-session.js';
-import { ANY_CROSSPLAY } from '../src/sessions/model.js';
-import { newSession } from '../src/sessions/new-session.js';
-import { createDocumentClient } from '../src/store/dynamodb-client.js';
-import { SessionStore } from '../src/store/session-store.js';
+import { ensureTable } from '../local/create-table.js';
+import { startDynamoDbLocal } from '../local/dynamodb-local.js';
+import { joinSession } from '../src/sessions/operations/join-session.js';
+import { ANY_CROSSPLAY } from '../src/sessions/model/session.js';
+import { newSession } from '../src/sessions/model/new-session.js';
+import { createDocumentClient } from '../src/dynamodb/client.js';
+import { SessionStore } from '../src/dynamodb/session-store.js';
 
 const [joiners = 60, seats = 20, rounds = 3] = process.argv.slice(2).map(Number);
 process.env.AWS_ACCESS_KEY_ID ??= 'local';

@@ -6,8 +6,8 @@ import { createAuthenticator, type Authenticator } from '../auth/authenticator.j
 import { readConfig, type ServiceConfig } from '../config/config.js';
 import { ApiError } from '../errors/api-error.js';
 import { log } from '../observability/logger.js';
-import { createDocumentClient } from '../store/dynamodb-client.js';
-import { SessionStore } from '../store/session-store.js';
+import { createDocumentClient } from '../dynamodb/client.js';
+import { SessionStore } from '../dynamodb/session-store.js';
 
 export interface Services {
   config: ServiceConfig;

@@ -3,7 +3,7 @@
 // other version (semver's includePrerelease).
 import Comparator from 'semver/classes/comparator.js';
 import Range from 'semver/classes/range.js';
-import type { VersionRange } from '../sessions/versions.js';
+import type { VersionRange } from '../sessions/model/versions.js';
 
 export function compileVersionRange(range: string): VersionRange {
   return new Range(range, { includePrerelease: true }).set.map((set) =>

@@ -1,6 +1,6 @@
 // The contract documents every error code under the status it is answered with, and the catalogue agrees.
 import { join } from 'node:path';
-import { loadSpec } from '../../src/contract/openapi-schemas.js';
+import { loadSpec } from '../../scripts/openapi-schemas.js';
 import { ERRORS, type ErrorCode } from '../../src/errors/api-error.js';
 
 const spec = await loadSpec(join(process.cwd(), 'schemas', 'openapi.yaml'));

@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator } from 'playwright-core';
-import { freePort } from '../../src/local/dynamodb-local.js';
-import { DEMO_SESSION_ID } from '../../src/local/local-stack.js';
-import { npmToken, ROOT, startStack, type RunningStack } from '../local-stack/stack-process.js';
+import { freePort } from '../../local/dynamodb-local.js';
+import { DEMO_SESSION_ID } from '../../local/local-stack.js';
+import { npmToken, ROOT, startStack, type RunningStack } from '../local/stack-process.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];

@@ -7,7 +7,7 @@ import { join as joinPath } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
-import { componentValidator, loadSpec } from '../../src/contract/openapi-schemas.js';
+import { componentValidator, loadSpec } from '../../scripts/openapi-schemas.js';
 import { httpApiEvent, invoke, restApiEvent, type Answer } from '../support/api.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
 import { createSession, newPlayer, seatedPlayer, type TestPlayer } from '../support/services.js';

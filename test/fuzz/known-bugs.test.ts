@@ -4,7 +4,7 @@ import '../support/services.js';
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { playerKey } from '../../src/store/items.js';
+import { playerKey } from '../../src/dynamodb/items.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
 import { createSession, newPlayer, seatedPlayer } from '../support/services.js';
 import { operation, problemWith, send, type FuzzRequest, type OperationId } from './fuzz-harness.js';

@@ -9,7 +9,7 @@
 import '../support/services.js';
 import { jest } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
-import { playerKey } from '../../src/store/items.js';
+import { playerKey } from '../../src/dynamodb/items.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { OPERATIONS, canonical, freshTarget, identities, partitionItems, problemWith, requestArb, send, type Target } from './fuzz-harness.js';

@@ -7,7 +7,7 @@ import '../support/services.js';
 import { jest } from '@jest/globals';
 import fc from 'fast-check';
 import { ROUTES } from '../../lib/routes.js';
-import { RouteTable } from '../../src/local/route-table.js';
+import { RouteTable } from '../../local/route-table.js';
 import { lambdaContext, type Answer } from '../support/api.js';
 import { checkProperty } from './check-property.js';
 import { OPERATIONS, freshTarget, hostilePlayerUuid, hostileSessionId, identities, partitionItems, problemWith, type Operation } from './fuzz-harness.js';

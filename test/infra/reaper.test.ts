@@ -11,9 +11,9 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { createReaperStore, failOnUnprocessedItems, handler, reapExpiredSessions, selectRecord } from '../../handlers/reap-expired-session.js';
 import { REAPER_FILTER_PATTERN, TTL_USER_IDENTITY } from '../../lib/expiry-reaper.js';
-import type { Session } from '../../src/sessions/model.js';
-import { sessionToItem } from '../../src/store/items.js';
-import { SessionStore } from '../../src/store/session-store.js';
+import type { Session } from '../../src/sessions/model/session.js';
+import { sessionToItem } from '../../src/dynamodb/items.js';
+import { SessionStore } from '../../src/dynamodb/session-store.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
 
 const db = testDocumentClient();

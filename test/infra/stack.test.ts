@@ -14,12 +14,12 @@ import { actionsByHandler, ROUTES } from '../../lib/routes.js';
 import { EVENT_SOURCE, PIPE_DETAIL_TYPE_PATH, PIPE_FILTER_PATTERN, PIPE_INPUT_TEMPLATE, PIPE_REQUIRED_PATHS, SESSION_EVENT_TYPES } from '../../lib/session-events.js';
 import { REAPER_FILTER_PATTERN, REAPER_SETTINGS } from '../../lib/expiry-reaper.js';
 import { BUNDLED_TEMPLATES_FILE } from '../../src/templates/load-templates.js';
-import { openEntryKey, ticketKey } from '../../src/store/open-sessions.js';
-import { PLAYER_INDEX } from '../../src/store/items.js';
-import { etagOf } from '../../src/sessions/etag.js';
-import { newSession } from '../../src/sessions/new-session.js';
-import { sessionToItem, type SessionItem } from '../../src/store/items.js';
-import { createTableInput, SESSIONS_TABLE } from '../../src/store/table-definition.js';
+import { openEntryKey, ticketKey } from '../../src/dynamodb/open-sessions.js';
+import { PLAYER_INDEX } from '../../src/dynamodb/items.js';
+import { etagOf } from '../../src/sessions/model/etag.js';
+import { newSession } from '../../src/sessions/model/new-session.js';
+import { sessionToItem, type SessionItem } from '../../src/dynamodb/items.js';
+import { createTableInput, SESSIONS_TABLE } from '../../src/dynamodb/table-definition.js';
 import { bundleHandlers } from '../../scripts/bundle-handlers.js';
 import { acknowledgements, assetDirOf, logicalIdOf, nagFindings, rawNagFindings, realHandlerExists, resourcesOfType, ROOT, synth, type Synthesized } from './helpers.js';
 

@@ -8,12 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureTable } from '../../src/local/create-table.js';
-import { JAVA_MISSING_MESSAGE, isPortFree, startDynamoDbLocal, type DynamoDbLocal } from '../../src/local/dynamodb-local.js';
-import { SESSIONS_TABLE } from '../../src/store/table-definition.js';
+import { ensureTable } from '../../local/create-table.js';
+import { JAVA_MISSING_MESSAGE, isPortFree, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local.js';
+import { SESSIONS_TABLE } from '../../src/dynamodb/table-definition.js';
 import { testDocumentClient, testDynamoDbClient, testTableName } from '../support/dynamodb.js';
 
-const HARNESS = fileURLToPath(new URL('../../src/local/dynamodb-local.ts', import.meta.url));
+const HARNESS = fileURLToPath(new URL('../../local/dynamodb-local.ts', import.meta.url));
 
 // Each test starts Java once or twice, at about 2 s a start.
 const SLOW = 60_000;

@@ -1,7 +1,7 @@
 // Hostile tokens through the real handlers (issue 7, "Hostile tokens"): each is refused with 403,
 // auth_success false and the right RallyHere code, by the join handler and by a read handler; nothing is written;
 // neither the answer nor anything logged (at debug level) contains the token, a part of it, or a stack trace; the
-// answer says nothing but the catalogue's description. test/auth/* covers the same codes at the authenticator.
+// answer says nothing but the catalogue's description. test/unit/auth/* covers the same codes at the authenticator.
 import './verbose-logs.js';
 import { JOIN_ROUTE, GET_ROUTE, createSession, issuer, joinBody, seatedPlayer } from '../support/services.js';
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
@@ -60,7 +60,7 @@ const CASES: Case[] = [
   { name: 'a wrong audience', header: () => bearer(issuer.sign(claims({ aud: 'another-service' }))), code: 'auth_token_invalid_claim' },
   { name: 'no sub', header: () => bearer(issuer.sign(claims({ sub: undefined }))), code: 'auth_token_invalid_claim' },
   // A game client's token (no :any permission): a subject that is not a UUID names no player. (A trusted machine
-  // client, with session:* or an :any permission, has its client id as subject: see test/auth.)
+  // client, with session:* or an :any permission, has its client id as subject: see test/unit/auth.)
   { name: 'a player token whose sub is not a UUID', header: () => bearer(issuer.sign(claims({ sub: 'player-1', scope: 'session:update-player:self session:read:self' }))), code: 'auth_token_invalid_claim' },
   { name: 'a tampered payload with the original signature', header: () => bearer(tampered()), code: 'auth_token_sig_invalid' },
   { name: 'a 100 KB token (validly signed)', header: () => bearer(issuer.sign(claims({ pad: 'x'.repeat(100 * 1024) }))), code: 'auth_malformed_access' },

@@ -1,7 +1,7 @@
 // The issuer's key set misbehaving, seen through the real join handler (issue 7, "Faults"): JWKS endpoint down,
 // slow, or serving garbage → 503 auth_keys_unavailable with Retry-After, nothing written, and recovery by itself
 // when the endpoint is back; a flood of tokens with made-up key ids does not become a flood of JWKS fetches.
-// The endpoint is a node:http server on 127.0.0.1 that counts its requests (as test/auth/jwks-http.test.ts).
+// The endpoint is a node:http server on 127.0.0.1 that counts its requests (as test/unit/auth/jwks-http.test.ts).
 import './verbose-logs.js';
 import { JOIN_ROUTE, createSession, joinBody } from '../support/services.js';
 import { createServer, type Server } from 'node:http';

@@ -1,6 +1,6 @@
 // Plain-data sessions for the rules tables: the fields every table shares, which a table overrides as it needs.
-import { zeroCounters } from '../../src/sessions/crossplay.js';
-import type { Session } from '../../src/sessions/model.js';
+import { zeroCounters } from '../../src/sessions/model/crossplay.js';
+import type { Session } from '../../src/sessions/model/session.js';
 
 export function sessionFixture(over: Partial<Session> = {}): Session {
   return {

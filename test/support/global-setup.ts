@@ -2,10 +2,10 @@
 // engineer's, CI's) never meet. Test workers start after this and inherit process.env, which is how they find it.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tsImport } from 'tsx/esm/api';
-import type { DynamoDbLocal } from '../../src/local/dynamodb-local.js';
+import type { DynamoDbLocal } from '../../local/dynamodb-local.js';
 
-type Harness = typeof import('../../src/local/dynamodb-local.js');
-type CreateTable = typeof import('../../src/local/create-table.js');
+type Harness = typeof import('../../local/dynamodb-local.js');
+type CreateTable = typeof import('../../local/create-table.js');
 
 const TEST_TABLE_NAME = 'sessions-test';
 
@@ -24,8 +24,8 @@ async function importSource<T>(specifier: string): Promise<T> {
 }
 
 export default async function globalSetup(): Promise<void> {
-  const { startDynamoDbLocal } = await importSource<Harness>('../../src/local/dynamodb-local.js');
-  const { ensureTable } = await importSource<CreateTable>('../../src/local/create-table.js');
+  const { startDynamoDbLocal } = await importSource<Harness>('../../local/dynamodb-local.js');
+  const { ensureTable } = await importSource<CreateTable>('../../local/create-table.js');
 
   const local = await startDynamoDbLocal();
   globalThis.__dynamoDbLocal = local;

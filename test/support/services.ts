@@ -1,10 +1,10 @@
 // Wires the real handlers to the test DynamoDB Local and a test token issuer. The environment is set before the
 // handler modules load, exactly as Lambda hands a container its configuration.
 import { randomUUID } from 'node:crypto';
-import { newSession, withPlayers, type NewSession } from '../../src/sessions/new-session.js';
-import { ANY_CROSSPLAY, type Player, type Session } from '../../src/sessions/model.js';
-import { createDocumentClient } from '../../src/store/dynamodb-client.js';
-import { SessionStore } from '../../src/store/session-store.js';
+import { newSession, withPlayers, type NewSession } from '../../src/sessions/model/new-session.js';
+import { ANY_CROSSPLAY, type Player, type Session } from '../../src/sessions/model/session.js';
+import { createDocumentClient } from '../../src/dynamodb/client.js';
+import { SessionStore } from '../../src/dynamodb/session-store.js';
 import { authEnvFor, createTestIssuer, playerToken, type TestIssuer } from './test-issuer.js';
 import { testTableName } from './dynamodb.js';
 

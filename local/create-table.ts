@@ -1,0 +1,50 @@
+// Creates the sessions table on DynamoDB Local (tests, local stack) from the one table definition the CDK stack
+// also uses. Safe to call on every start: an existing table is left as it is, bar turning TTL on.
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { SESSIONS_TABLE, createTableInput } from '../src/dynamodb/table-definition.js';
+
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  if (!(await tableExists(client, tableName))) {
+    try {
+      await client.send(new CreateTableCommand(createTableInput(tableName)));
+    } catch (error) {
+      // Someone else created it between our look and our create: just as good.
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+  }
+  // The waiter's defaults poll every 20 s; DynamoDB Local is ACTIVE at once, and AWS within seconds.
+  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 5 }, { TableName: tableName });
+  await ensureTtl(client, tableName);
+}
+
+async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return true;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return false;
+    throw error;
+  }
+}
+
+async function ensureTtl(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { TimeToLiveDescription: ttl } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const on = ttl?.TimeToLiveStatus === 'ENABLED' || ttl?.TimeToLiveStatus === 'ENABLING';
+  if (on && ttl?.AttributeName === SESSIONS_TABLE.ttlAttribute) return;
+  // DynamoDB rejects enabling TTL that is already on, hence the look first.
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: SESSIONS_TABLE.ttlAttribute, Enabled: true },
+    }),
+  );
+}

@@ -1,0 +1,169 @@
+// How sessions and players are laid out as DynamoDB items (see the README's "Data model").
+//   session item  pk = S#<session_id>  sk = #SESSION
+//   player item   pk = S#<session_id>  sk = P#<player_uuid>
+//   open-session index entry  pk = OPEN#<type>  sk = E#<created>#<session_id>   (see open-sessions.ts)
+// The session id is only ever a suffix after a fixed prefix, so whatever characters it holds it addresses its
+// own partition and nothing else; "#SESSION" sorts before every "P#" so a query reads the session item first.
+// Player items carry gsi1pk = P#<player_uuid>, gsi1sk = <session_id>: the player-sessions index.
+import type { CustomData, CrossplayPreferences, PlayerStatus } from '../contract/types.js';
+import { SESSIONS_TABLE } from './table-definition.js';
+import type { VersionRange } from '../sessions/model/versions.js';
+import { COUNTER_KEYS, type CrossplayCounters } from '../sessions/model/crossplay.js';
+import type { SessionEvent } from '../sessions/model/change.js';
+import { seatsFree, type Player, type PlayerClientSettings, type Session, type Team } from '../sessions/model/session.js';
+
+export const SESSION_SK = '#SESSION';
+export const PLAYER_SK_PREFIX = 'P#';
+export const sessionKey = (sessionId: string) => ({ pk: `S#${sessionId}`, sk: SESSION_SK });
+export const playerKey = (sessionId: string, playerUuid: string) => ({ pk: `S#${sessionId}`, sk: `${PLAYER_SK_PREFIX}${playerUuid}` });
+export const PLAYER_INDEX = SESSIONS_TABLE.indexes.find((i) => i.name === 'player-sessions')!;
+export const playerIndexKey = (playerUuid: string) => `P#${playerUuid}`;
+
+export interface SessionItem {
+  pk: string;
+  sk: string;
+  session_id: string;
+  type: string;
+  inc: string;
+  version: number;
+  joinable: boolean;
+  created: string;
+  custom_data: CustomData;
+  teams: Record<string, { max: number; n: number; data?: CustomData }>;
+  leader?: string;
+  active: number;
+  /** Seats left over all teams: kept so that a join knows whether it fills the session (open-session index). */
+  seats_free: number;
+  can_change_own_team: boolean;
+  keep_alive: boolean;
+  auto_join: boolean;
+  version_range?: VersionRange;
+  xp: CrossplayCounters;
+  expires_at?: number;
+  ttl_seconds: number;
+  /** What the last committed change was; the session-events pipe publishes it. */
+  last_change?: { event: SessionEvent; player_uuid?: string; team_id?: number; status?: PlayerStatus | 'left' };
+}
+
+export interface PlayerItem {
+  pk: string;
+  sk: string;
+  gsi1pk: string;
+  gsi1sk: string;
+  /** The session's type, for the player-sessions index. */
+  type: string;
+  inc: string;
+  rev: number;
+  player_uuid: string;
+  status: PlayerStatus;
+  invited_by?: string;
+  team_id: number;
+  custom_data: CustomData;
+  client_version?: string;
+  client_settings?: PlayerClientSettings;
+  crossplay?: CrossplayPreferences;
+  joined?: string;
+  invited?: string;
+}
+
+export function sessionFromItem(item: SessionItem): Session {
+  const teams = Object.entries(item.teams)
+    .map(([id, t]) => ({ id: Number(id), maxSize: Number(t.max), occupied: Number(t.n), customData: t.data }))
+    .sort((a, b) => a.id - b.id)
+    .map(({ maxSize, occupied, customData }) => ({ maxSize, occupied, ...(customData ? { customData } : {}) }));
+  const crossplay = Object.fromEntries(COUNTER_KEYS.map((k) => [k, Number(item.xp?.[k] ?? 0)])) as CrossplayCounters;
+  return {
+    sessionId: item.session_id,
+    type: item.type,
+    incarnation: item.inc,
+    version: Number(item.version),
+    joinable: item.joinable,
+    created: item.created,
+    customData: item.custom_data ?? {},
+    teams,
+    leader: item.leader,
+    activeCount: Number(item.active ?? 0),
+    canChangeOwnTeam: item.can_change_own_team,
+    keepAliveOnEmpty: item.keep_alive ?? false,
+    autoJoin: item.auto_join ?? false,
+    clientVersionRange: item.version_range,
+    crossplay,
+    expiresAt: item.expires_at === undefined ? undefined : Number(item.expires_at),
+    ttlSeconds: Number(item.ttl_seconds),
+  };
+}
+
+export function sessionToItem(s: Session): SessionItem {
+  return {
+    ...sessionKey(s.sessionId),
+    session_id: s.sessionId,
+    type: s.type,
+    inc: s.incarnation,
+    version: s.version,
+    joinable: s.joinable,
+    created: s.created,
+    custom_data: s.customData,
+    teams: teamsToItem(s.teams),
+    leader: s.leader,
+    active: s.activeCount,
+    seats_free: seatsFree(s),
+    can_change_own_team: s.canChangeOwnTeam,
+    keep_alive: s.keepAliveOnEmpty,
+    auto_join: s.autoJoin,
+    version_range: s.clientVersionRange,
+    xp: s.crossplay,
+    expires_at: s.expiresAt,
+    ttl_seconds: s.ttlSeconds,
+  };
+}
+
+export const teamsToItem = (teams: readonly Team[]) =>
+  Object.fromEntries(teams.map((t, i) => [String(i), { max: t.maxSize, n: t.occupied, ...(t.customData ? { data: t.customData } : {}) }]));
+
+export function playerFromItem(item: PlayerItem): Player {
+  return {
+    playerUuid: item.player_uuid,
+    status: item.status,
+    invitedBy: item.invited_by,
+    teamId: Number(item.team_id),
+    customData: item.custom_data ?? {},
+    clientVersion: item.client_version,
+    clientSettings: item.client_settings,
+    crossplay: item.crossplay,
+    joined: item.joined,
+    invited: item.invited,
+    revision: Number(item.rev),
+  };
+}
+
+export function playerToItem(session: Pick<Session, 'sessionId' | 'incarnation' | 'type'>, p: Player): PlayerItem {
+  return {
+    ...playerKey(session.sessionId, p.playerUuid),
+    gsi1pk: playerIndexKey(p.playerUuid),
+    gsi1sk: session.sessionId,
+    type: session.type,
+    inc: session.incarnation,
+    rev: p.revision,
+    player_uuid: p.playerUuid,
+    status: p.status,
+    invited_by: p.invitedBy,
+    team_id: p.teamId,
+    custom_data: p.customData,
+    client_version: p.clientVersion,
+    client_settings: p.clientSettings,
+    crossplay: p.crossplay,
+    joined: p.joined,
+    invited: p.invited,
+  };
+}
+
+/** A session item counts only while it has not expired, even before DynamoDB's TTL removes it. */
+export function liveSession(item: SessionItem | undefined, nowSeconds: number): Session | undefined {
+  if (!item || (item.expires_at !== undefined && Number(item.expires_at) <= nowSeconds)) return undefined;
+  return sessionFromItem(item);
+}
+
+/** A player item from an earlier incarnation of the same session id is not a member of this one. */
+export function livePlayer(item: PlayerItem | undefined, session: Session | undefined): Player | undefined {
+  return item && session && item.inc === session.incarnation ? playerFromItem(item) : undefined;
+}

@@ -1,0 +1,52 @@
+// From a body the contract accepted to the plain JoinRequest the rules take: the rules a schema cannot say
+// (a platform from somewhere, a semantic client version), and the platform resolved as upstream documents it:
+// the token's platform claim, else `platform`, else the deprecated `platform_id`.
+import { PLATFORM_BY_ID } from '../../schemas/generated/platform-ids.js';
+import type { Platform, SelfSessionPlayerUpdateRequest, SessionPlayerUpdateResponse, ValidationErrorItem } from '../contract/types.js';
+import { ANY_CROSSPLAY, type JoinRequest, type Player } from '../sessions/model/session.js';
+import { isSemver } from '../sessions/model/versions.js';
+
+
+export function checkJoinBody(body: SelfSessionPlayerUpdateRequest, tokenPlatform: Platform | undefined): ValidationErrorItem[] {
+  const problems: ValidationErrorItem[] = [];
+  const { platform, platform_id } = body.client_settings;
+  if (!tokenPlatform && platform === undefined && platform_id === undefined) {
+    problems.push({
+      loc: ['body', 'client_settings', 'platform'],
+      msg: 'one of platform and platform_id is required',
+      type: 'value_error.missing',
+    });
+  }
+  if (!isSemver(body.client_version)) {
+    problems.push({
+      loc: ['body', 'client_version'],
+      msg: 'value is not a valid semantic version (semver 2.0.0), e.g. 1.4.2 or 1.4.2-beta.1+b77',
+      type: 'value_error.semver',
+    });
+  }
+  return problems;
+}
+
+export function toJoinRequest(body: SelfSessionPlayerUpdateRequest, playerUuid: string, tokenPlatform: Platform | undefined): JoinRequest {
+  const s = body.client_settings;
+  const platform = tokenPlatform ?? s.platform ?? PLATFORM_BY_ID[s.platform_id as number] ?? 'Anon';
+  return {
+    playerUuid,
+    status: body.status,
+    teamId: body.team_id,
+    clientVersion: body.client_version,
+    clientSettings: { platform, input: s.input, ...(s.device_type ? { device_type: s.device_type } : {}) },
+    // Only the known fields: FastAPI drops unknown ones, and they are not ours to store.
+    crossplay: body.crossplay_preferences
+      ? { permitted_platform: body.crossplay_preferences.permitted_platform, permitted_input: body.crossplay_preferences.permitted_input }
+      : ANY_CROSSPLAY,
+    customData: { ...body.custom_data },
+  };
+}
+
+export const toUpdateResponse = (p: Player): SessionPlayerUpdateResponse => ({
+  player_uuid: p.playerUuid,
+  status: p.status,
+  team_id: p.teamId,
+  custom_data: p.customData,
+});

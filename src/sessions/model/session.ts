@@ -1,0 +1,92 @@
+// The plain data the join rules decide over. The store maps DynamoDB items to and from these shapes;
+// nothing here knows about DynamoDB or HTTP.
+import type { CrossplayPreferences, CustomData, DeviceType, Input, Platform, PlayerStatus } from '../../contract/types.js';
+import type { CrossplayCounters } from './crossplay.js';
+import type { VersionRange } from './versions.js';
+
+export interface Team {
+  maxSize: number;
+  /** Seats held: leaders, members, invited and reserved players. May exceed maxSize after an overfill. */
+  occupied: number;
+  customData?: CustomData;
+}
+
+export interface Session {
+  sessionId: string;
+  type: string;
+  /** Random per creation, so a deleted and re-created session id never repeats an ETag. */
+  incarnation: string;
+  version: number;
+  joinable: boolean;
+  created: string;
+  customData: CustomData;
+  /** Index = team_id. */
+  teams: Team[];
+  leader?: string;
+  /** Leaders and members (invited and reserved players hold seats but are not active). */
+  activeCount: number;
+  canChangeOwnTeam: boolean;
+  /** From the template, at creation: a session survives its last active player leaving. */
+  keepAliveOnEmpty: boolean;
+  /** From the template, at creation: sessions of this type are found by create-or-join while open. */
+  autoJoin: boolean;
+  /** From the template, at creation: the range a joining client's version must satisfy, compiled. */
+  clientVersionRange?: VersionRange;
+  /** Counts over active players (leader, member) that let a join check crossplay without reading every player. */
+  crossplay: CrossplayCounters;
+  /** Epoch seconds; absent means the session does not expire. */
+  expiresAt?: number;
+  /** Inactivity time-to-live applied on every write. */
+  ttlSeconds: number;
+}
+
+export interface PlayerClientSettings {
+  platform: Platform;
+  input: Input;
+  device_type?: DeviceType;
+}
+
+export interface Player {
+  playerUuid: string;
+  status: PlayerStatus;
+  /** Who invited or reserved the player, if anyone. */
+  invitedBy?: string;
+  teamId: number;
+  customData: CustomData;
+  /** Unknown until the player joins themselves (an invited or directly added player has none yet). */
+  clientVersion?: string;
+  clientSettings?: PlayerClientSettings;
+  crossplay?: CrossplayPreferences;
+  joined?: string;
+  invited?: string;
+  /** Increments on every write of this player's item; the store's condition for "unchanged since read". */
+  revision: number;
+}
+
+/** A validated join request with the platform already resolved (token claim, then platform, then platform_id). */
+export interface JoinRequest {
+  playerUuid: string;
+  status: PlayerStatus;
+  /** "any": the first team with a free seat (create-or-join without a team asked). */
+  teamId: number | 'any';
+  clientVersion: string;
+  clientSettings: PlayerClientSettings;
+  crossplay: CrossplayPreferences;
+  customData: CustomData;
+}
+
+export const isActive = (status: PlayerStatus) => status === 'leader' || status === 'member';
+
+export const ANY_CROSSPLAY: CrossplayPreferences = {
+  permitted_platform: 'desired_platforms_any',
+  permitted_input: 'desired_inputs_any',
+};
+
+/**
+ * Seats left over all teams, as one number the store keeps with plain arithmetic: an overfilled team counts
+ * negative, so a session with an overfilled team may read as full while another team still has a seat.
+ */
+export const seatsFree = (s: Pick<Session, 'teams'>) => s.teams.reduce((n, t) => n + t.maxSize - t.occupied, 0);
+
+/** Open: create-or-join may put players into it. */
+export const isOpen = (s: Pick<Session, 'teams' | 'joinable' | 'autoJoin'>) => s.autoJoin && s.joinable && seatsFree(s) > 0;

@@ -1,0 +1,163 @@
+// create_or_join_session. For a type that auto-joins, the player first joins an open session with room, found
+// in the open-session index (never a scan), with the same rules and transaction as a join by id. When none has
+// room, the player takes a seat ticket: ticket t belongs to block floor(t / seats), and each block is one session
+// whose id follows from it. The first ticket holder of a block to arrive creates its session, the others join it,
+// so a stampede fills sessions one after another instead of each player starting their own (README, "Create or
+// join"). A type that does not auto-join simply gets a new session, if its template lets players create them.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ApiError, type ErrorCode } from '../../errors/api-error.js';
+import type { SessionStore } from '../../dynamodb/session-store.js';
+import type { SessionTemplate } from '../../templates/session-template.js';
+import { teamSizesOf } from '../../templates/session-template.js';
+import { compileVersionRange } from '../../templates/version-range.js';
+import { satisfiesRange, type VersionRange } from '../model/versions.js';
+import { etagOf } from '../model/etag.js';
+import { joinSession } from './join-session.js';
+import type { JoinRequest, Player } from '../model/session.js';
+import { newSession, withPlayers } from '../model/new-session.js';
+
+/** How many open sessions a player looks at per round, and how many of those with room they try. */
+const CANDIDATES = 16;
+const TRIES = 1;
+/** The session filled up, closed or went away since it was seen: another may do. */
+const GONE: readonly ErrorCode[] = ['team_full', 'session_not_joinable', 'session_not_found', 'session_conflict', 'service_unavailable'];
+/** The session would never take this player (its members' crossplay, its teams): they need a session of their own. */
+const NOT_FOR_THEM: readonly ErrorCode[] = ['crossplay_not_permitted', 'team_change_not_allowed', 'client_version_incompatible', 'team_not_found'];
+
+export interface CreateOrJoinOutcome {
+  sessionId: string;
+  etag?: string;
+  created: boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function createOrJoin(
+  store: SessionStore,
+  template: SessionTemplate,
+  req: JoinRequest,
+  opts: { budgetMs?: number; clock?: () => Date } = {},
+): Promise<CreateOrJoinOutcome> {
+  const clock = opts.clock ?? (() => new Date());
+  const deadline = Date.now() + (opts.budgetMs ?? 8000);
+  if (req.status === 'invited' || req.status === 'reserved') throw new ApiError('status_not_allowed');
+  const versionRange = template.client_version_range ? compileVersionRange(template.client_version_range) : undefined;
+  if (versionRange && !satisfiesRange(req.clientVersion, versionRange)) throw new ApiError('client_version_incompatible');
+  if (req.teamId !== 'any' && req.teamId >= template.num_teams) throw new ApiError('team_not_found');
+  // Sessions that are not public cannot be joined without an invite, so there is nothing to auto-join.
+  const autoJoin = (template.attempt_auto_join || template.joinable) && template.default_public;
+  if (!autoJoin) {
+    if (!template.can_be_created_by_players_directly) throw new ApiError('session_creation_not_allowed');
+    return (await create(store, template, req, randomUUID(), clock(), versionRange))!;
+  }
+
+  // Conditioned on the facts from the start (under a stampede the version has always moved on); the answer
+  // names the session, so the ETag is not read back.
+  const budget = () => ({ strategy: 'facts' as const, maxAttempts: 2, readBack: false, budgetMs: Math.max(0, deadline - Date.now()) });
+  for (let round = 0; Date.now() < deadline; round++) {
+    // 1. An open session with room, in random order: a stampede spreads over them instead of queueing on one.
+    // An entry exists only while its session is open (the transaction that fills a session deletes it), so
+    // entries are tried directly; one whose session has gone is dropped.
+    const open = shuffle(await store.openSessions(template.session_type, CANDIDATES)).slice(0, TRIES);
+    let turnedAway = false;
+    for (const entry of open) {
+      const joined = await attempt(() => joinSession(store, entry.session_id, req, budget()));
+      if (joined === 'not for them') turnedAway = true;
+      else if (joined) return { sessionId: entry.session_id, etag: joined.etag, created: false };
+      else if (!(await store.readSession(entry.session_id, clock()))) await store.dropOpenEntry(template.session_type, entry);
+    }
+    if (!template.can_be_created_by_players_directly) {
+      if (open.length === 0 || turnedAway) throw new ApiError('session_creation_not_allowed');
+      await pause(round);
+      continue;
+    }
+    // A player the sessions of the crowd would not take starts one of their own, outside the ticket blocks.
+    if (turnedAway) {
+      const created = await create(store, template, req, randomUUID(), clock(), versionRange);
+      if (created) return created;
+    }
+    // 2. A seat ticket. The block's first ticket creates its session; the others join it, waiting a moment if
+    // they arrive before it exists, and create it themselves if its creator never does.
+    const ticket = await store.takeTicket(template.session_type, randomBytes(6).toString('base64url'));
+    const sessionId = `${template.session_type}-${ticket.epoch}-${Math.floor(ticket.n / seatsOf(template))}`;
+    if (ticket.n % seatsOf(template) === 0) {
+      const created = await create(store, template, req, sessionId, clock(), versionRange);
+      if (created) return created;
+    }
+    for (let wait = 0; wait < 8 && Date.now() < deadline; wait++) {
+      try {
+        const joined = await joinSession(store, sessionId, req, budget());
+        return { sessionId, etag: joined.etag, created: false };
+      } catch (e) {
+        if (!(e instanceof ApiError) || ![...GONE, ...NOT_FOR_THEM].includes(e.code)) throw e;
+        if (e.code !== 'session_not_found') break;
+        if (wait === 7) {
+          const created = await create(store, template, req, sessionId, clock(), versionRange);
+          if (created) return created;
+        } else await sleep(25 + Math.random() * 50);
+      }
+    }
+    await pause(round);
+  }
+  throw new ApiError('session_conflict', 'no seat found in the time budget');
+}
+
+const seatsOf = (t: SessionTemplate) => t.num_teams * t.players_per_team;
+
+/** A join that may find the session gone or full (undefined), or one that would never take this player. */
+async function attempt<T>(join: () => Promise<T>): Promise<T | undefined | 'not for them'> {
+  try {
+    return await join();
+  } catch (e) {
+    if (e instanceof ApiError && GONE.includes(e.code)) return undefined;
+    if (e instanceof ApiError && NOT_FOR_THEM.includes(e.code)) return 'not for them';
+    throw e;
+  }
+}
+
+/** Between rounds: jittered and growing, so that the players still looking do not crowd the store. */
+const pause = (round: number) => sleep(Math.random() * Math.min(400, 20 * 2 ** round));
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+async function create(
+  store: SessionStore,
+  template: SessionTemplate,
+  req: JoinRequest,
+  sessionId: string,
+  now: Date,
+  versionRange: VersionRange | undefined,
+): Promise<CreateOrJoinOutcome | undefined> {
+  const base = newSession({
+    sessionId,
+    type: template.session_type,
+    teamSizes: teamSizesOf(template),
+    joinable: template.default_public,
+    canChangeOwnTeam: template.can_change_own_team,
+    customData: { ...template.custom_data },
+    ttlSeconds: template.session_ttl_seconds,
+    keepAliveOnEmpty: template.keep_alive_on_empty,
+    autoJoin: template.attempt_auto_join || template.joinable,
+    clientVersionRange: versionRange,
+    now,
+  });
+  const creator: Player = {
+    playerUuid: req.playerUuid,
+    status: 'leader',
+    teamId: req.teamId === 'any' ? 0 : req.teamId,
+    customData: req.customData,
+    clientVersion: req.clientVersion,
+    clientSettings: req.clientSettings,
+    crossplay: req.crossplay,
+    joined: now.toISOString(),
+    revision: 1,
+  };
+  const session = withPlayers(base, [creator]);
+  return (await store.createSession(session, [creator], now)) === 'created' ? { sessionId, etag: etagOf(session), created: true } : undefined;
+}

@@ -1,0 +1,139 @@
+// The rules of "Join Session By Id Self" as one pure function: the session and the caller's membership as read,
+// the validated request in, a decision out. A decision to write carries the facts it relied on (guards); the
+// store turns them into the transaction's conditions, so the decision still holds when the write lands.
+import type { Change, Decision, Guard } from '../model/change.js';
+import { contribution, crossplayCheck, type CounterKey, type CrossplayProfile } from '../model/crossplay.js';
+import { ANY_CROSSPLAY, isActive, type JoinRequest, type Player, type Session } from '../model/session.js';
+import { satisfiesRange } from '../model/versions.js';
+
+export type JoinDecision = Decision<Player>;
+
+const reject = (code: Extract<JoinDecision, { kind: 'reject' }>['code']): JoinDecision => ({ kind: 'reject', code });
+
+export function hasSeat(session: Session, teamId: number): boolean {
+  const team = session.teams[teamId];
+  return team !== undefined && team.occupied < team.maxSize;
+}
+
+export function counterDeltas(before: readonly CounterKey[], after: readonly CounterKey[]) {
+  const deltas: Partial<Record<CounterKey, number>> = {};
+  for (const k of before) deltas[k] = (deltas[k] ?? 0) - 1;
+  for (const k of after) deltas[k] = (deltas[k] ?? 0) + 1;
+  for (const k of Object.keys(deltas) as CounterKey[]) if (deltas[k] === 0) delete deltas[k];
+  return deltas;
+}
+
+/** What crossplay sees of a player; one whose client has not told us yet is "other" platform, any input. */
+export const profileOf = (p: Pick<Player, 'clientSettings' | 'crossplay'>): CrossplayProfile => ({
+  platform: p.clientSettings?.platform ?? 'Anon',
+  input: p.clientSettings?.input,
+  preferences: p.crossplay ?? ANY_CROSSPLAY,
+});
+
+export function sameCrossplayProfile(a: Player, b: Player): boolean {
+  const [pa, pb] = [profileOf(a), profileOf(b)];
+  return (
+    pa.platform === pb.platform &&
+    pa.input === pb.input &&
+    pa.preferences.permitted_platform === pb.preferences.permitted_platform &&
+    pa.preferences.permitted_input === pb.preferences.permitted_input
+  );
+}
+
+export function sameData(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+function samePlayer(a: Player, b: Player): boolean {
+  return (
+    a.status === b.status &&
+    a.teamId === b.teamId &&
+    a.clientVersion === b.clientVersion &&
+    a.clientSettings?.device_type === b.clientSettings?.device_type &&
+    sameCrossplayProfile(a, b) &&
+    sameData(a.customData, b.customData)
+  );
+}
+
+/** Guards and counter changes for `after` becoming (or staying) active; rejects when crossplay rules it out. */
+export function crossplayFor(session: Session, before: Player | undefined, after: Player): { ok: false } | { ok: true; guards: Guard[]; counters: Partial<Record<CounterKey, number>> } {
+  const wasActive = before !== undefined && isActive(before.status);
+  const self = wasActive ? contribution(profileOf(before)) : [];
+  const guards: Guard[] = [];
+  if (!wasActive || !sameCrossplayProfile(before, after)) {
+    const check = crossplayCheck(session.crossplay, profileOf(after), self);
+    if (!check.ok) return { ok: false };
+    for (const f of check.facts) guards.push({ kind: 'counter', key: f.key, equals: f.equals });
+  }
+  return { ok: true, guards, counters: counterDeltas(self, contribution(profileOf(after))) };
+}
+
+export function decideJoin(session: Session | undefined, current: Player | undefined, req: JoinRequest, now: string): JoinDecision {
+  if (!session) return reject('session_not_found');
+  if (req.status === 'invited' || req.status === 'reserved') return reject('status_not_allowed');
+  if (req.teamId !== 'any' && req.teamId >= session.teams.length) return reject('team_not_found');
+  if (session.clientVersionRange && !satisfiesRange(req.clientVersion, session.clientVersionRange)) {
+    return reject('client_version_incompatible');
+  }
+
+  const guards: Guard[] = [
+    current ? { kind: 'playerRevision', playerUuid: req.playerUuid, revision: current.revision } : { kind: 'playerAbsent', playerUuid: req.playerUuid },
+  ];
+  const seats: Record<number, number> = {};
+  const wanted = req.teamId === 'any' ? (current?.teamId ?? session.teams.findIndex((_, t) => hasSeat(session, t))) : req.teamId;
+  const teamId = wanted === -1 ? 0 : wanted;
+  const moving = current !== undefined && current.teamId !== teamId;
+
+  if (!current) {
+    if (!session.joinable) return reject('session_not_joinable');
+    guards.push({ kind: 'joinable' });
+  }
+  if (!current || moving) {
+    if (moving && !session.canChangeOwnTeam) return reject('team_change_not_allowed');
+    if (!hasSeat(session, teamId)) return reject('team_full');
+    guards.push({ kind: 'seatFree', teamId });
+    seats[teamId] = 1;
+    if (current) seats[current.teamId] = -1;
+  }
+
+  // Leadership: a leader stays leader; anyone else becomes leader exactly when the session has none.
+  const wasActive = current !== undefined && isActive(current.status);
+  const becomesLeader = current?.status !== 'leader' && session.leader === undefined;
+  const status = current?.status === 'leader' || becomesLeader ? 'leader' : 'member';
+
+  const player: Player = {
+    playerUuid: req.playerUuid,
+    status,
+    invitedBy: current?.invitedBy,
+    teamId,
+    customData: req.customData,
+    clientVersion: req.clientVersion,
+    clientSettings: req.clientSettings,
+    crossplay: req.crossplay,
+    joined: wasActive ? current.joined : now,
+    invited: current?.invited,
+    revision: (current?.revision ?? 0) + 1,
+  };
+  if (current && wasActive && samePlayer(current, player)) return { kind: 'unchanged', result: current };
+
+  // Crossplay is checked whenever the player becomes active or changes what crossplay looks at.
+  const crossplay = crossplayFor(session, current, player);
+  if (!crossplay.ok) return reject('crossplay_not_permitted');
+  guards.push(...crossplay.guards);
+
+  if (becomesLeader) guards.push({ kind: 'noLeader' });
+  else if (status === 'member') guards.push({ kind: 'hasLeader' });
+
+  const change: Change = {
+    event: wasActive ? 'Session Player Updated' : 'Session Player Joined',
+    subject: { playerUuid: player.playerUuid, teamId: player.teamId, status: player.status },
+    guards,
+    players: [{ kind: 'put', player }],
+    seats,
+    counters: crossplay.counters,
+    active: wasActive ? 0 : 1,
+    ...(becomesLeader ? { leader: { set: player.playerUuid } } : {}),
+  };
+  return { kind: 'write', change, result: player };
+}

@@ -1,0 +1,55 @@
+// The rules of update_session_by_id: joinable, custom data and the team layout. A team never shrinks below the
+// seats held on it, and a team holding seats is never removed. Written under the version condition, so the
+// decision sees exactly the session it changes.
+import type { CustomData } from '../../contract/types.js';
+import type { Change, Decision } from '../model/change.js';
+import { sameData } from './join.js';
+import type { Session, Team } from '../model/session.js';
+import type { Actor } from './player.js';
+
+export interface SessionUpdate {
+  joinable?: boolean;
+  customData?: CustomData;
+  /** The new layout: one entry per team, in team_id order. */
+  teams?: { maxSize?: number; customData?: CustomData }[];
+}
+
+export function decideSessionUpdate(session: Session | undefined, actor: Actor, update: SessionUpdate): Decision<Session> {
+  if (!session) return { kind: 'reject', code: 'session_not_found' };
+  if (!actor.trusted && session.leader !== actor.playerUuid) return { kind: 'reject', code: 'not_session_leader' };
+
+  let teams: Team[] | undefined;
+  if (update.teams) {
+    for (let t = update.teams.length; t < session.teams.length; t++) {
+      if (session.teams[t]!.occupied > 0) return { kind: 'reject', code: 'team_size_below_occupancy' };
+    }
+    teams = update.teams.map((u, t) => {
+      const old = session.teams[t];
+      const customData = u.customData ?? old?.customData;
+      return { maxSize: u.maxSize ?? old?.maxSize ?? session.teams[0]!.maxSize, occupied: old?.occupied ?? 0, ...(customData ? { customData } : {}) };
+    });
+    if (teams.some((t) => t.maxSize < t.occupied)) return { kind: 'reject', code: 'team_size_below_occupancy' };
+  }
+
+  const after: Session = {
+    ...session,
+    joinable: update.joinable ?? session.joinable,
+    customData: update.customData ?? session.customData,
+    teams: teams ?? session.teams,
+  };
+  const sameTeams =
+    after.teams.length === session.teams.length &&
+    after.teams.every((t, i) => t.maxSize === session.teams[i]!.maxSize && sameData(t.customData ?? {}, session.teams[i]!.customData ?? {}));
+  if (after.joinable === session.joinable && sameData(after.customData, session.customData) && sameTeams) {
+    return { kind: 'unchanged', result: session };
+  }
+  const change: Change = {
+    event: 'Session Updated',
+    guards: [],
+    players: [],
+    ...(after.joinable !== session.joinable ? { joinable: after.joinable } : {}),
+    ...(!sameData(after.customData, session.customData) ? { customData: after.customData } : {}),
+    ...(!sameTeams ? { teams: after.teams } : {}),
+  };
+  return { kind: 'write', change, result: { ...after, version: session.version + 1 } };
+}

@@ -1,0 +1,43 @@
+// The Session resource as the contract shows it: teams in team_id order, each with its players.
+import type { SessionPlayerResource, SessionResource } from '../../contract/types.js';
+import type { Player, Session } from '../model/session.js';
+
+const toPlayerResource = (p: Player): SessionPlayerResource => ({
+  player_uuid: p.playerUuid,
+  status: p.status,
+  custom_data: p.customData,
+  ...(p.clientVersion ? { version: p.clientVersion } : {}),
+  ...(p.clientSettings ? { client_settings: p.clientSettings } : {}),
+  ...(p.crossplay ? { crossplay_preferences: p.crossplay } : {}),
+  ...(p.invitedBy ? { inviting_player_uuid: p.invitedBy } : {}),
+  ...(p.invited ? { invited: p.invited } : {}),
+  ...(p.joined ? { joined: p.joined } : {}),
+});
+
+/** Players in the order they joined (invited and reserved players after them), so the view is stable. */
+const byJoined = (a: Player, b: Player) =>
+  (a.joined ?? '\uffff').localeCompare(b.joined ?? '\uffff') || a.playerUuid.localeCompare(b.playerUuid);
+
+export function toSessionResource(session: Session, players: Player[]): SessionResource {
+  const sorted = [...players].sort(byJoined);
+  return {
+    type: session.type,
+    session_id: session.sessionId,
+    joinable: session.joinable,
+    teams: session.teams.map((t, teamId) => ({
+      team_id: teamId,
+      max_size: t.maxSize,
+      ...(t.customData ? { custom_data: t.customData } : {}),
+      players: sorted.filter((p) => p.teamId === teamId).map(toPlayerResource),
+    })),
+    custom_data: session.customData,
+    created: session.created,
+  };
+}
+
+/**
+ * Reads extend a session's life only once half of its time-to-live has passed: the extension is a write, and
+ * doing it on every read would make readers contend with joins for the session item.
+ */
+export const needsExtension = (session: Session, now: Date) =>
+  session.expiresAt !== undefined && session.expiresAt - now.getTime() / 1000 < session.ttlSeconds / 2;

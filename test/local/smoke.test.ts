@@ -1,0 +1,226 @@
+// `npm start` end to end, as a developer uses it: a child process on a free port, tokens from `npm run token`,
+// a real flow over HTTP (create, joins, team_full, ETags and 304), the error envelope for unknown routes and
+// methods, `npm run invoke` against the same stack, and a SIGTERM that leaves nothing running.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ROUTES } from '../../lib/routes.js';
+import { freePort } from '../../local/dynamodb-local.js';
+import { DEV_AUDIENCE, DEV_ISSUER } from '../../local/dev-issuer.js';
+import { newSession } from '../../src/sessions/model/new-session.js';
+import { createDocumentClient } from '../../src/dynamodb/client.js';
+import { SessionStore } from '../../src/dynamodb/session-store.js';
+import { nothingLeft, npmToken, ROOT, startStack, type RunningStack } from './stack-process.js';
+
+const execFileAsync = promisify(execFile);
+const SLOW = 180_000;
+const CREATE_ROUTE = { method: 'POST', path: '/session/v1/session' };
+const createRouteServed = ROUTES.some((r) => r.method === CREATE_ROUTE.method && r.path === CREATE_ROUTE.path);
+
+// The flow's session type: two teams of three, created by players, open to anyone.
+const TEMPLATES = [
+  {
+    session_type: 'smoke',
+    num_teams: 2,
+    players_per_team: 3,
+    can_be_created_by_players_directly: true,
+    attempt_auto_join: false,
+    default_public: true,
+  },
+];
+
+let stack: RunningStack;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'local-stack-smoke-'));
+  const templatesFile = join(dir, 'templates.json');
+  await writeFile(templatesFile, JSON.stringify(TEMPLATES));
+  stack = await startStack({ port: await freePort(), env: { SESSION_TEMPLATES_FILE: templatesFile } });
+}, SLOW);
+
+afterAll(async () => {
+  await stack?.stop().catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+}, SLOW);
+
+const clientBody = (team_id: number) => ({
+  client_version: '1.0.0',
+  client_settings: { platform: 'Steam', input: 'keyboardandmouse' },
+  team_id,
+});
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+async function call(method: string, path: string, token: string | undefined, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  const res = await fetch(`${stack.baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+const joinAs = (sessionId: string, token: string, team: number) =>
+  call('POST', `/session/v1/session/${encodeURIComponent(sessionId)}/player/me`, token, clientBody(team));
+
+/**
+ * The flow's first step: one player creates a session.
+ * TODO(create_or_join_session): once POST /session/v1/session is in lib/routes.ts this takes the HTTP path by
+ * itself; then delete the SessionStore fallback below (and the imports it alone uses).
+ */
+async function createSession(creatorToken: string): Promise<string> {
+  if (createRouteServed) {
+    const created = await call('POST', CREATE_ROUTE.path, creatorToken, {
+      session_type: 'smoke',
+      client_version: '1.0.0',
+      client_settings: { platform: 'Steam', input: 'keyboardandmouse' },
+      player: clientBody(0),
+    });
+    expect(created.status).toBe(200);
+    expect(typeof created.body.session_id).toBe('string');
+    return created.body.session_id as string;
+  }
+  // Fallback until the create route exists: the session written straight into the stack's own DynamoDB Local,
+  // then the creator joins it first, which makes them its leader.
+  const sessionId = `smoke-${randomUUID()}`;
+  const db = createDocumentClient({ region: 'local', endpoint: stack.dynamoDbEndpoint });
+  try {
+    const result: unknown = await new SessionStore(db, 'sessions-local').createSession(
+      newSession({ sessionId, type: 'smoke', teamSizes: [3, 3], joinable: true }),
+    );
+    expect([true, 'created']).toContain(result);
+  } finally {
+    db.destroy();
+  }
+  const first = await joinAs(sessionId, creatorToken, 0);
+  expect(first.status).toBe(200);
+  expect(first.body.status).toBe('leader');
+  return sessionId;
+}
+
+test('prints the ready line once, then how to try it', () => {
+  expect(stack.stdout().match(/Local stack ready at /g)).toHaveLength(1);
+  expect(stack.stdout()).toContain(`token=$(npm run -s token)`);
+  expect(stack.stdout()).toContain(`curl -i -X POST ${stack.baseUrl}/session/v1/session/`);
+  for (const r of ROUTES) expect(stack.stdout()).toContain(`${r.method} ${r.path}`);
+});
+
+test('a real flow: create, two join, a third finds the team full, ETags and 304', async () => {
+  const [creator, second, third, fourth] = await Promise.all(
+    [0, 1, 2, 3].map(async () => {
+      const player = randomUUID();
+      return { player, token: await npmToken(['--player', player, '--port', String(stack.port)]) };
+    }),
+  );
+  // The token is an RS256 JWT of the dev issuer, for the given player, with a game client's permissions.
+  const claims = JSON.parse(Buffer.from(creator!.token.split('.')[1]!, 'base64url').toString());
+  expect(claims).toMatchObject({ iss: DEV_ISSUER, aud: DEV_AUDIENCE, sub: creator!.player });
+  expect(claims.scope.split(' ')).toEqual(expect.arrayContaining(['session:create', 'session:update-player:self', 'session:read:self']));
+
+  const sessionId = await createSession(creator!.token);
+
+  const joined2 = await joinAs(sessionId, second!.token, 0);
+  expect(joined2).toMatchObject({ status: 200, body: { player_uuid: second!.player, status: 'member', team_id: 0 } });
+  const joined3 = await joinAs(sessionId, third!.token, 0);
+  expect(joined3).toMatchObject({ status: 200, body: { player_uuid: third!.player, status: 'member', team_id: 0 } });
+  const lastEtag = joined3.headers.get('etag');
+  expect(lastEtag).toMatch(/^"[^"]+"$/);
+
+  const full = await joinAs(sessionId, fourth!.token, 0);
+  expect(full).toMatchObject({ status: 403, body: { auth_success: true, error_code: 'team_full' } });
+
+  const unchanged = await call('GET', `/session/v1/session/${sessionId}`, creator!.token, undefined, { 'if-none-match': lastEtag! });
+  expect(unchanged.status).toBe(304);
+  expect(unchanged.headers.get('etag')).toBe(lastEtag);
+  expect(unchanged.body).toBeUndefined();
+
+  const joinedOther = await joinAs(sessionId, fourth!.token, 1);
+  expect(joinedOther).toMatchObject({ status: 200, body: { player_uuid: fourth!.player, team_id: 1 } });
+
+  const changed = await call('GET', `/session/v1/session/${sessionId}`, creator!.token, undefined, { 'if-none-match': lastEtag! });
+  expect(changed.status).toBe(200);
+  expect(changed.headers.get('etag')).toBe(joinedOther.headers.get('etag'));
+  expect(changed.headers.get('etag')).not.toBe(lastEtag);
+  const teams = changed.body.teams as { team_id: number; players: { player_uuid: string; status: string }[] }[];
+  expect(teams.map((t) => t.players.map((p) => p.player_uuid))).toEqual([
+    [creator!.player, second!.player, third!.player],
+    [fourth!.player],
+  ]);
+  expect(teams[0]!.players[0]!.status).toBe('leader');
+
+  // One log line per request: method, path, status, milliseconds.
+  expect(stack.stdout()).toMatch(new RegExp(`POST /session/v1/session/${sessionId}/player/me 403 \\d+ ms`));
+  expect(stack.stdout()).toMatch(new RegExp(`GET /session/v1/session/${sessionId} 304 \\d+ ms`));
+}, SLOW);
+
+test('an unknown route answers 404 route_not_found in the error envelope', async () => {
+  const token = await npmToken(['--port', String(stack.port)]);
+  for (const path of ['/nope', '/session/v1', '/session/v1/session/x/y/z/w', '/session/v1/session/']) {
+    const r = await call('GET', path, token);
+    expect(r.status).toBe(404);
+    expect(r.body).toEqual({ auth_success: true, error_code: 'route_not_found', desc: 'No such route' });
+    expect(r.headers.get('apigw-requestid')).toBeTruthy();
+  }
+});
+
+test('a known path with another method answers 405 method_not_allowed, with Allow', async () => {
+  const path = '/session/v1/session/{session_id}';
+  const allowed = [...new Set(ROUTES.filter((r) => r.path === path).map((r) => r.method))].sort();
+  const r = await call('PUT', '/session/v1/session/some-id', undefined, {});
+  expect(r.status).toBe(405);
+  expect(r.body).toEqual({ auth_success: true, error_code: 'method_not_allowed', desc: 'Method not allowed on this route' });
+  expect(r.headers.get('allow')).toBe(allowed.join(', '));
+});
+
+test('serves the dev issuer JWKS and the API docs', async () => {
+  const jwks = (await (await fetch(`${stack.baseUrl}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
+  expect(jwks.keys).toEqual([expect.objectContaining({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: expect.any(String) })]);
+  const page = await fetch(`${stack.baseUrl}/docs`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('/docs/swagger-ui-bundle.js');
+  const spec = (await (await fetch(`${stack.baseUrl}/openapi.json`)).json()) as {
+    servers: unknown;
+    paths: Record<string, Record<string, { operationId: string }>>;
+  };
+  expect(spec.servers).toEqual([{ url: stack.baseUrl, description: expect.any(String) }]);
+  expect(spec.paths['/session/v1/session/{session_id}/player/me']?.post?.operationId).toBe('join_session_by_id_self');
+  const bundle = await fetch(`${stack.baseUrl}/docs/swagger-ui-bundle.js`);
+  expect(bundle.status).toBe(200);
+  expect(Number(bundle.headers.get('content-length'))).toBeGreaterThan(100_000);
+  expect((await fetch(`${stack.baseUrl}/docs/../package.json`)).status).toBe(404);
+});
+
+test('npm run invoke runs the built bundle against the stack, with a fresh token in the sample event', async () => {
+  const { stdout } = await execFileAsync('npm', ['run', '-s', 'invoke', '--', 'get-session', 'events/get-session.valid.json', '--port', String(stack.port)], {
+    cwd: ROOT,
+    timeout: 120_000,
+  });
+  const result = JSON.parse(stdout);
+  expect(result.statusCode).toBe(200);
+  expect(JSON.parse(result.body)).toMatchObject({ session_id: 'demo-lobby' });
+
+  const missing = JSON.parse(
+    (await execFileAsync('npm', ['run', '-s', 'invoke', '--', 'join-session-self', 'events/join-session-self.missing-token.json', '--port', String(stack.port)], { cwd: ROOT, timeout: 120_000 })).stdout,
+  );
+  expect(missing.statusCode).toBe(403);
+  expect(JSON.parse(missing.body).error_code).toBe('auth_token_format');
+}, SLOW);
+
+test('SIGTERM stops everything: the group and Java are gone, both ports are free', async () => {
+  await stack.stop();
+  expect(await nothingLeft(stack)).toEqual({ httpPortFree: true, dynamoDbPortFree: true, java: [] });
+  expect(stack.stdout()).toContain('Stopped; nothing of it is left running.');
+}, SLOW);

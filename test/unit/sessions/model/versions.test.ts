@@ -1,0 +1,28 @@
+// Client versions without the semver package on the join path: the same answers as the package gives.
+import satisfies from 'semver/functions/satisfies.js';
+import semverCompare from 'semver/functions/compare.js';
+import { compareVersions, isSemver, satisfiesRange } from '../../../../src/sessions/model/versions.js';
+import { compileVersionRange } from '../../../../src/templates/version-range.js';
+
+const RANGES = ['>=1.0.0', '>=1.4.0 <2.0.0', '^1.2.3', '^0.2.3', '~1.2', '1.x || >=3.0.0-beta.1', '*', '=1.2.3', '1.2.3 - 2.3.4', '<1.0.0-rc.1', '>1.2.3-alpha.3', '2.x.x', '<=1.2 || >=9'];
+const VERSIONS = [
+  '0.0.1', '0.2.3', '0.2.9', '0.3.0', '0.9.0', '1.0.0', '1.2.3', '1.2.4', '1.3.0', '1.4.0', '1.9.9', '2.0.0', '2.0.0-alpha', '2.3.4', '2.3.5',
+  '3.0.0-beta.1', '3.0.0-beta.2', '3.0.0-alpha.10', '1.0.0-rc.1', '1.0.0-rc.0', '1.0.0-beta', '1.2.3-alpha.3', '1.2.3-alpha.10', '1.2.3-alpha.beta',
+  '4.1.0+build.5', '9.0.0', '10.0.0',
+];
+
+test.each(RANGES)('range %p: every version gets the answer semver gives', (range) => {
+  const compiled = compileVersionRange(range);
+  for (const v of VERSIONS) expect([v, satisfiesRange(v, compiled)]).toEqual([v, satisfies(v, range, { includePrerelease: true })]);
+});
+
+test('precedence is semver 2.0.0 section 11, as the package orders it', () => {
+  for (const a of VERSIONS) for (const b of VERSIONS) expect([a, b, Math.sign(compareVersions(a, b))]).toEqual([a, b, semverCompare(a, b)]);
+});
+
+test.each([
+  ['1.4.2', true], ['1.4.2-beta.1+b77', true], ['0.0.0', true], ['1', false], ['1.0', false], ['v1.0.0', false], ['=1.0.0', false],
+  ['01.0.0', false], ['1.0.0 ', false], [' 1.0.0', false], ['1.0.0-', false], ['1.0.0-01', false], ['1.0.0+', false], ['latest', false],
+])('isSemver(%p) is %p', (v, ok) => {
+  expect(isSemver(v)).toBe(ok);
+});
