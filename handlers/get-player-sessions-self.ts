@@ -1,16 +1,13 @@
 // GET /session/v1/player/me/session — Get Player Sessions Self, from the player-sessions index.
-import { contentEtag } from '../src/http/content-etag.js';
+import { get_player_sessions_self as operation } from '../schemas/generated/operations.js';
 import { headerOf } from '../src/http/api-event.js';
+import { contentEtag } from '../src/http/content-etag.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json, notModified } from '../src/http/responses.js';
 import { ifNoneMatchHits } from '../src/sessions/model/etag.js';
 import { toPlayerSessions } from '../src/sessions/views/player-sessions.js';
 
-export const handler = httpOperation({
-  operationId: 'get_player_sessions_self',
-  permissions: ['session:*', 'session:read-player:self'],
-  playerOnly: true,
-  validators: {},
+export const handler = httpOperation(operation, {
   run: async (event, { services: { store }, caller }) => {
     const now = new Date();
     const view = toPlayerSessions(await store.playerMemberships(caller.playerUuid, now));

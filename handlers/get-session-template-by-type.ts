@@ -1,16 +1,15 @@
 // GET /session/v1/template/{session_type} — Get Session Template By Type, with ETag / If-None-Match.
-import * as validate from '../schemas/generated/validators/get_session_template_by_type.js';
+import { get_session_template_by_type as operation } from '../schemas/generated/operations.js';
+import * as validators from '../schemas/generated/validators/get_session_template_by_type.js';
 import { ApiError } from '../src/errors/api-error.js';
 import { headerOf } from '../src/http/api-event.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json, notModified } from '../src/http/responses.js';
-import { ifNoneMatchHits } from '../src/sessions/model/etag.js';
 import { getTemplates } from '../src/runtime/templates.js';
+import { ifNoneMatchHits } from '../src/sessions/model/etag.js';
 
-export const handler = httpOperation({
-  operationId: 'get_session_template_by_type',
-  permissions: ['session:*', 'session:read:config'],
-  validators: { ...validate },
+export const handler = httpOperation(operation, {
+  ...validators,
   run: async (event, { input }) => {
     const templates = getTemplates();
     const type = String(input.path.session_type);

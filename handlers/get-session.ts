@@ -1,5 +1,6 @@
 // GET /session/v1/session/{session_id} — Get Session By Id, with ETag / If-None-Match.
-import * as validate from '../schemas/generated/validators/get_session_by_id.js';
+import { get_session_by_id as operation } from '../schemas/generated/operations.js';
+import * as validators from '../schemas/generated/validators/get_session_by_id.js';
 import { query } from '../schemas/generated/validators/get_session_by_id.query.js';
 import { ApiError } from '../src/errors/api-error.js';
 import { headerOf } from '../src/http/api-event.js';
@@ -13,10 +14,9 @@ import type { SessionStore } from '../src/dynamodb/session-store.js';
 const refresh = (store: SessionStore, session: Session, wanted: boolean, now: Date) =>
   wanted && needsExtension(session, now) ? store.extendExpiry(session, now) : Promise.resolve();
 
-export const handler = httpOperation({
-  operationId: 'get_session_by_id',
-  permissions: ['session:*', 'session:read:any', 'session:read:self'],
-  validators: { ...validate, query },
+export const handler = httpOperation(operation, {
+  ...validators,
+  query,
   run: async (event, { services: { store }, input }) => {
     const sessionId = String(input.path.session_id);
     const refreshTtl = input.query.refresh_ttl !== false;

@@ -1,22 +1,17 @@
 // DELETE /session/v1/session/{session_id}/player/me — Leave Session By Id Self.
-import * as validate from '../schemas/generated/validators/leave_session_by_id_self.js';
+import { leave_session_by_id_self as operation } from '../schemas/generated/operations.js';
+import * as validators from '../schemas/generated/validators/leave_session_by_id_self.js';
 import { headerOf } from '../src/http/api-event.js';
 import { httpOperation } from '../src/http/operation.js';
 import { noContent } from '../src/http/responses.js';
-import { actorOf } from '../src/http/actor.js';
-import { removePlayer } from '../src/sessions/operations/player-operations.js';
 import { recordChange } from '../src/observability/metrics.js';
+import { removePlayer } from '../src/sessions/operations/player-operations.js';
 
-export const handler = httpOperation({
-  operationId: 'leave_session_by_id_self',
-  permissions: ['session:*', 'session:update:self'],
-  playerOnly: true,
-  validators: validate,
-  run: async (event, { services, caller, input }) => {
-    const outcome = await removePlayer(services.store, String(input.path.session_id), actorOf(caller, ['session:*']), caller.playerUuid, {
-      ifMatch: headerOf(event, 'if-match'),
-    });
-    recordChange('leave_session_by_id_self', outcome);
+export const handler = httpOperation(operation, {
+  ...validators,
+  run: async (event, { services, actor, input }) => {
+    const outcome = await removePlayer(services.store, String(input.path.session_id), actor, actor.playerUuid, { ifMatch: headerOf(event, 'if-match') });
+    recordChange(operation.operationId, outcome);
     return noContent(outcome.etag);
   },
 });

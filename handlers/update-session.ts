@@ -1,28 +1,22 @@
 // PATCH /session/v1/session/{session_id} — Update Session By Id: joinable, custom data, teams.
-import * as validate from '../schemas/generated/validators/update_session_by_id.js';
-import type { components } from '../schemas/generated/types.js';
+import { update_session_by_id as operation } from '../schemas/generated/operations.js';
+import * as validators from '../schemas/generated/validators/update_session_by_id.js';
 import { headerOf } from '../src/http/api-event.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
-import { actorOf } from '../src/http/actor.js';
-import { etagOf } from '../src/sessions/model/etag.js';
-import { toSessionResource } from '../src/sessions/views/session-view.js';
-import { updateSession } from '../src/sessions/operations/update-session.js';
 import { recordChange } from '../src/observability/metrics.js';
+import { etagOf } from '../src/sessions/model/etag.js';
+import { updateSession } from '../src/sessions/operations/update-session.js';
+import { toSessionResource } from '../src/sessions/views/session-view.js';
 
-type Body = components['schemas']['SessionUpdate'];
-
-export const handler = httpOperation<Body>({
-  operationId: 'update_session_by_id',
-  permissions: ['session:*', 'session:update:any', 'session:update:self'],
-  validators: validate,
-  run: async (event, { services: { store }, caller, input }) => {
-    const body = input.body as Body;
-    const sessionId = String(input.path.session_id);
+export const handler = httpOperation(operation, {
+  ...validators,
+  run: async (event, { services: { store }, actor, input: { path, body } }) => {
+    const sessionId = String(path.session_id);
     const outcome = await updateSession(
       store,
       sessionId,
-      actorOf(caller, ['session:*', 'session:update:any']),
+      actor,
       {
         joinable: body.joinable,
         customData: body.custom_data,
@@ -30,7 +24,7 @@ export const handler = httpOperation<Body>({
       },
       { ifMatch: headerOf(event, 'if-match') },
     );
-    recordChange('update_session_by_id', outcome);
+    recordChange(operation.operationId, outcome);
     // The answer shows the session with its players: read it back (its ETag names the state shown). Gone already
     // (its last player left just now): the update did commit, so answer with the session it wrote.
     const found = await store.readSessionWithPlayers(sessionId, new Date());

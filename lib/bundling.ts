@@ -1,20 +1,11 @@
 // The esbuild settings of every Lambda bundle, shared by `npm run build` (scripts/build.ts) and the CDK stack,
 // so what is benchmarked and tested locally is byte for byte what is deployed.
 import { join } from 'node:path';
+import { OPERATIONS, type HandlerName } from '../schemas/generated/operations.js';
 
-export const HANDLERS = [
-  'join-session-self',
-  'get-session',
-  'leave-session-self',
-  'update-session-player',
-  'kick-player',
-  'update-session',
-  'create-or-join-session',
-  'get-player-sessions-self',
-  'get-all-session-templates',
-  'get-session-template-by-type',
-] as const;
-export type HandlerName = (typeof HANDLERS)[number];
+/** One Lambda function and bundle per operation of the spec (x-handler). */
+export const HANDLERS: readonly HandlerName[] = OPERATIONS.map((o) => o.handler);
+export type { HandlerName };
 
 export const handlerEntry = (root: string, name: HandlerName) => join(root, 'handlers', `${name}.ts`);
 

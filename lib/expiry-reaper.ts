@@ -5,7 +5,7 @@
 //                                                     --> reap-expired-session --> Query + BatchWriteItem on the table
 //                                                     \--> on failure: SQS queue (the batch's stream coordinates)
 //
-// Not an HTTP route, so not in lib/routes.ts or HANDLERS; bundled with the same nodejsBundlingOptions().
+// Not an HTTP route, so not an operation of the spec nor in HANDLERS; bundled with the same nodejsBundlingOptions().
 //
 // Memory 256 MB: the work is two DynamoDB round trips per expired session, I/O-bound; nobody waits on a cold start.
 // Timeout 60 s: a batch of BATCH_SIZE records is processed in order (~10-20 ms each); the margin covers DynamoDB's
@@ -23,7 +23,7 @@ import { Construct } from 'constructs';
 import { SESSIONS_TABLE } from '../src/dynamodb/table-definition.js';
 import { acknowledge } from './nag.js';
 import { nodejsBundlingOptions } from './nodejs-bundling.js';
-import type { DynamoDbAction } from './routes.js';
+import type { DynamoDbAction } from '../schemas/generated/operations.js';
 import { SESSION_ITEM_SORT_KEY, SESSION_PK_PREFIX } from './session-events.js';
 import type { StageConfig } from './stage-config.js';
 

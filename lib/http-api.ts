@@ -1,4 +1,4 @@
-// The HTTP API: one route per line of lib/routes.ts (payload format 2.0), the `$default` stage with default-route
+// The HTTP API: one route per operation of the spec (schemas/generated/operations.ts) (payload format 2.0), the `$default` stage with default-route
 // throttling and JSON access logs, an optional custom domain, and an optional JWT authorizer in front (the
 // functions verify every token themselves either way).
 import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
@@ -20,7 +20,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { HandlerName } from './bundling.js';
 import { acknowledge } from './nag.js';
-import type { RouteSpec } from './routes.js';
+import type { Operation } from '../schemas/generated/operations.js';
 import type { StageConfig } from './stage-config.js';
 
 /** One JSON object per request. No request headers or bodies: tokens never reach the access log. */
@@ -50,7 +50,7 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
 
 export interface SessionHttpApiProps {
   readonly config: StageConfig;
-  readonly routes: readonly RouteSpec[];
+  readonly routes: readonly Operation[];
   readonly functions: ReadonlyMap<HandlerName, IFunction>;
   /** Issuer and audience for the optional JWT authorizer. */
   readonly jwtIssuer: string;

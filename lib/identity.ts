@@ -16,34 +16,24 @@ import {
   UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { GAME_CLIENT_PERMISSIONS, PERMISSIONS } from '../schemas/generated/operations.js';
 import { acknowledge } from './nag.js';
 import type { IdentityConfig, StageConfig } from './stage-config.js';
 
 export const RESOURCE_SERVER_ID = 'session';
 
-/** The resource server's scopes: `session/<scope>` in a token is the permission `session:<scope>`. */
-export const SESSION_SCOPES: Readonly<Record<string, string>> = {
-  'update-player:self': 'Join, leave and update oneself in a session',
-  'update-player:any': 'Add, update and remove any player of any session',
-  'read:self': 'Read sessions one belongs to',
-  'read:any': 'Read any session',
-  create: 'Create sessions (create or join)',
-  'update:self': 'Update sessions one leads',
-  'update:any': 'Update any session',
-  'read:config': 'Read session templates',
-  'read-player:self': "Read one's own sessions, invites and reservations",
-  'promote:self': 'Change players of a session one leads',
-  'promote:any': 'Change players of any session',
-  '*': 'Every session permission',
-};
+/** The resource server's scopes, one per permission of the spec: `session/<scope>` in a token is the permission `session:<scope>`. */
+export const SESSION_SCOPES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(PERMISSIONS).map(([permission, description]) => [permission.slice(`${RESOURCE_SERVER_ID}:`.length), description]),
+);
 
-/** Scopes a game client (a player acting for themselves) may request. */
-export const GAME_CLIENT_SCOPES = ['update-player:self', 'read:self', 'create', 'update:self', 'read:config', 'read-player:self', 'promote:self'];
+/** Scopes a game client (a player acting for themselves) may request: the spec's game-client permissions. */
+export const GAME_CLIENT_SCOPES = GAME_CLIENT_PERMISSIONS.map((p) => p.slice(`${RESOURCE_SERVER_ID}:`.length));
 
 /** Group -> permissions when the stack creates the pool: members of `players` get what a game client needs. */
 export const DEFAULT_PLAYER_GROUP = 'players';
 export const defaultGroupPermissions = (): Record<string, string[]> => ({
-  [DEFAULT_PLAYER_GROUP]: GAME_CLIENT_SCOPES.map((s) => `${RESOURCE_SERVER_ID}:${s}`),
+  [DEFAULT_PLAYER_GROUP]: [...GAME_CLIENT_PERMISSIONS],
 });
 
 export interface SessionIdentityProps {

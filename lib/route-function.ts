@@ -22,7 +22,7 @@ import type { HandlerName } from './bundling.js';
 import { acknowledge } from './nag.js';
 import { BUNDLED_TEMPLATES_FILE } from '../src/templates/load-templates.js';
 import { copyIntoBundle, nodejsBundlingOptions } from './nodejs-bundling.js';
-import type { DynamoDbAction } from './routes.js';
+import type { DynamoDbAction } from '../schemas/generated/operations.js';
 import type { StageConfig } from './stage-config.js';
 
 export interface RouteFunctionProps {

@@ -7,13 +7,13 @@ import type { Construct } from 'constructs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTemplates } from '../src/templates/load-templates.js';
-import { HANDLERS, handlerEntry, type HandlerName } from './bundling.js';
+import { OPERATIONS, type Operation } from '../schemas/generated/operations.js';
+import { handlerEntry, type HandlerName } from './bundling.js';
 import { ExpiryReaper, REAPER_NAME } from './expiry-reaper.js';
 import { SessionHttpApi } from './http-api.js';
 import { SessionIdentity } from './identity.js';
 import { SessionObservability } from './observability.js';
 import { RouteFunction } from './route-function.js';
-import { actionsByHandler, ROUTES, type RouteSpec } from './routes.js';
 import { SessionEvents } from './session-events.js';
 import { SessionTable } from './session-table.js';
 import { StageConfigError, type StageConfig } from './stage-config.js';
@@ -25,8 +25,8 @@ export const SERVICE_NAME = 'rh-session-service';
 
 export interface SessionServiceStackProps extends StackProps {
   readonly config: StageConfig;
-  /** The operations to deploy; default: every route of lib/routes.ts. */
-  readonly routes?: readonly RouteSpec[];
+  /** The operations to deploy; default: every operation of the spec. */
+  readonly routes?: readonly Operation[];
   /** Entry file of a handler; default handlers/<name>.ts. Tests point this at fixtures. */
   readonly handlerEntry?: (name: HandlerName) => string;
   /** Repository root (esbuild's working directory, package-lock.json); default: this repository. */
@@ -67,7 +67,7 @@ export class SessionServiceStack extends Stack {
       ...props,
     });
     const config = (this.config = props.config);
-    const routes = props.routes ?? ROUTES;
+    const routes = props.routes ?? OPERATIONS;
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
     const entryOf = props.handlerEntry ?? ((name: HandlerName) => handlerEntry(projectRoot, name));
     const templatesFile = (this.templatesFile = validatedTemplatesFile(config, projectRoot));
@@ -88,17 +88,16 @@ export class SessionServiceStack extends Stack {
     };
 
     const functions = new Map<HandlerName, RouteFunction>();
-    for (const [handler, actions] of actionsByHandler(routes)) {
-      if (!(HANDLERS as readonly string[]).includes(handler)) throw new Error(`Route handler "${handler}" is not in HANDLERS (lib/bundling.ts)`);
+    for (const route of routes) {
       functions.set(
-        handler,
-        new RouteFunction(this, `Fn-${handler}`, {
-          handler,
-          entry: entryOf(handler),
+        route.handler,
+        new RouteFunction(this, `Fn-${route.handler}`, {
+          handler: route.handler,
+          entry: entryOf(route.handler),
           projectRoot,
           table: this.table.table,
           indexNames: this.table.indexNames,
-          dynamodbActions: actions,
+          dynamodbActions: route.dynamodb,
           environment,
           config,
           templatesFile,

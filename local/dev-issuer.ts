@@ -5,6 +5,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, sign, createHash, type KeyObject } from 'node:crypto';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GAME_CLIENT_PERMISSIONS } from '../schemas/generated/operations.js';
 
 /** The `iss` of dev tokens. Not a URL anyone fetches: the keys come from AUTH_JWKS_FILE, never from the network. */
 export const DEV_ISSUER = 'urn:rh-session:local';
@@ -13,16 +14,6 @@ export const DEV_AUDIENCE = 'rh-session-local';
 /** Claim the handlers read the platform from (AUTH_PLATFORM_CLAIM) when a token carries one. */
 export const DEV_PLATFORM_CLAIM = 'platform';
 
-/** What a game client's token carries by default (the permissions the dev stage's "players" group grants). */
-export const GAME_CLIENT_PERMISSIONS = [
-  'session:create',
-  'session:update-player:self',
-  'session:read:self',
-  'session:update:self',
-  'session:promote:self',
-  'session:read-player:self',
-  'session:read:config',
-] as const;
 
 const KEY_FILE = 'dev-issuer-key.json';
 export const JWKS_FILE = 'jwks.json';

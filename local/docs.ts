@@ -49,6 +49,23 @@ const INIT = `window.ui = SwaggerUIBundle({
 const AUTH_HINT =
   'Local stack: paste a dev token from `npm run -s token` (run in the checkout; add `-- --player <uuid> --permissions "..."` to choose).\n\n';
 
+interface SpecOperation {
+  description?: string;
+  'x-permissions'?: { any?: string[]; self?: string[] };
+}
+
+const code = (permissions: readonly string[]) => permissions.map((p) => `\`${p}\``).join(', ');
+
+/** The operation's description with its required permissions, as upstream words them, from x-permissions. */
+function withPermissions(op: SpecOperation): string | undefined {
+  const { any = [], self = [] } = op['x-permissions'] ?? {};
+  if (any.length + self.length === 0) return op.description;
+  const lines = ['Required permissions:'];
+  if (any.length) lines.push(`- for any player (including themselves) any of: ${code(any)}`);
+  if (self.length) lines.push(`- for the player themselves (or the session they lead): ${code(self)}`);
+  return `${op.description ?? ''}\n\n${lines.join('\n')}\n`;
+}
+
 export interface Docs {
   /** Answers GET /docs, /docs/*, /openapi.yaml and /openapi.json; undefined for any other path. */
   answer(method: string, rawPath: string, host: string | undefined): Promise<HttpAnswer | undefined>;
@@ -60,8 +77,13 @@ export function createDocs(specFile: string): Docs {
   const assetsDir = dirname(require.resolve('swagger-ui-dist/package.json'));
 
   const localSpec = (host: string | undefined) => {
-    const copy = structuredClone(spec) as { servers?: unknown; components?: { securitySchemes?: Record<string, { description?: string }> } };
+    const copy = structuredClone(spec) as {
+      servers?: unknown;
+      paths?: Record<string, Record<string, SpecOperation>>;
+      components?: { securitySchemes?: Record<string, { description?: string }> };
+    };
     copy.servers = [{ url: `http://${host ?? '127.0.0.1'}`, description: 'this local stack (npm start)' }];
+    for (const op of Object.values(copy.paths ?? {}).flatMap((methods) => Object.values(methods))) op.description = withPermissions(op);
     for (const scheme of Object.values(copy.components?.securitySchemes ?? {})) scheme.description = AUTH_HINT + (scheme.description ?? '');
     return copy;
   };

@@ -1,6 +1,6 @@
 // What API Gateway's HTTP API does around a Lambda integration (payload format 2.0), for the local stack:
 // an HTTP request becomes the event API Gateway would send, the handler runs with a Lambda context, and its
-// result becomes the HTTP response. Nothing here knows any route: lib/routes.ts says which handler serves what.
+// result becomes the HTTP response. Nothing here knows any route: the operations table (schemas/generated/operations.ts) says which handler serves what.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';

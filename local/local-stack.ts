@@ -1,13 +1,13 @@
 // The whole API on one machine: DynamoDB Local with the table the CDK stack defines, the dev token issuer, and an
-// HTTP server that serves every line of lib/routes.ts through the real handler modules, as API Gateway's HTTP API
-// and Lambda would. Table-driven: a route added to lib/routes.ts is served at the next start, with no change here.
+// HTTP server that serves every operation of the spec through the real handler modules, as API Gateway's HTTP API
+// and Lambda would. Table-driven: an operation added to the spec (and `npm run generate`) is served at the next start, with no change here.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { handlerEntry, type HandlerName } from '../lib/bundling.js';
-import { ROUTES, type RouteSpec } from '../lib/routes.js';
+import { OPERATIONS, type Operation } from '../schemas/generated/operations.js';
 import { ApiError } from '../src/errors/api-error.js';
 import { errorResult } from '../src/http/responses.js';
 import { ensureTable } from './create-table.js';
@@ -55,7 +55,7 @@ export interface LocalStack {
   dynamoDb: DynamoDbLocal;
   issuer: DevIssuer;
   templates: TemplatesInfo;
-  routes: readonly RouteSpec[];
+  routes: readonly Operation[];
   stateFile: string;
   /** Stops the server, DynamoDB Local (Java's whole process group) and forgets the state file. Idempotent. */
   stop(): Promise<void>;
@@ -80,7 +80,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
   // What needs no process comes first; the templates file is judged when the handlers load, still before any Java.
   const templates = await resolveTemplatesFile(env.SESSION_TEMPLATES_FILE, root);
-  const table = new RouteTable(ROUTES);
+  const table = new RouteTable(OPERATIONS);
   const docs = createDocs(join(root, 'schemas', 'openapi.yaml'));
   const issuer = await loadOrCreateDevIssuer(keysDirFor(dataDir, root));
 
@@ -220,7 +220,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   }
 
   ready!();
-  return { baseUrl, port, dynamoDb, issuer, templates, routes: ROUTES, stateFile, stop };
+  return { baseUrl, port, dynamoDb, issuer, templates, routes: OPERATIONS, stateFile, stop };
 }
 
 /**
@@ -270,7 +270,7 @@ export function applyHandlerEnv(handlerEnv: Record<string, string>): void {
 }
 
 /**
- * Imports every handler module of lib/routes.ts, then asks the services they share whether the configuration and
+ * Imports every handler module of the spec's operations, then asks the services they share whether the configuration and
  * the session templates are valid, through the same code a Lambda container runs. What the modules log meanwhile
  * is held back and dropped when the start fails, so a bad templates file is one line, not a JSON log line too.
  */
@@ -279,7 +279,7 @@ async function loadHandlers(root: string, handlers: Map<HandlerName, LambdaHandl
   const streams = { log: console.log, info: console.info, warn: console.warn, error: console.error };
   for (const name of Object.keys(streams) as (keyof typeof streams)[]) console[name] = (...args: unknown[]) => void held.push([name, args]);
   try {
-    for (const route of ROUTES) {
+    for (const route of OPERATIONS) {
       if (handlers.has(route.handler)) continue;
       const entry = handlerEntry(root, route.handler);
       let mod: { handler?: unknown };
@@ -287,7 +287,7 @@ async function loadHandlers(root: string, handlers: Map<HandlerName, LambdaHandl
         mod = (await import(pathToFileURL(entry).href)) as { handler?: unknown };
       } catch (error) {
         throw new LocalStackError(
-          `cannot load ${relative(root, entry)} for ${route.method} ${route.path}: ${firstLine(error)} (fix the handler, or its line in lib/routes.ts)`,
+          `cannot load ${relative(root, entry)} for ${route.method} ${route.path}: ${firstLine(error)} (fix the handler, or its operation in schemas/openapi.yaml)`,
         );
       }
       if (typeof mod.handler !== 'function') {

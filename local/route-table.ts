@@ -1,11 +1,11 @@
-// Matches a request's method and raw path against the deployed routes (lib/routes.ts), the way API Gateway's
+// Matches a request's method and raw path against the deployed routes (the operations of schemas/generated/operations.ts), the way API Gateway's
 // HTTP API picks a route: literal segments win over {parameters}, and path parameters arrive URL-decoded.
 // What matches nothing is answered here, in the service's own envelope: 404 route_not_found for an unknown
 // path, 405 method_not_allowed (with Allow) for a known path and another method.
 import { ApiError } from '../src/errors/api-error.js';
 import { errorResult, type ApiResult } from '../src/http/responses.js';
 
-/** The part of a lib/routes.ts line the router needs. */
+/** The part of an operation the router needs. */
 export interface RouteLike {
   readonly method: string;
   readonly path: string;

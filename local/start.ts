@@ -82,7 +82,7 @@ console.log(
     stack.templates.file
       ? `Session templates: ${stack.templates.count} from ${rel(stack.templates.file)}`
       : 'Session templates: none (config/session-templates.json not found, SESSION_TEMPLATES_FILE not set)',
-    `Routes (lib/routes.ts):`,
+    `Routes (schemas/openapi.yaml):`,
     ...stack.routes.map((r) => `  ${`${r.method} ${r.path}`.padEnd(width)}  handlers/${r.handler}.ts`),
     `Local stack ready at ${base}`,
     '',

@@ -4,7 +4,8 @@
 // (made if missing: a stack started later trusts it). --data DIR picks the keys of a stack started with --data DIR.
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { GAME_CLIENT_PERMISSIONS, loadOrCreateDevIssuer, parseDuration } from './dev-issuer.js';
+import { GAME_CLIENT_PERMISSIONS } from '../schemas/generated/operations.js';
+import { loadOrCreateDevIssuer, parseDuration } from './dev-issuer.js';
 import { findStack, keysDirFor } from './stack-state.js';
 
 const USAGE = `usage: npm run -s token -- [--player <uuid>] [--permissions "<space-separated>"] [--expires 1h] [--platform Steam]

@@ -3,6 +3,7 @@
 //   validators/<operationId>.query.js (+ .d.ts)  the query string's, which coerces "true" -> true as FastAPI does
 //   types.ts                         TypeScript types of every component schema (openapi-typescript)
 //   platform-ids.ts                  the deprecated PlatformID -> Platform mapping
+//   operations.ts                    every operation's route, handler, permissions and table actions
 // No schema is compiled at Lambda init. `--check` renders in memory and fails when the committed files differ.
 import { readFile, writeFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import standalone from 'ajv/dist/standalone/index.js';
 import { createAjv, loadSpec, requestSchemas, withoutAnnotations, type OpenApiSpec } from './openapi-schemas.js';
+import { renderOperations } from './operations-table.js';
 
 // ajv's standalone module is CommonJS with a default export; under NodeNext it arrives as the namespace.
 const standaloneCode = (standalone as unknown as { default: typeof standalone.default }).default ?? standalone;
@@ -38,10 +40,14 @@ function validatorModule(schemas: Record<string, object>, coerceTypes: boolean, 
   for (const [name, schema] of Object.entries(schemas)) ajv.addSchema(withoutAnnotations(schema), name);
   const names = Object.keys(schemas).sort();
   const js = banner + esmRequires(standaloneCode(ajv, Object.fromEntries(names.map((n) => [n, n]))));
+  // A validator of a component schema is a type guard of its generated type, so a validated body needs no cast.
+  const typeOf = (n: string) => /^components#\/\$defs\/(\w+)$/.exec(String((schemas[n] as { $ref?: string }).$ref))?.[1];
+  const typed = names.filter(typeOf);
   const dts =
     banner +
     "import type { ValidateFunction } from 'ajv';\n" +
-    names.map((n) => `export declare const ${n}: ValidateFunction;`).join('\n') +
+    (typed.length ? "import type { components } from '../types.js';\n" : '') +
+    names.map((n) => `export declare const ${n}: ValidateFunction${typeOf(n) ? `<components['schemas']['${typeOf(n)}']>` : ''};`).join('\n') +
     '\n';
   return { js, dts };
 }
@@ -75,7 +81,7 @@ async function render(): Promise<Record<string, string>> {
     "import type { components } from './types.js';\n\n" +
     '/** PlatformID (deprecated) -> Platform, from the PlatformID enum\'s x-enum-descriptions. */\n' +
     `export const PLATFORM_BY_ID: Readonly<Record<number, components['schemas']['Platform']>> = ${JSON.stringify(platformNames, null, 2)};\n`;
-  return { ...files, 'types.ts': types, 'platform-ids.ts': contractData };
+  return { ...files, 'types.ts': types, 'platform-ids.ts': contractData, 'operations.ts': renderOperations(spec, banner) };
 }
 
 const check = process.argv.includes('--check');

@@ -11,8 +11,6 @@ export interface paths {
          * Get Player Sessions Self
          * @description The caller's sessions, by type: the sessions they are in, their pending invites and their reservations.
          *     Read from an index of players' sessions (eventually consistent, as upstream notes).
-         *
-         *     Required permissions: `session:read-player:self` (or `session:*`).
          */
         get: operations["get_player_sessions_self"];
         put?: never;
@@ -41,8 +39,6 @@ export interface paths {
          *     When `player` is given it describes the player (client version, settings, crossplay, team, custom data);
          *     otherwise the top-level fields do, and the player may land on any team with room. A player may be in
          *     several sessions, of the same type or not.
-         *
-         *     Required permissions: `session:*` or `session:create`.
          */
         post: operations["create_or_join_session"];
         delete?: never;
@@ -62,7 +58,6 @@ export interface paths {
          * Get Session By Id
          * @description Get a session by id, with its teams and players, to members and non-members alike.
          *
-         *     Required permissions: any of `session:*`, `session:read:any`, `session:read:self`.
          *     With `If-None-Match` naming the current ETag the answer is 304 with no body. Reading never changes
          *     the session's version or ETag.
          */
@@ -78,8 +73,8 @@ export interface paths {
          *     entry's `max_size` and `custom_data`). A team is never made smaller than the seats held on it, and a team
          *     holding seats is never removed.
          *
-         *     Who may: a caller with `session:*` or `session:update:any`, on any session; the session's leader with
-         *     `session:update:self`, on their own session.
+         *     Who may: a caller with an `any` permission, on any session; the session's leader with a `self`
+         *     permission, on their own session.
          */
         patch: operations["update_session_by_id"];
         trace?: never;
@@ -101,9 +96,8 @@ export interface paths {
          *     `overflow_action` decides what happens when the team is full. A player acting on themselves follows the
          *     join rules.
          *
-         *     Who may: a caller with `session:*` or `session:promote:any`, on any player of any session; the session's
-         *     leader with `session:promote:self`, on the players of their session; anyone with `session:promote:self`,
-         *     on themselves.
+         *     Who may: a caller with an `any` permission, on any player of any session; the session's leader with a
+         *     `self` permission, on the players of their session; anyone with a `self` permission, on themselves.
          */
         post: operations["update_session_player_by_uuid_v2"];
         /**
@@ -112,9 +106,8 @@ export interface paths {
          *     leadership to the member who joined earliest; removing the last leader or member deletes the session
          *     unless its template keeps it alive when empty.
          *
-         *     Who may: a caller with `session:*` or `session:update-player:any`, on any player; the session's leader
-         *     with `session:update-player:self`, on the players of their session; anyone with
-         *     `session:update-player:self`, on themselves.
+         *     Who may: a caller with an `any` permission, on any player; the session's leader with a `self`
+         *     permission, on the players of their session; anyone with a `self` permission, on themselves.
          */
         delete: operations["kick_player_from_session_by_uuid_v2"];
         options?: never;
@@ -136,8 +129,6 @@ export interface paths {
          * @description Join a session with the currently authed player: join (or re-join, or accept an invite to) the session,
          *     land on the team asked for, and get back the resulting membership and the session's new ETag.
          *
-         *     Required permissions: for any player (including themselves) any of `session:*`,
-         *     `session:update-player:any`; for the player themselves `session:update-player:self`.
          *     Required session permissions: none.
          *
          *     Rules (see the README's "Join rules"): a newcomer needs a joinable session, a seat on the team, and
@@ -154,8 +145,6 @@ export interface paths {
          *     leader hands leadership to the member who joined earliest, in the same transaction. When no leader or
          *     member is left (invited and reserved players do not count), the session is deleted unless its template
          *     keeps it alive when empty.
-         *
-         *     Required permissions: for any player `session:*`; for the player themselves `session:update:self`.
          */
         delete: operations["leave_session_by_id_self"];
         options?: never;
@@ -172,7 +161,7 @@ export interface paths {
         };
         /**
          * Get All Session Templates
-         * @description Every session template, keyed by type. Required permissions: `session:*` or `session:read:config`.
+         * @description Every session template, keyed by type.
          */
         get: operations["get_all_session_templates"];
         put?: never;
@@ -192,7 +181,7 @@ export interface paths {
         };
         /**
          * Get Session Template By Type
-         * @description One session template. Required permissions: `session:*` or `session:read:config`.
+         * @description One session template.
          */
         get: operations["get_session_template_by_type"];
         put?: never;

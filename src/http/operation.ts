@@ -1,9 +1,11 @@
 // Every route is the same middy pipeline around a small function that does the operation's work:
 // logs and metrics → errors → headers → body size → caller → JSON body → validation → run.
+// What an operation is (path, permissions, who may call it) comes from the spec (schemas/generated/operations.ts).
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { Context } from 'aws-lambda';
+import type { OperationDefinition } from '../../schemas/generated/operations.js';
 import type { ApiEvent } from './api-event.js';
 import { authenticate, type OperationContext } from './middleware/authenticate.js';
 import { bodyLimit } from './middleware/body-limit.js';
@@ -12,29 +14,23 @@ import { observe } from './middleware/observe.js';
 import { validateRequest, type RequestValidators } from './middleware/validate-request.js';
 import type { ApiResult } from './responses.js';
 
-export interface OperationSpec<B> {
-  /** The contract's operationId, for logs. */
-  operationId: string;
-  /** The caller needs any one of these. */
-  permissions: readonly string[];
-  /** The operation acts as the caller (a /player/me route, create-or-join): a trusted service token cannot. */
-  playerOnly?: boolean;
-  validators: RequestValidators<B>;
-  run: (event: ApiEvent, context: OperationContext) => Promise<ApiResult>;
+export interface OperationSpec<B> extends RequestValidators<B> {
+  run: (event: ApiEvent, context: OperationContext<B>) => Promise<ApiResult>;
 }
 
 /** What Lambda (and the local stack) calls: an API Gateway event of either format and a Lambda context. */
-export type ApiHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
+export type ApiHandler = ((event: ApiEvent, context: Context) => Promise<ApiResult>) & { readonly operationId: string };
 
-export function httpOperation<B>(spec: OperationSpec<B>): ApiHandler {
-  const handler = middy<ApiEvent, ApiResult, Error, OperationContext>()
-    .use(observe(spec.operationId))
-    .use(errorEnvelope(spec.operationId))
+export function httpOperation<B = undefined>(operation: OperationDefinition, spec: OperationSpec<B>): ApiHandler {
+  const handler = middy<ApiEvent, ApiResult, Error, OperationContext<B>>()
+    .use(observe(operation.operationId))
+    .use(errorEnvelope(operation.operationId))
     .use(httpHeaderNormalizer());
   // Operations without a body ignore one, as FastAPI does; those with one refuse it past the size cap.
-  if (spec.validators.body) handler.use(bodyLimit());
-  handler.use(authenticate(spec.permissions, spec.playerOnly ?? false));
-  if (spec.validators.body) handler.use(httpJsonBodyParser({ disableContentTypeError: true }));
+  if (spec.body) handler.use(bodyLimit());
+  handler.use(authenticate(operation));
+  if (spec.body) handler.use(httpJsonBodyParser({ disableContentTypeError: true }));
   // The middlewares fill in OperationContext's fields before `run`; callers pass a plain Lambda context.
-  return handler.use(validateRequest(spec.validators)).handler(spec.run) as unknown as ApiHandler;
+  const lambda = handler.use(validateRequest(spec)).handler(spec.run) as unknown as (event: ApiEvent, context: Context) => Promise<ApiResult>;
+  return Object.assign(lambda, { operationId: operation.operationId });
 }

@@ -8,6 +8,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { componentValidator, loadSpec } from '../../scripts/openapi-schemas.js';
+import { OPERATIONS as SPEC_OPERATIONS } from '../../schemas/generated/operations.js';
 import { httpApiEvent, invoke, restApiEvent, type Answer } from '../support/api.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
 import { createSession, newPlayer, seatedPlayer, type TestPlayer } from '../support/services.js';
@@ -39,7 +40,6 @@ export interface Operation {
   validBody?: () => Record<string, unknown>;
 }
 
-const PLAYER_ROUTE = '/session/v1/session/{session_id}/player/{player_uuid}';
 const validJoin = () => ({
   client_version: '1.0.0',
   client_settings: { platform: 'Steam', input: 'gamepad' },
@@ -48,35 +48,28 @@ const validJoin = () => ({
   custom_data: { k: 'v' },
 });
 
-export const OPERATIONS: Operation[] = [
-  { id: 'join_session_by_id_self', method: 'POST', route: '/session/v1/session/{session_id}/player/me', hasBody: true, validBody: validJoin },
-  { id: 'leave_session_by_id_self', method: 'DELETE', route: '/session/v1/session/{session_id}/player/me', hasBody: false },
-  { id: 'get_session_by_id', method: 'GET', route: '/session/v1/session/{session_id}', hasBody: false },
-  {
-    id: 'update_session_by_id',
-    method: 'PATCH',
-    route: '/session/v1/session/{session_id}',
-    hasBody: true,
-    validBody: () => ({ joinable: true, custom_data: { mode: 'x' }, teams: [{ max_size: 4 }, { max_size: 4, custom_data: { a: 'b' } }] }),
-  },
-  {
-    id: 'update_session_player_by_uuid_v2',
-    method: 'POST',
-    route: PLAYER_ROUTE,
-    hasBody: true,
-    validBody: () => ({ status: 'invited', team_id: 1, custom_data: { k: 'v' }, overflow_action: 'allow_overflow' }),
-  },
-  { id: 'kick_player_from_session_by_uuid_v2', method: 'DELETE', route: PLAYER_ROUTE, hasBody: false },
-  {
-    id: 'create_or_join_session',
-    method: 'POST',
-    route: '/session/v1/session',
-    hasBody: true,
-    validBody: () => ({ session_type: 'duel', client_version: '1.0.0', client_settings: { platform: 'Steam', input: 'gamepad' }, player: validJoin() }),
-  },
+/** The operations fuzzed, with their method and route from the spec and a body the contract accepts. */
+const fuzzed = (id: OperationId, validBody?: () => Record<string, unknown>): Operation => {
+  const op = SPEC_OPERATIONS.find((o) => o.operationId === id)!;
+  return { id, method: op.method, route: op.path, hasBody: validBody !== undefined, ...(validBody ? { validBody } : {}) };
+};
+
+export const FUZZED_OPERATIONS: Operation[] = [
+  fuzzed('join_session_by_id_self', validJoin),
+  fuzzed('leave_session_by_id_self'),
+  fuzzed('get_session_by_id'),
+  fuzzed('update_session_by_id', () => ({ joinable: true, custom_data: { mode: 'x' }, teams: [{ max_size: 4 }, { max_size: 4, custom_data: { a: 'b' } }] })),
+  fuzzed('update_session_player_by_uuid_v2', () => ({ status: 'invited', team_id: 1, custom_data: { k: 'v' }, overflow_action: 'allow_overflow' })),
+  fuzzed('kick_player_from_session_by_uuid_v2'),
+  fuzzed('create_or_join_session', () => ({
+    session_type: 'duel',
+    client_version: '1.0.0',
+    client_settings: { platform: 'Steam', input: 'gamepad' },
+    player: validJoin(),
+  })),
 ];
-export const WRITE_OPERATIONS = OPERATIONS.filter((o) => o.id !== 'get_session_by_id');
-export const operation = (id: OperationId) => OPERATIONS.find((o) => o.id === id)!;
+export const WRITE_OPERATIONS = FUZZED_OPERATIONS.filter((o) => o.id !== 'get_session_by_id');
+export const operation = (id: OperationId) => FUZZED_OPERATIONS.find((o) => o.id === id)!;
 
 interface SpecResponse {
   $ref?: string;

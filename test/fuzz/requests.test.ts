@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { playerKey } from '../../src/dynamodb/items.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { OPERATIONS, canonical, freshTarget, identities, partitionItems, problemWith, requestArb, send, type Target } from './fuzz-harness.js';
+import { FUZZED_OPERATIONS, canonical, freshTarget, identities, partitionItems, problemWith, requestArb, send, type Target } from './fuzz-harness.js';
 import { KNOWN_FUZZ_BUGS } from './known-bugs.js';
 import { checkProperty } from './check-property.js';
 
@@ -41,7 +41,7 @@ test(
     let sinceFresh = 0;
 
     await checkProperty(
-      requestArb(OPERATIONS, ids, () => target),
+      requestArb(FUZZED_OPERATIONS, ids, () => target),
       async (req) => {
         const known = KNOWN_FUZZ_BUGS.find((b) => b.triggers(req));
         if (known && !INCLUDE_KNOWN_BUGS) {

@@ -1,24 +1,24 @@
 // Methods and raw paths (issue 7, "Hostile input"): any method on any path, routed the way API Gateway's HTTP API
-// routes (the local stack's RouteTable over lib/routes.ts), then served by the handler the route names. A request
+// routes (the local stack's RouteTable over the spec's operations), then served by the handler the route names. A request
 // that matches no route is answered 404 route_not_found, a known path with another method 405 method_not_allowed
 // with Allow, both in the service's envelope; a request that matches gets a documented answer of its operation,
 // never a 5xx, and changes nothing when it is refused.
 import '../support/services.js';
 import { jest } from '@jest/globals';
 import fc from 'fast-check';
-import { ROUTES } from '../../lib/routes.js';
+import { OPERATIONS } from '../../schemas/generated/operations.js';
 import { RouteTable } from '../../local/route-table.js';
 import { lambdaContext, type Answer } from '../support/api.js';
 import { checkProperty } from './check-property.js';
-import { OPERATIONS, freshTarget, hostilePlayerUuid, hostileSessionId, identities, partitionItems, problemWith, type Operation } from './fuzz-harness.js';
+import { FUZZED_OPERATIONS, freshTarget, hostilePlayerUuid, hostileSessionId, identities, partitionItems, problemWith, type Operation } from './fuzz-harness.js';
 
 const RUNS = Number(process.env.FUZZ_ROUTE_RUNS ?? 400);
 const SEED = Number(process.env.FUZZ_SEED ?? 7_2026);
 
-const table = new RouteTable(ROUTES);
+const table = new RouteTable(OPERATIONS);
 const handlerOf = new Map<string, (event: unknown, context: unknown) => Promise<unknown>>();
-for (const r of ROUTES) handlerOf.set(r.handler, (await import(`../../handlers/${r.handler}.js`)).handler);
-const operationOf = (method: string, path: string): Operation | undefined => OPERATIONS.find((o) => o.method === method && o.route === path);
+for (const r of OPERATIONS) handlerOf.set(r.handler, (await import(`../../handlers/${r.handler}.js`)).handler);
+const operationOf = (method: string, path: string): Operation | undefined => FUZZED_OPERATIONS.find((o) => o.method === method && o.route === path);
 
 const print = console.log.bind(console);
 beforeAll(() => {
@@ -40,7 +40,7 @@ const segment = (value: fc.Arbitrary<string>) =>
   });
 
 function pathArb(target: () => { sessionId: string; playerUuid: string }): fc.Arbitrary<string> {
-  const templates = [...new Set(ROUTES.map((r) => r.path))];
+  const templates = [...new Set(OPERATIONS.map((r) => r.path))];
   const filled = fc
     .record({ template: fc.constantFrom(...templates), sessionId: fc.option(segment(hostileSessionId), { freq: 2 }), playerUuid: fc.option(segment(hostilePlayerUuid), { freq: 2 }), type: segment(fc.constantFrom('lobby', 'duel', 'nope', '', '%', '..')) })
     .map(({ template, sessionId, playerUuid, type }) =>
@@ -78,7 +78,7 @@ test(`any method on any path: routed answers are documented, the rest 404/405 in
         if (a.status !== expected[0] || a.body?.error_code !== expected[1] || Object.keys(a.body).sort().join() !== 'auth_success,desc,error_code') {
           throw new Error(`unrouted request answered ${a.status} ${a.raw}`);
         }
-        if (m.kind === 'method_not_allowed' && !(a.headers.allow ?? '').split(', ').every((x) => ROUTES.some((r) => r.method === x))) throw new Error(`Allow: ${a.headers.allow}`);
+        if (m.kind === 'method_not_allowed' && !(a.headers.allow ?? '').split(', ').every((x) => OPERATIONS.some((r) => r.method === x))) throw new Error(`Allow: ${a.headers.allow}`);
       } else {
         op = operationOf(m.route.method, m.route.path);
         const who = trusted ? ids.admin : ids.player;

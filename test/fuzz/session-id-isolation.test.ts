@@ -18,7 +18,7 @@ import { SessionStore } from '../../src/dynamodb/session-store.js';
 import { testDocumentClient, testDynamoDbClient } from '../support/dynamodb.js';
 import { newPlayer, seatedPlayer } from '../support/services.js';
 import { checkProperty } from './check-property.js';
-import { OPERATIONS, hostileSessionId, problemWith, send, type FuzzRequest, type OperationId } from './fuzz-harness.js';
+import { FUZZED_OPERATIONS, hostileSessionId, problemWith, send, type FuzzRequest, type OperationId } from './fuzz-harness.js';
 
 const RUNS = Number(process.env.FUZZ_ISOLATION_RUNS ?? 150);
 const SEED = Number(process.env.FUZZ_SEED ?? 7_2026);
@@ -76,7 +76,7 @@ const BODIES: Partial<Record<OperationId, (target: string) => unknown>> = {
   update_session_by_id: () => ({ joinable: false, custom_data: { mode: 'pwned' }, teams: [{ max_size: 9 }, { max_size: 9 }] }),
   update_session_player_by_uuid_v2: () => ({ status: 'member', team_id: 1, custom_data: { k: 'v' }, overflow_action: 'overfill' }),
 };
-const ops = OPERATIONS.filter((o) => o.id !== 'create_or_join_session');
+const ops = FUZZED_OPERATIONS.filter((o) => o.id !== 'create_or_join_session');
 
 const caseArb = fc.record({
   sessionId: fc.oneof(hostileSessionId, fc.string({ unit: 'binary', minLength: 1, maxLength: 128 }), fc.constantFrom('victim', 'S#victim', 'victim#SESSION', 'x')),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { BUNDLE_SETTINGS, HANDLERS, type HandlerName } from '../../lib/bundling.js';
 import { ACCESS_LOG_FIELDS } from '../../lib/http-api.js';
 import { GAME_CLIENT_SCOPES, SESSION_SCOPES } from '../../lib/identity.js';
-import { actionsByHandler, ROUTES } from '../../lib/routes.js';
+import { OPERATIONS } from '../../schemas/generated/operations.js';
 import { EVENT_SOURCE, PIPE_DETAIL_TYPE_PATH, PIPE_FILTER_PATTERN, PIPE_INPUT_TEMPLATE, PIPE_REQUIRED_PATHS, SESSION_EVENT_TYPES } from '../../lib/session-events.js';
 import { REAPER_FILTER_PATTERN, REAPER_SETTINGS } from '../../lib/expiry-reaper.js';
 import { BUNDLED_TEMPLATES_FILE } from '../../src/templates/load-templates.js';
@@ -256,7 +256,7 @@ describe('functions', () => {
         if (list(st.Resource).includes('*')) expect(list(st.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
       }
       const ddb = statements.filter((st) => list(st.Action).some((a: string) => a.startsWith('dynamodb:')));
-      const actions = actionsByHandler().get(h)!;
+      const actions = OPERATIONS.find((o) => o.handler === h)!.dynamodb;
       // A handler that touches no table (the templates) gets no DynamoDB statement at all.
       expect(ddb).toHaveLength(actions.length ? 1 : 0);
       if (actions.length) {
@@ -297,9 +297,9 @@ describe('the player-sessions index', () => {
 describe('HTTP API', () => {
   it('every route: method, path, its function, payload format 2.0', () => {
     for (const [, s] of stages()) {
-      s.template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
+      s.template.resourceCountIs('AWS::ApiGatewayV2::Route', OPERATIONS.length);
       const routes = resourcesOfType(s, 'AWS::ApiGatewayV2::Route');
-      for (const r of ROUTES) {
+      for (const r of OPERATIONS) {
         const found = routes.filter(([, x]) => x.Properties.RouteKey === `${r.method} ${r.path}`);
         expect(found).toHaveLength(1);
         const target = found[0]![1].Properties.Target['Fn::Join'][1][1].Ref as string;

@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BUNDLE_SETTINGS, HANDLERS } from '../../lib/bundling.js';
 import { nodejsBundlingOptions } from '../../lib/nodejs-bundling.js';
-import { actionsByHandler, ROUTES } from '../../lib/routes.js';
+import { OPERATIONS } from '../../schemas/generated/operations.js';
 import { defaultStageConfig, stageConfigFromContext, StageConfigError } from '../../lib/stage-config.js';
 import { cdkJsonContext } from './helpers.js';
 
@@ -133,18 +133,18 @@ describe('stage configuration', () => {
 
 describe('routes and bundling', () => {
   it('every route serves a handler that is built, and every built handler is deployed', () => {
-    const routed = new Set(ROUTES.map((r) => r.handler));
+    const routed = new Set(OPERATIONS.map((r) => r.handler));
     expect([...routed].sort()).toEqual([...HANDLERS].sort());
   });
 
   it('routes are unique and under /session/v1/', () => {
-    const keys = ROUTES.map((r) => `${r.method} ${r.path}`);
+    const keys = OPERATIONS.map((r) => `${r.method} ${r.path}`);
     expect(new Set(keys).size).toBe(keys.length);
-    for (const r of ROUTES) expect(r.path).toMatch(/^\/session\/v1\//);
+    for (const r of OPERATIONS) expect(r.path).toMatch(/^\/session\/v1\//);
   });
 
   it('the join writes through a transaction: UpdateItem, PutItem, DeleteItem (the open-session entry) and ConditionCheckItem, never a wildcard', () => {
-    const actions = actionsByHandler();
+    const actions = new Map(OPERATIONS.map((o) => [o.handler, o.dynamodb]));
     expect(actions.get('join-session-self')).toEqual(['BatchGetItem', 'ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'UpdateItem']);
     expect(actions.get('get-session')).toEqual(['GetItem', 'Query', 'UpdateItem']);
   });

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ROUTES } from '../../lib/routes.js';
+import { OPERATIONS } from '../../schemas/generated/operations.js';
 import { freePort } from '../../local/dynamodb-local.js';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../local/dev-issuer.js';
 import { newSession } from '../../src/sessions/model/new-session.js';
@@ -18,7 +18,7 @@ import { nothingLeft, npmToken, ROOT, startStack, type RunningStack } from './st
 const execFileAsync = promisify(execFile);
 const SLOW = 180_000;
 const CREATE_ROUTE = { method: 'POST', path: '/session/v1/session' };
-const createRouteServed = ROUTES.some((r) => r.method === CREATE_ROUTE.method && r.path === CREATE_ROUTE.path);
+const createRouteServed = OPERATIONS.some((r) => r.method === CREATE_ROUTE.method && r.path === CREATE_ROUTE.path);
 
 // The flow's session type: two teams of three, created by players, open to anyone.
 const TEMPLATES = [
@@ -115,7 +115,7 @@ test('prints the ready line once, then how to try it', () => {
   expect(stack.stdout().match(/Local stack ready at /g)).toHaveLength(1);
   expect(stack.stdout()).toContain(`token=$(npm run -s token)`);
   expect(stack.stdout()).toContain(`curl -i -X POST ${stack.baseUrl}/session/v1/session/`);
-  for (const r of ROUTES) expect(stack.stdout()).toContain(`${r.method} ${r.path}`);
+  for (const r of OPERATIONS) expect(stack.stdout()).toContain(`${r.method} ${r.path}`);
 });
 
 test('a real flow: create, two join, a third finds the team full, ETags and 304', async () => {
@@ -178,7 +178,7 @@ test('an unknown route answers 404 route_not_found in the error envelope', async
 
 test('a known path with another method answers 405 method_not_allowed, with Allow', async () => {
   const path = '/session/v1/session/{session_id}';
-  const allowed = [...new Set(ROUTES.filter((r) => r.path === path).map((r) => r.method))].sort();
+  const allowed = [...new Set(OPERATIONS.filter((r) => r.path === path).map((r) => r.method))].sort();
   const r = await call('PUT', '/session/v1/session/some-id', undefined, {});
   expect(r.status).toBe(405);
   expect(r.body).toEqual({ auth_success: true, error_code: 'method_not_allowed', desc: 'Method not allowed on this route' });

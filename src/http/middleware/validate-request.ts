@@ -12,7 +12,8 @@ import type { OperationContext } from './authenticate.js';
 export interface RequestValidators<B> {
   path?: ValidateFunction;
   query?: ValidateFunction;
-  body?: ValidateFunction;
+  /** A type guard: the body it accepts is a B (schemas/generated/validators/*.d.ts). */
+  body?: ValidateFunction<B>;
   /** Rules beyond the schema, run only on a body the schema accepted. */
   checkBody?: (body: B, caller: Caller) => ValidationErrorItem[];
 }
@@ -21,7 +22,7 @@ function check(location: Location, validate: ValidateFunction | undefined, data:
   if (validate && !validate(data)) detail.push(...toValidationItems(location, validate.errors));
 }
 
-export const validateRequest = <B>(v: RequestValidators<B>): middy.MiddlewareObj<ApiEvent, unknown, Error, OperationContext> => ({
+export const validateRequest = <B>(v: RequestValidators<B>): middy.MiddlewareObj<ApiEvent, unknown, Error, OperationContext<B>> => ({
   before: async (request) => {
     const { event, context } = request;
     const detail: ValidationErrorItem[] = [];
@@ -30,12 +31,17 @@ export const validateRequest = <B>(v: RequestValidators<B>): middy.MiddlewareObj
     check('path', v.path, path, detail);
     check('query', v.query, query, detail);
     const body: unknown = event.body;
+    let accepted: B | undefined;
     if (v.body) {
       if (body === undefined || body === null) detail.push(missingBody());
       else if (!v.body(body)) detail.push(...toValidationItems('body', v.body.errors));
-      else if (v.checkBody) detail.push(...v.checkBody(body as B, context.caller));
+      else {
+        accepted = body;
+        if (v.checkBody) detail.push(...v.checkBody(body, context.caller));
+      }
     }
     if (detail.length) throw new RequestInvalid(detail);
-    context.input = { path, query, body };
+    // An operation without a body validator declares no body (B is undefined for it).
+    context.input = { path, query, body: accepted as B };
   },
 });
