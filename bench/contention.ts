@@ -7,7 +7,8 @@ import { joinSession } from '../src/sessions/operations/join-session.js';
 import { ANY_CROSSPLAY, type JoinRequest } from '../src/sessions/model/session.js';
 import { newSession } from '../src/sessions/model/new-session.js';
 import { createDocumentClient } from '../src/dynamodb/client.js';
-import { SessionStore } from '../src/dynamodb/session-store.js';
+import { dynamoDbStore } from '../src/dynamodb/store.js';
+import { tableOf } from '../src/dynamodb/table.js';
 import { randomUUID } from 'node:crypto';
 import { mustCreate, recordCalls, round, sessionId, stats, TABLE, type Stats } from './support.js';
 
@@ -40,7 +41,7 @@ export async function runContention(endpoint: string, ns: readonly number[], rou
   const maxN = Math.max(...ns);
   const containers = Array.from({ length: maxN }, () => {
     const db = createDocumentClient({ region: 'local', endpoint });
-    return { store: new SessionStore(db, TABLE), rec: recordCalls(db), db };
+    return { store: dynamoDbStore(tableOf(db, TABLE)), rec: recordCalls(db), db };
   });
   // Open every container's connection before the stampede, like warm containers.
   const probe = newSession({ sessionId: sessionId('ours'), type: 'bench', teamSizes: [1], joinable: true });

@@ -1,12 +1,11 @@
-// 3. Our CPU per request: the join handler with its store replaced by an in-memory fake (the one place a fake
-// belongs: our code alone, no I/O), real RS256 tokens, measured in a child process of its own. The fake goes in
-// by replacing `store` on the Services object getServices() (src/runtime/services.ts) hands every request.
+// 3. Our CPU per request: the join handler on the in-memory store (test/support/memory-store.ts: our code alone,
+// no I/O), real RS256 tokens, measured in a child process of its own. The store goes in as the `store` of the
+// Services object getServices() (src/runtime/services.ts) hands every request.
 // Run directly (`node --import tsx bench/cpu.ts`) it prints one JSON line; runCpuBench() spawns it.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import type { Player, Session } from '../src/sessions/model/session.js';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 
@@ -23,79 +22,6 @@ export interface CpuResult {
   };
   profile: { sampledMs: number; top: { fn: string; where: string; selfPct: number }[]; byModule: { module: string; selfPct: number }[] };
 }
-
-// ------------------------------------------------------------------------------------------- the fake store
-/** A decision to write, in either shape the rules have used: `{ changes, player }` or `{ change, result }`. */
-interface AnyWrite {
-  changes?: { seats?: Record<number, number>; counters?: Record<string, number | undefined>; leader?: string };
-  player?: Player;
-  change?: {
-    seats?: Record<number, number>;
-    counters?: Record<string, number | undefined>;
-    active?: number;
-    leader?: { set: string } | { remove: true };
-    players?: ({ kind: 'put'; player: Player } | { kind: 'delete'; playerUuid: string })[];
-  };
-}
-
-/** Keeps sessions and players in maps, hands out fresh copies on read like the real store, applies decisions. */
-class FakeStore {
-  sessions = new Map<string, Session>();
-  players = new Map<string, Player>();
-  commits = 0;
-
-  async readForJoin(sessionId: string, playerUuid: string) {
-    const s = this.sessions.get(sessionId);
-    return { session: s && copy(s), player: this.players.get(`${sessionId}|${playerUuid}`) };
-  }
-
-  async readSessionAndPlayers(sessionId: string, playerUuids: readonly string[]) {
-    const s = this.sessions.get(sessionId);
-    const players = new Map<string, Player>();
-    for (const u of playerUuids) {
-      const p = this.players.get(`${sessionId}|${u}`);
-      if (p) players.set(u, p);
-    }
-    return { session: s && copy(s), players };
-  }
-
-  async readSession(sessionId: string) {
-    const s = this.sessions.get(sessionId);
-    return s && copy(s);
-  }
-
-  async commitJoin(read: Session, decision: AnyWrite, mode: 'version' | 'facts'): Promise<{ ok: true } | { ok: false; retry: 'reread' }> {
-    const s = this.sessions.get(read.sessionId);
-    if (!s || (mode === 'version' && s.version !== read.version)) return { ok: false, retry: 'reread' };
-    const c = decision.change ?? {
-      seats: decision.changes?.seats,
-      counters: decision.changes?.counters,
-      leader: decision.changes?.leader ? { set: decision.changes.leader } : undefined,
-      players: decision.player ? [{ kind: 'put' as const, player: decision.player }] : [],
-    };
-    const counters = s.crossplay as unknown as Record<string, number>;
-    s.version++;
-    for (const [team, delta] of Object.entries(c.seats ?? {})) s.teams[Number(team)]!.occupied += delta;
-    for (const [k, delta] of Object.entries(c.counters ?? {})) counters[k] = (counters[k] ?? 0) + (delta ?? 0);
-    const withActive = s as { activeCount?: number };
-    if (c.active && withActive.activeCount !== undefined) withActive.activeCount += c.active;
-    if (c.leader && 'set' in c.leader) s.leader = c.leader.set;
-    else if (c.leader) s.leader = undefined;
-    for (const w of c.players ?? []) {
-      if (w.kind === 'put') this.players.set(`${read.sessionId}|${w.player.playerUuid}`, w.player);
-      else this.players.delete(`${read.sessionId}|${w.playerUuid}`);
-    }
-    this.commits++;
-    return { ok: true };
-  }
-
-  /** The generalised store's name, which takes the change itself. */
-  commitChange(read: Session, change: NonNullable<AnyWrite['change']>, mode: 'version' | 'facts') {
-    return this.commitJoin(read, { change }, mode);
-  }
-}
-
-const copy = (s: Session): Session => ({ ...s, teams: s.teams.map((t) => ({ ...t })), crossplay: { ...s.crossplay } });
 
 // ----------------------------------------------------------------------------------------------- the child
 async function child(): Promise<CpuResult> {
@@ -120,9 +46,11 @@ async function child(): Promise<CpuResult> {
   const { httpApiEvent, lambdaContext } = await import('../test/support/api.js');
   const { JOIN_ROUTE, joinBody } = await import('./support.js');
 
-  const fake = new FakeStore();
+  const { MemoryStore } = await import('../test/support/memory-store.js');
+  const memory = new MemoryStore();
   const services = getServices();
-  (services as { store: unknown }).store = fake;
+  services.store = memory;
+  const committed = () => memory.commits.filter((c) => c.ok).length;
 
   const players = Array.from({ length: 50 }, () => {
     const uuid = crypto.randomUUID();
@@ -135,7 +63,7 @@ async function child(): Promise<CpuResult> {
     const events: { event: unknown; playerUuid: string; sessionId: string; body: ReturnType<typeof joinBody> }[] = [];
     while (events.length < n) {
       const s = newSession({ sessionId: `cpu-${sessions++}`, type: 'bench', teamSizes: [10, 10], joinable: true });
-      fake.sessions.set(s.sessionId, s);
+      void memory.createSession(s, [], new Date());
       const who = (i: number) => players[(sessions * 10 + i) % players.length]!;
       const push = (i: number, update: boolean) => {
         const body = update ? joinBody(i % 2, { mood: `m${mood++}` }) : joinBody(i % 2);
@@ -172,10 +100,10 @@ async function child(): Promise<CpuResult> {
 
   const N = 5000;
   await runHandler(makeEvents(2000)); // warm-up: JIT, key import
-  const commitsBefore = fake.commits;
+  const commitsBefore = committed();
   const mainEvents = makeEvents(N);
   const main = await runHandler(mainEvents, contextsFor(mainEvents));
-  if (fake.commits - commitsBefore !== N) throw new Error(`expected ${N} commits through the fake, saw ${fake.commits - commitsBefore}`);
+  if (committed() - commitsBefore !== N) throw new Error(`expected ${N} commits through the in-memory store, saw ${committed() - commitsBefore}`);
 
   // Parts, each alone over the same number of requests.
   const authHeaders = players.map((p) => `Bearer ${p.token}`);
@@ -195,7 +123,7 @@ async function child(): Promise<CpuResult> {
   const joinEvents = makeEvents(N + 500);
   const joinSessionWithFakeMicros = await timeLoop((i) => {
     const e = joinEvents[i]!;
-    return joinSession(fake as never, e.sessionId, {
+    return joinSession(memory, e.sessionId, {
       playerUuid: e.playerUuid,
       status: 'member',
       teamId: e.body.team_id,

@@ -3,11 +3,11 @@
 import { performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SessionStore } from '../src/dynamodb/session-store.js';
+import type { SessionStore } from '../src/sessions/store.js';
 import type { TestIssuer } from '../test/support/test-issuer.js';
 import { httpApiEvent, lambdaContext } from '../test/support/api.js';
 import type { FloorEvent } from './floor/join-floor.js';
-import { GET_ROUTE, JOIN_ROUTE, recordCalls, retarget, storeClient, type BenchPlayer, type Call, type CallRecorder } from './support.js';
+import { GET_ROUTE, JOIN_ROUTE, recordCalls, retarget, type BenchPlayer, type Call, type CallRecorder } from './support.js';
 
 type Handler = (event: never, context: Context) => Promise<{ statusCode: number; body?: string; headers?: Record<string, string> }>;
 type FloorHandler = (event: FloorEvent) => Promise<{ statusCode: number }>;
@@ -17,7 +17,7 @@ export interface InProcess {
   get: Handler;
   floorJoin: FloorHandler;
   floorGet: FloorHandler;
-  /** The store our handlers share (src/runtime/services.ts), its calls recorded. */
+  /** A store on the table our handlers share (src/runtime/services.ts), whose client's calls are recorded. */
   store: SessionStore;
   rec: CallRecorder;
   /** The benchmark's own client, for seeding and reading items back. */
@@ -31,8 +31,9 @@ export async function loadInProcess(doc: DynamoDBDocumentClient, issuer: TestIss
   const { getServices } = await import('../src/runtime/services.js');
   const { handler: floorJoin } = await import('./floor/join-floor.js');
   const { handler: floorGet } = await import('./floor/get-floor.js');
-  const store = getServices().store;
-  return { join: join as Handler, get: get as Handler, floorJoin, floorGet, store, rec: recordCalls(storeClient(store)), doc, issuer };
+  const { dynamoDbStore } = await import('../src/dynamodb/store.js');
+  const { table } = getServices();
+  return { join: join as Handler, get: get as Handler, floorJoin, floorGet, store: dynamoDbStore(table), rec: recordCalls(table.db), doc, issuer };
 }
 
 export interface OpResult {

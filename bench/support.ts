@@ -11,7 +11,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local.
 import { ensureTable } from '../local/create-table.js';
 import { ANY_CROSSPLAY, type Player, type Session } from '../src/sessions/model/session.js';
 import { playerToItem } from '../src/dynamodb/items.js';
-import type { SessionStore } from '../src/dynamodb/session-store.js';
+import type { SessionCreation } from '../src/sessions/store.js';
 import { authEnvFor, createTestIssuer, playerToken, type TestIssuer } from '../test/support/test-issuer.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -195,9 +195,6 @@ export function recordCalls(db: DynamoDBDocumentClient): CallRecorder {
   };
 }
 
-/** The store's document client (a private field, reached here so the benchmark needs no hook in src/). */
-export const storeClient = (store: SessionStore) => (store as unknown as { db: DynamoDBDocumentClient }).db;
-
 /**
  * A deep copy of recorded calls with one session's id swapped for its twin's, wherever it occurs in a string
  * (keys `S#<id>`, index attributes, index entries that embed it). Ids are random UUIDs, so nothing else matches.
@@ -217,11 +214,9 @@ export function retarget(calls: readonly Call[], fromId: string, toId: string): 
  * Writes a session and its players as the store lays them out: the session item through the store (a plain
  * conditional put), the player items with BatchWrite, 25 at a time, a few batches in flight.
  */
-export async function seedSession(store: SessionStore, doc: DynamoDBDocumentClient, session: Session, players: readonly Player[]): Promise<void> {
+export async function seedSession(store: SessionCreation, doc: DynamoDBDocumentClient, session: Session, players: readonly Player[]): Promise<void> {
   await mustCreate(store, session);
-  // playerToItem has taken (sessionId, incarnation, player) and (session, player); either way it is the store's own.
-  const toItem = playerToItem as unknown as (...args: unknown[]) => Record<string, unknown>;
-  const items = players.map((p) => (toItem.length >= 3 ? toItem(session.sessionId, session.incarnation, p) : toItem(session, p)));
+  const items = players.map((p) => playerToItem(session, p));
   const batches: (typeof items)[] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   let next = 0;
@@ -238,13 +233,9 @@ export async function seedSession(store: SessionStore, doc: DynamoDBDocumentClie
   await Promise.all(Array.from({ length: 4 }, worker));
 }
 
-/** Tags of one length keep twin items byte for byte the same size. */
-/** createSession has answered true/false and 'created' | 'taken' | 'busy'. */
-export const created = (r: unknown) => r === true || r === 'created';
-
 /** Creates a session (with players, in one transaction) through the store, or throws. */
-export async function mustCreate(store: SessionStore, session: Session, players: readonly Player[] = []): Promise<void> {
-  if (!created(await store.createSession(session, players))) throw new Error(`session ${session.sessionId} was not created`);
+export async function mustCreate(store: SessionCreation, session: Session, players: readonly Player[] = []): Promise<void> {
+  if ((await store.createSession(session, players, new Date())) !== 'created') throw new Error(`session ${session.sessionId} was not created`);
 }
 
 export const sessionId = (tag: string) => `bench-${tag.slice(0, 1)}-${randomUUID()}`;

@@ -10,6 +10,10 @@ import { json } from '../src/http/responses.js';
 import { metrics } from '../src/observability/metrics.js';
 import { getTemplates } from '../src/runtime/templates.js';
 import { createOrJoin } from '../src/sessions/operations/create-or-join.js';
+import { openSessions } from '../src/dynamodb/open-sessions.js';
+import { sessionCreation } from '../src/dynamodb/creation.js';
+import { sessionCommits } from '../src/dynamodb/commit.js';
+import { sessionReads } from '../src/dynamodb/reads.js';
 
 type Body = components['schemas']['CreateOrJoinRequest'];
 
@@ -17,12 +21,13 @@ type Body = components['schemas']['CreateOrJoinRequest'];
 const topLevelPlayer = (body: Body) => ({ ...body, team_id: 0, status: 'member' as const, custom_data: {} });
 
 export const handler = httpOperation(operation, {
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionCreation(table), ...openSessions(table) }),
   ...validators,
   checkBody: (body, caller) =>
     body.player
       ? checkJoinBody(body.player, caller.platform).map((p) => ({ ...p, loc: ['body', 'player', ...p.loc.slice(1)] }))
       : checkJoinBody(topLevelPlayer(body), caller.platform),
-  run: async (_event, { services: { store }, caller, input: { body } }) => {
+  run: async (_event, { store, caller, input: { body } }) => {
     const template = getTemplates().get(body.session_type);
     if (!template) throw new ApiError('session_type_not_found');
     const req = body.player

@@ -6,9 +6,11 @@ import { httpOperation } from '../src/http/operation.js';
 import { json, notModified } from '../src/http/responses.js';
 import { ifNoneMatchHits } from '../src/sessions/model/etag.js';
 import { toPlayerSessions } from '../src/sessions/views/player-sessions.js';
+import { playerIndex } from '../src/dynamodb/player-index.js';
 
 export const handler = httpOperation(operation, {
-  run: async (event, { services: { store }, caller }) => {
+  store: (table) => ({ ...playerIndex(table) }),
+  run: async (event, { store, caller }) => {
     const now = new Date();
     const view = toPlayerSessions(await store.playerMemberships(caller.playerUuid, now));
     const etag = contentEtag(view);

@@ -8,16 +8,19 @@ import { httpOperation } from '../src/http/operation.js';
 import { json, notModified } from '../src/http/responses.js';
 import { etagOf, ifNoneMatchHits } from '../src/sessions/model/etag.js';
 import type { Session } from '../src/sessions/model/session.js';
+import type { SessionExpiry } from '../src/sessions/store.js';
 import { needsExtension, toSessionResource } from '../src/sessions/views/session-view.js';
-import type { SessionStore } from '../src/dynamodb/session-store.js';
+import { sessionExpiry } from '../src/dynamodb/expiry.js';
+import { sessionReads } from '../src/dynamodb/reads.js';
 
-const refresh = (store: SessionStore, session: Session, wanted: boolean, now: Date) =>
+const refresh = (store: SessionExpiry, session: Session, wanted: boolean, now: Date) =>
   wanted && needsExtension(session, now) ? store.extendExpiry(session, now) : Promise.resolve();
 
 export const handler = httpOperation(operation, {
+  store: (table) => ({ ...sessionReads(table), ...sessionExpiry(table) }),
   ...validators,
   query,
-  run: async (event, { services: { store }, input }) => {
+  run: async (event, { store, input }) => {
     const sessionId = String(input.path.session_id);
     const refreshTtl = input.query.refresh_ttl !== false;
     const now = new Date();

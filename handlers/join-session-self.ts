@@ -7,12 +7,15 @@ import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
 import { joinSession } from '../src/sessions/operations/join-session.js';
+import { sessionCommits } from '../src/dynamodb/commit.js';
+import { sessionReads } from '../src/dynamodb/reads.js';
 
 export const handler = httpOperation(operation, {
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
   ...validators,
   checkBody: (body, caller) => checkJoinBody(body, caller.platform),
-  run: async (event, { services, caller, input }) => {
-    const outcome = await joinSession(services.store, String(input.path.session_id), toJoinRequest(input.body, caller.playerUuid, caller.platform), {
+  run: async (event, { store, caller, input }) => {
+    const outcome = await joinSession(store, String(input.path.session_id), toJoinRequest(input.body, caller.playerUuid, caller.platform), {
       ifMatch: headerOf(event, 'if-match'),
     });
     recordChange(operation.operationId, outcome);

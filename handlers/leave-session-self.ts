@@ -6,11 +6,15 @@ import { httpOperation } from '../src/http/operation.js';
 import { noContent } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
 import { removePlayer } from '../src/sessions/operations/player-operations.js';
+import { sessionCleanup } from '../src/dynamodb/cleanup.js';
+import { sessionCommits } from '../src/dynamodb/commit.js';
+import { sessionReads } from '../src/dynamodb/reads.js';
 
 export const handler = httpOperation(operation, {
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionCleanup(table) }),
   ...validators,
-  run: async (event, { services, actor, input }) => {
-    const outcome = await removePlayer(services.store, String(input.path.session_id), actor, actor.playerUuid, { ifMatch: headerOf(event, 'if-match') });
+  run: async (event, { store, actor, input }) => {
+    const outcome = await removePlayer(store, String(input.path.session_id), actor, actor.playerUuid, { ifMatch: headerOf(event, 'if-match') });
     recordChange(operation.operationId, outcome);
     return noContent(outcome.etag);
   },

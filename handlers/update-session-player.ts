@@ -8,13 +8,16 @@ import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
 import { updatePlayer } from '../src/sessions/operations/player-operations.js';
+import { sessionCommits } from '../src/dynamodb/commit.js';
+import { sessionReads } from '../src/dynamodb/reads.js';
 
 export const handler = httpOperation(operation, {
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
   ...validators,
-  run: async (event, { services, actor, input: { path, body } }) => {
+  run: async (event, { store, actor, input: { path, body } }) => {
     const target = String(path.player_uuid).toLowerCase();
     const outcome = await updatePlayer(
-      services.store,
+      store,
       String(path.session_id),
       actor,
       target,

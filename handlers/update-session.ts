@@ -8,10 +8,13 @@ import { recordChange } from '../src/observability/metrics.js';
 import { etagOf } from '../src/sessions/model/etag.js';
 import { updateSession } from '../src/sessions/operations/update-session.js';
 import { toSessionResource } from '../src/sessions/views/session-view.js';
+import { sessionCommits } from '../src/dynamodb/commit.js';
+import { sessionReads } from '../src/dynamodb/reads.js';
 
 export const handler = httpOperation(operation, {
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
   ...validators,
-  run: async (event, { services: { store }, actor, input: { path, body } }) => {
+  run: async (event, { store, actor, input: { path, body } }) => {
     const sessionId = String(path.session_id);
     const outcome = await updateSession(
       store,

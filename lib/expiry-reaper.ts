@@ -24,22 +24,20 @@ import { SESSIONS_TABLE } from '../src/dynamodb/table-definition.js';
 import { acknowledge } from './nag.js';
 import { nodejsBundlingOptions } from './nodejs-bundling.js';
 import type { DynamoDbAction } from '../schemas/generated/operations.js';
-import { SESSION_ITEM_SORT_KEY, SESSION_PK_PREFIX } from './session-events.js';
+import { TTL_PRINCIPAL } from '../src/dynamodb/expired-sessions.js';
+import { SESSION_PK_PREFIX, SESSION_SK } from '../src/dynamodb/items.js';
 import type { StageConfig } from './stage-config.js';
 
 export const REAPER_NAME = 'reap-expired-session';
 
-/** What DynamoDB writes into the userIdentity of a stream record for a deletion made by TTL. */
-export const TTL_USER_IDENTITY = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
-
 /** Only REMOVE records of session items made by DynamoDB's TTL reach the function (no invocation otherwise). */
 export const REAPER_FILTER_PATTERN = {
   eventName: ['REMOVE'],
-  userIdentity: { type: [TTL_USER_IDENTITY.type], principalId: [TTL_USER_IDENTITY.principalId] },
+  userIdentity: { type: [TTL_PRINCIPAL.type], principalId: [TTL_PRINCIPAL.principalId] },
   dynamodb: {
     Keys: {
       [SESSIONS_TABLE.partitionKey]: { S: [{ prefix: SESSION_PK_PREFIX }] },
-      [SESSIONS_TABLE.sortKey]: { S: [SESSION_ITEM_SORT_KEY] },
+      [SESSIONS_TABLE.sortKey]: { S: [SESSION_SK] },
     },
   },
 };

@@ -44,14 +44,13 @@ import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SessionEvent } from '../src/sessions/model/change.js';
+import { SESSION_PK_PREFIX, SESSION_SK } from '../src/dynamodb/items.js';
 import { SESSIONS_TABLE } from '../src/dynamodb/table-definition.js';
 import { acknowledge } from './nag.js';
 import type { StageConfig } from './stage-config.js';
 
 export const EVENT_SOURCE = 'rh.session-service';
 export const SESSION_EVENT_TYPES = ['Session Player Joined', 'Session Player Updated', 'Session Player Left', 'Session Updated'] as const satisfies readonly SessionEvent[];
-export const SESSION_ITEM_SORT_KEY = '#SESSION';
-export const SESSION_PK_PREFIX = 'S#';
 
 /**
  * Only session items, only inserts and modifications (a REMOVE, which is what a TTL expiry produces, never
@@ -63,7 +62,7 @@ export const PIPE_FILTER_PATTERN = {
   dynamodb: {
     Keys: {
       [SESSIONS_TABLE.partitionKey]: { S: [{ prefix: SESSION_PK_PREFIX }] },
-      [SESSIONS_TABLE.sortKey]: { S: [SESSION_ITEM_SORT_KEY] },
+      [SESSIONS_TABLE.sortKey]: { S: [SESSION_SK] },
     },
     NewImage: { last_change: { M: { event: { S: [...SESSION_EVENT_TYPES] } } } },
   },

@@ -314,21 +314,20 @@ async function loadHandlers(root: string, handlers: Map<HandlerName, LambdaHandl
 }
 
 /**
- * Until sessions can be created over HTTP (create_or_join_session, the lifecycle issue), the demo session is
- * what the "try it" block and the sample events join.
- * TODO(create_or_join_session): once POST /session/v1/session is in lib/routes.ts, the try-it block can create a
- * session instead; keep this seed only if a ready-made session is still wanted.
+ * The demo session every start makes sure exists: the "try it" block and the sample events join it at once, with
+ * nothing to create first. A --data stack that ran before already has it, and keeps it as it is.
  */
 async function seedDemoSession(): Promise<void> {
-  const [{ createDocumentClient }, { SessionStore }, { newSession }] = await Promise.all([
+  const [{ createDocumentClient }, { sessionCreation }, { tableOf }, { newSession }] = await Promise.all([
     import('../src/dynamodb/client.js'),
-    import('../src/dynamodb/session-store.js'),
+    import('../src/dynamodb/creation.js'),
+    import('../src/dynamodb/table.js'),
     import('../src/sessions/model/new-session.js'),
   ]);
   const db = createDocumentClient({ region: process.env.AWS_REGION!, endpoint: process.env.DYNAMODB_ENDPOINT });
   try {
-    // Resolves false when it is there already (a --data stack that ran before): that one is kept.
-    await new SessionStore(db, TABLE_NAME).createSession(newSession({ sessionId: DEMO_SESSION_ID, type: 'demo', teamSizes: [4, 4], joinable: true }));
+    const demo = newSession({ sessionId: DEMO_SESSION_ID, type: 'demo', teamSizes: [4, 4], joinable: true });
+    await sessionCreation(tableOf(db, TABLE_NAME)).createSession(demo, [], new Date());
   } finally {
     db.destroy();
   }

@@ -9,7 +9,9 @@ import { joinSession } from '../src/sessions/operations/join-session.js';
 import { ANY_CROSSPLAY } from '../src/sessions/model/session.js';
 import { newSession } from '../src/sessions/model/new-session.js';
 import { createDocumentClient } from '../src/dynamodb/client.js';
-import { SessionStore } from '../src/dynamodb/session-store.js';
+import type { SessionStore } from '../src/sessions/store.js';
+import { dynamoDbStore } from '../src/dynamodb/store.js';
+import { tableOf } from '../src/dynamodb/table.js';
 
 const [joiners = 60, seats = 20, rounds = 3] = process.argv.slice(2).map(Number);
 process.env.AWS_ACCESS_KEY_ID ??= 'local';
@@ -17,14 +19,14 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 const ddb = await startDynamoDbLocal();
 try {
   await ensureTable(new DynamoDBClient({ endpoint: ddb.endpoint, region: 'local' }), 'strategies');
-  const store = new SessionStore(createDocumentClient({ region: 'local', endpoint: ddb.endpoint }), 'strategies');
+  const store = dynamoDbStore(tableOf(createDocumentClient({ region: 'local', endpoint: ddb.endpoint }), 'strategies'));
   console.log(`${joiners} concurrent joiners, ${seats} seats, ${rounds} rounds each (DynamoDB Local)`);
   console.log('strategy  admitted  attempts/joiner  wall ms  409s');
   for (const strategy of ['version', 'facts', 'hybrid'] as const) {
     let attempts = 0, admitted = 0, conflicts = 0, wall = 0;
     for (let r = 0; r < rounds; r++) {
       const s = newSession({ sessionId: `m-${randomUUID()}`, type: 'm', teamSizes: [seats], joinable: true });
-      await store.createSession(s);
+      await store.createSession(s, [], new Date());
       const t0 = performance.now();
       const outs = await Promise.all(
         Array.from({ length: joiners }, () =>

@@ -1,10 +1,10 @@
-// The service's settings, from environment variables (all documented in the README). Reading never throws:
-// problems come back as sentences naming the variable, reported once and answered with a 500 envelope.
+// The service's settings, from environment variables (docs/operations.md). Reading never throws: problems come
+// back as sentences naming the variable, reported once and answered with a 500 envelope.
 import { readAuthConfig, type AuthConfig } from '../auth/auth-config.js';
 import { DYNAMODB_TIMEOUTS } from '../dynamodb/client.js';
 import { templatesFileFrom } from '../templates/templates-file.js';
 
-export interface ServiceConfig {
+export interface TableConfig {
   tableName: string;
   /** DynamoDB endpoint override (DynamoDB Local); the SDK's regional default otherwise. */
   dynamoDbEndpoint?: string;
@@ -13,14 +13,18 @@ export interface ServiceConfig {
   dynamoDbRequestTimeoutMs: number;
   /** DYNAMODB_CONNECT_TIMEOUT_MS: how long opening a connection to DynamoDB may take. */
   dynamoDbConnectTimeoutMs: number;
+}
+
+export interface ServiceConfig extends TableConfig {
   auth: AuthConfig;
   /** SESSION_TEMPLATES_FILE, absolute (default: next to the bundle in Lambda, config/session-templates.json elsewhere). */
   templatesFile: string;
 }
 
-export type ConfigResult = { config: ServiceConfig } | { problems: string[] };
+export type ConfigResult<C> = { config: C } | { problems: string[] };
 
-export function readConfig(env: Record<string, string | undefined>): ConfigResult {
+/** The table settings alone: what the stream reaper needs. */
+export function readTableConfig(env: Record<string, string | undefined>): ConfigResult<TableConfig> {
   const problems: string[] = [];
   const tableName = env.SESSIONS_TABLE_NAME?.trim() ?? '';
   if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(tableName)) {
@@ -37,9 +41,7 @@ export function readConfig(env: Record<string, string | undefined>): ConfigResul
   };
   const requestTimeout = millis('DYNAMODB_REQUEST_TIMEOUT_MS', DYNAMODB_TIMEOUTS.requestTimeout);
   const connectTimeout = millis('DYNAMODB_CONNECT_TIMEOUT_MS', DYNAMODB_TIMEOUTS.connectionTimeout);
-  const auth = readAuthConfig(env);
-  if ('problems' in auth) problems.push(...auth.problems);
-  if (problems.length || !('config' in auth)) return { problems };
+  if (problems.length) return { problems };
   return {
     config: {
       tableName,
@@ -47,8 +49,14 @@ export function readConfig(env: Record<string, string | undefined>): ConfigResul
       dynamoDbRequestTimeoutMs: requestTimeout,
       dynamoDbConnectTimeoutMs: connectTimeout,
       region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
-      auth: auth.config,
-      templatesFile: templatesFileFrom(env),
     },
   };
+}
+
+export function readConfig(env: Record<string, string | undefined>): ConfigResult<ServiceConfig> {
+  const table = readTableConfig(env);
+  const auth = readAuthConfig(env);
+  const problems = [...('problems' in table ? table.problems : []), ...('problems' in auth ? auth.problems : [])];
+  if (problems.length || !('config' in table) || !('config' in auth)) return { problems };
+  return { config: { ...table.config, auth: auth.config, templatesFile: templatesFileFrom(env) } };
 }

@@ -12,10 +12,11 @@ import { COUNTER_KEYS, type CrossplayCounters } from '../sessions/model/crosspla
 import type { SessionEvent } from '../sessions/model/change.js';
 import { seatsFree, type Player, type PlayerClientSettings, type Session, type Team } from '../sessions/model/session.js';
 
+export const SESSION_PK_PREFIX = 'S#';
 export const SESSION_SK = '#SESSION';
 export const PLAYER_SK_PREFIX = 'P#';
-export const sessionKey = (sessionId: string) => ({ pk: `S#${sessionId}`, sk: SESSION_SK });
-export const playerKey = (sessionId: string, playerUuid: string) => ({ pk: `S#${sessionId}`, sk: `${PLAYER_SK_PREFIX}${playerUuid}` });
+export const sessionKey = (sessionId: string) => ({ pk: `${SESSION_PK_PREFIX}${sessionId}`, sk: SESSION_SK });
+export const playerKey = (sessionId: string, playerUuid: string) => ({ pk: `${SESSION_PK_PREFIX}${sessionId}`, sk: `${PLAYER_SK_PREFIX}${playerUuid}` });
 export const PLAYER_INDEX = SESSIONS_TABLE.indexes.find((i) => i.name === 'player-sessions')!;
 export const playerIndexKey = (playerUuid: string) => `P#${playerUuid}`;
 

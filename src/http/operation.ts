@@ -11,24 +11,29 @@ import { authenticate, type OperationContext } from './middleware/authenticate.j
 import { bodyLimit } from './middleware/body-limit.js';
 import { errorEnvelope } from './middleware/error-envelope.js';
 import { observe } from './middleware/observe.js';
+import { provideStore } from './middleware/provide-store.js';
 import { validateRequest, type RequestValidators } from './middleware/validate-request.js';
 import type { ApiResult } from './responses.js';
+import type { Table } from '../dynamodb/table.js';
+import type { SessionStore } from '../sessions/store.js';
 
-export interface OperationSpec<B> extends RequestValidators<B> {
-  run: (event: ApiEvent, context: OperationContext<B>) => Promise<ApiResult>;
+export interface OperationSpec<B, K extends keyof SessionStore> extends RequestValidators<B> {
+  /** The parts of the store the operation uses, built on the table once per container. */
+  store?: (table: Table) => Pick<SessionStore, K>;
+  run: (event: ApiEvent, context: OperationContext<B, K>) => Promise<ApiResult>;
 }
 
 /** What Lambda (and the local stack) calls: an API Gateway event of either format and a Lambda context. */
 export type ApiHandler = ((event: ApiEvent, context: Context) => Promise<ApiResult>) & { readonly operationId: string };
 
-export function httpOperation<B = undefined>(operation: OperationDefinition, spec: OperationSpec<B>): ApiHandler {
-  const handler = middy<ApiEvent, ApiResult, Error, OperationContext<B>>()
+export function httpOperation<B = undefined, K extends keyof SessionStore = never>(operation: OperationDefinition, spec: OperationSpec<B, K>): ApiHandler {
+  const handler = middy<ApiEvent, ApiResult, Error, OperationContext<B, K>>()
     .use(observe(operation.operationId))
     .use(errorEnvelope(operation.operationId))
     .use(httpHeaderNormalizer());
   // Operations without a body ignore one, as FastAPI does; those with one refuse it past the size cap.
   if (spec.body) handler.use(bodyLimit());
-  handler.use(authenticate(operation));
+  handler.use(authenticate(operation)).use(provideStore(spec.store));
   if (spec.body) handler.use(httpJsonBodyParser({ disableContentTypeError: true }));
   // The middlewares fill in OperationContext's fields before `run`; callers pass a plain Lambda context.
   const lambda = handler.use(validateRequest(spec)).handler(spec.run) as unknown as (event: ApiEvent, context: Context) => Promise<ApiResult>;

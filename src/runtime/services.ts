@@ -1,27 +1,27 @@
-// What a Lambda container creates once, at init: configuration, the DynamoDB client and store, and the JWT
-// authenticator (session templates: runtime/templates.ts, loaded only by the handlers that use them). Creation
-// never throws at import (a benchmark imports a handler alone); a configuration problem is logged once and
-// answered with a 500 envelope on every request.
+// What a Lambda container creates once, at init: configuration, the sessions table and the JWT authenticator
+// (session templates: runtime/templates.ts, loaded only by the handlers that use them; the store: each operation
+// composes the parts it uses, src/http/operation.ts). Creation never throws at import (a benchmark imports a
+// handler alone); a configuration problem is logged once and answered with a 500 envelope on every request.
 import { createAuthenticator, type Authenticator } from '../auth/authenticator.js';
 import { readConfig, type ServiceConfig } from '../config/config.js';
+import type { Table } from '../dynamodb/table.js';
 import { ApiError } from '../errors/api-error.js';
 import { log } from '../observability/logger.js';
-import { createDocumentClient } from '../dynamodb/client.js';
-import { SessionStore } from '../dynamodb/session-store.js';
+import type { SessionStore } from '../sessions/store.js';
+import { tableFrom } from './table.js';
 
 export interface Services {
   config: ServiceConfig;
-  store: SessionStore;
+  table: Table;
   authenticator: Authenticator;
+  /** A whole store used in place of the DynamoDB one (the CPU benchmark's in-memory store, fault suites' decorators). */
+  store?: SessionStore;
 }
 
 let services: Services | undefined;
 let problems: string[] | undefined;
 
-export function createServices(config: ServiceConfig): Services {
-  const db = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint, requestTimeoutMs: config.dynamoDbRequestTimeoutMs, connectTimeoutMs: config.dynamoDbConnectTimeoutMs });
-  return { config, store: new SessionStore(db, config.tableName), authenticator: createAuthenticator(config.auth) };
-}
+export const createServices = (config: ServiceConfig): Services => ({ config, table: tableFrom(config), authenticator: createAuthenticator(config.auth) });
 
 function init(): void {
   try {

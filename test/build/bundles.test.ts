@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { OPERATIONS } from '../../schemas/generated/operations.js';
 import { bundleHandlers } from '../../scripts/bundle-handlers.js';
 import { httpApiEvent, lambdaContext } from '../support/api.js';
 import { JOIN_ROUTE, createSession, joinBody, newPlayer } from '../support/services.js';
@@ -26,6 +27,17 @@ test.each(Object.entries(bundles))('%s is one minified ESM file with a source ma
   expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
   expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
   expect(readFileSync(`${file}.map`, 'utf8')).toContain('"sources"');
+});
+
+// Each operation composes only the store parts it uses: a bundle holds a write command exactly when its function may
+// make that write (the transaction's items are authorised as ConditionCheckItem among others, src/dynamodb/commit.ts).
+test.each(OPERATIONS.map((o) => [o.handler, o]))('%s carries the store code of its own operation and no other write', (handler, op) => {
+  const code = readFileSync(bundles[handler], 'utf8');
+  const actions: readonly string[] = op.dynamodb;
+  expect({ transactions: code.includes('TransactWriteItems'), batchWrites: code.includes('BatchWriteItem') }).toEqual({
+    transactions: actions.includes('ConditionCheckItem'),
+    batchWrites: actions.includes('BatchWriteItem'),
+  });
 });
 
 test.each(Object.entries(bundles))('importing %s with no configuration at all does not throw', (_name, file) => {

@@ -15,7 +15,10 @@ import { resetTemplates } from '../../src/runtime/templates.js';
 import { etagOf } from '../../src/sessions/model/etag.js';
 import type { Player } from '../../src/sessions/model/session.js';
 import { createDocumentClient } from '../../src/dynamodb/client.js';
-import { SessionStore, type CommitResult, type CreateResult } from '../../src/dynamodb/session-store.js';
+import type { CommitResult, CreateResult, SessionStore } from '../../src/sessions/store.js';
+import { decorate } from '../support/stores.js';
+import { dynamoDbStore } from '../../src/dynamodb/store.js';
+import { tableOf } from '../../src/dynamodb/table.js';
 import { httpApiEvent, invoke, type Answer } from '../support/api.js';
 import { testTableName } from '../support/dynamodb.js';
 import { playerToken } from '../support/test-issuer.js';
@@ -177,18 +180,17 @@ function faultyStore(error: () => Error, commands: RegExp) {
     },
     { step: 'initialize', name: 'sdkFaultInjector' },
   );
-  return new SessionStore(db, testTableName());
+  return dynamoDbStore(tableOf(db, testTableName()));
 }
 
 /** The handlers' store replaced for the duration of `run`. */
 async function withStore(faulty: SessionStore, run: () => Promise<void>) {
   const services = getServices();
-  const real = services.store;
   services.store = faulty;
   try {
     await run();
   } finally {
-    services.store = real;
+    delete services.store;
   }
 }
 
@@ -648,15 +650,10 @@ describe('create_or_join_session', () => {
 
   test('409 session_conflict: no session can be created or joined within the time budget', async () => {
     // Every creation finds its id taken and every join conflicts: the player keeps looking until the budget ends.
-    class Busy extends SessionStore {
-      override async createSession(): Promise<CreateResult> {
-        return 'taken';
-      }
-      override async commitChange(): Promise<CommitResult> {
-        return { ok: false, retry: 'conflict' };
-      }
-    }
-    const busy = new Busy(createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), testTableName());
+    const busy = decorate(store, {
+      createSession: async (): Promise<CreateResult> => 'taken',
+      commitChange: async (): Promise<CommitResult> => ({ ok: false, retry: 'conflict' }),
+    });
     await withStore(busy, () => refusedCreate(TYPE.busy, createBody(TYPE.busy), 409, 'session_conflict'));
   }, 30_000);
 
@@ -668,7 +665,7 @@ describe('create_or_join_session', () => {
     const s = await createSession({ type: TYPE.xp, teamSizes: [4], autoJoin: true }, [
       leaderOf(xboxOnly.uuid, { clientSettings: { platform: 'XboxLive', input: 'gamepad' }, crossplay: { permitted_platform: 'desired_platforms_xboxlike', permitted_input: 'desired_inputs_any' } }),
     ]);
-    expect((await store.openSessions(TYPE.xp, 10)).map((e) => e.session_id)).toEqual([s.sessionId]);
+    expect((await store.openSessions(TYPE.xp, 10)).map((e) => e.sessionId)).toEqual([s.sessionId]);
     const steam = actor();
     const r = await api.createOrJoin(steam, createBody(TYPE.xp));
     expect(r.status).toBe(200);

@@ -14,7 +14,9 @@ import { resetServices } from '../../src/runtime/services.js';
 import { newSession, withPlayers } from '../../src/sessions/model/new-session.js';
 import type { Player } from '../../src/sessions/model/session.js';
 import { createDocumentClient } from '../../src/dynamodb/client.js';
-import { SessionStore } from '../../src/dynamodb/session-store.js';
+import type { SessionStore } from '../../src/sessions/store.js';
+import { dynamoDbStore } from '../../src/dynamodb/store.js';
+import { tableOf } from '../../src/dynamodb/table.js';
 import { testDocumentClient, testDynamoDbClient } from '../support/dynamodb.js';
 import { newPlayer, seatedPlayer } from '../support/services.js';
 import { checkProperty } from './check-property.js';
@@ -37,7 +39,7 @@ beforeAll(async () => {
   client.destroy();
   process.env.SESSIONS_TABLE_NAME = TABLE;
   resetServices();
-  store = new SessionStore(createDocumentClient({ region: process.env.AWS_REGION ?? 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), TABLE);
+  store = dynamoDbStore(tableOf(createDocumentClient({ region: process.env.AWS_REGION ?? 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), TABLE));
   // Victims: ids an attacker would aim at, each with players; an auto-join session (open-session index entry).
   for (const id of ['victim', 'victim#SESSION', 'S#victim', 'x', 'x#P', '#', 'OPEN#test', '\u00e9', 'e\u0301']) await seed(id);
   await seed('open-lobby', { autoJoin: true, type: 'lobby' });
@@ -57,7 +59,7 @@ async function seed(sessionId: string, opts: { autoJoin?: boolean; type?: string
     seatedPlayer(randomUUID(), { status: 'invited', joined: undefined }),
   ];
   const session = withPlayers(newSession({ sessionId, type: opts.type ?? 'test', teamSizes: [4, 4], joinable: true, autoJoin: opts.autoJoin, keepAliveOnEmpty: true }), players);
-  await store.createSession(session, players);
+  await store.createSession(session, players, new Date());
 }
 
 async function scan(): Promise<Map<string, string>> {
@@ -98,7 +100,7 @@ test(`a session id only ever addresses its own partition (${RUNS} cases, seed ${
       const victims = new Set(['victim', 'victim#SESSION', 'S#victim', 'x', 'x#P', '#', 'OPEN#test', '\u00e9', 'e\u0301', 'open-lobby']);
       if (c.create && !victims.has(id) && [...id].length <= 128 && id.length > 0) {
         const s = withPlayers(newSession({ sessionId: id, type: 'test', teamSizes: [4, 4], joinable: true, keepAliveOnEmpty: false }), players);
-        if ((await store.createSession(s, players)) === 'created') created++;
+        if ((await store.createSession(s, players, new Date())) === 'created') created++;
       }
       const before = await scan();
       const req: FuzzRequest = {

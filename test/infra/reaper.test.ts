@@ -9,11 +9,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { createReaperStore, failOnUnprocessedItems, handler, reapExpiredSessions, selectRecord } from '../../handlers/reap-expired-session.js';
-import { REAPER_FILTER_PATTERN, TTL_USER_IDENTITY } from '../../lib/expiry-reaper.js';
+import { handler } from '../../handlers/reap-expired-session.js';
+import { REAPER_FILTER_PATTERN } from '../../lib/expiry-reaper.js';
+import { reapExpiredSessions, selectRecord, TTL_PRINCIPAL } from '../../src/dynamodb/expired-sessions.js';
+import { sessionCleanup } from '../../src/dynamodb/cleanup.js';
+import { tableFromEnv } from '../../src/runtime/table.js';
 import type { Session } from '../../src/sessions/model/session.js';
 import { sessionToItem } from '../../src/dynamodb/items.js';
-import { SessionStore } from '../../src/dynamodb/session-store.js';
+import { tableOf } from '../../src/dynamodb/table.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
 
 const db = testDocumentClient();
@@ -28,7 +31,7 @@ function ttlRemoval(session: Session, over: Partial<DynamoDBRecord> = {}): Dynam
     eventName: 'REMOVE',
     eventSource: 'aws:dynamodb',
     awsRegion: 'eu-west-1',
-    userIdentity: { ...TTL_USER_IDENTITY },
+    userIdentity: { ...TTL_PRINCIPAL },
     dynamodb: {
       Keys: marshall({ pk: item.pk, sk: item.sk }) as never,
       OldImage: marshall(item, { removeUndefinedValues: true }) as never,
@@ -123,39 +126,43 @@ describe('reap-expired-session', () => {
     const record = ttlRemoval(expired);
     const failing = { deleteOrphanPlayers: async () => Promise.reject(new Error('ProvisionedThroughputExceededException')) };
     expect(await reapExpiredSessions(event(record), failing)).toEqual({ batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber }] });
-    expect(await reapExpiredSessions(event(record), createReaperStore())).toEqual({ batchItemFailures: [] });
+    expect(await reapExpiredSessions(event(record), sessionCleanup(tableFromEnv()))).toEqual({ batchItemFailures: [] });
     expect(await partition(expired.sessionId)).toEqual([]);
   });
 
-  it('UnprocessedItems from BatchWriteItem is an error, not a silent leftover', async () => {
-    // A client whose Query finds one orphan and whose BatchWriteItem hands it back unprocessed (as under throttling):
-    // a stand-in for DynamoDB's HTTP endpoint, so the SDK's own (de)serialization and the document client run.
+  it('UnprocessedItems from BatchWriteItem are sent again; left unprocessed every time, they are an error, not a silent leftover', async () => {
+    // A stand-in for DynamoDB's HTTP endpoint (DynamoDB Local never leaves items unprocessed), so that the SDK's own
+    // (de)serialization and the document client run: its Query finds one orphan, its BatchWriteItem hands it back.
     const key = { pk: { S: 'S#s1' }, sk: { S: 'P#p1' } };
-    const answers: Record<string, unknown> = {
-      Query: { Items: [{ ...key, inc: { S: 'inc1' } }], Count: 1, ScannedCount: 1 },
-      BatchWriteItem: { UnprocessedItems: { t: [{ DeleteRequest: { Key: key } }] } },
-    };
+    let unprocessedAnswers = Infinity;
     const calls: string[] = [];
     const requestHandler = {
       handle: async (request: { headers: Record<string, string> }) => {
         const operation = String(request.headers['x-amz-target']).split('.')[1]!;
         calls.push(operation);
-        const body = new TextEncoder().encode(JSON.stringify(answers[operation] ?? {}));
+        const answer =
+          operation === 'Query'
+            ? { Items: [{ ...key, inc: { S: 'inc1' } }], Count: 1, ScannedCount: 1 }
+            : { UnprocessedItems: unprocessedAnswers-- > 0 ? { t: [{ DeleteRequest: { Key: key } }] } : {} };
+        const body = new TextEncoder().encode(JSON.stringify(answer));
         return { response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body } };
       },
     };
-    const client = failOnUnprocessedItems(
-      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, requestHandler: requestHandler as never, maxAttempts: 1 })),
+    const client = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: 'local', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, requestHandler, maxAttempts: 1 }),
     );
-    await expect(new SessionStore(client, 't').deleteOrphanPlayers('s1', 'inc1')).rejects.toThrow('BatchWriteItem left 1 item(s) unprocessed');
-    expect(calls).toEqual(['Query', 'BatchWriteItem']);
-    // With everything processed, the same client succeeds.
-    answers.BatchWriteItem = { UnprocessedItems: {} };
-    await expect(new SessionStore(client, 't').deleteOrphanPlayers('s1', 'inc1')).resolves.toBeUndefined();
+    const cleanup = sessionCleanup(tableOf(client, 't'));
+    await expect(cleanup.deleteOrphanPlayers('s1', 'inc1')).rejects.toMatchObject({ code: 'service_unavailable' });
+    expect(calls).toEqual(['Query', ...Array(6).fill('BatchWriteItem')]);
+    // Handed back once, then processed: the cleanup sends it again and succeeds.
+    calls.length = 0;
+    unprocessedAnswers = 1;
+    await expect(cleanup.deleteOrphanPlayers('s1', 'inc1')).resolves.toBeUndefined();
+    expect(calls).toEqual(['Query', 'BatchWriteItem', 'BatchWriteItem']);
   });
 
   it('the records the handler acts on are the ones the event source mapping lets through', () => {
-    expect(REAPER_FILTER_PATTERN.userIdentity).toEqual({ type: [TTL_USER_IDENTITY.type], principalId: [TTL_USER_IDENTITY.principalId] });
+    expect(REAPER_FILTER_PATTERN.userIdentity).toEqual({ type: [TTL_PRINCIPAL.type], principalId: [TTL_PRINCIPAL.principalId] });
     expect(REAPER_FILTER_PATTERN.eventName).toEqual(['REMOVE']);
   });
 

@@ -10,15 +10,11 @@ import { promisify } from 'node:util';
 import { OPERATIONS } from '../../schemas/generated/operations.js';
 import { freePort } from '../../local/dynamodb-local.js';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../local/dev-issuer.js';
-import { newSession } from '../../src/sessions/model/new-session.js';
-import { createDocumentClient } from '../../src/dynamodb/client.js';
-import { SessionStore } from '../../src/dynamodb/session-store.js';
 import { nothingLeft, npmToken, ROOT, startStack, type RunningStack } from './stack-process.js';
 
 const execFileAsync = promisify(execFile);
 const SLOW = 180_000;
-const CREATE_ROUTE = { method: 'POST', path: '/session/v1/session' };
-const createRouteServed = OPERATIONS.some((r) => r.method === CREATE_ROUTE.method && r.path === CREATE_ROUTE.path);
+const CREATE_ROUTE = OPERATIONS.find((o) => o.operationId === 'create_or_join_session')!;
 
 // The flow's session type: two teams of three, created by players, open to anyone.
 const TEMPLATES = [
@@ -76,39 +72,17 @@ async function call(method: string, path: string, token: string | undefined, bod
 const joinAs = (sessionId: string, token: string, team: number) =>
   call('POST', `/session/v1/session/${encodeURIComponent(sessionId)}/player/me`, token, clientBody(team));
 
-/**
- * The flow's first step: one player creates a session.
- * TODO(create_or_join_session): once POST /session/v1/session is in lib/routes.ts this takes the HTTP path by
- * itself; then delete the SessionStore fallback below (and the imports it alone uses).
- */
+/** The flow's first step: one player creates a session over HTTP, and leads it. */
 async function createSession(creatorToken: string): Promise<string> {
-  if (createRouteServed) {
-    const created = await call('POST', CREATE_ROUTE.path, creatorToken, {
-      session_type: 'smoke',
-      client_version: '1.0.0',
-      client_settings: { platform: 'Steam', input: 'keyboardandmouse' },
-      player: clientBody(0),
-    });
-    expect(created.status).toBe(200);
-    expect(typeof created.body.session_id).toBe('string');
-    return created.body.session_id as string;
-  }
-  // Fallback until the create route exists: the session written straight into the stack's own DynamoDB Local,
-  // then the creator joins it first, which makes them its leader.
-  const sessionId = `smoke-${randomUUID()}`;
-  const db = createDocumentClient({ region: 'local', endpoint: stack.dynamoDbEndpoint });
-  try {
-    const result: unknown = await new SessionStore(db, 'sessions-local').createSession(
-      newSession({ sessionId, type: 'smoke', teamSizes: [3, 3], joinable: true }),
-    );
-    expect([true, 'created']).toContain(result);
-  } finally {
-    db.destroy();
-  }
-  const first = await joinAs(sessionId, creatorToken, 0);
-  expect(first.status).toBe(200);
-  expect(first.body.status).toBe('leader');
-  return sessionId;
+  const created = await call('POST', CREATE_ROUTE.path, creatorToken, {
+    session_type: 'smoke',
+    client_version: '1.0.0',
+    client_settings: { platform: 'Steam', input: 'keyboardandmouse' },
+    player: clientBody(0),
+  });
+  expect(created.status).toBe(200);
+  expect(typeof created.body.session_id).toBe('string');
+  return created.body.session_id as string;
 }
 
 test('prints the ready line once, then how to try it', () => {

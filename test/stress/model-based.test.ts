@@ -18,10 +18,9 @@ import { updateSession as updateSessionOf } from '../../src/sessions/operations/
 import { getServices } from '../../src/runtime/services.js';
 import type { Change } from '../../src/sessions/model/change.js';
 import type { Session } from '../../src/sessions/model/session.js';
-import type { ConditionMode } from '../../src/dynamodb/session-store.js';
 import { createDocumentClient } from '../../src/dynamodb/client.js';
-import { SessionStore } from '../../src/dynamodb/session-store.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
+import { decorate } from '../support/stores.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { KNOWN_BUGS, programArb, runProgram, type ProgramResult } from './model-harness.js';
 
@@ -84,6 +83,21 @@ test(
 // Bugs the programs found, each reduced to its smallest case: regression tests of the ones fixed (d569f98, fd72727),
 // and a failing test for each one still open (KNOWN_BUGS in model-harness.ts).
 describe('bugs found by the model-based programs', () => {
+  /** BatchGetItem may read the player items, let a change land, then read the session item: this one always does. */
+  const playersReadFirst = (between: () => Promise<unknown>) => {
+    let torn = false;
+    return decorate(store, {
+      async readSessionAndPlayers(sessionId, playerUuids, now) {
+        if (torn) return store.readSessionAndPlayers(sessionId, playerUuids, now);
+        torn = true;
+        const { players } = await store.readSessionAndPlayers(sessionId, playerUuids, now);
+        await between();
+        const { session } = await store.readSessionAndPlayers(sessionId, [], now);
+        return { session, players };
+      },
+    });
+  };
+
   const PLAYER_ROUTE = '/session/v1/session/{session_id}/player/{player_uuid}';
   const CLIENT = ['session:update-player:self', 'session:read:self', 'session:update:self', 'session:promote:self'];
 
@@ -121,27 +135,26 @@ describe('bugs found by the model-based programs', () => {
     // ETag of the state without them). TornRead replays one deterministically: it reads the session item, lets a
     // real join land, then reads the players (what BatchGetItem may return). Expected: the ETag of a state where
     // the answer holds (version 2), or a consistent read.
-    class TornRead extends SessionStore {
-      private torn = false;
-      constructor(private readonly between: () => Promise<unknown>) {
-        super(createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), testTableName());
-      }
-      override async readSessionAndPlayers(sessionId: string, playerUuids: readonly string[], now: Date) {
-        if (this.torn) return super.readSessionAndPlayers(sessionId, playerUuids, now);
-        this.torn = true;
-        const { session } = await super.readSessionAndPlayers(sessionId, [], now);
-        await this.between();
-        const { players } = await super.readSessionAndPlayers(sessionId, playerUuids, now);
-        return { session, players };
-      }
-    }
+    const tornRead = (between: () => Promise<unknown>) => {
+      let torn = false;
+      return decorate(store, {
+        async readSessionAndPlayers(sessionId, playerUuids, now) {
+          if (torn) return store.readSessionAndPlayers(sessionId, playerUuids, now);
+          torn = true;
+          const { session } = await store.readSessionAndPlayers(sessionId, [], now);
+          await between();
+          const { players } = await store.readSessionAndPlayers(sessionId, playerUuids, now);
+          return { session, players };
+        },
+      });
+    };
     const s = await createSession({ teamSizes: [4] }, [seatedPlayer(newPlayer().uuid, { status: 'leader' })]);
     const req: JoinRequest = {
       playerUuid: newPlayer().uuid, status: 'member', teamId: 0, clientVersion: '1.0.0',
       clientSettings: { platform: 'Steam', input: 'gamepad' }, crossplay: ANY_CROSSPLAY, customData: {},
     };
     // The player's first join lands while their retry (same request) is reading.
-    const retry = await joinSession(new TornRead(() => joinSession(store, s.sessionId, req)), s.sessionId, req);
+    const retry = await joinSession(tornRead(() => joinSession(store, s.sessionId, req)), s.sessionId, req);
     const after = await store.readSession(s.sessionId, new Date());
     expect(after?.version).toBe(s.version + 1);
     expect({ written: retry.written, status: retry.result.status, etag: retry.etag }).toEqual({
@@ -161,20 +174,19 @@ describe('bugs found by the model-based programs', () => {
     // ("if (!leader || leader.playerUuid !== session.leader)"), which run-change.ts answers at once as a 409, with
     // no attempt made. (decideRemoval does the same when the successor it was given is not fit.) Expected: read
     // again and decide again, as after a lost race; here the promotion would then succeed.
-    class LeadChangesBetweenReads extends SessionStore {
-      private reads = 0;
-      constructor(private readonly between: () => Promise<unknown>) {
-        super(createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), testTableName());
-      }
-      override async readSessionAndPlayers(sessionId: string, playerUuids: readonly string[], now: Date) {
-        if (++this.reads === 2) await this.between();
-        return super.readSessionAndPlayers(sessionId, playerUuids, now);
-      }
-    }
+    const leadChangesBetweenReads = (between: () => Promise<unknown>) => {
+      let reads = 0;
+      return decorate(store, {
+        async readSessionAndPlayers(sessionId, playerUuids, now) {
+          if (++reads === 2) await between();
+          return store.readSessionAndPlayers(sessionId, playerUuids, now);
+        },
+      });
+    };
     const [leader, heir, target, admin] = [newPlayer().uuid, newPlayer().uuid, newPlayer().uuid, newPlayer().uuid];
     const s = await createSession({ teamSizes: [4] }, [seatedPlayer(leader, { status: 'leader' }), seatedPlayer(heir), seatedPlayer(target)]);
     const handOver = () => updatePlayerOf(store, s.sessionId, { playerUuid: leader, trusted: false }, heir, { status: 'leader', teamId: 0, customData: {}, overflowAction: 'fail' });
-    const racing = new LeadChangesBetweenReads(handOver);
+    const racing = leadChangesBetweenReads(handOver);
     const outcome = await updatePlayerOf(racing, s.sessionId, { playerUuid: admin, trusted: true }, target, { status: 'leader', teamId: 0, customData: {}, overflowAction: 'fail' }).then(
       (o) => ({ status: o.result.status }),
       (e: { code?: string }) => ({ error: e.code }),
@@ -192,16 +204,16 @@ describe('bugs found by the model-based programs', () => {
     // DeleteAfterCommit replays it deterministically: once the update has committed, the leader leaves.
     const leader = newPlayer(CLIENT);
     const s = await createSession({ teamSizes: [4], keepAliveOnEmpty: false }, [seatedPlayer(leader.uuid, { status: 'leader' })]);
-    class DeleteAfterCommit extends SessionStore {
-      override async commitChange(read: Session, change: Change, mode: ConditionMode, now: Date) {
-        const out = await super.commitChange(read, change, mode, now);
+    const deleteAfterCommit = decorate(store, {
+      async commitChange(read, change, mode, now) {
+        const out = await store.commitChange(read, change, mode, now);
         if (out.ok && change.event === 'Session Updated') await removePlayer(store, s.sessionId, { playerUuid: leader.uuid, trusted: false }, leader.uuid);
         return out;
-      }
-    }
+      },
+    });
     const services = getServices();
     const real = services.store;
-    services.store = new DeleteAfterCommit(createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), testTableName());
+    services.store = deleteAfterCommit;
     let status: number;
     try {
       status = (await invoke(patchSession, httpApiEvent({ method: 'PATCH', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: leader.auth, body: { custom_data: { mode: 'ranked' } } }))).status;
@@ -226,20 +238,6 @@ describe('bugs found by the model-based programs', () => {
     // join retried while the player's own leave landed answered "leader" under the ETag of the state without
     // them). Expected: the state the answer's ETag names holds the answer (here: join again, version + 1), e.g.
     // by reading with TransactGetItems, or by checking the player items' revisions along with the version.
-    class PlayersReadFirst extends SessionStore {
-      private torn = false;
-      constructor(private readonly between: () => Promise<unknown>) {
-        super(createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), testTableName());
-      }
-      override async readSessionAndPlayers(sessionId: string, playerUuids: readonly string[], now: Date) {
-        if (this.torn) return super.readSessionAndPlayers(sessionId, playerUuids, now);
-        this.torn = true;
-        const { players } = await super.readSessionAndPlayers(sessionId, playerUuids, now);
-        await this.between();
-        const { session } = await super.readSessionAndPlayers(sessionId, [], now);
-        return { session, players };
-      }
-    }
     const [leader, member] = [newPlayer().uuid, newPlayer().uuid];
     const seated = seatedPlayer(member);
     const s = await createSession({ teamSizes: [4] }, [seatedPlayer(leader, { status: 'leader' }), seated]);
@@ -248,7 +246,7 @@ describe('bugs found by the model-based programs', () => {
       crossplay: seated.crossplay!, customData: {},
     };
     const kick = () => removePlayer(store, s.sessionId, { playerUuid: leader, trusted: false }, member);
-    const retry = await joinSession(new PlayersReadFirst(kick), s.sessionId, req);
+    const retry = await joinSession(playersReadFirst(kick), s.sessionId, req);
     const now = (await store.readSessionWithPlayers(s.sessionId, new Date()))!;
     expect({ etag: retry.etag, memberInThatState: now.players.some((p) => p.playerUuid === member) }).toEqual({
       etag: `"${now.session.incarnation}-${now.session.version}"`,
@@ -266,16 +264,16 @@ describe('bugs found by the model-based programs', () => {
     // stand behind).
     const leader = newPlayer(CLIENT);
     const s = await createSession({ teamSizes: [4], keepAliveOnEmpty: false }, [seatedPlayer(leader.uuid, { status: 'leader' })]);
-    class DeleteAfterCommit extends SessionStore {
-      override async commitChange(read: Session, change: Change, mode: ConditionMode, now: Date) {
-        const out = await super.commitChange(read, change, mode, now);
+    const deleteAfterCommit = decorate(store, {
+      async commitChange(read, change, mode, now) {
+        const out = await store.commitChange(read, change, mode, now);
         if (out.ok && change.event === 'Session Updated') await removePlayer(store, s.sessionId, { playerUuid: leader.uuid, trusted: false }, leader.uuid);
         return out;
-      }
-    }
+      },
+    });
     const services = getServices();
     const real = services.store;
-    services.store = new DeleteAfterCommit(createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), testTableName());
+    services.store = deleteAfterCommit;
     let answer;
     try {
       answer = await invoke(patchSession, httpApiEvent({ method: 'PATCH', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: leader.auth, body: { custom_data: { mode: 'ranked' } } }));
@@ -306,21 +304,18 @@ describe('bugs found by the model-based programs', () => {
       seatedPlayer(guest, { status: 'invited', teamId: 1, joined: undefined, clientVersion: undefined, clientSettings: undefined, crossplay: undefined }),
     ]);
     const trusted = { playerUuid: admin, trusted: true };
-    class Interleaved extends SessionStore {
-      private commits = 0;
-      constructor() {
-        super(createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), testTableName());
-      }
-      override async commitChange(read: Session, change: Change, mode: ConditionMode, now: Date) {
-        this.commits++;
+    let commits = 0;
+    const interleaved = decorate(store, {
+      async commitChange(read, change, mode, now) {
+        commits++;
         // Before the first attempt: an unrelated update lands, so the version-conditioned attempt loses.
-        if (this.commits === 1) await updateSessionOf(store, s.sessionId, trusted, { customData: { round: '2' } });
+        if (commits === 1) await updateSessionOf(store, s.sessionId, trusted, { customData: { round: '2' } });
         // Before the second (facts-conditioned) attempt: team 1's seat is given back.
-        if (this.commits === 2) await removePlayer(store, s.sessionId, { playerUuid: guest, trusted: false }, guest);
-        return super.commitChange(read, change, mode, now);
-      }
-    }
-    await updatePlayerOf(new Interleaved(), s.sessionId, trusted, newcomer, { status: 'member', teamId: 0, customData: {}, overflowAction: 'allow_overflow' });
+        if (commits === 2) await removePlayer(store, s.sessionId, { playerUuid: guest, trusted: false }, guest);
+        return store.commitChange(read, change, mode, now);
+      },
+    });
+    await updatePlayerOf(interleaved, s.sessionId, trusted, newcomer, { status: 'member', teamId: 0, customData: {}, overflowAction: 'allow_overflow' });
     const after = (await store.readSessionWithPlayers(s.sessionId, new Date()))!;
     expect(after.players.find((p) => p.playerUuid === newcomer)?.teamId).toBe(1);
   });
@@ -334,20 +329,6 @@ describe('bugs found by the model-based programs', () => {
     // 200 "invited" under the ETag of the state in which the player is a member. The model-based programs found it
     // (seed 777). Expected: a second read that compares the players read too (then: status_not_allowed, as for any
     // invite of an active player), or a snapshot read.
-    class PlayersReadFirst extends SessionStore {
-      private torn = false;
-      constructor(private readonly between: () => Promise<unknown>) {
-        super(createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), testTableName());
-      }
-      override async readSessionAndPlayers(sessionId: string, playerUuids: readonly string[], now: Date) {
-        if (this.torn) return super.readSessionAndPlayers(sessionId, playerUuids, now);
-        this.torn = true;
-        const { players } = await super.readSessionAndPlayers(sessionId, playerUuids, now);
-        await this.between();
-        const { session } = await super.readSessionAndPlayers(sessionId, [], now);
-        return { session, players };
-      }
-    }
     const [leader, guest] = [newPlayer().uuid, newPlayer().uuid];
     const s = await createSession({ teamSizes: [4] }, [
       seatedPlayer(leader, { status: 'leader' }),
@@ -355,7 +336,7 @@ describe('bugs found by the model-based programs', () => {
     ]);
     const asLeader = { playerUuid: leader, trusted: false };
     const admit = () => updatePlayerOf(store, s.sessionId, asLeader, guest, { status: 'member', teamId: 0, customData: {}, overflowAction: 'fail' });
-    const outcome = await updatePlayerOf(new PlayersReadFirst(admit), s.sessionId, asLeader, guest, { status: 'invited', teamId: 0, customData: {}, overflowAction: 'fail' }).then(
+    const outcome = await updatePlayerOf(playersReadFirst(admit), s.sessionId, asLeader, guest, { status: 'invited', teamId: 0, customData: {}, overflowAction: 'fail' }).then(
       (o) => ({ answered: o.result.status, etag: o.etag }),
       (e: { code?: string }) => ({ refused: e.code }),
     );

@@ -22,7 +22,8 @@ import { decidePlayerUpdate, decideRemoval, earliestMember, type Actor, type Ove
 import { decideSessionUpdate } from '../../src/sessions/rules/session.js';
 import { toSessionResource } from '../../src/sessions/views/session-view.js';
 import { PLAYER_SK_PREFIX, playerFromItem, sessionFromItem, sessionKey, type PlayerItem, type SessionItem } from '../../src/dynamodb/items.js';
-import type { CommitResult, ConditionMode } from '../../src/dynamodb/session-store.js';
+import type { CommitResult, ConditionMode } from '../../src/sessions/store.js';
+import { decorate, storeOn } from '../support/stores.js';
 import { httpApiEvent, invoke, type Answer } from '../support/api.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
 import { GET_ROUTE, JOIN_ROUTE, newPlayer, seatedPlayer, store, type TestPlayer } from '../support/services.js';
@@ -313,17 +314,18 @@ interface Observation {
 const context = new AsyncLocalStorage<OpRecord>();
 let observing = false;
 
-/** Wraps the container's store once: every commit is recorded against the operation that made it. */
+/** Gives the container a store that records every commit against the operation that made it (an observer). */
 function observeCommits(): void {
   if (observing) return;
   observing = true;
-  const s = getServices().store;
-  const commit = s.commitChange.bind(s);
-  s.commitChange = async (read: Session, change: Change, mode: ConditionMode, now: Date): Promise<CommitResult> => {
-    const out = await commit(read, change, mode, now);
-    context.getStore()?.commits.push({ read, change, mode, now, ok: out.ok });
-    return out;
-  };
+  const real = storeOn();
+  getServices().store = decorate(real, {
+    async commitChange(read: Session, change: Change, mode: ConditionMode, now: Date): Promise<CommitResult> {
+      const out = await real.commitChange(read, change, mode, now);
+      context.getStore()?.commits.push({ read, change, mode, now, ok: out.ok });
+      return out;
+    },
+  });
 }
 
 const versionOf = (etag: string | undefined, incarnation: string): number | undefined => {
@@ -379,7 +381,7 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
   });
   // A session with invited players but nobody active is a valid state too (a game server reserved the seats).
   const created = withPlayers(base, seated);
-  if ((await store.createSession(created, seated)) !== 'created') throw new Error(`session ${sessionId} exists`);
+  if ((await store.createSession(created, seated, new Date())) !== 'created') throw new Error(`session ${sessionId} exists`);
   const initial = await readPartition(sessionId);
   if (!initial.session) throw new Error('the session just created is not there');
 

@@ -11,6 +11,7 @@
 //    TransactionConflictException. Retries are bounded and jittered, then 503 or 409 as documented; never a 500;
 //    the version advanced by exactly the transactions that committed (no duplicate write).
 import { JOIN_ROUTE, GET_ROUTE, newPlayer, seatedPlayer, type TestPlayer } from '../support/services.js';
+import { storeOn } from '../support/stores.js';
 import { jest } from '@jest/globals';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,7 +28,9 @@ import { newSession, withPlayers } from '../../src/sessions/model/new-session.js
 import type { Player } from '../../src/sessions/model/session.js';
 import { createDocumentClient } from '../../src/dynamodb/client.js';
 import { PLAYER_SK_PREFIX, playerFromItem, sessionFromItem, type PlayerItem, type SessionItem } from '../../src/dynamodb/items.js';
-import { SessionStore } from '../../src/dynamodb/session-store.js';
+import type { SessionStore } from '../../src/sessions/store.js';
+import { dynamoDbStore } from '../../src/dynamodb/store.js';
+import { tableOf } from '../../src/dynamodb/table.js';
 import { httpApiEvent, invoke, type Answer } from '../support/api.js';
 import { testTableName } from '../support/dynamodb.js';
 import { checkAtRest } from './model-harness.js';
@@ -100,14 +103,14 @@ describe('DynamoDB Local stopped (SIGTERM) in the middle of a load, then restart
     // The service as deployed: its own timeouts (500 ms to connect, 1,500 ms a request, 3 attempts), not the tests'.
     restoreEnv = setEnv({ DYNAMODB_ENDPOINT: local.endpoint, DYNAMODB_REQUEST_TIMEOUT_MS: undefined, DYNAMODB_CONNECT_TIMEOUT_MS: undefined });
     const db = createDocumentClient({ region: 'local', endpoint: local.endpoint, requestTimeoutMs: 10_000, connectTimeoutMs: 5_000 });
-    const store = new SessionStore(db, table);
+    const store = dynamoDbStore(tableOf(db, table));
 
     // Four sessions of 40 seats, each with a leader; 12 clients with 3 players each.
     const sessions: string[] = [];
     for (let i = 0; i < 4; i++) {
       const leader = seatedPlayer(randomUUID(), { status: 'leader' });
       const s = withPlayers(newSession({ sessionId: `outage-${i}-${randomUUID()}`, type: 'test', teamSizes: [40], joinable: true, keepAliveOnEmpty: true }), [leader]);
-      await store.createSession(s, [leader]);
+      await store.createSession(s, [leader], new Date());
       sessions.push(s.sessionId);
     }
     const clients = Array.from({ length: 12 }, () => Array.from({ length: 3 }, () => newPlayer(CLIENT)));
@@ -247,7 +250,7 @@ describe('DynamoDB Local stopped (SIGTERM) in the middle of a load, then restart
  */
 class SdkFaultInjector {
   readonly db = createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT, requestTimeoutMs: 10_000, connectTimeoutMs: 5_000 });
-  readonly store = new SessionStore(this.db, testTableName());
+  readonly store = storeOn(this.db);
   attempts = { transactions: 0, reads: 0 };
   committed = 0;
   readonly attemptTimes = new Map<string, number[]>();
@@ -287,21 +290,19 @@ const cancelledByThrottling = () =>
 
 describe('SdkFaultInjector: throttling and transaction conflicts through the handlers', () => {
   let injector: SdkFaultInjector;
-  let realStore: SessionStore;
+  const realStore = storeOn();
   beforeEach(() => {
     injector = new SdkFaultInjector();
-    const services = getServices();
-    realStore = services.store;
-    services.store = injector.store;
+    getServices().store = injector.store;
   });
   afterEach(() => {
-    getServices().store = realStore;
+    delete getServices().store;
     injector.db.destroy();
   });
 
   async function sessionWith(players: Player[], sizes = [8, 8]) {
     const s = withPlayers(newSession({ sessionId: `faults-${randomUUID()}`, type: 'test', teamSizes: sizes, joinable: true, keepAliveOnEmpty: true }), players);
-    await realStore.createSession(s, players);
+    await realStore.createSession(s, players, new Date());
     return s;
   }
   const version = async (id: string) => (await realStore.readSession(id, new Date()))?.version;

@@ -1,6 +1,6 @@
 // Plain-data sessions for the rules tables: the fields every table shares, which a table overrides as it needs.
 import { zeroCounters } from '../../src/sessions/model/crossplay.js';
-import type { Session } from '../../src/sessions/model/session.js';
+import { ANY_CROSSPLAY, type Player, type Session } from '../../src/sessions/model/session.js';
 
 export function sessionFixture(over: Partial<Session> = {}): Session {
   return {
@@ -21,3 +21,20 @@ export function sessionFixture(over: Partial<Session> = {}): Session {
     ...over,
   };
 }
+
+/** A player already seated in a session: a member on team 0, Steam with keyboard and mouse, unless told otherwise. */
+export function seatedPlayer(uuid: string, over: Partial<Player> = {}): Player {
+  return {
+    playerUuid: uuid,
+    status: 'member',
+    teamId: 0,
+    customData: {},
+    clientVersion: '1.0.0',
+    clientSettings: { platform: 'Steam', input: 'keyboardandmouse' },
+    crossplay: ANY_CROSSPLAY,
+    joined: new Date().toISOString(),
+    revision: 1,
+    ...over,
+  };
+}
+

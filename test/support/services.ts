@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { newSession, withPlayers, type NewSession } from '../../src/sessions/model/new-session.js';
 import { ANY_CROSSPLAY, type Player, type Session } from '../../src/sessions/model/session.js';
 import { createDocumentClient } from '../../src/dynamodb/client.js';
-import { SessionStore } from '../../src/dynamodb/session-store.js';
+import { dynamoDbStore } from '../../src/dynamodb/store.js';
+import { tableOf } from '../../src/dynamodb/table.js';
+import { seatedPlayer } from './fixtures.js';
 import { authEnvFor, createTestIssuer, playerToken, type TestIssuer } from './test-issuer.js';
 import { testTableName } from './dynamodb.js';
 
@@ -14,9 +16,11 @@ export const issuer: TestIssuer = createTestIssuer();
 export const LOCAL_TIMEOUTS = { DYNAMODB_REQUEST_TIMEOUT_MS: '10000', DYNAMODB_CONNECT_TIMEOUT_MS: '5000' };
 Object.assign(process.env, authEnvFor(issuer), { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error', ...LOCAL_TIMEOUTS });
 
-export const store = new SessionStore(
-  createDocumentClient({ region: process.env.AWS_REGION ?? 'local', endpoint: process.env.DYNAMODB_ENDPOINT, requestTimeoutMs: 10000, connectTimeoutMs: 5000 }),
-  testTableName(),
+export const store = dynamoDbStore(
+  tableOf(
+    createDocumentClient({ region: process.env.AWS_REGION ?? 'local', endpoint: process.env.DYNAMODB_ENDPOINT, requestTimeoutMs: 10000, connectTimeoutMs: 5000 }),
+    testTableName(),
+  ),
 );
 
 export const JOIN_ROUTE = '/session/v1/session/{session_id}/player/me';
@@ -25,23 +29,8 @@ export const GET_ROUTE = '/session/v1/session/{session_id}';
 /** A session created through the store, optionally with players already seated (e.g. invited ones). */
 export async function createSession(overrides: Partial<NewSession> = {}, players: Player[] = []): Promise<Session> {
   const session = withPlayers(newSession({ sessionId: `s-${randomUUID()}`, type: 'test', teamSizes: [4, 4], joinable: true, ...overrides }), players);
-  if ((await store.createSession(session, players, overrides.now)) !== 'created') throw new Error(`session ${session.sessionId} already exists`);
+  if ((await store.createSession(session, players, overrides.now ?? new Date())) !== 'created') throw new Error(`session ${session.sessionId} already exists`);
   return session;
-}
-
-export function seatedPlayer(uuid: string, over: Partial<Player> = {}): Player {
-  return {
-    playerUuid: uuid,
-    status: 'member',
-    teamId: 0,
-    customData: {},
-    clientVersion: '1.0.0',
-    clientSettings: { platform: 'Steam', input: 'keyboardandmouse' },
-    crossplay: ANY_CROSSPLAY,
-    joined: new Date().toISOString(),
-    revision: 1,
-    ...over,
-  };
 }
 
 export interface TestPlayer {
@@ -62,3 +51,5 @@ export const joinBody = (overrides: Record<string, unknown> = {}) => ({
   team_id: 0,
   ...overrides,
 });
+
+export { seatedPlayer };

@@ -8,13 +8,16 @@ import { hasAnyPermission, requirePermission } from '../../auth/permissions.js';
 import { ApiError } from '../../errors/api-error.js';
 import { getServices, type Services } from '../../runtime/services.js';
 import type { Actor } from '../../sessions/rules/player.js';
+import type { SessionStore } from '../../sessions/store.js';
 import { headerOf, type ApiEvent } from '../api-event.js';
 
-export interface OperationContext<B = unknown> extends Context {
+export interface OperationContext<B = unknown, K extends keyof SessionStore = never> extends Context {
   services: Services;
   caller: Caller;
   actor: Actor;
   input: { path: Record<string, unknown>; query: Record<string, unknown>; body: B };
+  /** The parts of the store the operation declared (src/http/operation.ts). */
+  store: Pick<SessionStore, K>;
 }
 
 export const authenticate = <B>(operation: OperationDefinition): middy.MiddlewareObj<ApiEvent, unknown, Error, OperationContext<B>> => {

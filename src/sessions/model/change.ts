@@ -13,7 +13,6 @@ export type Guard =
   // on the session item
   | { kind: 'joinable' }
   | { kind: 'seatFree'; teamId: number }
-  | { kind: 'teamAtMost'; teamId: number; occupied: number }
   | { kind: 'teamFull'; teamId: number }
   | { kind: 'noLeader' }
   | { kind: 'hasLeader' }

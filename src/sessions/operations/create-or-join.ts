@@ -6,7 +6,7 @@
 // join"). A type that does not auto-join simply gets a new session, if its template lets players create them.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiError, type ErrorCode } from '../../errors/api-error.js';
-import type { SessionStore } from '../../dynamodb/session-store.js';
+import type { OpenSessions, SessionCommits, SessionCreation, SessionReads } from '../store.js';
 import type { SessionTemplate } from '../../templates/session-template.js';
 import { teamSizesOf } from '../../templates/session-template.js';
 import { compileVersionRange } from '../../templates/version-range.js';
@@ -20,6 +20,8 @@ import { newSession, withPlayers } from '../model/new-session.js';
 const CANDIDATES = 16;
 const TRIES = 1;
 /** The session filled up, closed or went away since it was seen: another may do. */
+export type CreateOrJoinStore = SessionReads & SessionCommits & SessionCreation & OpenSessions;
+
 const GONE: readonly ErrorCode[] = ['team_full', 'session_not_joinable', 'session_not_found', 'session_conflict', 'service_unavailable'];
 /** The session would never take this player (its members' crossplay, its teams): they need a session of their own. */
 const NOT_FOR_THEM: readonly ErrorCode[] = ['crossplay_not_permitted', 'team_change_not_allowed', 'client_version_incompatible', 'team_not_found'];
@@ -33,7 +35,7 @@ export interface CreateOrJoinOutcome {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function createOrJoin(
-  store: SessionStore,
+  store: CreateOrJoinStore,
   template: SessionTemplate,
   req: JoinRequest,
   opts: { budgetMs?: number; clock?: () => Date } = {},
@@ -61,10 +63,10 @@ export async function createOrJoin(
     const open = shuffle(await store.openSessions(template.session_type, CANDIDATES)).slice(0, TRIES);
     let turnedAway = false;
     for (const entry of open) {
-      const joined = await attempt(() => joinSession(store, entry.session_id, req, budget()));
+      const joined = await attempt(() => joinSession(store, entry.sessionId, req, budget()));
       if (joined === 'not for them') turnedAway = true;
-      else if (joined) return { sessionId: entry.session_id, etag: joined.etag, created: false };
-      else if (!(await store.readSession(entry.session_id, clock()))) await store.dropOpenEntry(template.session_type, entry);
+      else if (joined) return { sessionId: entry.sessionId, etag: joined.etag, created: false };
+      else if (!(await store.readSession(entry.sessionId, clock()))) await store.dropOpenSession(template.session_type, entry);
     }
     if (!template.can_be_created_by_players_directly) {
       if (open.length === 0 || turnedAway) throw new ApiError('session_creation_not_allowed');
@@ -127,7 +129,7 @@ function shuffle<T>(items: T[]): T[] {
 }
 
 async function create(
-  store: SessionStore,
+  store: CreateOrJoinStore,
   template: SessionTemplate,
   req: JoinRequest,
   sessionId: string,

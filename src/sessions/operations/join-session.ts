@@ -1,12 +1,12 @@
 // A join: the caller's membership and the session, read in one round trip, decided by join-rules.ts.
-import type { SessionStore } from '../../dynamodb/session-store.js';
+import type { SessionCommits, SessionReads } from '../store.js';
 import { decideJoin } from '../rules/join.js';
 import type { JoinRequest, Player } from '../model/session.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
 export type JoinOptions = ChangeOptions;
 
-export async function joinSession(store: SessionStore, sessionId: string, req: JoinRequest, opts: ChangeOptions = {}): Promise<ChangeOutcome<Player>> {
+export async function joinSession(store: SessionReads & SessionCommits, sessionId: string, req: JoinRequest, opts: ChangeOptions = {}): Promise<ChangeOutcome<Player>> {
   return runChange(
     store,
     {

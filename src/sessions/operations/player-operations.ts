@@ -1,12 +1,12 @@
 // Acting on a player of a session: read what the rules need, then run the change (run-change.ts).
-import type { SessionStore } from '../../dynamodb/session-store.js';
+import type { SessionCleanup, SessionCommits, SessionReads } from '../store.js';
 import { log } from '../../observability/logger.js';
 import type { Player } from '../model/session.js';
 import { decidePlayerUpdate, decideRemoval, earliestMember, type Actor, type PlayerUpdate } from '../rules/player.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
 /** update_session_player_by_uuid_v2. A promotion also needs the current leader's membership, read alongside. */
-export function updatePlayer(store: SessionStore, sessionId: string, actor: Actor, targetUuid: string, req: PlayerUpdate, opts: ChangeOptions = {}): Promise<ChangeOutcome<Player>> {
+export function updatePlayer(store: SessionReads & SessionCommits, sessionId: string, actor: Actor, targetUuid: string, req: PlayerUpdate, opts: ChangeOptions = {}): Promise<ChangeOutcome<Player>> {
   return runChange(
     store,
     {
@@ -31,7 +31,7 @@ export function updatePlayer(store: SessionStore, sessionId: string, actor: Acto
  * members reads them all to find the one who joined earliest; a session left without members is deleted, and
  * the player items it still had (invited, reserved) are removed afterwards.
  */
-export async function removePlayer(store: SessionStore, sessionId: string, actor: Actor, targetUuid: string, opts: ChangeOptions = {}): Promise<ChangeOutcome<null>> {
+export async function removePlayer(store: SessionReads & SessionCommits & SessionCleanup, sessionId: string, actor: Actor, targetUuid: string, opts: ChangeOptions = {}): Promise<ChangeOutcome<null>> {
   const outcome = await runChange(
     store,
     {

@@ -3,7 +3,7 @@
 // the exact version it produced; retries are conditioned on the decision's facts, so a stampede of compatible
 // changes commits side by side, and the ETag is read back after the write (README, "Concurrency and ETags").
 import { ApiError } from '../../errors/api-error.js';
-import type { ConditionMode, SessionStore } from '../../dynamodb/session-store.js';
+import type { ConditionMode, SessionCommits, SessionReads } from '../store.js';
 import type { Decision } from '../model/change.js';
 import { etagOf, ifMatchHolds } from '../model/etag.js';
 import type { Player, Session } from '../model/session.js';
@@ -45,7 +45,7 @@ export interface ChangeSpec<S extends { session?: Session }, T> {
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 5 * 2 ** attempt)));
 
-export async function runChange<S extends { session?: Session }, T>(store: SessionStore, spec: ChangeSpec<S, T>, opts: ChangeOptions = {}): Promise<ChangeOutcome<T>> {
+export async function runChange<S extends { session?: Session }, T>(store: SessionReads & SessionCommits, spec: ChangeSpec<S, T>, opts: ChangeOptions = {}): Promise<ChangeOutcome<T>> {
   const clock = opts.clock ?? (() => new Date());
   const maxAttempts = opts.maxAttempts ?? 8;
   const deadline = Date.now() + (opts.budgetMs ?? 4000);

@@ -1,6 +1,6 @@
 // The PlayerSessions resource: a player's sessions by type, with pending invites and reservations.
 import type { components } from '../../../schemas/generated/types.js';
-import type { PlayerMembership } from '../../dynamodb/session-store.js';
+import type { PlayerMembership } from '../store.js';
 
 type PlayerSessions = components['schemas']['PlayerSessions'];
 type PlayerSession = components['schemas']['PlayerSession'];

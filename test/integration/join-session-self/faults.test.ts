@@ -13,7 +13,10 @@ import type { Change } from '../../../src/sessions/model/change.js';
 import type { JoinRequest, Session } from '../../../src/sessions/model/session.js';
 import { ANY_CROSSPLAY } from '../../../src/sessions/model/session.js';
 import { createDocumentClient } from '../../../src/dynamodb/client.js';
-import { SessionStore, type ConditionMode } from '../../../src/dynamodb/session-store.js';
+import type { SessionStore, ConditionMode } from '../../../src/sessions/store.js';
+import { dynamoDbStore } from '../../../src/dynamodb/store.js';
+import { tableOf } from '../../../src/dynamodb/table.js';
+import { decorate, storeOn } from '../../support/stores.js';
 import { httpApiEvent, invoke } from '../../support/api.js';
 import { testTableName } from '../../support/dynamodb.js';
 
@@ -50,18 +53,20 @@ const request = (playerUuid = randomUUID()): JoinRequest => ({
 });
 
 /** RaceInjector: before each of our commits, another player's join really lands, so our condition fails. */
-class RaceInjector extends SessionStore {
-  races = 0;
-  constructor(private readonly racesToInject: number) {
-    super(createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), testTableName());
-  }
-  override async commitChange(read: Session, change: Change, mode: ConditionMode, now: Date) {
-    if (this.races < this.racesToInject) {
-      this.races++;
-      await joinSession(store, read.sessionId, request());
-    }
-    return super.commitChange(read, change, mode, now);
-  }
+function raceInjector(racesToInject: number) {
+  const injector = {
+    races: 0,
+    store: decorate(store, {
+      async commitChange(read, change, mode, now) {
+        if (injector.races < racesToInject) {
+          injector.races++;
+          await joinSession(store, read.sessionId, request());
+        }
+        return store.commitChange(read, change, mode, now);
+      },
+    }),
+  };
+  return injector;
 }
 
 /** SDK fault injector: the next `times` TransactWriteItems calls fail with `error` before reaching DynamoDB. */
@@ -79,7 +84,7 @@ function storeWithSdkFaults(error: () => Error, times: number) {
     },
     { step: 'initialize', name: 'sdkFaultInjector' },
   );
-  return { store: new SessionStore(db, testTableName()), calls };
+  return { store: storeOn(db), calls };
 }
 
 const transactionConflict = () =>
@@ -125,8 +130,8 @@ describe('configuration and reachability', () => {
 describe('lost races (RaceInjector)', () => {
   test('a join that loses a race decides again with the state that won, and still lands', async () => {
     const s = await createSession({ teamSizes: [10] });
-    const racing = new RaceInjector(5);
-    const out = await joinSession(racing, s.sessionId, request());
+    const racing = raceInjector(5);
+    const out = await joinSession(racing.store, s.sessionId, request());
     // Lost on the version, then committed on the facts although a second race landed in between.
     expect(out.attempts).toBe(2);
     expect(racing.races).toBe(2);
@@ -139,12 +144,12 @@ describe('lost races (RaceInjector)', () => {
 
   test('the race that takes the last seat turns the join into team_full', async () => {
     const s = await createSession({ teamSizes: [1] });
-    await expect(joinSession(new RaceInjector(1), s.sessionId, request())).rejects.toMatchObject({ code: 'team_full' });
+    await expect(joinSession(raceInjector(1).store, s.sessionId, request())).rejects.toMatchObject({ code: 'team_full' });
   });
 
   test('with If-Match, a lost race is 412: the state the client named is gone', async () => {
     const s = await createSession({ teamSizes: [10] });
-    await expect(joinSession(new RaceInjector(1), s.sessionId, request(), { ifMatch: `"${s.incarnation}-${s.version}"` })).rejects.toMatchObject({ code: 'precondition_failed' });
+    await expect(joinSession(raceInjector(1).store, s.sessionId, request(), { ifMatch: `"${s.incarnation}-${s.version}"` })).rejects.toMatchObject({ code: 'precondition_failed' });
   });
 });
 

@@ -249,7 +249,7 @@ describe('ETags and preconditions', () => {
     await createSession({ sessionId: id, ttlSeconds: 60, now: new Date(Date.now() - 120_000) });
     const old = await store.readSessionWithPlayers(id, new Date(Date.now() - 100_000));
     const reborn = newSession({ sessionId: id, type: 'test', teamSizes: [4], joinable: true });
-    expect(await store.createSession(reborn)).toBe('created');
+    expect(await store.createSession(reborn, [], new Date())).toBe('created');
     const g = await getAs(p, id);
     expect(g.status).toBe(200);
     expect(old?.session.version).toBe(1);

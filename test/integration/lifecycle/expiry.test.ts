@@ -210,13 +210,13 @@ describe('a session id re-created after expiry', () => {
   async function reborn() {
     const old = await sessionFrom(61);
     const fresh = newSession({ sessionId: old.s.sessionId, type: 'test', teamSizes: [4, 4], joinable: true });
-    expect(await store.createSession(fresh)).toBe('created');
+    expect(await store.createSession(fresh, [], new Date())).toBe('created');
     return { ...old, fresh };
   }
 
   test('the id of a live session cannot be taken', async () => {
     const { s } = await sessionFrom(10);
-    expect(await store.createSession(newSession({ sessionId: s.sessionId, type: 'test', teamSizes: [4], joinable: true }))).toBe('taken');
+    expect(await store.createSession(newSession({ sessionId: s.sessionId, type: 'test', teamSizes: [4], joinable: true }), [], new Date())).toBe('taken');
   });
 
   test('gets new ETags: the old ones neither name it nor match it', async () => {

@@ -1,0 +1,132 @@
+// A decision written: one TransactWriteItems of the session item, the players' items and the open-session index
+// entry, under the conditions the mode asks for (conditions.ts), read back reason by reason when it is cancelled.
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { ApiError } from '../errors/api-error.js';
+import type { Change } from '../sessions/model/change.js';
+import { seatsFree, type Player, type Session } from '../sessions/model/session.js';
+import type { CommitResult, ConditionMode, SessionCommits } from '../sessions/store.js';
+import { openIndexGuards, playerGuard, sessionGuard } from './conditions.js';
+import { Expression } from './expression.js';
+import { livePlayer, liveSession, playerKey, playerToItem, sessionKey, teamsToItem, type PlayerItem, type SessionItem } from './items.js';
+import { openIndexWrite, openTransition } from './open-sessions.js';
+import { call, nowSeconds, type Table } from './table.js';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** A failed condition hands back the item as it is now, so a lost race costs no extra read. */
+const ALL_OLD = { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as const;
+
+export const sessionCommits = (table: Table): SessionCommits => ({
+  async commitChange(read, change, mode, now) {
+    if (change.teams && mode !== 'version') throw new Error('a change of the team layout is written under the version condition only');
+    const items: TransactItem[] = [sessionWrite(table, read, change, mode, now)];
+    const written: string[] = [];
+    for (const write of change.players) {
+      const uuid = write.kind === 'put' ? write.player.playerUuid : write.playerUuid;
+      written.push(uuid);
+      const x = new Expression();
+      const condition = change.guards.flatMap((g) => playerGuard(x, g, uuid, read.incarnation)).join(' AND ') || undefined;
+      items.push(
+        write.kind === 'put'
+          ? { Put: { TableName: table.name, Item: playerToItem(read, write.player), ConditionExpression: condition, ...x.attributes(), ...ALL_OLD } }
+          : { Delete: { TableName: table.name, Key: playerKey(read.sessionId, uuid), ConditionExpression: condition, ...x.attributes(), ...ALL_OLD } },
+      );
+    }
+    const transition = openTransition(read, change.deleteSession ? undefined : afterLayout(read, change));
+    if (transition !== 'none') items.push(openIndexWrite(table, read, transition));
+    try {
+      await call(() => table.db.send(new TransactWriteCommand({ TransactItems: items })));
+      return { ok: true };
+    } catch (e) {
+      return readCancellation(e, written, nowSeconds(now));
+    }
+  },
+});
+
+function sessionWrite(table: Table, read: Session, change: Change, mode: ConditionMode, now: Date): TransactItem {
+  const x = new Expression();
+  const conditions = [
+    `${x.name('inc')} = ${x.value(read.incarnation)}`,
+    `(attribute_not_exists(${x.name('expires_at')}) OR ${x.name('expires_at')} > ${x.value(nowSeconds(now))})`,
+  ];
+  if (mode === 'version') conditions.push(`${x.name('version')} = ${x.value(read.version)}`);
+  else {
+    conditions.push(...change.guards.flatMap((g) => sessionGuard(x, g)));
+    if (read.autoJoin) conditions.push(...openIndexGuards(x, read, change));
+  }
+
+  const taken = Object.values(change.seats ?? {}).reduce((n, d) => n + d, 0);
+  const sets = [`${x.name('version')} = ${x.name('version')} + ${x.value(1)}`];
+  const removes: string[] = [];
+  const add = (path: string, delta: number) => sets.push(`${path} = ${path} + ${x.value(delta)}`);
+  for (const [team, delta] of Object.entries(change.seats ?? {})) if (delta) add(x.path('teams', team, 'n'), delta);
+  if (taken) add(x.name('seats_free'), -taken);
+  for (const [key, delta] of Object.entries(change.counters ?? {})) if (delta) add(x.path('xp', key), delta);
+  if (change.active) add(x.name('active'), change.active);
+  if (change.leader && 'set' in change.leader) sets.push(`${x.name('leader')} = ${x.value(change.leader.set)}`);
+  if (change.leader && 'remove' in change.leader) removes.push(x.name('leader'));
+  if (change.joinable !== undefined) sets.push(`${x.name('joinable')} = ${x.value(change.joinable)}`);
+  if (change.customData !== undefined) sets.push(`${x.name('custom_data')} = ${x.value(change.customData)}`);
+  if (change.teams) {
+    sets.push(`${x.name('teams')} = ${x.value(teamsToItem(change.teams))}`);
+    sets.push(`${x.name('seats_free')} = ${x.value(seatsFree({ teams: change.teams }))}`);
+  }
+  // A deleted session is one that expired just now: reads answer 404 at once, the stream still publishes the
+  // change, DynamoDB's TTL removes the item, and the id may be created again.
+  if (change.deleteSession) sets.push(`${x.name('expires_at')} = ${x.value(nowSeconds(now))}`);
+  else if (read.expiresAt !== undefined) sets.push(`${x.name('expires_at')} = ${x.value(nowSeconds(now) + read.ttlSeconds)}`);
+  const subject = change.subject;
+  sets.push(
+    `${x.name('last_change')} = ${x.value({
+      event: change.event,
+      ...(subject ? { player_uuid: subject.playerUuid, team_id: subject.teamId, status: subject.status } : {}),
+    })}`,
+  );
+  return {
+    Update: {
+      TableName: table.name,
+      Key: sessionKey(read.sessionId),
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ConditionExpression: conditions.join(' AND '),
+      ...x.attributes(),
+      ...ALL_OLD,
+    },
+  };
+}
+
+/** The team layout after the change, for deciding whether it opens or fills the session. */
+function afterLayout(read: Session, change: Change): Session {
+  const teams = (change.teams ?? read.teams).map((t, i) => ({ ...t, occupied: t.occupied + (change.teams ? 0 : (change.seats?.[i] ?? 0)) }));
+  return { ...read, teams, joinable: change.joinable ?? read.joinable };
+}
+
+/**
+ * A cancelled transaction is read reason by reason: a failed condition on the session item hands back its
+ * current state (decide again with it); a conflict with another transaction is worth a retry after a pause;
+ * throttling is a 503; anything else is ours.
+ */
+function readCancellation(e: unknown, written: readonly string[], now: number): CommitResult {
+  const err = e as { name?: string; CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] };
+  if (err.name === 'TransactionConflictException') return { ok: false, retry: 'conflict' };
+  if (err.name !== 'TransactionCanceledException' || !err.CancellationReasons) throw e;
+  const reasons = err.CancellationReasons;
+  const codes = reasons.map((r) => r.Code ?? 'None');
+  if (codes.some((c) => c === 'ThrottlingError' || c === 'ProvisionedThroughputExceeded' || c === 'RequestLimitExceeded')) {
+    throw new ApiError('service_unavailable', `transaction throttled: ${codes.join(',')}`);
+  }
+  const [sessionReason, ...playerReasons] = reasons;
+  if (sessionReason?.Code === 'ConditionalCheckFailed' && sessionReason.Item) {
+    const session = liveSession(unmarshall(sessionReason.Item) as SessionItem, now);
+    const players = new Map<string, Player | undefined>();
+    written.forEach((uuid, i) => {
+      const r = playerReasons[i];
+      if (r?.Code === 'ConditionalCheckFailed') players.set(uuid, livePlayer(r.Item ? (unmarshall(r.Item) as PlayerItem) : undefined, session));
+    });
+    return { ok: false, retry: 'decide', session, players };
+  }
+  if (codes.includes('ConditionalCheckFailed')) return { ok: false, retry: 'reread' };
+  if (codes.includes('TransactionConflict')) return { ok: false, retry: 'conflict' };
+  throw new ApiError('internal_error', `transaction cancelled: ${codes.join(',')}`);
+}

@@ -1,0 +1,27 @@
+// The sessions table as the adapter's parts use it: a document client, the table's name, and one way to send a
+// command that turns DynamoDB's transient failures into the service's 503 (faults.ts).
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { storeFault } from './faults.js';
+
+export interface Table {
+  readonly db: DynamoDBDocumentClient;
+  readonly name: string;
+}
+
+export const tableOf = (db: DynamoDBDocumentClient, name: string): Table => ({ db, name });
+
+/** Sends through the table's client; a throttled or unreachable DynamoDB becomes service_unavailable. */
+export async function call<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (e) {
+    throw storeFault(e);
+  }
+}
+
+export const nowSeconds = (now: Date) => Math.floor(now.getTime() / 1000);
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Jittered, growing pauses between retries of the keys or items DynamoDB left unprocessed. */
+export const unprocessedBackoff = (attempt: number) => sleep(20 * 2 ** attempt * Math.random());

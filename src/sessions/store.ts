@@ -1,0 +1,90 @@
+// The persistence the session operations need, as the domain states it. An operation asks only for the parts it
+// uses, so a Lambda bundle carries only the store code of its own operation. Implemented by the DynamoDB adapter
+// (src/dynamodb) and, for the unit tests and the CPU benchmark, by an in-memory store (test/support).
+import type { Change } from './model/change.js';
+import type { PlayerStatus } from '../contract/types.js';
+import type { Player, Session } from './model/session.js';
+
+/** "version": the session must be exactly as read (the new version is known: read + 1).
+ *  "facts": only the decision's guards must hold, so independent changes commit side by side. */
+export type ConditionMode = 'version' | 'facts';
+
+export type CommitResult =
+  | { ok: true }
+  /** Another transaction was in the way, or a condition failed without handing back the state: read again. */
+  | { ok: false; retry: 'conflict' | 'reread' }
+  /** The session's condition failed and its current state came back with the failure: decide again with it.
+   *  `players` holds the current state of the written players whose own condition failed too. */
+  | { ok: false; retry: 'decide'; session: Session | undefined; players: Map<string, Player | undefined> };
+
+export type CreateResult = 'created' | 'taken';
+
+export interface SessionWithPlayers {
+  session: Session;
+  players: Player[];
+}
+
+export interface PlayerMembership {
+  sessionId: string;
+  type: string;
+  status: PlayerStatus;
+  invitedBy?: string;
+}
+
+/** An open session of a type (joinable, a free seat), as create-or-join finds it. */
+export interface OpenSession {
+  sessionId: string;
+  incarnation: string;
+  created: string;
+}
+
+/** A seat ticket: its number, and the counter's epoch (random at the counter's creation, so ids never repeat). */
+export interface Ticket {
+  n: number;
+  epoch: string;
+}
+
+/** Reads are strongly consistent; a session counts only while it has not expired, its players only in its incarnation. */
+export interface SessionReads {
+  readSession(sessionId: string, now: Date): Promise<Session | undefined>;
+  /** The session item and the given players' items, in one round trip (not a snapshot: see run-change.ts). */
+  readSessionAndPlayers(sessionId: string, playerUuids: readonly string[], now: Date): Promise<{ session?: Session; players: Map<string, Player> }>;
+  /** The session with every player, as one state. */
+  readSessionWithPlayers(sessionId: string, now: Date): Promise<SessionWithPlayers | undefined>;
+}
+
+export interface SessionCommits {
+  /** Writes a change of the session as read, atomically, under the conditions `mode` names. */
+  commitChange(read: Session, change: Change, mode: ConditionMode, now: Date): Promise<CommitResult>;
+}
+
+export interface SessionCreation {
+  /** A session with its first players (their aggregates already on the session); 'taken' when the id is live. */
+  createSession(session: Session, players: readonly Player[], now: Date): Promise<CreateResult>;
+}
+
+export interface OpenSessions {
+  /** The open sessions of a type, oldest first (strongly consistent). */
+  openSessions(type: string, limit: number): Promise<OpenSession[]>;
+  /** Forgets an open session that expired or was deleted while open; nothing if it is already gone. */
+  dropOpenSession(type: string, open: OpenSession): Promise<void>;
+  /** The next seat ticket of a type (one atomic counter). */
+  takeTicket(type: string, freshEpoch: string): Promise<Ticket>;
+}
+
+export interface PlayerIndex {
+  /** A player's memberships (eventually consistent), in live sessions only. */
+  playerMemberships(playerUuid: string, now: Date): Promise<PlayerMembership[]>;
+}
+
+export interface SessionExpiry {
+  /** Moves the expiry forward without changing the session's version (a longer life is not a change of state). */
+  extendExpiry(session: Session, now: Date): Promise<void>;
+}
+
+export interface SessionCleanup {
+  /** Removes the player items an ended incarnation of a session left behind; readers already ignore them. */
+  deleteOrphanPlayers(sessionId: string, incarnation: string): Promise<void>;
+}
+
+export type SessionStore = SessionReads & SessionCommits & SessionCreation & OpenSessions & PlayerIndex & SessionExpiry & SessionCleanup;

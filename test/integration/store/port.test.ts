@@ -1,0 +1,142 @@
+// The store port (src/sessions/store.ts) has two implementations: the DynamoDB store the service runs on and the
+// in-memory store the unit tests and the CPU benchmark use. Each case here runs against both, on DynamoDB Local
+// and in memory, so the in-memory store cannot drift from what DynamoDB does.
+import { randomUUID } from 'node:crypto';
+import type { Change } from '../../../src/sessions/model/change.js';
+import { newSession, withPlayers } from '../../../src/sessions/model/new-session.js';
+import type { Player, Session } from '../../../src/sessions/model/session.js';
+import type { SessionStore } from '../../../src/sessions/store.js';
+import { seatedPlayer } from '../../support/fixtures.js';
+import { MemoryStore } from '../../support/memory-store.js';
+import { storeOn } from '../../support/stores.js';
+
+const implementations: [string, () => SessionStore][] = [
+  ['DynamoDB', () => storeOn()],
+  ['in memory', () => new MemoryStore()],
+];
+
+const join = (player: Player, teamId = player.teamId): Change => ({
+  event: 'Session Player Joined',
+  subject: { playerUuid: player.playerUuid, teamId, status: player.status },
+  guards: [{ kind: 'playerAbsent', playerUuid: player.playerUuid }, { kind: 'seatFree', teamId }],
+  players: [{ kind: 'put', player }],
+  seats: { [teamId]: 1 },
+  active: 1,
+});
+
+describe.each(implementations)('%s store', (_, make) => {
+  let store: SessionStore;
+  const now = () => new Date();
+  beforeEach(() => {
+    store = make();
+  });
+
+  async function created(over: Partial<Parameters<typeof newSession>[0]> = {}, players: Player[] = []): Promise<Session> {
+    const s = withPlayers(newSession({ sessionId: `port-${randomUUID()}`, type: `port-${randomUUID()}`, teamSizes: [2, 2], joinable: true, ...over }), players);
+    expect(await store.createSession(s, players, now())).toBe('created');
+    return s;
+  }
+
+  test('a created session reads back as written, with its players; its id is taken while it lives', async () => {
+    const leader = seatedPlayer(randomUUID(), { status: 'leader' });
+    const s = await created({}, [leader]);
+    expect(await store.readSession(s.sessionId, now())).toEqual(s);
+    expect(await store.readSessionWithPlayers(s.sessionId, now())).toEqual({ session: s, players: [leader] });
+    const both = await store.readSessionAndPlayers(s.sessionId, [leader.playerUuid, randomUUID()], now());
+    expect({ session: both.session, players: [...both.players.values()] }).toEqual({ session: s, players: [leader] });
+    expect(await store.createSession({ ...s, incarnation: 'other' }, [], now())).toBe('taken');
+  });
+
+  test('an unknown or expired session reads as absent, and its id can be created again', async () => {
+    expect(await store.readSession(`port-${randomUUID()}`, now())).toBeUndefined();
+    const s = await created({ now: new Date(Date.now() - 7200_000), ttlSeconds: 3600 });
+    expect(await store.readSession(s.sessionId, now())).toBeUndefined();
+    expect(await store.readSessionWithPlayers(s.sessionId, now())).toBeUndefined();
+    expect(await store.createSession({ ...s, incarnation: 'next', expiresAt: undefined }, [], now())).toBe('created');
+  });
+
+  test('version mode: a commit on the version read lands once; on a version that moved on it hands back the state', async () => {
+    const s = await created();
+    const a = seatedPlayer(randomUUID());
+    expect(await store.commitChange(s, join(a), 'version', now())).toEqual({ ok: true });
+    const after = (await store.readSessionWithPlayers(s.sessionId, now()))!;
+    expect(after.session).toMatchObject({ version: s.version + 1, activeCount: 1, teams: [{ maxSize: 2, occupied: 1 }, { maxSize: 2, occupied: 0 }] });
+    expect(after.players).toEqual([a]);
+    const stale = await store.commitChange(s, join(seatedPlayer(randomUUID())), 'version', now());
+    expect(stale).toMatchObject({ ok: false, retry: 'decide', session: { version: s.version + 1 } });
+  });
+
+  test('facts mode: changes that keep to the facts commit side by side; a guard that no longer holds refuses', async () => {
+    const s = await created({ teamSizes: [2] });
+    const [a, b, c] = [seatedPlayer(randomUUID()), seatedPlayer(randomUUID()), seatedPlayer(randomUUID())];
+    expect(await store.commitChange(s, join(a), 'facts', now())).toEqual({ ok: true });
+    expect(await store.commitChange(s, join(b), 'facts', now())).toEqual({ ok: true });
+    // The team is full now: the seat guard fails, the session comes back as it is.
+    const full = await store.commitChange(s, join(c), 'facts', now());
+    expect(full).toMatchObject({ ok: false, retry: 'decide', session: { version: s.version + 2, teams: [{ occupied: 2 }] } });
+    expect((await store.readSession(s.sessionId, now()))?.version).toBe(s.version + 2);
+  });
+
+  test('a player guard that fails alone asks for a new read; with the session guard, it hands back the player', async () => {
+    const a = seatedPlayer(randomUUID());
+    const s = await created({ teamSizes: [1] }, [a]);
+    expect(await store.commitChange(s, join(a), 'version', now())).toEqual({ ok: false, retry: 'reread' });
+    const both = await store.commitChange(s, join(a), 'facts', now());
+    expect(both).toMatchObject({ ok: false, retry: 'decide', session: { version: s.version } });
+    expect(both.ok === false && both.retry === 'decide' && both.players.get(a.playerUuid)).toEqual(a);
+  });
+
+  test('a deleting change ends the session at once; its players stay until cleaned up, then only that incarnation\'s go', async () => {
+    const a = seatedPlayer(randomUUID(), { status: 'leader' });
+    const s = await created({ teamSizes: [2] }, [a]);
+    const del: Change = { event: 'Session Player Left', guards: [], players: [{ kind: 'delete', playerUuid: a.playerUuid }], seats: { 0: -1 }, active: -1, leader: { remove: true }, deleteSession: true };
+    expect(await store.commitChange(s, del, 'version', now())).toEqual({ ok: true });
+    expect(await store.readSession(s.sessionId, now())).toBeUndefined();
+    const b = seatedPlayer(randomUUID());
+    const again = { ...s, incarnation: `re-${randomUUID().slice(0, 8)}`, expiresAt: undefined };
+    expect(await store.createSession(withPlayers(again, [b]), [b], now())).toBe('created');
+    await store.deleteOrphanPlayers(s.sessionId, s.incarnation);
+    expect((await store.readSessionWithPlayers(s.sessionId, now()))?.players).toEqual([b]);
+  });
+
+  test('the open-session index follows the transactions that open and fill a session', async () => {
+    const type = `port-open-${randomUUID()}`;
+    const s = await created({ type, teamSizes: [1], autoJoin: true });
+    expect(await store.openSessions(type, 10)).toEqual([{ sessionId: s.sessionId, incarnation: s.incarnation, created: s.created }]);
+    expect(await store.commitChange(s, join(seatedPlayer(randomUUID())), 'facts', now())).toEqual({ ok: true });
+    expect(await store.openSessions(type, 10)).toEqual([]);
+    const t = await created({ type, teamSizes: [1], autoJoin: true });
+    await store.dropOpenSession(type, { sessionId: t.sessionId, incarnation: 'not-it', created: t.created });
+    expect(await store.openSessions(type, 10)).toHaveLength(1);
+    await store.dropOpenSession(type, { sessionId: t.sessionId, incarnation: t.incarnation, created: t.created });
+    expect(await store.openSessions(type, 10)).toEqual([]);
+  });
+
+  test('seat tickets count from 0 and keep the epoch of the first', async () => {
+    const type = `port-ticket-${randomUUID()}`;
+    expect(await store.takeTicket(type, 'e1')).toEqual({ n: 0, epoch: 'e1' });
+    expect(await store.takeTicket(type, 'e2')).toEqual({ n: 1, epoch: 'e1' });
+  });
+
+  test("a player's memberships are those of live sessions, with invites and who sent them", async () => {
+    const uuid = randomUUID();
+    const inviter = randomUUID();
+    const a = await created({}, [seatedPlayer(uuid, { status: 'leader' })]);
+    const b = await created({}, [seatedPlayer(uuid, { status: 'invited', invitedBy: inviter })]);
+    await created({ now: new Date(Date.now() - 7200_000), ttlSeconds: 3600 }, [seatedPlayer(uuid)]);
+    const found = (await store.playerMemberships(uuid, now())).sort((x, y) => x.sessionId.localeCompare(y.sessionId));
+    const want = [
+      { sessionId: a.sessionId, type: a.type, status: 'leader' },
+      { sessionId: b.sessionId, type: b.type, status: 'invited', invitedBy: inviter },
+    ].sort((x, y) => x.sessionId.localeCompare(y.sessionId));
+    expect(found).toEqual(want);
+  });
+
+  test('extending the expiry moves it, not the version', async () => {
+    const s = await created({ ttlSeconds: 3600, now: new Date(Date.now() - 3000_000) });
+    await store.extendExpiry(s, now());
+    const after = (await store.readSession(s.sessionId, now()))!;
+    expect(after.version).toBe(s.version);
+    expect(after.expiresAt).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 3600 - 5);
+  });
+});

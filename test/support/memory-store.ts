@@ -1,0 +1,226 @@
+// The session store port (src/sessions/store.ts) in memory, for the unit tests of the operations and for the CPU
+// benchmark. It keeps the DynamoDB store's semantics (test/integration/store runs the same cases against both):
+// reads see only live sessions and their incarnation's players; a commit is atomic and checks, in "version" mode,
+// the version read, in "facts" mode every guard of the decision (and whether the session still opens or fills the
+// open-session index as decided); a failed session condition hands back the session and the written players whose
+// own condition failed, a failed player condition alone asks for a new read.
+import type { Change, Guard } from '../../src/sessions/model/change.js';
+import { isOpen, seatsFree, type Player, type Session } from '../../src/sessions/model/session.js';
+import type { CommitResult, OpenSession, PlayerMembership, SessionStore } from '../../src/sessions/store.js';
+
+interface Stored {
+  session: Session;
+  /** The players of every incarnation the id has had, until they are cleaned up. */
+  players: Map<string, { incarnation: string; player: Player }>;
+}
+
+const seconds = (now: Date) => Math.floor(now.getTime() / 1000);
+// Copies deep enough that neither side can change the other's state (the rules never change what they read);
+// cheap, since the CPU benchmark reads through this store on every join.
+const copySession = (s: Session): Session => ({ ...s, teams: s.teams.map((t) => ({ ...t })), crossplay: { ...s.crossplay }, customData: { ...s.customData } });
+const copyPlayer = (p: Player): Player => ({ ...p, customData: { ...p.customData } });
+const copyOf = (s: Session | undefined) => (s ? copySession(s) : undefined);
+const live = (s: Session | undefined, now: Date) => (s && (s.expiresAt === undefined || s.expiresAt > seconds(now)) ? s : undefined);
+
+export class MemoryStore implements SessionStore {
+  readonly sessions = new Map<string, Stored>();
+  /** type -> open sessions, by their index sort key. */
+  readonly open = new Map<string, Map<string, OpenSession>>();
+  readonly tickets = new Map<string, { n: number; epoch: string }>();
+  /** Every commit attempt, in order, with its outcome: what a test of the operations looks at. */
+  readonly commits: { read: Session; change: Change; mode: 'version' | 'facts'; ok: boolean }[] = [];
+
+  private liveStored(sessionId: string, now: Date): Stored | undefined {
+    const stored = this.sessions.get(sessionId);
+    return live(stored?.session, now) ? stored : undefined;
+  }
+
+  private playersOf(stored: Stored): Player[] {
+    return [...stored.players.values()].filter((p) => p.incarnation === stored.session.incarnation).map((p) => copyPlayer(p.player));
+  }
+
+  async readSession(sessionId: string, now: Date) {
+    return copyOf(this.liveStored(sessionId, now)?.session);
+  }
+
+  async readSessionAndPlayers(sessionId: string, playerUuids: readonly string[], now: Date) {
+    const stored = this.liveStored(sessionId, now);
+    const players = new Map<string, Player>();
+    if (stored) for (const uuid of playerUuids) {
+      const p = stored.players.get(uuid);
+      if (p && p.incarnation === stored.session.incarnation) players.set(uuid, copyPlayer(p.player));
+    }
+    return { session: copyOf(stored?.session), players };
+  }
+
+  async readSessionWithPlayers(sessionId: string, now: Date) {
+    const stored = this.liveStored(sessionId, now);
+    return stored ? { session: copySession(stored.session), players: this.playersOf(stored) } : undefined;
+  }
+
+  async commitChange(read: Session, change: Change, mode: 'version' | 'facts', now: Date): Promise<CommitResult> {
+    const result = this.tryCommit(read, change, mode, now);
+    this.commits.push({ read, change, mode, ok: result.ok });
+    return result;
+  }
+
+  private tryCommit(read: Session, change: Change, mode: 'version' | 'facts', now: Date): CommitResult {
+    if (change.teams && mode !== 'version') throw new Error('a change of the team layout is written under the version condition only');
+    const stored = this.sessions.get(read.sessionId);
+    const current = stored?.session;
+    const sessionHolds =
+      current !== undefined &&
+      current.incarnation === read.incarnation &&
+      live(current, now) !== undefined &&
+      (mode === 'version' ? current.version === read.version : change.guards.every((g) => sessionGuardHolds(current, g)) && openIndexGuardsHold(current, read, change));
+    const failedPlayers = new Map<string, Player | undefined>();
+    for (const write of change.players) {
+      const uuid = write.kind === 'put' ? write.player.playerUuid : write.playerUuid;
+      const item = stored?.players.get(uuid);
+      const holds = change.guards.every((g) => playerGuardHolds(item, g, uuid, read.incarnation));
+      if (!holds) failedPlayers.set(uuid, item && current && item.incarnation === current.incarnation && live(current, now) ? copyPlayer(item.player) : undefined);
+    }
+    if (!sessionHolds) {
+      // DynamoDB hands the item back only when it exists.
+      if (!current) return { ok: false, retry: 'reread' };
+      return { ok: false, retry: 'decide', session: copyOf(live(current, now)), players: failedPlayers };
+    }
+    if (failedPlayers.size) return { ok: false, retry: 'reread' };
+    this.apply(stored!, read, change, now);
+    return { ok: true };
+  }
+
+  private apply(stored: Stored, read: Session, change: Change, now: Date): void {
+    const before = stored.session;
+    const s = copySession(before);
+    s.version++;
+    for (const [team, delta] of Object.entries(change.seats ?? {})) s.teams[Number(team)]!.occupied += delta;
+    for (const [key, delta] of Object.entries(change.counters ?? {})) s.crossplay[key as keyof Session['crossplay']] += delta ?? 0;
+    s.activeCount += change.active ?? 0;
+    if (change.leader && 'set' in change.leader) s.leader = change.leader.set;
+    if (change.leader && 'remove' in change.leader) delete s.leader;
+    if (change.joinable !== undefined) s.joinable = change.joinable;
+    if (change.customData !== undefined) s.customData = { ...change.customData };
+    if (change.teams) s.teams = change.teams.map((t) => ({ ...t }));
+    if (change.deleteSession) s.expiresAt = seconds(now);
+    else if (before.expiresAt !== undefined) s.expiresAt = seconds(now) + before.ttlSeconds;
+    for (const write of change.players) {
+      if (write.kind === 'put') stored.players.set(write.player.playerUuid, { incarnation: read.incarnation, player: copyPlayer(write.player) });
+      else stored.players.delete(write.playerUuid);
+    }
+    // As the DynamoDB store does, the index follows what the session read and the change imply.
+    const was = read.autoJoin && isOpen(read);
+    const after = { ...read, joinable: change.joinable ?? read.joinable, teams: change.teams ?? read.teams.map((t, i) => ({ ...t, occupied: t.occupied + (change.seats?.[i] ?? 0) })) };
+    const is = read.autoJoin && !change.deleteSession && isOpen(after);
+    if (was && !is) this.openOf(read.type).delete(openKey(read));
+    if (!was && is) this.openOf(read.type).set(openKey(read), { sessionId: read.sessionId, incarnation: read.incarnation, created: read.created });
+    stored.session = s;
+  }
+
+  async createSession(session: Session, players: readonly Player[], now: Date) {
+    const existing = this.sessions.get(session.sessionId);
+    if (existing && live(existing.session, now)) return 'taken' as const;
+    const stored: Stored = { session: copySession(session), players: existing?.players ?? new Map() };
+    for (const p of players) stored.players.set(p.playerUuid, { incarnation: session.incarnation, player: copyPlayer(p) });
+    this.sessions.set(session.sessionId, stored);
+    if (isOpen(session)) this.openOf(session.type).set(openKey(session), { sessionId: session.sessionId, incarnation: session.incarnation, created: session.created });
+    return 'created' as const;
+  }
+
+  private openOf(type: string): Map<string, OpenSession> {
+    let m = this.open.get(type);
+    if (!m) this.open.set(type, (m = new Map()));
+    return m;
+  }
+
+  async openSessions(type: string, limit: number) {
+    return [...this.openOf(type)].sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, limit).map(([, e]) => ({ ...e }));
+  }
+
+  async dropOpenSession(type: string, open: OpenSession) {
+    const key = openKey({ created: open.created, sessionId: open.sessionId });
+    if (this.openOf(type).get(key)?.incarnation === open.incarnation) this.openOf(type).delete(key);
+  }
+
+  async takeTicket(type: string, freshEpoch: string) {
+    const t = this.tickets.get(type) ?? { n: 0, epoch: freshEpoch };
+    t.n++;
+    this.tickets.set(type, t);
+    return { n: t.n - 1, epoch: t.epoch };
+  }
+
+  async playerMemberships(playerUuid: string, now: Date): Promise<PlayerMembership[]> {
+    const found: PlayerMembership[] = [];
+    for (const stored of this.sessions.values()) {
+      const p = stored.players.get(playerUuid);
+      if (!p || !live(stored.session, now) || p.incarnation !== stored.session.incarnation) continue;
+      found.push({ sessionId: stored.session.sessionId, type: stored.session.type, status: p.player.status, ...(p.player.invitedBy ? { invitedBy: p.player.invitedBy } : {}) });
+    }
+    return found;
+  }
+
+  async extendExpiry(session: Session, now: Date) {
+    const stored = this.sessions.get(session.sessionId);
+    if (stored && stored.session.incarnation === session.incarnation && stored.session.expiresAt !== undefined && stored.session.expiresAt > seconds(now)) {
+      stored.session.expiresAt = seconds(now) + session.ttlSeconds;
+    }
+  }
+
+  async deleteOrphanPlayers(sessionId: string, incarnation: string) {
+    const stored = this.sessions.get(sessionId);
+    for (const [uuid, p] of stored?.players ?? []) if (p.incarnation === incarnation) stored!.players.delete(uuid);
+  }
+}
+
+const openKey = (s: Pick<Session, 'created' | 'sessionId'>) => `E#${s.created}#${s.sessionId}`;
+
+const team = (s: Session, teamId: number) => s.teams[teamId];
+
+function sessionGuardHolds(s: Session, g: Guard): boolean {
+  switch (g.kind) {
+    case 'joinable':
+      return s.joinable;
+    case 'seatFree':
+      return team(s, g.teamId) !== undefined && team(s, g.teamId)!.occupied < team(s, g.teamId)!.maxSize;
+    case 'teamFull':
+      return team(s, g.teamId) !== undefined && team(s, g.teamId)!.occupied >= team(s, g.teamId)!.maxSize;
+    case 'noLeader':
+      return s.leader === undefined;
+    case 'hasLeader':
+      return s.leader !== undefined;
+    case 'leaderIs':
+      return s.leader === g.playerUuid;
+    case 'activeCount':
+      return s.activeCount === g.equals;
+    case 'counter':
+      return s.crossplay[g.key] === g.equals;
+    default:
+      return true;
+  }
+}
+
+function playerGuardHolds(item: { incarnation: string; player: Player } | undefined, g: Guard, playerUuid: string, incarnation: string): boolean {
+  if (!('playerUuid' in g) || g.playerUuid !== playerUuid) return true;
+  switch (g.kind) {
+    case 'playerAbsent':
+      return item === undefined || item.incarnation !== incarnation;
+    case 'playerRevision':
+      return item !== undefined && item.incarnation === incarnation && item.player.revision === g.revision;
+    default:
+      return true;
+  }
+}
+
+/** The DynamoDB store's open-index conditions (src/dynamodb/conditions.ts), over the session as it is now. */
+function openIndexGuardsHold(current: Session, read: Session, change: Change): boolean {
+  if (!read.autoJoin) return true;
+  if (current.joinable !== read.joinable) return false;
+  if (!read.joinable && change.joinable === undefined) return true;
+  const free = seatsFree(read);
+  const taken = Object.values(change.seats ?? {}).reduce((n, d) => n + d, 0);
+  const before = free > 0;
+  const after = free - taken > 0;
+  const now = seatsFree(current);
+  if (before !== after) return now === free;
+  return before ? now > Math.max(0, taken) : now <= Math.min(0, taken);
+}
