@@ -2,11 +2,9 @@
 import { get_session_template_by_type as operation } from '../schemas/generated/operations.js';
 import * as validators from '../schemas/generated/validators/get_session_template_by_type.js';
 import { ApiError } from '../src/errors/api-error.js';
-import { headerOf } from '../src/http/api-event.js';
+import { jsonUnlessNotModified } from '../src/http/conditional.js';
 import { httpOperation } from '../src/http/operation.js';
-import { json, notModified } from '../src/http/responses.js';
 import { getTemplates } from '../src/runtime/templates.js';
-import { ifNoneMatchHits } from '../src/sessions/model/etag.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
@@ -17,8 +15,6 @@ export const handler = httpOperation(operation, {
     const etag = templates.etagOf(type);
     // The catalogue's status (400) is create_or_join's; a lookup by type answers 404.
     if (!template || !etag) throw new ApiError('session_type_not_found', `no template of type ${JSON.stringify(type)}`, 404);
-    const ifNoneMatch = headerOf(event, 'if-none-match');
-    if (ifNoneMatch !== undefined && ifNoneMatchHits(ifNoneMatch, etag)) return notModified(etag);
-    return json(200, template, { etag });
+    return jsonUnlessNotModified(event, etag, () => template);
   },
 });

@@ -1,23 +1,22 @@
 // POST /session/v1/session/{session_id}/player/me — Join Session By Id Self.
 import { join_session_by_id_self as operation } from '../schemas/generated/operations.js';
 import * as validators from '../schemas/generated/validators/join_session_by_id_self.js';
-import { headerOf } from '../src/http/api-event.js';
-import { checkJoinBody, toJoinRequest, toUpdateResponse } from '../src/http/join-request.js';
+import { sessionCommits } from '../src/dynamodb/commit.js';
+import { sessionReads } from '../src/dynamodb/reads.js';
+import { ifMatchOf } from '../src/http/conditional.js';
+import { checkJoinBody, toJoinRequest } from '../src/http/join-request.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
 import { joinSession } from '../src/sessions/operations/join-session.js';
-import { sessionCommits } from '../src/dynamodb/commit.js';
-import { sessionReads } from '../src/dynamodb/reads.js';
+import { toUpdateResponse } from '../src/sessions/views/player-update.js';
 
 export const handler = httpOperation(operation, {
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
   ...validators,
   checkBody: (body, caller) => checkJoinBody(body, caller.platform),
-  run: async (event, { store, caller, input }) => {
-    const outcome = await joinSession(store, String(input.path.session_id), toJoinRequest(input.body, caller.playerUuid, caller.platform), {
-      ifMatch: headerOf(event, 'if-match'),
-    });
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
+  run: async (event, { store, caller, input: { path, body } }) => {
+    const outcome = await joinSession(store, String(path.session_id), toJoinRequest(body, caller.playerUuid, caller.platform), { ifMatch: ifMatchOf(event) });
     recordChange(operation.operationId, outcome);
     return json(200, toUpdateResponse(outcome.result), outcome.etag ? { etag: outcome.etag } : {});
   },

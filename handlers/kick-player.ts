@@ -1,21 +1,21 @@
 // DELETE /session/v1/session/{session_id}/player/{player_uuid} — Kick Player From Session By Uuid V2.
 import { kick_player_from_session_by_uuid_v2 as operation } from '../schemas/generated/operations.js';
 import * as validators from '../schemas/generated/validators/kick_player_from_session_by_uuid_v2.js';
-import { headerOf } from '../src/http/api-event.js';
-import { httpOperation } from '../src/http/operation.js';
-import { noContent } from '../src/http/responses.js';
-import { recordChange } from '../src/observability/metrics.js';
-import { removePlayer } from '../src/sessions/operations/player-operations.js';
 import { sessionCleanup } from '../src/dynamodb/cleanup.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
+import { ifMatchOf } from '../src/http/conditional.js';
+import { httpOperation } from '../src/http/operation.js';
+import { noContent } from '../src/http/responses.js';
+import { recordChange } from '../src/observability/metrics.js';
+import { removePlayer } from '../src/sessions/operations/remove-player.js';
 
 export const handler = httpOperation(operation, {
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionCleanup(table) }),
   ...validators,
-  run: async (event, { store, actor, input }) => {
-    const target = String(input.path.player_uuid).toLowerCase();
-    const outcome = await removePlayer(store, String(input.path.session_id), actor, target, { ifMatch: headerOf(event, 'if-match') });
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionCleanup(table) }),
+  run: async (event, { store, actor, input: { path } }) => {
+    const target = String(path.player_uuid).toLowerCase();
+    const outcome = await removePlayer(store, String(path.session_id), actor, target, { ifMatch: ifMatchOf(event) });
     recordChange(operation.operationId, outcome);
     return noContent(outcome.etag);
   },

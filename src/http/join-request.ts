@@ -2,8 +2,9 @@
 // (a platform from somewhere, a semantic client version), and the platform resolved as upstream documents it:
 // the token's platform claim, else `platform`, else the deprecated `platform_id`.
 import { PLATFORM_BY_ID } from '../../schemas/generated/platform-ids.js';
-import type { Platform, SelfSessionPlayerUpdateRequest, SessionPlayerUpdateResponse, ValidationErrorItem } from '../contract/types.js';
-import { ANY_CROSSPLAY, type JoinRequest, type Player } from '../sessions/model/session.js';
+import type { components } from '../../schemas/generated/types.js';
+import type { Platform, SelfSessionPlayerUpdateRequest, ValidationErrorItem } from '../contract/types.js';
+import { ANY_CROSSPLAY, type JoinRequest } from '../sessions/model/session.js';
 import { isSemver } from '../sessions/model/versions.js';
 
 
@@ -44,9 +45,16 @@ export function toJoinRequest(body: SelfSessionPlayerUpdateRequest, playerUuid: 
   };
 }
 
-export const toUpdateResponse = (p: Player): SessionPlayerUpdateResponse => ({
-  player_uuid: p.playerUuid,
-  status: p.status,
-  team_id: p.teamId,
-  custom_data: p.customData,
-});
+type CreateOrJoinRequest = components['schemas']['CreateOrJoinRequest'];
+
+/** `player`, when given, describes the player; otherwise the top-level fields do. */
+const topLevelPlayer = (body: CreateOrJoinRequest): SelfSessionPlayerUpdateRequest => ({ ...body, team_id: 0, status: 'member', custom_data: {} });
+
+export const checkCreateOrJoinBody = (body: CreateOrJoinRequest, tokenPlatform: Platform | undefined): ValidationErrorItem[] =>
+  body.player
+    ? checkJoinBody(body.player, tokenPlatform).map((p) => ({ ...p, loc: ['body', 'player', ...p.loc.slice(1)] }))
+    : checkJoinBody(topLevelPlayer(body), tokenPlatform);
+
+/** The player create-or-join places: as `player` describes them, or from the top level on any team with room. */
+export const toCreateOrJoinRequest = (body: CreateOrJoinRequest, playerUuid: string, tokenPlatform: Platform | undefined): JoinRequest =>
+  body.player ? toJoinRequest(body.player, playerUuid, tokenPlatform) : { ...toJoinRequest(topLevelPlayer(body), playerUuid, tokenPlatform), teamId: 'any' };

@@ -7,7 +7,7 @@ import type { Caller } from '../../auth/authenticator.js';
 import { hasAnyPermission, requirePermission } from '../../auth/permissions.js';
 import { ApiError } from '../../errors/api-error.js';
 import { getServices, type Services } from '../../runtime/services.js';
-import type { Actor } from '../../sessions/rules/player.js';
+import type { Actor } from '../../sessions/model/actor.js';
 import type { SessionStore } from '../../sessions/store.js';
 import { headerOf, type ApiEvent } from '../api-event.js';
 

@@ -2,6 +2,7 @@
 // joiner; checking that against counters on the session item keeps a join O(1) in the session's size, and the
 // counters a decision relies on become the transaction's conditions.
 import type { CrossplayPreferences, Input, Platform } from '../../contract/types.js';
+import { ANY_CROSSPLAY, type Player } from './session.js';
 
 export const PLATFORM_CLASSES = ['xbox', 'playstation', 'other'] as const;
 export const INPUTS = ['keyboardandmouse', 'gamepad', 'touch'] as const satisfies readonly Input[];
@@ -81,4 +82,21 @@ export function crossplayCheck(
 ): { ok: boolean; facts: { key: CounterKey; equals: number }[] } {
   const facts = mustBeZeroAmongOthers(p).map((key) => ({ key, equals: self.includes(key) ? 1 : 0 }));
   return { ok: facts.every((f) => counters[f.key] === f.equals), facts };
+}
+
+/** What crossplay sees of a player; one whose client has not told us yet is "other" platform, any input. */
+export const profileOf = (p: Pick<Player, 'clientSettings' | 'crossplay'>): CrossplayProfile => ({
+  platform: p.clientSettings?.platform ?? 'Anon',
+  input: p.clientSettings?.input,
+  preferences: p.crossplay ?? ANY_CROSSPLAY,
+});
+
+export function sameCrossplayProfile(a: Player, b: Player): boolean {
+  const [pa, pb] = [profileOf(a), profileOf(b)];
+  return (
+    pa.platform === pb.platform &&
+    pa.input === pb.input &&
+    pa.preferences.permitted_platform === pb.preferences.permitted_platform &&
+    pa.preferences.permitted_input === pb.preferences.permitted_input
+  );
 }

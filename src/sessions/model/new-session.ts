@@ -2,8 +2,7 @@
 // aggregates a session holds for a given set of players.
 import { randomBytes } from 'node:crypto';
 import type { CustomData } from '../../contract/types.js';
-import { contribution, zeroCounters } from './crossplay.js';
-import { profileOf } from '../rules/join.js';
+import { contribution, profileOf, zeroCounters } from './crossplay.js';
 import { isActive, type Player, type Session } from './session.js';
 import type { VersionRange } from './versions.js';
 

@@ -5,11 +5,12 @@
 import { ApiError } from '../../errors/api-error.js';
 import type { ConditionMode, SessionCommits, SessionReads } from '../store.js';
 import type { Decision } from '../model/change.js';
-import { etagOf, ifMatchHolds } from '../model/etag.js';
+import { etagOf } from '../model/etag.js';
 import type { Player, Session } from '../model/session.js';
 
 export interface ChangeOptions {
-  ifMatch?: string;
+  /** The client named the state to change (If-Match): whether the ETag of the state read is one it named. */
+  ifMatch?: (etag: string) => boolean;
   maxAttempts?: number;
   /** Give up (409) once this much time has passed, well inside the Lambda timeout. */
   budgetMs?: number;
@@ -57,7 +58,7 @@ export async function runChange<S extends { session?: Session }, T>(store: Sessi
     const decision = spec.decide(state, now);
     const read = state.session;
     if (!read || (decision.kind === 'reject' && decision.code === 'session_not_found')) throw new ApiError('session_not_found');
-    if (opts.ifMatch !== undefined && !ifMatchHolds(opts.ifMatch, etagOf(read))) throw new ApiError('precondition_failed');
+    if (opts.ifMatch && !opts.ifMatch(etagOf(read))) throw new ApiError('precondition_failed');
     // The items read did not describe one state (a player moved on between the reads): read again.
     if (decision.kind === 'reject' && decision.code === 'session_conflict') {
       state = undefined;

@@ -1,12 +1,25 @@
-// update_session_by_id: read the session, decide (session-rules.ts), write under the version condition.
-import type { SessionCommits, SessionReads } from '../store.js';
-import type { Session } from '../model/session.js';
-import type { Actor } from '../rules/player.js';
-import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
+// update_session_by_id: read the session, decide (rules/session.ts), write under the version condition, then read
+// the session back with its players, which is what the answer shows.
+import type { Actor } from '../model/actor.js';
+import { etagOf } from '../model/etag.js';
+import type { Player, Session } from '../model/session.js';
 import { decideSessionUpdate, type SessionUpdate } from '../rules/session.js';
+import type { SessionCommits, SessionReads } from '../store.js';
+import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
-export function updateSession(store: SessionReads & SessionCommits, sessionId: string, actor: Actor, update: SessionUpdate, opts: ChangeOptions = {}): Promise<ChangeOutcome<Session>> {
-  return runChange(
+export interface SessionUpdateOutcome extends ChangeOutcome<Session> {
+  /** The session as the answer shows it: read back after the change. */
+  shown: { session: Session; players: Player[]; etag?: string };
+}
+
+export async function updateSession(
+  store: SessionReads & SessionCommits,
+  sessionId: string,
+  actor: Actor,
+  update: SessionUpdate,
+  opts: ChangeOptions = {},
+): Promise<SessionUpdateOutcome> {
+  const outcome = await runChange(
     store,
     {
       read: async (now) => ({ session: await store.readSession(sessionId, now) }),
@@ -15,4 +28,9 @@ export function updateSession(store: SessionReads & SessionCommits, sessionId: s
     },
     opts,
   );
+  const found = await store.readSessionWithPlayers(sessionId, opts.clock?.() ?? new Date());
+  // Gone already (its last player left just now): the update did commit, so the answer is the session it wrote.
+  // Its players are not known then, so no ETag: the answer names no state that exists.
+  if (!found) return { ...outcome, shown: { session: outcome.result, players: [] } };
+  return { ...outcome, shown: { ...found, etag: etagOf(found.session) } };
 }

@@ -2,48 +2,13 @@
 // the validated request in, a decision out. A decision to write carries the facts it relied on (guards); the
 // store turns them into the transaction's conditions, so the decision still holds when the write lands.
 import type { Change, Decision, Guard } from '../model/change.js';
-import { contribution, crossplayCheck, type CounterKey, type CrossplayProfile } from '../model/crossplay.js';
-import { ANY_CROSSPLAY, isActive, type JoinRequest, type Player, type Session } from '../model/session.js';
+import { sameCrossplayProfile } from '../model/crossplay.js';
+import { isActive, type JoinRequest, type Player, type Session } from '../model/session.js';
 import { satisfiesRange } from '../model/versions.js';
+import { crossplayFor, hasSeat, reject, sameData } from './toolkit.js';
 
 export type JoinDecision = Decision<Player>;
 
-const reject = (code: Extract<JoinDecision, { kind: 'reject' }>['code']): JoinDecision => ({ kind: 'reject', code });
-
-export function hasSeat(session: Session, teamId: number): boolean {
-  const team = session.teams[teamId];
-  return team !== undefined && team.occupied < team.maxSize;
-}
-
-export function counterDeltas(before: readonly CounterKey[], after: readonly CounterKey[]) {
-  const deltas: Partial<Record<CounterKey, number>> = {};
-  for (const k of before) deltas[k] = (deltas[k] ?? 0) - 1;
-  for (const k of after) deltas[k] = (deltas[k] ?? 0) + 1;
-  for (const k of Object.keys(deltas) as CounterKey[]) if (deltas[k] === 0) delete deltas[k];
-  return deltas;
-}
-
-/** What crossplay sees of a player; one whose client has not told us yet is "other" platform, any input. */
-export const profileOf = (p: Pick<Player, 'clientSettings' | 'crossplay'>): CrossplayProfile => ({
-  platform: p.clientSettings?.platform ?? 'Anon',
-  input: p.clientSettings?.input,
-  preferences: p.crossplay ?? ANY_CROSSPLAY,
-});
-
-export function sameCrossplayProfile(a: Player, b: Player): boolean {
-  const [pa, pb] = [profileOf(a), profileOf(b)];
-  return (
-    pa.platform === pb.platform &&
-    pa.input === pb.input &&
-    pa.preferences.permitted_platform === pb.preferences.permitted_platform &&
-    pa.preferences.permitted_input === pb.preferences.permitted_input
-  );
-}
-
-export function sameData(a: Record<string, string>, b: Record<string, string>): boolean {
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
-}
 
 function samePlayer(a: Player, b: Player): boolean {
   return (
@@ -54,19 +19,6 @@ function samePlayer(a: Player, b: Player): boolean {
     sameCrossplayProfile(a, b) &&
     sameData(a.customData, b.customData)
   );
-}
-
-/** Guards and counter changes for `after` becoming (or staying) active; rejects when crossplay rules it out. */
-export function crossplayFor(session: Session, before: Player | undefined, after: Player): { ok: false } | { ok: true; guards: Guard[]; counters: Partial<Record<CounterKey, number>> } {
-  const wasActive = before !== undefined && isActive(before.status);
-  const self = wasActive ? contribution(profileOf(before)) : [];
-  const guards: Guard[] = [];
-  if (!wasActive || !sameCrossplayProfile(before, after)) {
-    const check = crossplayCheck(session.crossplay, profileOf(after), self);
-    if (!check.ok) return { ok: false };
-    for (const f of check.facts) guards.push({ kind: 'counter', key: f.key, equals: f.equals });
-  }
-  return { ok: true, guards, counters: counterDeltas(self, contribution(profileOf(after))) };
 }
 
 export function decideJoin(session: Session | undefined, current: Player | undefined, req: JoinRequest, now: string): JoinDecision {

@@ -1,38 +1,20 @@
 // The rules of acting on a player of a session: a leader or trusted caller inviting, reserving, adding, moving
 // or promoting someone (update_session_player_by_uuid_v2), and anyone leaving or being removed (leave, kick).
-// Pure functions over plain data, like join-rules.ts; each decision names the facts it relies on.
+// Pure functions over plain data, like the join's; each decision names the facts it relies on.
 import type { CustomData, PlayerStatus } from '../../contract/types.js';
+import type { Actor } from '../model/actor.js';
 import type { Change, Decision, Guard } from '../model/change.js';
-import { contribution } from '../model/crossplay.js';
-import { counterDeltas, crossplayFor, hasSeat, profileOf, sameData } from './join.js';
+import { contribution, profileOf } from '../model/crossplay.js';
 import { isActive, type Player, type Session } from '../model/session.js';
+import { authority, counterDeltas, crossplayFor, hasSeat, reject, revisionOf, sameData } from './toolkit.js';
 
 export type OverflowAction = 'fail' | 'allow_overflow' | 'partial_with_overflow' | 'partial_without_overflow' | 'overfill';
-
-/** Who is acting: a trusted caller (an `:any` permission or `session:*`) or a player with a `:self` one. */
-export interface Actor {
-  playerUuid: string;
-  trusted: boolean;
-}
 
 export interface PlayerUpdate {
   status: PlayerStatus;
   teamId: number;
   customData: CustomData;
   overflowAction: OverflowAction;
-}
-
-const reject = <T>(code: Extract<Decision<T>, { kind: 'reject' }>['code']): Decision<T> => ({ kind: 'reject', code });
-const revisionOf = (p: Player): Guard => ({ kind: 'playerRevision', playerUuid: p.playerUuid, revision: p.revision });
-
-/**
- * Authority over another player of the session: a trusted caller, or the session's leader (a fact the
- * decision relies on, hence the guard). Acting on oneself needs neither.
- */
-function authority(session: Session, actor: Actor, target: string): { ok: false } | { ok: true; guards: Guard[] } {
-  if (actor.trusted || actor.playerUuid === target) return { ok: true, guards: [] };
-  if (session.leader === actor.playerUuid) return { ok: true, guards: [{ kind: 'leaderIs', playerUuid: actor.playerUuid }] };
-  return { ok: false };
 }
 
 /** Where the player sits under the overflow action: the team asked, another with room, or the asked one overfilled. */

@@ -3,9 +3,9 @@
 // decision sees exactly the session it changes.
 import type { CustomData } from '../../contract/types.js';
 import type { Change, Decision } from '../model/change.js';
-import { sameData } from './join.js';
+import { sameData } from './toolkit.js';
 import type { Session, Team } from '../model/session.js';
-import type { Actor } from './player.js';
+import type { Actor } from '../model/actor.js';
 
 export interface SessionUpdate {
   joinable?: boolean;

@@ -4,7 +4,8 @@
 import type { Decision, Guard } from '../../../../src/sessions/model/change.js';
 import { zeroCounters } from '../../../../src/sessions/model/crossplay.js';
 import { ANY_CROSSPLAY, type Player, type Session } from '../../../../src/sessions/model/session.js';
-import { decidePlayerUpdate, decideRemoval, earliestMember, type Actor, type OverflowAction, type PlayerUpdate } from '../../../../src/sessions/rules/player.js';
+import type { Actor } from '../../../../src/sessions/model/actor.js';
+import { decidePlayerUpdate, decideRemoval, earliestMember, type OverflowAction, type PlayerUpdate } from '../../../../src/sessions/rules/player.js';
 import { sessionFixture } from '../../../support/fixtures.js';
 
 const NOW = '2026-11-24T12:00:00.000Z';

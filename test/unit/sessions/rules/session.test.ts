@@ -3,7 +3,7 @@
 import type { Decision } from '../../../../src/sessions/model/change.js';
 import { zeroCounters } from '../../../../src/sessions/model/crossplay.js';
 import type { Session } from '../../../../src/sessions/model/session.js';
-import type { Actor } from '../../../../src/sessions/rules/player.js';
+import type { Actor } from '../../../../src/sessions/model/actor.js';
 import { decideSessionUpdate, type SessionUpdate } from '../../../../src/sessions/rules/session.js';
 import { sessionFixture } from '../../../support/fixtures.js';
 

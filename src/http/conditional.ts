@@ -1,0 +1,30 @@
+// Conditional requests (RFC 9110, section 13): If-Match on a change, If-None-Match on a read.
+import type { ApiEvent } from './api-event.js';
+import { headerOf } from './api-event.js';
+import { json, notModified, type ApiResult } from './responses.js';
+
+/** Whether a request's precondition names the current ETag. */
+export type EtagCondition = (currentEtag: string) => boolean;
+
+const tagsOf = (header: string) =>
+  header
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+
+/** If-Match, the strong comparison: a weak tag never matches; `*` matches any current state. Absent: no condition. */
+export function ifMatchOf(event: ApiEvent): EtagCondition | undefined {
+  const header = headerOf(event, 'if-match');
+  return header === undefined ? undefined : (current) => tagsOf(header).some((t) => t === '*' || t === current);
+}
+
+/** If-None-Match, the weak comparison: `W/"x"` matches `"x"`. Absent: no condition. */
+export function ifNoneMatchOf(event: ApiEvent): EtagCondition | undefined {
+  const header = headerOf(event, 'if-none-match');
+  return header === undefined ? undefined : (current) => tagsOf(header).some((t) => t === '*' || t.replace(/^W\//, '') === current);
+}
+
+/** A read's answer: 304 with the ETag when If-None-Match names it, else 200 with the body and the ETag. */
+export function jsonUnlessNotModified(event: ApiEvent, etag: string, body: () => unknown): ApiResult {
+  return ifNoneMatchOf(event)?.(etag) ? notModified(etag) : json(200, body(), { etag });
+}

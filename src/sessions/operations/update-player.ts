@@ -1,0 +1,29 @@
+// Acting on a player of a session (update_session_player_by_uuid_v2): read what the rules need, decide
+// (rules/player.ts), write (run-change.ts).
+import type { Actor } from '../model/actor.js';
+import type { Player } from '../model/session.js';
+import { decidePlayerUpdate, type PlayerUpdate } from '../rules/player.js';
+import type { SessionCommits, SessionReads } from '../store.js';
+import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
+
+/** update_session_player_by_uuid_v2. A promotion also needs the current leader's membership, read alongside. */
+export function updatePlayer(store: SessionReads & SessionCommits, sessionId: string, actor: Actor, targetUuid: string, req: PlayerUpdate, opts: ChangeOptions = {}): Promise<ChangeOutcome<Player>> {
+  return runChange(
+    store,
+    {
+      read: async (now) => {
+        let state = await store.readSessionAndPlayers(sessionId, [targetUuid, actor.playerUuid], now);
+        const leader = state.session?.leader;
+        if (req.status === 'leader' && leader && !state.players.has(leader)) {
+          state = await store.readSessionAndPlayers(sessionId, [targetUuid, leader], now);
+        }
+        return state;
+      },
+      decide: ({ session, players }, now) =>
+        decidePlayerUpdate(session, actor, { playerUuid: targetUuid, current: players.get(targetUuid) }, session?.leader ? players.get(session.leader) : undefined, req, now.toISOString()),
+      sameState: (a, b) => a.players.get(targetUuid)?.revision === b.players.get(targetUuid)?.revision,
+    },
+    opts,
+  );
+}
+
