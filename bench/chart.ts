@@ -50,7 +50,9 @@ export function latencyChart(d: ChartData): string {
   const { w, h, top } = PANEL;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif">`);
-  out.push(`<style>.title{font-size:15px;font-weight:bold}.tick{font-size:11px;fill:#444}.label{font-size:12px;fill:#222}.legend{font-size:12px}.note{font-size:11px;fill:#666}.grid{stroke:#e5e5e5}.axis{stroke:#333}</style>`);
+  out.push(
+    `<style>.title{font-size:15px;font-weight:bold}.tick{font-size:11px;fill:#444}.label{font-size:12px;fill:#222}.legend{font-size:12px}.note{font-size:11px;fill:#666}.grid{stroke:#e5e5e5}.axis{stroke:#333}</style>`,
+  );
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   out.push(`<text x="${W / 2}" y="22" text-anchor="middle" class="note">${esc(d.subtitle)}</text>`);
 
@@ -60,7 +62,15 @@ export function latencyChart(d: ChartData): string {
     const yMax = niceMax(Math.max(...d.scale.flatMap((r) => [r.ours.p99, r.floor.p99])) * 1.05);
     const lx = (n: number) => (w * (Math.log10(n) - 0)) / 4; // 1 .. 10,000
     const ly = (v: number) => top + h - (h * v) / yMax;
-    out.push(axes(left, yMax, d.scale.map((r) => ({ x: lx(r.players), label: r.players.toLocaleString('en-US') })), 'players in the session (log scale)', 'Join latency vs session size'));
+    out.push(
+      axes(
+        left,
+        yMax,
+        d.scale.map((r) => ({ x: lx(r.players), label: r.players.toLocaleString('en-US') })),
+        'players in the session (log scale)',
+        'Join latency vs session size',
+      ),
+    );
     for (const side of ['ours', 'floor'] as const) {
       for (const q of ['p50', 'p99'] as const) {
         const pts = d.scale.map((r) => [left + lx(r.players), ly(r[side][q])] as [number, number]);
@@ -80,7 +90,13 @@ export function latencyChart(d: ChartData): string {
     const ticks = [0, 0.5, 0.9, 0.99, 0.999].map((q) => ({ x: qx(q), label: q === 0 ? 'min' : `p${+(q * 100).toFixed(1)}` }));
     out.push(axes(left, yMax, ticks, 'percentile', 'Warm join latency: ours vs floor'));
     for (const side of ['ours', 'floor'] as const) {
-      out.push(polyline(d.curves[side].map(([q, v]) => [left + qx(q), ly(v)]), COLORS[side], false));
+      out.push(
+        polyline(
+          d.curves[side].map(([q, v]) => [left + qx(q), ly(v)]),
+          COLORS[side],
+          false,
+        ),
+      );
     }
   }
 
@@ -94,7 +110,9 @@ export function latencyChart(d: ChartData): string {
   ];
   let x = 120;
   for (const [label, color, dashed] of items) {
-    out.push(`<line x1="${x}" y1="${ly0}" x2="${x + 28}" y2="${ly0}" stroke="${color}" stroke-width="2.5"${dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+    out.push(
+      `<line x1="${x}" y1="${ly0}" x2="${x + 28}" y2="${ly0}" stroke="${color}" stroke-width="2.5"${dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+    );
     out.push(`<text x="${x + 34}" y="${ly0 + 4}" class="legend">${esc(label)}</text>`);
     x += 34 + label.length * 6.6 + 30;
   }

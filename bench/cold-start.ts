@@ -22,8 +22,7 @@ export interface Bundle {
 }
 
 /** The handlers with a floor; the template routes issue no DynamoDB call, so they have none. */
-export const BENCHED = ['join-session-self', 'get-session'] as const satisfies readonly HandlerName[];
-export type Benched = (typeof BENCHED)[number];
+export type Benched = Extract<HandlerName, 'join-session-self' | 'get-session'>;
 
 const FLOOR_ENTRY: Record<Benched, string> = {
   'join-session-self': join(ROOT, 'bench', 'floor', 'join-floor.ts'),
@@ -117,7 +116,7 @@ export interface ChildResult {
 
 const CHILD = join(ROOT, 'bench', 'cold-child.mjs');
 
-export function runChild(bundle: string | 'none', eventFile: string | undefined, env: NodeJS.ProcessEnv): Promise<ChildResult> {
+function runChild(bundle: string | 'none', eventFile: string | undefined, env: NodeJS.ProcessEnv): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, [CHILD, bundle, ...(eventFile ? [eventFile] : [])], {
@@ -132,7 +131,11 @@ export function runChild(bundle: string | 'none', eventFile: string | undefined,
     child.on('exit', (code) => {
       const wallMs = performance.now() - t0;
       // The handlers' own output (EMF metric lines) shares stdout: the result is the marked line.
-      const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '))?.slice('BENCH_RESULT '.length) ?? '';
+      const line =
+        out
+          .split('\n')
+          .find((l) => l.startsWith('BENCH_RESULT '))
+          ?.slice('BENCH_RESULT '.length) ?? '';
       if (code !== 0 || !line.startsWith('{')) return reject(new Error(`cold child for ${bundle} exited ${code}: ${err.slice(-2000)}`));
       resolve({ ...(JSON.parse(line) as Omit<ChildResult, 'wallMs'>), wallMs });
     });

@@ -37,7 +37,12 @@ const request = (teamId: number): JoinRequest => ({
   customData: {},
 });
 
-export async function runContention(endpoint: string, ns: readonly number[], rounds: number, progress: (m: string) => void): Promise<ContentionRow[]> {
+export async function runContention(
+  endpoint: string,
+  ns: readonly number[],
+  rounds: number,
+  progress: (m: string) => void,
+): Promise<ContentionRow[]> {
   const maxN = Math.max(...ns);
   const containers = Array.from({ length: maxN }, () => {
     const db = createDocumentClient({ region: 'local', endpoint });
@@ -90,7 +95,8 @@ export async function runContention(endpoint: string, ns: readonly number[], rou
         });
         const after = await containers[0]!.store.readSessionWithPlayers(session.sessionId, new Date());
         const seated = after ? after.session.teams.reduce((s, t) => s + t.occupied, 0) : -1;
-        if (!after || after.session.version !== session.version + roundAdmitted || seated !== roundAdmitted || after.players.length !== roundAdmitted) consistent = false;
+        if (!after || after.session.version !== session.version + roundAdmitted || seated !== roundAdmitted || after.players.length !== roundAdmitted)
+          consistent = false;
       }
       const row: ContentionRow = {
         n,
@@ -100,7 +106,11 @@ export async function runContention(endpoint: string, ns: readonly number[], rou
         refused,
         attemptsPerAdmitted: round(attempts.reduce((a, b) => a + b, 0) / (attempts.length || 1), 3),
         maxAttempts: Math.max(0, ...attempts),
-        callsPerAdmitted: Object.fromEntries(Object.entries(calls).filter(([, k]) => k > 0).map(([op, k]) => [op, round(k / (admitted || 1), 3)])),
+        callsPerAdmitted: Object.fromEntries(
+          Object.entries(calls)
+            .filter(([, k]) => k > 0)
+            .map(([op, k]) => [op, round(k / (admitted || 1), 3)]),
+        ),
         latency: stats(latencies),
         throughputPerSecond: round(throughput.reduce((a, b) => a + b, 0) / throughput.length, 1),
         consistent,

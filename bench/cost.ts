@@ -9,7 +9,8 @@ import { ROOT, round, TABLE } from './support.js';
 
 /** Published on-demand prices, us-east-1, as checked on the date below. */
 export const PRICES = {
-  checked: '2026-11-24, against copies of the AWS pricing pages (DynamoDB on-demand rates in effect since the 2024-11-01 cut; Lambda arm64 first tier)',
+  checked:
+    '2026-11-24, against copies of the AWS pricing pages (DynamoDB on-demand rates in effect since the 2024-11-01 cut; Lambda arm64 first tier)',
   region: 'us-east-1',
   dynamodbWritePerMillionWru: 0.625,
   dynamodbReadPerMillionRru: 0.125,
@@ -48,8 +49,7 @@ function valueBytes(v: unknown): number {
 }
 
 /** An item's size by DynamoDB's rules: names plus values, 3 bytes per map or list and 1 per element in one. */
-export const itemBytes = (item: Record<string, unknown>): number =>
-  Object.entries(item).reduce((n, [k, v]) => n + utf8(k) + valueBytes(v), 0);
+const itemBytes = (item: Record<string, unknown>): number => Object.entries(item).reduce((n, [k, v]) => n + utf8(k) + valueBytes(v), 0);
 
 export interface JoinItems {
   session?: Record<string, unknown>;
@@ -104,7 +104,8 @@ function indexWrites(before: Record<string, unknown> | undefined, after: Record<
   const indexes = (SESSIONS_TABLE as { indexes?: readonly { partitionKey: string; sortKey: string }[] }).indexes ?? [];
   let wru = 0;
   for (const ix of indexes) {
-    const keyOf = (i?: Record<string, unknown>) => (i && i[ix.partitionKey] !== undefined && i[ix.sortKey] !== undefined ? `${i[ix.partitionKey]}|${i[ix.sortKey]}` : undefined);
+    const keyOf = (i?: Record<string, unknown>) =>
+      i && i[ix.partitionKey] !== undefined && i[ix.sortKey] !== undefined ? `${i[ix.partitionKey]}|${i[ix.sortKey]}` : undefined;
     const [kb, ka] = [keyOf(before), keyOf(after)];
     const units = (i: Record<string, unknown>) => Math.max(1, Math.ceil(itemBytes(i) / 1024));
     if (ka && kb && ka !== kb) wru += units(before!) + units(after!);
@@ -142,7 +143,9 @@ export async function lambdaMemoryMb(): Promise<{ memoryMb: number; source: stri
   try {
     const text = await readFile(join(ROOT, 'lib', 'stage-config.ts'), 'utf8');
     const m = /lambda:\s*\{\s*memoryMb:\s*(\d+)/.exec(text);
-    const cdk = JSON.parse(await readFile(join(ROOT, 'cdk.json'), 'utf8')) as { context?: { stages?: Record<string, { lambda?: { memoryMb?: number } }> } };
+    const cdk = JSON.parse(await readFile(join(ROOT, 'cdk.json'), 'utf8')) as {
+      context?: { stages?: Record<string, { lambda?: { memoryMb?: number } }> };
+    };
     const override = cdk.context?.stages?.prod?.lambda?.memoryMb;
     if (override) return { memoryMb: override, source: 'cdk.json context.stages.prod.lambda.memoryMb' };
     if (m) return { memoryMb: Number(m[1]), source: 'lib/stage-config.ts defaultStageConfig lambda.memoryMb (arm64, lib/route-function.ts)' };

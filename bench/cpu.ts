@@ -72,7 +72,13 @@ async function child(): Promise<CpuResult> {
           playerUuid: p.uuid,
           sessionId: s.sessionId,
           body,
-          event: httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: { authorization: `Bearer ${p.token}` }, body }),
+          event: httpApiEvent({
+            method: 'POST',
+            route: JOIN_ROUTE,
+            pathParameters: { session_id: s.sessionId },
+            headers: { authorization: `Bearer ${p.token}` },
+            body,
+          }),
         });
       };
       for (let i = 0; i < 10; i++) {
@@ -205,8 +211,14 @@ async function profiled(run: () => Promise<unknown>): Promise<CpuResult['profile
   const pct = (h: number) => Math.round((1000 * h) / total) / 10;
   return {
     sampledMs: Math.round((profile.endTime - profile.startTime) / 1000),
-    top: [...byFn.values()].sort((a, b) => b.hits - a.hits).slice(0, 20).map((e) => ({ fn: e.fn, where: e.where, selfPct: pct(e.hits) })),
-    byModule: [...byModule].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([module, h]) => ({ module, selfPct: pct(h) })),
+    top: [...byFn.values()]
+      .sort((a, b) => b.hits - a.hits)
+      .slice(0, 20)
+      .map((e) => ({ fn: e.fn, where: e.where, selfPct: pct(e.hits) })),
+    byModule: [...byModule]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([module, h]) => ({ module, selfPct: pct(h) })),
   };
 }
 
@@ -225,7 +237,11 @@ export function runCpuBench(): Promise<CpuResult> {
     child.on('error', reject);
     child.on('exit', (code) => {
       // The handlers' own output (EMF metric lines) shares stdout: the result is the marked line.
-      const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '))?.slice('BENCH_RESULT '.length) ?? '';
+      const line =
+        out
+          .split('\n')
+          .find((l) => l.startsWith('BENCH_RESULT '))
+          ?.slice('BENCH_RESULT '.length) ?? '';
       if (code !== 0 || !line.startsWith('{')) return reject(new Error(`cpu bench exited ${code}: ${err.slice(-3000)}`));
       resolve(JSON.parse(line) as CpuResult);
     });

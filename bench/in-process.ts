@@ -60,7 +60,13 @@ const cpuMsSince = (c0: NodeJS.CpuUsage) => {
 
 /** One join through our handler, timed from the call to the resolved response; the event is built beforehand. */
 export async function oursJoin(ctx: InProcess, sessionId: string, player: BenchPlayer, body: unknown): Promise<OpResult> {
-  const event = httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: sessionId }, headers: { authorization: player.authorization }, body });
+  const event = httpApiEvent({
+    method: 'POST',
+    route: JOIN_ROUTE,
+    pathParameters: { session_id: sessionId },
+    headers: { authorization: player.authorization },
+    body,
+  });
   const context = lambdaContext('join');
   ctx.rec.take();
   const c0 = process.cpuUsage();
@@ -73,7 +79,12 @@ export async function oursJoin(ctx: InProcess, sessionId: string, player: BenchP
 }
 
 export async function oursGet(ctx: InProcess, sessionId: string, player: BenchPlayer): Promise<OpResult> {
-  const event = httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: sessionId }, headers: { authorization: player.authorization } });
+  const event = httpApiEvent({
+    method: 'GET',
+    route: GET_ROUTE,
+    pathParameters: { session_id: sessionId },
+    headers: { authorization: player.authorization },
+  });
   const context = lambdaContext('get');
   ctx.rec.take();
   const c0 = process.cpuUsage();
@@ -123,7 +134,16 @@ export async function runPaired<T extends string>(ops: PairedOp<T>[], between?: 
     if (!pending) return;
     const floor = await pending.op.floor(pending.r.calls);
     const oursInSdk = pending.r.calls.reduce((n, c) => n + (c.ms ?? 0), 0);
-    out.push({ tag: pending.op.tag, ours: pending.r.ms, floor: floor.ms, oursCpu: pending.r.cpuMs, floorCpu: floor.cpuMs, oursInSdk, phases: pending.r.phases, calls: pending.r.calls });
+    out.push({
+      tag: pending.op.tag,
+      ours: pending.r.ms,
+      floor: floor.ms,
+      oursCpu: pending.r.cpuMs,
+      floorCpu: floor.cpuMs,
+      oursInSdk,
+      phases: pending.r.phases,
+      calls: pending.r.calls,
+    });
     pending = undefined;
   };
   for (let i = 0; i < ops.length; i++) {

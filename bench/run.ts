@@ -13,10 +13,23 @@ import { buildBundles, coldRatios, contributors, measureCold, type Bundle, type 
 import { runContention } from './contention.js';
 import { costPerMillion, lambdaMemoryMb, PRICES } from './cost.js';
 import { runCpuBench } from './cpu.js';
-import { floorCalls, loadInProcess, oursGet, oursJoin } from './in-process.js';
+import { loadInProcess, oursGet, oursJoin } from './in-process.js';
 import { runScale } from './scale.js';
 import {
-  benchPlayer, createIssuer, mustCreate, GET_ROUTE, JOIN_ROUTE, joinBody, log, retarget, ROOT, round, seatedPlayer, sessionId, startLocalDb, twinOf,
+  benchPlayer,
+  createIssuer,
+  mustCreate,
+  GET_ROUTE,
+  JOIN_ROUTE,
+  joinBody,
+  log,
+  retarget,
+  ROOT,
+  round,
+  seatedPlayer,
+  sessionId,
+  startLocalDb,
+  twinOf,
   type LocalDb,
 } from './support.js';
 import { runWarm } from './warm.js';
@@ -24,16 +37,25 @@ import { runWarm } from './warm.js';
 // The in-process handlers publish EMF metric lines on stdout, as in Lambda: they are built and written (their cost
 // counts), but the write is swallowed here so that the tables stay readable.
 const write = process.stdout.write.bind(process.stdout);
-let emfLines = 0;
 process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-  if (String(chunk).startsWith('{"_aws"')) return (emfLines++, true);
+  if (String(chunk).startsWith('{"_aws"')) return true;
   return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
 }) as typeof process.stdout.write;
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SETTINGS = QUICK
-  ? { coldRounds: 5, warm: { sessions: 10, warmupSessions: 3, getOps: 100, capacityProbeSessions: 1 }, contentionRounds: 1, scale: { freshJoins: 20, updates: 20, capacityEvery: 5 } }
-  : { coldRounds: 40, warm: { sessions: 100, warmupSessions: 20, getOps: 1000, capacityProbeSessions: 2 }, contentionRounds: 3, scale: { freshJoins: 100, updates: 150, capacityEvery: 5 } };
+  ? {
+      coldRounds: 5,
+      warm: { sessions: 10, warmupSessions: 3, getOps: 100, capacityProbeSessions: 1 },
+      contentionRounds: 1,
+      scale: { freshJoins: 20, updates: 20, capacityEvery: 5 },
+    }
+  : {
+      coldRounds: 40,
+      warm: { sessions: 100, warmupSessions: 20, getOps: 1000, capacityProbeSessions: 2 },
+      contentionRounds: 3,
+      scale: { freshJoins: 100, updates: 150, capacityEvery: 5 },
+    };
 const CONTENTION_NS = [10, 50, 100] as const;
 
 const started = performance.now();
@@ -117,11 +139,22 @@ async function main() {
           const got = await oursGet(ctx, g.sessionId, leader);
           return {
             join: {
-              ours: httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: a.sessionId }, headers: { authorization: p.authorization }, body: joinBody(0) }),
+              ours: httpApiEvent({
+                method: 'POST',
+                route: JOIN_ROUTE,
+                pathParameters: { session_id: a.sessionId },
+                headers: { authorization: p.authorization },
+                body: joinBody(0),
+              }),
               floor: { calls: retarget(recorded.calls, c.sessionId, b.sessionId) },
             },
             get: {
-              ours: httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: g.sessionId }, headers: { authorization: leader.authorization } }),
+              ours: httpApiEvent({
+                method: 'GET',
+                route: GET_ROUTE,
+                pathParameters: { session_id: g.sessionId },
+                headers: { authorization: leader.authorization },
+              }),
               floor: { calls: retarget(got.calls, g.sessionId, h.sessionId) },
             },
           };
@@ -184,12 +217,15 @@ async function main() {
     machine: machine(),
     settings: { ...SETTINGS, contentionNs: CONTENTION_NS },
     method: {
-      coldInit: 'performance.now() inside a fresh node process around `await import(bundle)` until `handler` is exported; median over the rounds. wallMinusBaselineMs = spawn-to-exit minus an empty node process, as a cross-check.',
-      firstInvocation: 'same process, right after import: one request on a fresh session (ours: the API Gateway event; floor: the same DynamoDB calls ours made on a twin session).',
+      coldInit:
+        'performance.now() inside a fresh node process around `await import(bundle)` until `handler` is exported; median over the rounds. wallMinusBaselineMs = spawn-to-exit minus an empty node process, as a cross-check.',
+      firstInvocation:
+        'same process, right after import: one request on a fresh session (ours: the API Gateway event; floor: the same DynamoDB calls ours made on a twin session).',
       warm: 'in-process, source through tsx; ours = handler(event) end to end; floor = the same DynamoDB calls (recorded from ours, retargeted to a twin session in the same state) sent with a DynamoDBDocumentClient configured like ours; interleaved with the floor one op behind.',
       cpu: 'child process; getServices().store replaced by an in-memory fake; process.cpuUsage() per request over 5,000 joins after 2,000 warm-up; real RS256 tokens.',
       contention: 'joinSession() directly, N stores each with its own DynamoDB client (N containers), connections pre-opened, all started at once.',
-      scale: 'as warm, with ReturnConsumedCapacity TOTAL on every call (ours and floor alike); billed units computed from the items read before and after every 5th op.',
+      scale:
+        'as warm, with ReturnConsumedCapacity TOTAL on every call (ours and floor alike); billed units computed from the items read before and after every 5th op.',
     },
     cold: {
       emptyProcessMs: cold.emptyProcessMs,
@@ -198,7 +234,14 @@ async function main() {
       contributorsBeyondFloor: Object.fromEntries(
         handlers.map((h) => {
           const c = contributors(bundleOf(h, 'ours'), bundleOf(h, 'floor'));
-          return [h, { totalBeyondFloor: bundleOf(h, 'ours').bytes - bundleOf(h, 'floor').bytes, groups: c.groups.filter((g) => g.beyondFloor > 0).slice(0, 15), topFiles: c.files }];
+          return [
+            h,
+            {
+              totalBeyondFloor: bundleOf(h, 'ours').bytes - bundleOf(h, 'floor').bytes,
+              groups: c.groups.filter((g) => g.beyondFloor > 0).slice(0, 15),
+              topFiles: c.files,
+            },
+          ];
         }),
       ),
     },
@@ -232,7 +275,9 @@ async function main() {
   );
   printReport(result);
   const failed = targets.filter((t) => !t.pass).length;
-  console.log(`\n${targets.length - failed}/${targets.length} targets met. Wrote bench/results/latest.json and bench/results/latency.svg in ${durationSeconds} s.`);
+  console.log(
+    `\n${targets.length - failed}/${targets.length} targets met. Wrote bench/results/latest.json and bench/results/latency.svg in ${durationSeconds} s.`,
+  );
 }
 
 // ------------------------------------------------------------------------------------------------ printing
@@ -257,13 +302,38 @@ function printReport(r: any): void {
 
   table(
     `1. Cold start (median of ${r.settings.coldRounds} fresh processes; init = performance.now() around import() inside the child; empty node process ${r.cold.emptyProcessMs} ms)`,
-    ['handler', 'bundle', 'gzip', 'init ms', 'init min', 'init CPU ms', '1st invoke ms', 'wall-baseline', 'bytes x', 'gzip x', 'init x', 'paired x', 'CPU x', 'min x', '1st inv x'],
+    [
+      'handler',
+      'bundle',
+      'gzip',
+      'init ms',
+      'init min',
+      'init CPU ms',
+      '1st invoke ms',
+      'wall-baseline',
+      'bytes x',
+      'gzip x',
+      'init x',
+      'paired x',
+      'CPU x',
+      'min x',
+      '1st inv x',
+    ],
     r.cold.figures.map((f: any) => {
       const q = r.cold.ratios[f.handler];
       const o = f.kind === 'ours';
       return [
-        `${f.handler} ${f.kind}`, kb(f.bytes), kb(f.gzipBytes), ms(f.initMs.median), ms(f.initMs.min), ms(f.initCpuMs.median), ms(f.firstInvokeMs.median), ms(f.wallMinusBaselineMs),
-        ...(o ? [x(q.bytes), x(q.gzipBytes), x(q.initMs), x(q.pairedInitMs), x(q.initCpuMs), x(q.initMinMs), x(q.firstInvokeMs)] : ['', '', '', '', '', '', '']),
+        `${f.handler} ${f.kind}`,
+        kb(f.bytes),
+        kb(f.gzipBytes),
+        ms(f.initMs.median),
+        ms(f.initMs.min),
+        ms(f.initCpuMs.median),
+        ms(f.firstInvokeMs.median),
+        ms(f.wallMinusBaselineMs),
+        ...(o
+          ? [x(q.bytes), x(q.gzipBytes), x(q.initMs), x(q.pairedInitMs), x(q.initCpuMs), x(q.initMinMs), x(q.firstInvokeMs)]
+          : ['', '', '', '', '', '', '']),
       ];
     }),
   );
@@ -281,20 +351,66 @@ function printReport(r: any): void {
     `2. Warm latency, in-process against DynamoDB Local (ms; ${w.joins.ours.n} joins each side, interleaved)`,
     ['operation', 'ours p50', 'floor p50', 'p50 x', 'ours p99', 'floor p99', 'p99 x', 'ours mean', 'floor mean'],
     [
-      ['join (all)', ms(w.joins.ours.p50), ms(w.joins.floor.p50), x(w.ratios.p50), ms(w.joins.ours.p99), ms(w.joins.floor.p99), x(w.ratios.p99), ms(w.joins.ours.mean), ms(w.joins.floor.mean)],
-      ['join fresh', ms(w.joins.oursFresh.p50), ms(w.joins.floorFresh.p50), x(w.joins.oursFresh.p50 / w.joins.floorFresh.p50), ms(w.joins.oursFresh.p99), ms(w.joins.floorFresh.p99), x(w.joins.oursFresh.p99 / w.joins.floorFresh.p99), ms(w.joins.oursFresh.mean), ms(w.joins.floorFresh.mean)],
-      ['join update', ms(w.joins.oursUpdate.p50), ms(w.joins.floorUpdate.p50), x(w.joins.oursUpdate.p50 / w.joins.floorUpdate.p50), ms(w.joins.oursUpdate.p99), ms(w.joins.floorUpdate.p99), x(w.joins.oursUpdate.p99 / w.joins.floorUpdate.p99), ms(w.joins.oursUpdate.mean), ms(w.joins.floorUpdate.mean)],
-      [`get (${w.gets.ours.n})`, ms(w.gets.ours.p50), ms(w.gets.floor.p50), x(w.gets.ratios.p50), ms(w.gets.ours.p99), ms(w.gets.floor.p99), x(w.gets.ratios.p99), ms(w.gets.ours.mean), ms(w.gets.floor.mean)],
+      [
+        'join (all)',
+        ms(w.joins.ours.p50),
+        ms(w.joins.floor.p50),
+        x(w.ratios.p50),
+        ms(w.joins.ours.p99),
+        ms(w.joins.floor.p99),
+        x(w.ratios.p99),
+        ms(w.joins.ours.mean),
+        ms(w.joins.floor.mean),
+      ],
+      [
+        'join fresh',
+        ms(w.joins.oursFresh.p50),
+        ms(w.joins.floorFresh.p50),
+        x(w.joins.oursFresh.p50 / w.joins.floorFresh.p50),
+        ms(w.joins.oursFresh.p99),
+        ms(w.joins.floorFresh.p99),
+        x(w.joins.oursFresh.p99 / w.joins.floorFresh.p99),
+        ms(w.joins.oursFresh.mean),
+        ms(w.joins.floorFresh.mean),
+      ],
+      [
+        'join update',
+        ms(w.joins.oursUpdate.p50),
+        ms(w.joins.floorUpdate.p50),
+        x(w.joins.oursUpdate.p50 / w.joins.floorUpdate.p50),
+        ms(w.joins.oursUpdate.p99),
+        ms(w.joins.floorUpdate.p99),
+        x(w.joins.oursUpdate.p99 / w.joins.floorUpdate.p99),
+        ms(w.joins.oursUpdate.mean),
+        ms(w.joins.floorUpdate.mean),
+      ],
+      [
+        `get (${w.gets.ours.n})`,
+        ms(w.gets.ours.p50),
+        ms(w.gets.floor.p50),
+        x(w.gets.ratios.p50),
+        ms(w.gets.ours.p99),
+        ms(w.gets.floor.p99),
+        x(w.gets.ratios.p99),
+        ms(w.gets.ours.mean),
+        ms(w.gets.floor.mean),
+      ],
     ],
   );
-  console.log(`   DynamoDB calls per join: ${Object.entries(w.callsPerJoin).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(
+    `   DynamoDB calls per join: ${Object.entries(w.callsPerJoin)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   console.log(
     `   ours split: inside the SDK's send() p50 ${ms(w.oursSplit.inSdk.p50)} ms (floor's same calls p50 ${ms(w.joins.floor.p50)} ms); outside it p50 ${ms(w.oursSplit.outsideSdk.p50)} ms, mean ${ms(w.oursSplit.outsideSdk.mean)} ms, p99 ${ms(w.oursSplit.outsideSdk.p99)} ms`,
   );
   console.log(
     `   ours outside the SDK by phase (p50 / mean ms): before the first call ${ms(w.oursSplit.before.p50)} / ${ms(w.oursSplit.before.mean)} (middy, JWT, validation), between calls ${ms(w.oursSplit.between.p50)} / ${ms(w.oursSplit.between.mean)} (rules, building the transaction), after the last ${ms(w.oursSplit.after.p50)} / ${ms(w.oursSplit.after.mean)} (response)`,
   );
-  console.log(`   CPU per join on this path: ours mean ${ms(w.cpu.ours.mean)} ms, floor mean ${ms(w.cpu.floor.mean)} ms: ours spends ${(w.cpu.extraMeanMs * 1000).toFixed(0)} µs more`);
+  console.log(
+    `   CPU per join on this path: ours mean ${ms(w.cpu.ours.mean)} ms, floor mean ${ms(w.cpu.floor.mean)} ms: ours spends ${(w.cpu.extraMeanMs * 1000).toFixed(0)} µs more`,
+  );
 
   const c = r.cpu;
   table(
@@ -309,41 +425,98 @@ function printReport(r: any): void {
       ['  rest: middy, parsing, validation, response', c.parts.restMicros],
     ],
   );
-  table('   CPU profile, top self time', ['function', 'where', 'self %'], c.profile.top.slice(0, 12).map((t: any) => [t.fn, t.where, t.selfPct]));
+  table(
+    '   CPU profile, top self time',
+    ['function', 'where', 'self %'],
+    c.profile.top.slice(0, 12).map((t: any) => [t.fn, t.where, t.selfPct]),
+  );
 
   table(
     '4. Contention: N joiners at once on one session with room for all (joinSession directly, one client per joiner)',
     ['N', 'admitted', 'attempts/admitted', 'max attempts', 'calls/admitted', 'p50 ms', 'p99 ms', 'joins/s', 'consistent'],
     r.contention.map((row: any) => [
-      row.n, `${row.admitted}/${row.joiners}`, row.attemptsPerAdmitted, row.maxAttempts,
-      Object.entries(row.callsPerAdmitted).map(([k, v]) => `${k} ${v}`).join(' '), ms(row.latency.p50), ms(row.latency.p99), row.throughputPerSecond, row.consistent ? 'yes' : 'NO',
+      row.n,
+      `${row.admitted}/${row.joiners}`,
+      row.attemptsPerAdmitted,
+      row.maxAttempts,
+      Object.entries(row.callsPerAdmitted)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(' '),
+      ms(row.latency.p50),
+      ms(row.latency.p99),
+      row.throughputPerSecond,
+      row.consistent ? 'yes' : 'NO',
     ]),
   );
 
   table(
     `5. Scale (${r.scale.layout})`,
-    ['players', 'ours p50', 'floor p50', 'p50 x', 'ours p99', 'floor p99', 'billed RRU', 'billed WRU', 'of which GSI', 'Local RCU', 'Local WCU', 'session item'],
+    [
+      'players',
+      'ours p50',
+      'floor p50',
+      'p50 x',
+      'ours p99',
+      'floor p99',
+      'billed RRU',
+      'billed WRU',
+      'of which GSI',
+      'Local RCU',
+      'Local WCU',
+      'session item',
+    ],
     r.scale.rows.map((row: any) => [
-      row.players, ms(row.ours.p50), ms(row.floor.p50), x(row.ratios.p50), ms(row.ours.p99), ms(row.floor.p99),
-      row.capacity.billedRru, row.capacity.billedWru, row.capacity.indexWru, row.capacity.localReportedRead, row.capacity.localReportedWrite, `${Math.round(row.capacity.sessionItemBytes)} B`,
+      row.players,
+      ms(row.ours.p50),
+      ms(row.floor.p50),
+      x(row.ratios.p50),
+      ms(row.ours.p99),
+      ms(row.floor.p99),
+      row.capacity.billedRru,
+      row.capacity.billedWru,
+      row.capacity.indexWru,
+      row.capacity.localReportedRead,
+      row.capacity.localReportedWrite,
+      `${Math.round(row.capacity.sessionItemBytes)} B`,
     ]),
   );
-  console.log(`   5,000 vs 2 players: ours p50 ${x(r.scale.flat.p50Ratio)} (floor ${x(r.scale.flat.floorP50Ratio)}), capacity ${x(r.scale.flat.capacityRatio)}`);
+  console.log(
+    `   5,000 vs 2 players: ours p50 ${x(r.scale.flat.p50Ratio)} (floor ${x(r.scale.flat.floorP50Ratio)}), capacity ${x(r.scale.flat.capacityRatio)}`,
+  );
 
   const k = r.cost;
-  const row = (name: string, v: any) => [name, v.rruPerJoin, v.wruPerJoin, v.billedMsPerJoin, v.gbSecondsPerJoin, v.dollarsPerMillionJoins.dynamodbReads, v.dollarsPerMillionJoins.dynamodbWrites, v.dollarsPerMillionJoins.lambdaDuration, v.dollarsPerMillionJoins.lambdaRequests, v.dollarsPerMillionJoins.total];
+  const row = (name: string, v: any) => [
+    name,
+    v.rruPerJoin,
+    v.wruPerJoin,
+    v.billedMsPerJoin,
+    v.gbSecondsPerJoin,
+    v.dollarsPerMillionJoins.dynamodbReads,
+    v.dollarsPerMillionJoins.dynamodbWrites,
+    v.dollarsPerMillionJoins.lambdaDuration,
+    v.dollarsPerMillionJoins.lambdaRequests,
+    v.dollarsPerMillionJoins.total,
+  ];
   table(
     `6. Cost per million joins (${k.prices.region} on-demand; Lambda ${k.lambda.architecture} ${k.lambda.memoryMb} MB from ${k.lambda.source})`,
     ['session', 'RRU', 'WRU', 'billed ms', 'GB-s', '$ reads', '$ writes', '$ Lambda GB-s', '$ Lambda req', '$ total'],
     [row('typical (2 teams of 10)', k.typicalSession), row('5,000 players (51 teams)', k.at5000Players)],
   );
   console.log(`   of the billed duration, ours outside the SDK's send(): mean ${ms(r.warm.oursSplit.outsideSdk.mean)} ms per join`);
-  console.log(`   prices: DynamoDB $${k.prices.dynamodbWritePerMillionWru}/M WRU, $${k.prices.dynamodbReadPerMillionRru}/M RRU; Lambda arm64 $${k.prices.lambdaArmPerGbSecond}/GB-s, $${k.prices.lambdaPerMillionRequests}/M requests`);
+  console.log(
+    `   prices: DynamoDB $${k.prices.dynamodbWritePerMillionWru}/M WRU, $${k.prices.dynamodbReadPerMillionRru}/M RRU; Lambda arm64 $${k.prices.lambdaArmPerGbSecond}/GB-s, $${k.prices.lambdaPerMillionRequests}/M requests`,
+  );
   console.log(`   checked ${k.prices.checked}`);
-  console.log('   billed units: computed from item sizes by the published rules (transactional write 2 WRU/KB/item, consistent read 1 RRU/4 KB, absent item 1 RRU, GSI write 1 WRU/KB)');
+  console.log(
+    '   billed units: computed from item sizes by the published rules (transactional write 2 WRU/KB/item, consistent read 1 RRU/4 KB, absent item 1 RRU, GSI write 1 WRU/KB)',
+  );
   console.log('   billed ms = DynamoDB Local latency here; in AWS the duration follows DynamoDB latency.');
 
-  table('Targets', ['target', 'value', 'result'], r.targets.map((t: any) => [t.target, typeof t.value === 'number' ? String(t.value) : t.value, t.pass ? 'PASS' : 'FAIL']));
+  table(
+    'Targets',
+    ['target', 'value', 'result'],
+    r.targets.map((t: any) => [t.target, typeof t.value === 'number' ? String(t.value) : t.value, t.pass ? 'PASS' : 'FAIL']),
+  );
 }
 
 main()

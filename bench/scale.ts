@@ -8,7 +8,7 @@ import { joinBilling, readJoinItems, summarizeCapacity, type CapacitySample, typ
 import { floorCalls, oursJoin, runPaired, type InProcess, type PairedOp } from './in-process.js';
 import { benchPlayer, joinBody, ratio, seatedPlayer, seedSession, sessionId, stats, twinOf, type BenchPlayer, type Stats } from './support.js';
 
-export const SIZES = [2, 100, 5000] as const;
+const SIZES = [2, 100, 5000] as const;
 const TEAMS = 51;
 const TEAM_SIZE = 100;
 const OPEN_TEAM = 50;
@@ -35,8 +35,13 @@ export async function runScale(ctx: InProcess, opts: ScaleOptions, progress: (m:
   for (const n of SIZES) {
     // Seated players hold tokens only when they are updated, so they are made with any uuid here and the ones
     // to update get a token below.
-    const players: Player[] = Array.from({ length: n }, (_, i) => seatedPlayer(randomUUID(), Math.floor(i / TEAM_SIZE), i === 0 ? 'leader' : 'member'));
-    const session = withPlayers(newSession({ sessionId: sessionId('ours'), type: 'bench', teamSizes: Array(TEAMS).fill(TEAM_SIZE), joinable: true }), players);
+    const players: Player[] = Array.from({ length: n }, (_, i) =>
+      seatedPlayer(randomUUID(), Math.floor(i / TEAM_SIZE), i === 0 ? 'leader' : 'member'),
+    );
+    const session = withPlayers(
+      newSession({ sessionId: sessionId('ours'), type: 'bench', teamSizes: Array(TEAMS).fill(TEAM_SIZE), joinable: true }),
+      players,
+    );
     const twin = twinOf(session);
     await seedSession(ctx.store, ctx.doc, session, players);
     await seedSession(ctx.store, ctx.doc, twin, players);
@@ -111,7 +116,13 @@ export async function runScale(ctx: InProcess, opts: ScaleOptions, progress: (m:
     const rs = results.filter((r) => r.tag === `${n}`);
     const ours = stats(rs.map((r) => r.ours));
     const floor = stats(rs.map((r) => r.floor));
-    return { players: n, ours, floor, ratios: { p50: ratio(ours.p50, floor.p50), p99: ratio(ours.p99, floor.p99) }, capacity: summarizeCapacity(samples.get(n)!) };
+    return {
+      players: n,
+      ours,
+      floor,
+      ratios: { p50: ratio(ours.p50, floor.p50), p99: ratio(ours.p99, floor.p99) },
+      capacity: summarizeCapacity(samples.get(n)!),
+    };
   });
   const first = rows[0]!;
   const last = rows[rows.length - 1]!;

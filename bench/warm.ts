@@ -82,18 +82,22 @@ export async function runWarm(ctx: InProcess, opts: WarmOptions, progress: (m: s
   progress(`warm: ${opts.sessions + opts.warmupSessions} session pairs created; warming up`);
 
   await runPaired(joinOps(ctx, warmPairs, players));
-  const getWarm = warmPairs.flatMap((p) => [p, p]).map((p, i) => ({
-    tag: 'get',
-    ours: () => oursGet(ctx, p.ours, players[i % PER_SESSION]!),
-    floor: (calls: never) => floorCalls(ctx.floorGet, calls, p.ours, p.floor),
-  }));
+  const getWarm = warmPairs
+    .flatMap((p) => [p, p])
+    .map((p, i) => ({
+      tag: 'get',
+      ours: () => oursGet(ctx, p.ours, players[i % PER_SESSION]!),
+      floor: (calls: never) => floorCalls(ctx.floorGet, calls, p.ours, p.floor),
+    }));
   await runPaired(getWarm as never);
 
   progress(`warm: measuring ${opts.sessions * PER_SESSION * 2} joins, ours and floor interleaved`);
   const before = { ...ctx.rec.counts };
   const results = await runPaired(joinOps(ctx, pairs, players));
   const callsPerJoin = Object.fromEntries(
-    Object.entries(ctx.rec.counts).map(([op, n]) => [op, round((n - (before[op] ?? 0)) / results.length, 3)]).filter(([, n]) => (n as number) > 0),
+    Object.entries(ctx.rec.counts)
+      .map(([op, n]) => [op, round((n - (before[op] ?? 0)) / results.length, 3)])
+      .filter(([, n]) => (n as number) > 0),
   );
 
   const getOps = Array.from({ length: opts.getOps }, (_, i) => {

@@ -15,7 +15,10 @@ export const handler = httpOperation(operation, {
   query,
   store: (table) => ({ ...sessionReads(table), ...sessionExpiry(table) }),
   run: async (event, { store, input }) => {
-    const read = await getSession(store, String(input.path.session_id), { refreshTtl: input.query.refresh_ttl !== false, held: ifNoneMatchOf(event) });
+    const read = await getSession(store, String(input.path.session_id), {
+      refreshTtl: input.query.refresh_ttl !== false,
+      held: ifNoneMatchOf(event),
+    });
     return read.notModified ? notModified(read.etag) : json(200, toSessionResource(read.session, read.players), { etag: read.etag });
   },
 });

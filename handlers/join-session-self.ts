@@ -16,7 +16,9 @@ export const handler = httpOperation(operation, {
   checkBody: (body, caller) => checkJoinBody(body, caller.platform),
   store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
   run: async (event, { store, caller, input: { path, body } }) => {
-    const outcome = await joinSession(store, String(path.session_id), toJoinRequest(body, caller.playerUuid, caller.platform), { ifMatch: ifMatchOf(event) });
+    const outcome = await joinSession(store, String(path.session_id), toJoinRequest(body, caller.playerUuid, caller.platform), {
+      ifMatch: ifMatchOf(event),
+    });
     recordChange(operation.operationId, outcome);
     return json(200, toUpdateResponse(outcome.result), outcome.etag ? { etag: outcome.etag } : {});
   },

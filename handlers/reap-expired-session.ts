@@ -8,4 +8,5 @@ import type { SessionCleanup } from '../src/sessions/store.js';
 
 let store: SessionCleanup | undefined;
 
-export const handler = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => reapExpiredSessions(event, (store ??= sessionCleanup(tableFromEnv())));
+export const handler = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>
+  reapExpiredSessions(event, (store ??= sessionCleanup(tableFromEnv())));

@@ -16,7 +16,9 @@ export const handler = httpOperation(operation, {
   store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
   run: async (event, { store, actor, input: { path, body } }) => {
     const update = { status: body.status, teamId: body.team_id, customData: { ...body.custom_data }, overflowAction: body.overflow_action };
-    const outcome = await updatePlayer(store, String(path.session_id), actor, String(path.player_uuid).toLowerCase(), update, { ifMatch: ifMatchOf(event) });
+    const outcome = await updatePlayer(store, String(path.session_id), actor, String(path.player_uuid).toLowerCase(), update, {
+      ifMatch: ifMatchOf(event),
+    });
     recordChange(operation.operationId, outcome);
     return json(200, toUpdateResponse(outcome.result), outcome.etag ? { etag: outcome.etag } : {});
   },

@@ -14,7 +14,11 @@ export const handler = httpOperation(operation, {
   ...validators,
   store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
   run: async (event, { store, actor, input: { path, body } }) => {
-    const update = { joinable: body.joinable, customData: body.custom_data, teams: body.teams?.map((t) => ({ maxSize: t.max_size, customData: t.custom_data })) };
+    const update = {
+      joinable: body.joinable,
+      customData: body.custom_data,
+      teams: body.teams?.map((t) => ({ maxSize: t.max_size, customData: t.custom_data })),
+    };
     const outcome = await updateSession(store, String(path.session_id), actor, update, { ifMatch: ifMatchOf(event) });
     recordChange(operation.operationId, outcome);
     const { session, players, etag } = outcome.shown;

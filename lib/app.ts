@@ -5,7 +5,7 @@ import { addNagChecks } from './nag.js';
 import { SessionServiceStack, type SessionServiceStackProps } from './session-service-stack.js';
 import { stageConfigFromContext } from './stage-config.js';
 
-export const stackName = (stageName: string) => `RhSessionService-${stageName}`;
+const stackName = (stageName: string) => `RhSessionService-${stageName}`;
 
 export function buildSessionServiceApp(
   app: App,

@@ -14,7 +14,16 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, FilterCriteria, LoggingFormat, Runtime, StartingPosition, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  FilterCriteria,
+  LoggingFormat,
+  Runtime,
+  StartingPosition,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -43,7 +52,7 @@ export const REAPER_FILTER_PATTERN = {
 };
 
 /** deleteOrphanPlayers: a Query of the session's partition (pk, sk, inc), BatchWriteItem deletes. No index. */
-export const REAPER_DYNAMODB_ACTIONS: readonly DynamoDbAction[] = ['BatchWriteItem', 'Query'];
+const REAPER_DYNAMODB_ACTIONS: readonly DynamoDbAction[] = ['BatchWriteItem', 'Query'];
 
 export const REAPER_SETTINGS = {
   memoryMb: 256,
@@ -104,7 +113,7 @@ export class ExpiryReaper extends Construct {
     acknowledge(
       this.failureQueue.node.defaultChild!,
       'AwsSolutions-SQS3',
-      'This queue is itself the on-failure destination of the reaper\'s event source mapping (a dead-letter queue for ' +
+      "This queue is itself the on-failure destination of the reaper's event source mapping (a dead-letter queue for " +
         'stream batches Lambda gave up on), which cdk-nag does not recognise as dead-letter use.',
     );
 
@@ -152,7 +161,7 @@ export class ExpiryReaper extends Construct {
       'AwsSolutions-IAM5[Resource::*]',
       'Only dynamodb:ListStreams (required by a DynamoDB stream event source mapping) and X-Ray active tracing ' +
         '(xray:PutTraceSegments, xray:PutTelemetryRecords) use "*": neither supports resource-level permissions. Stream ' +
-        'reads name this table\'s stream; Query and BatchWriteItem the table; logs its log group; SendMessage its queue.',
+        "reads name this table's stream; Query and BatchWriteItem the table; logs its log group; SendMessage its queue.",
     );
     acknowledge(
       this.fn.node.defaultChild!,

@@ -121,7 +121,7 @@ export class SessionHttpApi extends Construct {
           created.node.defaultChild!,
           'AwsSolutions-APIG4',
           'Every handler verifies the bearer JWT itself (aws-jwt-verify: signature, issuer, audience/client, expiry, token use) ' +
-            'and answers RallyHere\'s 403 auth codes; an API Gateway JWT authorizer in front is optional (jwtAuthorizer).',
+            "and answers RallyHere's 403 auth codes; an API Gateway JWT authorizer in front is optional (jwtAuthorizer).",
         );
       }
     }

@@ -5,22 +5,22 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
-  CfnUserPoolClient,
+  type CfnUserPoolClient,
   FeaturePlan,
   Mfa,
   OAuthScope,
   ResourceServerScope,
   UserPool,
-  UserPoolClient,
+  type UserPoolClient,
   UserPoolClientIdentityProvider,
-  UserPoolDomain,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { GAME_CLIENT_PERMISSIONS, PERMISSIONS } from '../schemas/generated/operations.js';
 import { acknowledge } from './nag.js';
 import type { IdentityConfig, StageConfig } from './stage-config.js';
 
-export const RESOURCE_SERVER_ID = 'session';
+const RESOURCE_SERVER_ID = 'session';
 
 /** The resource server's scopes, one per permission of the spec: `session/<scope>` in a token is the permission `session:<scope>`. */
 export const SESSION_SCOPES: Readonly<Record<string, string>> = Object.fromEntries(
@@ -31,8 +31,8 @@ export const SESSION_SCOPES: Readonly<Record<string, string>> = Object.fromEntri
 export const GAME_CLIENT_SCOPES = GAME_CLIENT_PERMISSIONS.map((p) => p.slice(`${RESOURCE_SERVER_ID}:`.length));
 
 /** Group -> permissions when the stack creates the pool: members of `players` get what a game client needs. */
-export const DEFAULT_PLAYER_GROUP = 'players';
-export const defaultGroupPermissions = (): Record<string, string[]> => ({
+const DEFAULT_PLAYER_GROUP = 'players';
+const defaultGroupPermissions = (): Record<string, string[]> => ({
   [DEFAULT_PLAYER_GROUP]: [...GAME_CLIENT_PERMISSIONS],
 });
 
@@ -146,7 +146,8 @@ export class SessionIdentity extends Construct {
       userPoolResourceServerName: 'Session service',
       scopes: Object.entries(SESSION_SCOPES).map(([scopeName, scopeDescription]) => new ResourceServerScope({ scopeName, scopeDescription })),
     });
-    const scope = (name: string) => OAuthScope.resourceServer(server, new ResourceServerScope({ scopeName: name, scopeDescription: SESSION_SCOPES[name]! }));
+    const scope = (name: string) =>
+      OAuthScope.resourceServer(server, new ResourceServerScope({ scopeName: name, scopeDescription: SESSION_SCOPES[name]! }));
 
     const domain = pool.addDomain('Domain', {
       cognitoDomain: { domainPrefix: identity.domainPrefix ?? `rh-session-${config.stageName}-${Stack.of(this).account}` },

@@ -39,7 +39,8 @@ export function nodejsBundlingOptions(settings: typeof BUNDLE_SETTINGS = BUNDLE_
  */
 export function copyIntoBundle(projectRoot: string, files: Readonly<Record<string, string>>): ICommandHooks {
   for (const name of Object.keys(files)) {
-    if (!/^[A-Za-z0-9._-]+$/.test(name) || name === 'index.mjs' || name === 'index.mjs.map') throw new Error(`copyIntoBundle: "${name}" is not a plain file name of its own`);
+    if (!/^[A-Za-z0-9._-]+$/.test(name) || name === 'index.mjs' || name === 'index.mjs.map')
+      throw new Error(`copyIntoBundle: "${name}" is not a plain file name of its own`);
   }
   return {
     beforeBundling: () => [],

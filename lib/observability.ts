@@ -31,7 +31,7 @@ import { Construct } from 'constructs';
 import type { StageConfig } from './stage-config.js';
 
 /** DynamoDB operations the handlers call (TransactWriteItems is how a join writes). */
-export const MONITORED_OPERATIONS = [
+const MONITORED_OPERATIONS = [
   Operation.GET_ITEM,
   Operation.BATCH_GET_ITEM,
   Operation.QUERY,
@@ -66,7 +66,17 @@ export class SessionObservability extends Construct {
     const fiveMinutes = Duration.minutes(5);
     const topic = config.alarmTopicArn ? Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) : undefined;
 
-    const alarm = (alarmId: string, o: { metric: IMetric; threshold: number; evaluationPeriods: number; datapointsToAlarm: number; description: string; comparison?: ComparisonOperator }) => {
+    const alarm = (
+      alarmId: string,
+      o: {
+        metric: IMetric;
+        threshold: number;
+        evaluationPeriods: number;
+        datapointsToAlarm: number;
+        description: string;
+        comparison?: ComparisonOperator;
+      },
+    ) => {
       const a = new Alarm(this, alarmId, {
         alarmName: `${prefix}-${alarmId}`,
         alarmDescription: o.description,
@@ -203,27 +213,45 @@ export class SessionObservability extends Construct {
     const perFunction = (label: string, f: (fn: IFunction) => IMetric) => fns.map(([name, fn]) => withLabel(f(fn), `${name} ${label}`));
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: prefix });
     this.dashboard.addWidgets(
-      new TextWidget({ markdown: `# Session service (${config.stageName})\nAPI, functions, DynamoDB, events. Alarms notify ${config.alarmTopicArn ?? 'no topic (alarmTopicArn unset)'}.`, width: 24, height: 2 }),
+      new TextWidget({
+        markdown: `# Session service (${config.stageName})\nAPI, functions, DynamoDB, events. Alarms notify ${config.alarmTopicArn ?? 'no topic (alarmTopicArn unset)'}.`,
+        width: 24,
+        height: 2,
+      }),
       new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({ title: 'API requests and errors', left: [apiRequests, api4xx, api5xx], right: [apiErrorRate], width: 8 }),
       new GraphWidget({
         title: 'API latency (ms)',
-        left: [api.metricLatency({ period: minute, statistic: 'p50' }), api.metricLatency({ period: minute, statistic: 'p99' }), api.metricIntegrationLatency({ period: minute, statistic: 'p99' })],
+        left: [
+          api.metricLatency({ period: minute, statistic: 'p50' }),
+          api.metricLatency({ period: minute, statistic: 'p99' }),
+          api.metricIntegrationLatency({ period: minute, statistic: 'p99' }),
+        ],
         width: 8,
       }),
       new GraphWidget({
         title: 'Function duration (ms)',
-        left: [...perFunction('p50', (fn) => fn.metricDuration({ period: minute, statistic: 'p50' })), ...perFunction('p99', (fn) => fn.metricDuration({ period: minute, statistic: 'p99' }))],
+        left: [
+          ...perFunction('p50', (fn) => fn.metricDuration({ period: minute, statistic: 'p50' })),
+          ...perFunction('p99', (fn) => fn.metricDuration({ period: minute, statistic: 'p99' })),
+        ],
         width: 8,
       }),
     );
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Invocations', left: perFunction('invocations', (fn) => fn.metricInvocations({ period: minute, statistic: 'Sum' })), width: 8 }),
+      new GraphWidget({
+        title: 'Invocations',
+        left: perFunction('invocations', (fn) => fn.metricInvocations({ period: minute, statistic: 'Sum' })),
+        width: 8,
+      }),
       new GraphWidget({
         title: 'Function errors and throttles',
-        left: [...perFunction('errors', (fn) => fn.metricErrors({ period: minute, statistic: 'Sum' })), ...perFunction('throttles', (fn) => fn.metricThrottles({ period: minute, statistic: 'Sum' }))],
+        left: [
+          ...perFunction('errors', (fn) => fn.metricErrors({ period: minute, statistic: 'Sum' })),
+          ...perFunction('throttles', (fn) => fn.metricThrottles({ period: minute, statistic: 'Sum' })),
+        ],
         width: 8,
       }),
       new GraphWidget({
@@ -236,7 +264,12 @@ export class SessionObservability extends Construct {
       new GraphWidget({
         title: 'DynamoDB latency (ms)',
         left: [Operation.GET_ITEM, Operation.BATCH_GET_ITEM, Operation.QUERY, Operation.TRANSACT_WRITE_ITEMS].map((operation) =>
-          table.metricSuccessfulRequestLatency({ dimensionsMap: { TableName: table.tableName, Operation: operation }, period: minute, statistic: 'p99', label: `${operation} p99` }),
+          table.metricSuccessfulRequestLatency({
+            dimensionsMap: { TableName: table.tableName, Operation: operation },
+            period: minute,
+            statistic: 'p99',
+            label: `${operation} p99`,
+          }),
         ),
         width: 8,
       }),

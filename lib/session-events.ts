@@ -50,7 +50,12 @@ import { acknowledge } from './nag.js';
 import type { StageConfig } from './stage-config.js';
 
 export const EVENT_SOURCE = 'rh.session-service';
-export const SESSION_EVENT_TYPES = ['Session Player Joined', 'Session Player Updated', 'Session Player Left', 'Session Updated'] as const satisfies readonly SessionEvent[];
+export const SESSION_EVENT_TYPES = [
+  'Session Player Joined',
+  'Session Player Updated',
+  'Session Player Left',
+  'Session Updated',
+] as const satisfies readonly SessionEvent[];
 
 /**
  * Only session items, only inserts and modifications (a REMOVE, which is what a TTL expiry produces, never
@@ -106,7 +111,8 @@ export class SessionEvents extends Construct {
     if (!table.tableStreamArn) throw new Error('SessionEvents: the sessions table has no stream');
     for (const path of PIPE_INPUT_TEMPLATE.match(/(?<!")<(\$[^>]+)>/g) ?? []) {
       const bare = path.slice(1, -1);
-      if (!(PIPE_REQUIRED_PATHS as readonly string[]).includes(bare)) throw new Error(`SessionEvents: unquoted placeholder ${bare} may be absent from a record`);
+      if (!(PIPE_REQUIRED_PATHS as readonly string[]).includes(bare))
+        throw new Error(`SessionEvents: unquoted placeholder ${bare} may be absent from a record`);
     }
     const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
@@ -124,7 +130,7 @@ export class SessionEvents extends Construct {
       this.deadLetterQueue.node.defaultChild!,
       'AwsSolutions-SQS3',
       'This queue is itself the dead-letter queue: the event pipe sends stream records it could not deliver to EventBridge ' +
-        'here (the pipe\'s DeadLetterConfig), which cdk-nag does not recognise as dead-letter use.',
+        "here (the pipe's DeadLetterConfig), which cdk-nag does not recognise as dead-letter use.",
     );
 
     this.pipeLogs = new LogGroup(this, 'PipeLogs', { retention: config.logRetentionDays, removalPolicy });
@@ -144,7 +150,9 @@ export class SessionEvents extends Construct {
     );
     role.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:ListStreams'], resources: ['*'] }));
     role.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['events:PutEvents'], resources: [this.bus.eventBusArn] }));
-    role.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
+    );
     role.addToPrincipalPolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.pipeLogs.logGroupArn] }),
     );
@@ -152,7 +160,7 @@ export class SessionEvents extends Construct {
       role,
       'AwsSolutions-IAM5[Resource::*]',
       'dynamodb:ListStreams, which EventBridge Pipes requires for a DynamoDB stream source, has no resource-level permissions; ' +
-        'reading records is limited to this table\'s stream, PutEvents to the sessions bus, SendMessage to the dead-letter queue.',
+        "reading records is limited to this table's stream, PutEvents to the sessions bus, SendMessage to the dead-letter queue.",
     );
 
     this.pipe = new CfnPipe(this, 'Pipe', {

@@ -19,9 +19,9 @@ import { SessionTable } from './session-table.js';
 import { StageConfigError, type StageConfig } from './stage-config.js';
 
 /** The repository root (this file is lib/session-service-stack.ts). */
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 
-export const SERVICE_NAME = 'rh-session-service';
+const SERVICE_NAME = 'rh-session-service';
 
 export interface SessionServiceStackProps extends StackProps {
   readonly config: StageConfig;
@@ -39,7 +39,7 @@ export interface SessionServiceStackProps extends StackProps {
  * The stage's templates file, absolute, after checking it as the handlers will (src/templates/load-templates.ts):
  * a file that would make every function answer 500 configuration_invalid fails the synth instead, naming the problem.
  */
-export function validatedTemplatesFile(config: StageConfig, projectRoot: string): string {
+function validatedTemplatesFile(config: StageConfig, projectRoot: string): string {
   const file = resolve(projectRoot, config.templatesFile);
   const loaded = loadTemplates(file);
   if ('problems' in loaded) {

@@ -81,7 +81,7 @@ export interface StageConfig {
 }
 
 /** Context keys a stage object (and the top level) may carry. Anything else is a typo and an error. */
-export const STAGE_KEYS = [
+const STAGE_KEYS = [
   'production',
   'identity',
   'auth',
@@ -102,9 +102,9 @@ export const STAGE_KEYS = [
 ] as const;
 type StageKey = (typeof STAGE_KEYS)[number];
 
-export const DEFAULT_STAGE = 'dev';
+const DEFAULT_STAGE = 'dev';
 /** The templates file every stage deploys unless `templatesFile` names another (relative to the repository root). */
-export const DEFAULT_TEMPLATES_FILE = 'config/session-templates.json';
+const DEFAULT_TEMPLATES_FILE = 'config/session-templates.json';
 
 /** Built-in defaults; production differs only where safety or scale requires it. */
 export function defaultStageConfig(stageName: string, production: boolean): StageConfig {
@@ -149,7 +149,10 @@ const RETENTION_VALUES = Object.values(RetentionDays).filter((v): v is number =>
 export function stageConfigFromContext(get: ContextReader): StageConfig {
   const stageRaw = get('stage') ?? DEFAULT_STAGE;
   if (typeof stageRaw !== 'string' || !STAGE_NAME.test(stageRaw)) {
-    throw new StageConfigError('stage', `must match ${STAGE_NAME} (lower-case letters, digits, dashes; at most 24 characters), got ${show(stageRaw)}`);
+    throw new StageConfigError(
+      'stage',
+      `must match ${STAGE_NAME} (lower-case letters, digits, dashes; at most 24 characters), got ${show(stageRaw)}`,
+    );
   }
   const stageName = stageRaw;
 
@@ -295,7 +298,7 @@ function customDomain(s: Setting): NonNullable<StageConfig['customDomain']> {
   const o = objectOf(s, ['domainName', 'certificateArn']);
   return {
     domainName: matching(required(o.domainName, `${s.key}.domainName`), HOSTNAME, 'a lower-case DNS name such as sessions.example.com'),
-    certificateArn: matching(required(o.certificateArn, `${s.key}.certificateArn`), ACM_ARN, 'an ACM certificate ARN in the stack\'s region'),
+    certificateArn: matching(required(o.certificateArn, `${s.key}.certificateArn`), ACM_ARN, "an ACM certificate ARN in the stack's region"),
   };
 }
 
@@ -332,7 +335,8 @@ function num(s: Setting, o: { min: number; max: number; integer?: boolean }): nu
 
 function retention(s: Setting): RetentionDays {
   const n = num(s, { min: 1, max: 3653, integer: true });
-  if (!RETENTION_VALUES.includes(n)) throw new StageConfigError(s.key, `must be one of CloudWatch Logs' retention periods (${RETENTION_VALUES.join(', ')}), got ${show(s.value)}`);
+  if (!RETENTION_VALUES.includes(n))
+    throw new StageConfigError(s.key, `must be one of CloudWatch Logs' retention periods (${RETENTION_VALUES.join(', ')}), got ${show(s.value)}`);
   return n as RetentionDays;
 }
 

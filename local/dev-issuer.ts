@@ -14,9 +14,8 @@ export const DEV_AUDIENCE = 'rh-session-local';
 /** Claim the handlers read the platform from (AUTH_PLATFORM_CLAIM) when a token carries one. */
 export const DEV_PLATFORM_CLAIM = 'platform';
 
-
 const KEY_FILE = 'dev-issuer-key.json';
-export const JWKS_FILE = 'jwks.json';
+const JWKS_FILE = 'jwks.json';
 
 export interface PublicJwk {
   kty: string;

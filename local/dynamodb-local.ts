@@ -26,8 +26,7 @@ export interface DynamoDbLocalOptions {
   dataDir?: string;
 }
 
-export const JAVA_MISSING_MESSAGE =
-  'Java 17 is required for DynamoDB Local: install it (Debian: apt-get install -y openjdk-17-jre-headless)';
+export const JAVA_MISSING_MESSAGE = 'Java 17 is required for DynamoDB Local: install it (Debian: apt-get install -y openjdk-17-jre-headless)';
 
 const READY_TIMEOUT_MS = 30_000;
 const TERM_GRACE_MS = 3_000;
@@ -43,9 +42,7 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port from the OS')),
-      );
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port from the OS'))));
     });
   });
 }
@@ -94,9 +91,7 @@ async function startOnce(port: number, dataDir: string | null): Promise<DynamoDb
 
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const spawnFailed = new Promise<never>((_, reject) =>
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new Error(JAVA_MISSING_MESSAGE) : error),
-    ),
+    child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new Error(JAVA_MISSING_MESSAGE) : error)),
   );
   spawnFailed.catch(() => undefined);
 
@@ -179,13 +174,7 @@ async function listensOn(pid: number, port: number): Promise<boolean> {
   return false;
 }
 
-async function stopGroup(
-  child: ChildProcess,
-  pid: number,
-  port: number,
-  exited: Promise<void>,
-  watchdog: ChildProcess | undefined,
-): Promise<void> {
+async function stopGroup(child: ChildProcess, pid: number, port: number, exited: Promise<void>, watchdog: ChildProcess | undefined): Promise<void> {
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
   signalGroup(pid, 'SIGTERM');
   if (!hasExited() && !(await within(exited, TERM_GRACE_MS))) {

@@ -38,7 +38,7 @@ export function splitTarget(url: string): { rawPath: string; rawQueryString: str
 // application/x-www-form-urlencoded included, arrives base64-encoded with isBase64Encoded true.
 const TEXT_TYPES = /^(text\/[^;\s]+|application\/(json|xml|javascript))\s*(;|$)/i;
 
-export const isTextContentType = (contentType: string | undefined): boolean => TEXT_TYPES.test(contentType?.trim() ?? '');
+const isTextContentType = (contentType: string | undefined): boolean => TEXT_TYPES.test(contentType?.trim() ?? '');
 
 /** The HTTP API v2 event for a request that matched a route. */
 export function toHttpApiEvent(req: RawRequest, found: RouteFound, now = new Date()): APIGatewayProxyEventV2 {
@@ -50,7 +50,12 @@ export function toHttpApiEvent(req: RawRequest, found: RouteFound, now = new Dat
     const value = req.rawHeaders[i + 1]!;
     // Payload 2.0 moves cookies out of the headers into their own list.
     if (name === 'cookie') {
-      cookies.push(...value.split(';').map((c) => c.trim()).filter((c) => c.length > 0));
+      cookies.push(
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter((c) => c.length > 0),
+      );
       continue;
     }
     // Repeated headers are joined with commas, as API Gateway does.
@@ -119,12 +124,12 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** requestContext.time: "24/Nov/2026:12:00:01 +0000". */
-export function clfTime(d: Date): string {
+function clfTime(d: Date): string {
   return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }
 
 /** The deployed functions' timeout (lib/stage-config.ts default, lambda.timeoutSeconds). */
-export const FUNCTION_TIMEOUT_MS = 10_000;
+const FUNCTION_TIMEOUT_MS = 10_000;
 
 /** A Lambda context as the Node.js runtime passes it. */
 export function lambdaContext(functionName: string, timeoutMs = FUNCTION_TIMEOUT_MS): Context {
@@ -170,7 +175,7 @@ export function fromLambdaResult(result: unknown): HttpAnswer {
     const text = typeof r.body === 'string' ? r.body : r.body === undefined || r.body === null ? '' : JSON.stringify(r.body);
     return { status, headers, body: r.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8') };
   }
-  const body = typeof result === 'string' ? result : JSON.stringify(result) ?? '';
+  const body = typeof result === 'string' ? result : (JSON.stringify(result) ?? '');
   return { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(body, 'utf8') };
 }
 

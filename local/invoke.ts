@@ -59,7 +59,11 @@ if (values.port !== undefined && !/^\d+$/.test(values.port)) fail(`--port must b
 
 const stack = await findStack({ port: values.port === undefined ? undefined : Number(values.port) });
 if (!stack) {
-  fail(values.port === undefined ? 'no local stack of this checkout is running: start one with npm start (in another terminal), then invoke again' : `no local stack of this checkout runs on port ${values.port}`);
+  fail(
+    values.port === undefined
+      ? 'no local stack of this checkout is running: start one with npm start (in another terminal), then invoke again'
+      : `no local stack of this checkout runs on port ${values.port}`,
+  );
 }
 
 const eventFile = [eventArg, join(root, eventArg), join(root, 'events', eventArg)].find((f) => existsSync(f));
@@ -75,9 +79,7 @@ if (values.build || bundleIsStale(bundle)) {
 const issuer = await loadOrCreateDevIssuer(stack.keysDir);
 const player = values.player ?? randomUUID();
 const permissions = values.permissions?.split(/[\s,]+/).filter((p) => p.length > 0);
-const text = (await readFile(eventFile, 'utf8'))
-  .replaceAll('{{token}}', () => issuer.mint({ player, permissions }))
-  .replaceAll('{{player}}', player);
+const text = (await readFile(eventFile, 'utf8')).replaceAll('{{token}}', () => issuer.mint({ player, permissions })).replaceAll('{{player}}', player);
 let event: unknown;
 try {
   event = JSON.parse(text);
@@ -96,7 +98,9 @@ try {
 } catch (error) {
   // As Lambda reports a function error.
   const e = error as Error;
-  process.stdout.write(`${JSON.stringify({ errorType: e?.name ?? 'Error', errorMessage: e?.message ?? String(error), trace: e?.stack?.split('\n') ?? [] }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ errorType: e?.name ?? 'Error', errorMessage: e?.message ?? String(error), trace: e?.stack?.split('\n') ?? [] }, null, 2)}\n`,
+  );
   process.exit(1);
 }
 
@@ -104,7 +108,13 @@ try {
 function bundleIsStale(file: string): boolean {
   if (!existsSync(file)) return true;
   const built = statSync(file).mtimeMs;
-  const sources = [join(root, 'handlers'), join(root, 'src'), join(root, 'schemas', 'generated'), join(root, 'lib', 'bundling.ts'), join(root, 'package-lock.json')];
+  const sources = [
+    join(root, 'handlers'),
+    join(root, 'src'),
+    join(root, 'schemas', 'generated'),
+    join(root, 'lib', 'bundling.ts'),
+    join(root, 'package-lock.json'),
+  ];
   return sources.some((source) => newestMtime(source, join(root, 'src', 'local')) > built);
 }
 

@@ -14,13 +14,22 @@ import { ensureTable } from './create-table.js';
 import { DEV_PLATFORM_CLAIM, loadOrCreateDevIssuer, type DevIssuer } from './dev-issuer.js';
 import { createDocs } from './docs.js';
 import { JAVA_MISSING_MESSAGE, freePort, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
-import { fromLambdaResult, lambdaContext, lambdaFailure, newRequestId, splitTarget, toHttpApiEvent, writeAnswer, type HttpAnswer } from './http-gateway.js';
+import {
+  fromLambdaResult,
+  lambdaContext,
+  lambdaFailure,
+  newRequestId,
+  splitTarget,
+  toHttpApiEvent,
+  writeAnswer,
+  type HttpAnswer,
+} from './http-gateway.js';
 import { RouteTable } from './route-table.js';
 import { CHECKOUT_ROOT, keysDirFor, localDir, removeStackState, writeStackState, type StackState } from './stack-state.js';
 
-export const TABLE_NAME = 'sessions-local';
+const TABLE_NAME = 'sessions-local';
 /** The default templates file, relative to the checkout (the lifecycle issue's checked-in demo file). */
-export const DEFAULT_TEMPLATES_FILE = 'config/session-templates.json';
+const DEFAULT_TEMPLATES_FILE = 'config/session-templates.json';
 /** A session every start makes sure exists, so that a join can be tried at once (see seedDemoSession). */
 export const DEMO_SESSION_ID = 'demo-lobby';
 /** API Gateway's HTTP API refuses larger payloads. */
@@ -122,7 +131,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   };
 
   const invokeRoute = async (req: IncomingMessage, method: string, body: Buffer, headers: Record<string, string>): Promise<HttpAnswer> => {
-    const raw = { method, url: req.url ?? '/', rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', httpVersion: req.httpVersion };
+    const raw = {
+      method,
+      url: req.url ?? '/',
+      rawHeaders: req.rawHeaders,
+      body,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      httpVersion: req.httpVersion,
+    };
     const match = table.match(method, splitTarget(raw.url).rawPath);
     if (match.kind !== 'route') {
       headers['apigw-requestid'] = newRequestId();
@@ -302,7 +318,9 @@ async function loadHandlers(root: string, handlers: Map<HandlerName, LambdaHandl
       getTemplates();
     } catch (error) {
       const problems = firstLine(error).replace(/^configuration_invalid:\s*/, '');
-      throw new LocalStackError(`the handlers' configuration is invalid: ${problems}. Fix ${templates.file}, or point SESSION_TEMPLATES_FILE at a valid file.`);
+      throw new LocalStackError(
+        `the handlers' configuration is invalid: ${problems}. Fix ${templates.file}, or point SESSION_TEMPLATES_FILE at a valid file.`,
+      );
     }
   } catch (error) {
     held.length = 0;
@@ -338,7 +356,7 @@ async function seedDemoSession(): Promise<void> {
  * checkout's default, made absolute so the handlers find it wherever the stack was started from. Not judged here:
  * the handlers' own loader does that when they load (see loadHandlers), with the offending entry and field.
  */
-export async function resolveTemplatesFile(setting: string | undefined, root: string): Promise<TemplatesInfo> {
+async function resolveTemplatesFile(setting: string | undefined, root: string): Promise<TemplatesInfo> {
   const file = setting?.trim() ? resolve(setting.trim()) : join(root, DEFAULT_TEMPLATES_FILE);
   let parsed: unknown;
   try {
@@ -355,7 +373,9 @@ function listen(server: Server, port: number, host: string): Promise<number> {
       server.off('listening', onListening);
       const next = port === 0 ? 3001 : port + 1;
       if (error.code === 'EADDRINUSE') {
-        reject(new LocalStackError(`port ${port} is already in use: stop whatever listens on it, or start on another port, e.g. PORT=${next} npm start`));
+        reject(
+          new LocalStackError(`port ${port} is already in use: stop whatever listens on it, or start on another port, e.g. PORT=${next} npm start`),
+        );
       } else if (error.code === 'EACCES') {
         reject(new LocalStackError(`not allowed to listen on port ${port}: use a port above 1023, e.g. PORT=3000 npm start`));
       } else {
@@ -390,7 +410,8 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer | und
   let tooLarge = false;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > max) tooLarge = true; // keep reading, so the client gets the answer instead of a reset
+    if (size > max)
+      tooLarge = true; // keep reading, so the client gets the answer instead of a reset
     else chunks.push(chunk);
   }
   return tooLarge ? undefined : Buffer.concat(chunks);

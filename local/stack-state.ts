@@ -46,13 +46,16 @@ export async function removeStackState(pid: number, root = CHECKOUT_ROOT): Promi
 }
 
 /** The running stacks of this checkout, newest first. State left by a stack that died is cleaned up. */
-export async function runningStacks(root = CHECKOUT_ROOT): Promise<StackState[]> {
+async function runningStacks(root = CHECKOUT_ROOT): Promise<StackState[]> {
   const dir = stacksDir(root);
   const names = await readdir(dir).catch(() => [] as string[]);
   const states: StackState[] = [];
   for (const name of names) {
     if (!/^\d+\.json$/.test(name)) continue;
-    const state = await readFile(join(dir, name), 'utf8').then((t) => JSON.parse(t) as StackState, () => undefined);
+    const state = await readFile(join(dir, name), 'utf8').then(
+      (t) => JSON.parse(t) as StackState,
+      () => undefined,
+    );
     if (!state || !alive(state.pid)) {
       await unlink(join(dir, name)).catch(() => undefined);
       continue;

@@ -51,7 +51,8 @@ if (!UUID.test(player)) fail(`--player must be a UUID such as ${randomUUID()}, n
 const expiresInSeconds = values.expires === undefined ? 3600 : parseDuration(values.expires);
 if (expiresInSeconds === undefined) fail(`--expires must be a duration such as 30s, 10m, 1h or 7d, not "${values.expires}"`);
 const permissions = values.permissions === undefined ? undefined : values.permissions.split(/[\s,]+/).filter((p) => p.length > 0);
-if (values.platform !== undefined && !/^[A-Za-z]+$/.test(values.platform)) fail(`--platform must be a platform name such as Steam, not "${values.platform}"`);
+if (values.platform !== undefined && !/^[A-Za-z]+$/.test(values.platform))
+  fail(`--platform must be a platform name such as Steam, not "${values.platform}"`);
 let port: number | undefined;
 if (values.port !== undefined) {
   port = Number(values.port);

@@ -8,7 +8,14 @@ export async function bundleHandlers(root: string, outDir: string): Promise<Reco
   const out = {} as Record<HandlerName, string>;
   for (const name of HANDLERS) {
     const outfile = join(outDir, name, `index${outExtension}`);
-    await build({ ...settings, mainFields: [...mainFields], banner: { js: banner }, entryPoints: [handlerEntry(root, name)], outfile, logLevel: 'warning' });
+    await build({
+      ...settings,
+      mainFields: [...mainFields],
+      banner: { js: banner },
+      entryPoints: [handlerEntry(root, name)],
+      outfile,
+      logLevel: 'warning',
+    });
     out[name] = outfile;
   }
   return out;

@@ -27,9 +27,13 @@ const env = {
 console.error(`fuzz: ${env.FUZZ_RUNS} requests, ${env.FUZZ_ROUTE_RUNS} routed, ${env.FUZZ_ISOLATION_RUNS} session ids; seed ${seed}`);
 const started = Date.now();
 // The property suites only: known-bugs.test.ts holds the regression tests of unfixed bugs, which npm test runs.
-const run = spawnSync(process.execPath, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--runInBand', 'test/fuzz', '--testPathIgnorePatterns', 'known-bugs'], { stdio: 'inherit', env });
+const run = spawnSync(
+  process.execPath,
+  ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--runInBand', 'test/fuzz', '--testPathIgnorePatterns', 'known-bugs'],
+  { stdio: 'inherit', env },
+);
 const seconds = Math.round((Date.now() - started) / 1000);
-let detail = '';
+let detail: string;
 try {
   const s = JSON.parse(readFileSync(summaryFile, 'utf8')) as { cases: number; byStatus: Record<string, number>; skippedKnownBugs: number };
   detail = `; requests: ${s.cases} held, answers by status ${JSON.stringify(s.byStatus)}, ${s.skippedKnownBugs} cases of known bugs left out`;

@@ -79,7 +79,7 @@ async function render(): Promise<Record<string, string>> {
   const contractData =
     banner +
     "import type { components } from './types.js';\n\n" +
-    '/** PlatformID (deprecated) -> Platform, from the PlatformID enum\'s x-enum-descriptions. */\n' +
+    "/** PlatformID (deprecated) -> Platform, from the PlatformID enum's x-enum-descriptions. */\n" +
     `export const PLATFORM_BY_ID: Readonly<Record<number, components['schemas']['Platform']>> = ${JSON.stringify(platformNames, null, 2)};\n`;
   return { ...files, 'types.ts': types, 'platform-ids.ts': contractData, 'operations.ts': renderOperations(spec, banner) };
 }

@@ -30,9 +30,7 @@ export async function loadSpec(file: string): Promise<OpenApiSpec> {
 
 /** OpenAPI refs (#/components/schemas/X) become refs into one schema document that holds every component. */
 function retarget<T>(value: T): T {
-  return JSON.parse(
-    JSON.stringify(value).replaceAll('"#/components/schemas/', `"${COMPONENTS_ID}#/$defs/`),
-  ) as T;
+  return JSON.parse(JSON.stringify(value).replaceAll('"#/components/schemas/', `"${COMPONENTS_ID}#/$defs/`)) as T;
 }
 
 export function createAjv(spec: OpenApiSpec, opts: { coerceTypes?: boolean; standalone?: boolean } = {}) {
@@ -66,7 +64,10 @@ export function withoutAnnotations<T>(schema: T): T {
   return Object.fromEntries(
     Object.entries(schema as Record<string, unknown>)
       .filter(([k]) => !ANNOTATIONS.has(k))
-      .map(([k, v]) => [k, k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([n, p]) => [n, withoutAnnotations(p)])) : withoutAnnotations(v)]),
+      .map(([k, v]) => [
+        k,
+        k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([n, p]) => [n, withoutAnnotations(p)])) : withoutAnnotations(v),
+      ]),
   ) as T;
 }
 

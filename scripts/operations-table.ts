@@ -52,7 +52,8 @@ export function operationRows(spec: OpenApiSpec & { 'x-permission-catalog'?: Rec
       if (!op) continue;
       const where = `${method.toUpperCase()} ${path} (${op.operationId})`;
       const handler = op['x-handler'];
-      if (typeof handler !== 'string' || !/^[a-z][a-z0-9-]*$/.test(handler)) problems.push(`${where}: x-handler must name a file of handlers/ in kebab case`);
+      if (typeof handler !== 'string' || !/^[a-z][a-z0-9-]*$/.test(handler))
+        problems.push(`${where}: x-handler must name a file of handlers/ in kebab case`);
       const any = op['x-permissions']?.any ?? [];
       const self = op['x-permissions']?.self ?? [];
       if (!isStrings(any) || !isStrings(self) || any.length + self.length === 0) {
@@ -76,13 +77,17 @@ export function operationRows(spec: OpenApiSpec & { 'x-permission-catalog'?: Rec
     }
   }
   const handlers = rows.map((r) => r.handler);
-  for (const h of new Set(handlers)) if (handlers.filter((x) => x === h).length > 1) problems.push(`x-handler ${h} serves more than one operation: one function per route`);
+  for (const h of new Set(handlers))
+    if (handlers.filter((x) => x === h).length > 1) problems.push(`x-handler ${h} serves more than one operation: one function per route`);
   if (problems.length) throw new Error(`schemas/openapi.yaml:\n  ${problems.join('\n  ')}`);
   return rows;
 }
 
 /** schemas/generated/operations.ts: one named constant per operation (so a bundle keeps only its own), and the table. */
-export function renderOperations(spec: OpenApiSpec & { 'x-permission-catalog'?: Record<string, string>; 'x-game-client-permissions'?: unknown }, banner: string): string {
+export function renderOperations(
+  spec: OpenApiSpec & { 'x-permission-catalog'?: Record<string, string>; 'x-game-client-permissions'?: unknown },
+  banner: string,
+): string {
   const rows = operationRows(spec);
   const catalog = spec['x-permission-catalog'] ?? {};
   const gameClient = spec['x-game-client-permissions'];

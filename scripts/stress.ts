@@ -19,7 +19,14 @@ console.error(`stress: ${runs} programs, seed ${seed}`);
 const started = Date.now();
 const run = spawnSync(
   process.execPath,
-  ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--runInBand', 'test/stress/model-based.test.ts', '-t', 'random concurrent programs'],
+  [
+    '--experimental-vm-modules',
+    'node_modules/jest/bin/jest.js',
+    '--runInBand',
+    'test/stress/model-based.test.ts',
+    '-t',
+    'random concurrent programs',
+  ],
   {
     stdio: 'inherit',
     env: {
@@ -35,7 +42,16 @@ const run = spawnSync(
 );
 const seconds = Math.round((Date.now() - started) / 1000);
 try {
-  const s = JSON.parse(readFileSync(summaryFile, 'utf8')) as { programs: number; ops: number; committed: number; unchanged: number; floating: number; snapshots: number; conflicts: number; tornReads: number };
+  const s = JSON.parse(readFileSync(summaryFile, 'utf8')) as {
+    programs: number;
+    ops: number;
+    committed: number;
+    unchanged: number;
+    floating: number;
+    snapshots: number;
+    conflicts: number;
+    tornReads: number;
+  };
   const verdict = run.status === 0 ? 'held' : 'ran (the last one FAILED: see above)';
   console.error(
     `\nstress: ${s.programs} programs and ${s.ops} operations ${verdict} in ${seconds} s ` +

@@ -114,7 +114,10 @@ export function readAuthConfig(env: Record<string, string | undefined>, io: Auth
 }
 
 const list = (value: string | undefined): string[] =>
-  (value ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 
 function parseGroupPermissions(raw: string | undefined, problems: string[]): Map<string, readonly string[]> {
   // A Map, not an object: a group may be called "constructor" or "__proto__".
@@ -153,12 +156,7 @@ function parseRefetchSeconds(raw: string | undefined, problems: string[]): numbe
   return seconds;
 }
 
-function readStaticJwks(
-  inline: string | undefined,
-  file: string | undefined,
-  io: AuthConfigIo,
-  problems: string[],
-): Jwks | undefined {
+function readStaticJwks(inline: string | undefined, file: string | undefined, io: AuthConfigIo, problems: string[]): Jwks | undefined {
   if (inline && file) {
     problems.push('AUTH_JWKS and AUTH_JWKS_FILE are both set: set only one of them.');
     return undefined;

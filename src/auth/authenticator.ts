@@ -64,10 +64,7 @@ function createVerify(config: AuthConfig, fetchTimeoutMs: number): (token: strin
     if (config.staticJwks) verifier.cacheJwks(config.staticJwks);
     return (token) => verifier.verify(token);
   }
-  const verifier = JwtVerifier.create(
-    { issuer: config.issuer, audience: [...config.audience], jwksUri: config.jwksUri },
-    { jwksCache },
-  );
+  const verifier = JwtVerifier.create({ issuer: config.issuer, audience: [...config.audience], jwksUri: config.jwksUri }, { jwksCache });
   if (config.staticJwks) verifier.cacheJwks(config.staticJwks);
   return (token) => verifier.verify(token);
 }

@@ -17,8 +17,22 @@ export interface Caller {
 }
 
 const PLATFORMS = [
-  'Anon', 'Basic', 'XboxLive', 'PSN', 'NintendoNAID', 'NintendoSwitch', 'NintendoPPID', 'Google',
-  'GooglePlay', 'Apple', 'Epic', 'Steam', 'Amazon', 'Twitch', 'RallyHere', 'LegacyName',
+  'Anon',
+  'Basic',
+  'XboxLive',
+  'PSN',
+  'NintendoNAID',
+  'NintendoSwitch',
+  'NintendoPPID',
+  'Google',
+  'GooglePlay',
+  'Apple',
+  'Epic',
+  'Steam',
+  'Amazon',
+  'Twitch',
+  'RallyHere',
+  'LegacyName',
 ] as const satisfies readonly Platform[];
 // Fails to compile when the contract gains a platform this list lacks.
 const platformsComplete: [Exclude<Platform, (typeof PLATFORMS)[number]>] extends [never] ? true : never = true;
@@ -27,15 +41,13 @@ const PLATFORM_SET: ReadonlySet<string> = new Set(PLATFORMS);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function callerFromClaims(
-  claims: JwtPayload,
-  config: Pick<AuthConfig, 'playerClaim' | 'platformClaim' | 'groupPermissions'>,
-): Caller {
+export function callerFromClaims(claims: JwtPayload, config: Pick<AuthConfig, 'playerClaim' | 'platformClaim' | 'groupPermissions'>): Caller {
   const player = claims[config.playerClaim];
   const permissions = permissionsFromClaims(claims, config.groupPermissions);
   const isPlayer = typeof player === 'string' && UUID.test(player);
   // A trusted machine client (client credentials: its subject is its client id) acts on others, never as a player.
-  const trustedService = !isPlayer && typeof player === 'string' && player.length > 0 && [...permissions].some((p) => p === 'session:*' || p.endsWith(':any'));
+  const trustedService =
+    !isPlayer && typeof player === 'string' && player.length > 0 && [...permissions].some((p) => p === 'session:*' || p.endsWith(':any'));
   if (!isPlayer && !trustedService) {
     throw new ApiError(
       'auth_token_invalid_claim',

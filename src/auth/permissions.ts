@@ -11,10 +11,7 @@ export interface PermissionHolder {
  * caller's `cognito:groups`. A malformed `permissions` or `cognito:groups` claim rejects the token rather than
  * being read as "no permissions", so that a token's meaning never depends on a guess.
  */
-export function permissionsFromClaims(
-  claims: JwtPayload,
-  groupPermissions: ReadonlyMap<string, readonly string[]>,
-): Set<string> {
+export function permissionsFromClaims(claims: JwtPayload, groupPermissions: ReadonlyMap<string, readonly string[]>): Set<string> {
   const granted = new Set<string>();
   // aws-jwt-verify has already rejected a scope that is not a string.
   for (const scope of words(claims.scope)) granted.add(fromCognitoScope(scope));

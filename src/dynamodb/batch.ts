@@ -15,7 +15,9 @@ export async function batchGet(table: Table, keys: readonly Key[], consistent: b
     for (let attempt = 0; left.length > 0; attempt++) {
       if (attempt === MAX_ATTEMPTS) throw new ApiError('service_unavailable', 'BatchGet kept returning unprocessed keys');
       if (attempt > 0) await unprocessedBackoff(attempt);
-      const out = await call(() => table.db.send(new BatchGetCommand({ RequestItems: { [table.name]: { Keys: left, ConsistentRead: consistent } } })));
+      const out = await call(() =>
+        table.db.send(new BatchGetCommand({ RequestItems: { [table.name]: { Keys: left, ConsistentRead: consistent } } })),
+      );
       items.push(...(out.Responses?.[table.name] ?? []));
       left = (out.UnprocessedKeys?.[table.name]?.Keys ?? []) as Key[];
     }

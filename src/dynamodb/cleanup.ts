@@ -15,7 +15,10 @@ export const sessionCleanup = (table: Table): SessionCleanup => ({
     });
     for await (const page of pages) {
       const orphans = (page.Items ?? []).filter((i) => i.inc === incarnation);
-      await batchDelete(table, orphans.map((o) => ({ pk: o.pk, sk: o.sk })));
+      await batchDelete(
+        table,
+        orphans.map((o) => ({ pk: o.pk, sk: o.sk })),
+      );
     }
   },
 });

@@ -5,7 +5,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export const DYNAMODB_TIMEOUTS = { connectionTimeout: 500, requestTimeout: 1500, maxAttempts: 3 } as const;
 
-export function createDocumentClient(opts: { region: string; endpoint?: string; requestTimeoutMs?: number; connectTimeoutMs?: number }): DynamoDBDocumentClient {
+export function createDocumentClient(opts: {
+  region: string;
+  endpoint?: string;
+  requestTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region: opts.region,
     endpoint: opts.endpoint,

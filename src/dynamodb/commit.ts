@@ -31,7 +31,9 @@ export const sessionCommits = (table: Table): SessionCommits => ({
       items.push(
         write.kind === 'put'
           ? { Put: { TableName: table.name, Item: playerToItem(read, write.player), ConditionExpression: condition, ...x.attributes(), ...ALL_OLD } }
-          : { Delete: { TableName: table.name, Key: playerKey(read.sessionId, uuid), ConditionExpression: condition, ...x.attributes(), ...ALL_OLD } },
+          : {
+              Delete: { TableName: table.name, Key: playerKey(read.sessionId, uuid), ConditionExpression: condition, ...x.attributes(), ...ALL_OLD },
+            },
       );
     }
     const transition = openTransition(read, change.deleteSession ? undefined : afterLayout(read, change));

@@ -16,7 +16,10 @@ export const SESSION_PK_PREFIX = 'S#';
 export const SESSION_SK = '#SESSION';
 export const PLAYER_SK_PREFIX = 'P#';
 export const sessionKey = (sessionId: string) => ({ pk: `${SESSION_PK_PREFIX}${sessionId}`, sk: SESSION_SK });
-export const playerKey = (sessionId: string, playerUuid: string) => ({ pk: `${SESSION_PK_PREFIX}${sessionId}`, sk: `${PLAYER_SK_PREFIX}${playerUuid}` });
+export const playerKey = (sessionId: string, playerUuid: string) => ({
+  pk: `${SESSION_PK_PREFIX}${sessionId}`,
+  sk: `${PLAYER_SK_PREFIX}${playerUuid}`,
+});
 export const PLAYER_INDEX = SESSIONS_TABLE.indexes.find((i) => i.name === 'player-sessions')!;
 export const playerIndexKey = (playerUuid: string) => `P#${playerUuid}`;
 

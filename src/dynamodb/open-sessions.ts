@@ -12,7 +12,7 @@ import { call, type Table } from './table.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-export const openPartition = (type: string) => `OPEN#${type}`;
+const openPartition = (type: string) => `OPEN#${type}`;
 export const openEntryKey = (s: Pick<Session, 'type' | 'created' | 'sessionId'>) => ({
   pk: openPartition(s.type),
   sk: `E#${s.created}#${s.sessionId}`,

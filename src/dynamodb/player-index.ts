@@ -12,7 +12,11 @@ export const playerIndex = (table: Table): PlayerIndex => ({
       KeyConditionExpression: `${PLAYER_INDEX.partitionKey} = :p`,
       ExpressionAttributeValues: { ':p': playerIndexKey(playerUuid) },
     });
-    const live = await readSessions(table, found.map((p) => p.gsi1sk), now);
+    const live = await readSessions(
+      table,
+      found.map((p) => p.gsi1sk),
+      now,
+    );
     return found
       .filter((p) => live.get(p.gsi1sk)?.incarnation === p.inc)
       .map((p) => ({ sessionId: p.gsi1sk, type: p.type, status: p.status, ...(p.invited_by ? { invitedBy: p.invited_by } : {}) }));

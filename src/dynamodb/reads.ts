@@ -10,7 +10,7 @@ import { call, nowSeconds, type Table } from './table.js';
 
 const isPlayerItem = (item: Record<string, unknown>) => String(item.sk).startsWith(PLAYER_SK_PREFIX);
 
-export async function readSession(table: Table, sessionId: string, now: Date): Promise<Session | undefined> {
+async function readSession(table: Table, sessionId: string, now: Date): Promise<Session | undefined> {
   const out = await call(() => table.db.send(new GetCommand({ TableName: table.name, Key: sessionKey(sessionId), ConsistentRead: true })));
   return liveSession(out.Item as SessionItem | undefined, nowSeconds(now));
 }
@@ -48,7 +48,11 @@ export const sessionReads = (table: Table): SessionReads => ({
       let session: Session | undefined;
       const players: Player[] = [];
       let pages = 0;
-      for await (const page of queryPages(table, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': sessionKey(sessionId).pk }, ConsistentRead: true })) {
+      for await (const page of queryPages(table, {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': sessionKey(sessionId).pk },
+        ConsistentRead: true,
+      })) {
         pages++;
         for (const item of page.Items ?? []) {
           if (!isPlayerItem(item)) {

@@ -21,7 +21,7 @@ export async function call<T>(send: () => Promise<T>): Promise<T> {
 
 export const nowSeconds = (now: Date) => Math.floor(now.getTime() / 1000);
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Jittered, growing pauses between retries of the keys or items DynamoDB left unprocessed. */
 export const unprocessedBackoff = (attempt: number) => sleep(20 * 2 ** attempt * Math.random());

@@ -17,7 +17,7 @@ export const ERRORS = {
   auth_token_unknown: { status: 403, authSuccess: false, desc: 'Failed to parse token' },
   auth_malformed_access: { status: 403, authSuccess: false, desc: 'Malformed access token' },
   auth_token_sig_invalid: { status: 403, authSuccess: false, desc: 'Token signature is invalid' },
-  auth_invalid_key_id: { status: 403, authSuccess: false, desc: 'Token key id is not one of the issuer\'s keys' },
+  auth_invalid_key_id: { status: 403, authSuccess: false, desc: "Token key id is not one of the issuer's keys" },
   auth_token_expired: { status: 403, authSuccess: false, desc: 'Token has expired' },
   auth_token_invalid_claim: { status: 403, authSuccess: false, desc: 'Token contained invalid claim value' },
   auth_token_invalid_type: { status: 403, authSuccess: false, desc: 'Wrong token type' },
@@ -28,7 +28,7 @@ export const ERRORS = {
   crossplay_not_permitted: { status: 403, desc: 'Crossplay preferences of the player or of a member of the session do not allow playing together' },
   team_change_not_allowed: { status: 403, desc: 'Session does not allow players to change their own team' },
   status_not_allowed: { status: 403, desc: 'That status change is not allowed' },
-  not_session_leader: { status: 403, desc: 'Only the session\'s leader, or a trusted caller, may act on other players or on the session' },
+  not_session_leader: { status: 403, desc: "Only the session's leader, or a trusted caller, may act on other players or on the session" },
   team_size_below_occupancy: { status: 403, desc: 'A team cannot be made smaller than the seats held on it, nor removed while it holds seats' },
   session_creation_not_allowed: { status: 403, desc: 'Players may not create sessions of this type' },
   client_version_incompatible: { status: 403, desc: 'The client version is outside the range this session type allows' },
@@ -43,13 +43,13 @@ export const ERRORS = {
   method_not_allowed: { status: 405, desc: 'Method not allowed on this route' },
   // 409, 412, 413
   session_conflict: { status: 409, retryAfter: 1, desc: 'Too many concurrent changes to the session; retry' },
-  precondition_failed: { status: 412, desc: 'If-Match does not name the session\'s current ETag' },
+  precondition_failed: { status: 412, desc: "If-Match does not name the session's current ETag" },
   payload_too_large: { status: 413, desc: 'Request body is larger than 128 KiB' },
   // 5xx
   configuration_invalid: { status: 500, desc: 'The service is misconfigured' },
   internal_error: { status: 500, desc: 'Internal error' },
   service_unavailable: { status: 503, retryAfter: 1, desc: 'Session storage is busy or unreachable; retry' },
-  auth_keys_unavailable: { status: 503, retryAfter: 5, desc: 'The token issuer\'s keys cannot be fetched; retry' },
+  auth_keys_unavailable: { status: 503, retryAfter: 5, desc: "The token issuer's keys cannot be fetched; retry" },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -71,5 +71,3 @@ export class ApiError extends Error {
     this.status = status ?? this.definition.status;
   }
 }
-
-export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;

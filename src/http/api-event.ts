@@ -4,8 +4,6 @@ import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 
 export type ApiEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 
-export const isHttpApi = (e: ApiEvent): e is APIGatewayProxyEventV2 => (e as APIGatewayProxyEventV2).version === '2.0';
-
 export const requestIdOf = (e: ApiEvent): string | undefined => e.requestContext?.requestId;
 
 export const headerOf = (e: ApiEvent, name: string): string | undefined => e.headers?.[name] ?? undefined;

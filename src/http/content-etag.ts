@@ -14,5 +14,4 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** A strong, quoted ETag: the first 128 bits of the SHA-256 of the value's canonical JSON, base64url. */
-export const contentEtag = (value: unknown): string =>
-  `"${createHash('sha256').update(canonicalJson(value)).digest('base64url').slice(0, 22)}"`;
+export const contentEtag = (value: unknown): string => `"${createHash('sha256').update(canonicalJson(value)).digest('base64url').slice(0, 22)}"`;

@@ -7,7 +7,6 @@ import type { Platform, SelfSessionPlayerUpdateRequest, ValidationErrorItem } fr
 import { ANY_CROSSPLAY, type JoinRequest } from '../sessions/model/session.js';
 import { isSemver } from '../sessions/model/versions.js';
 
-
 export function checkJoinBody(body: SelfSessionPlayerUpdateRequest, tokenPlatform: Platform | undefined): ValidationErrorItem[] {
   const problems: ValidationErrorItem[] = [];
   const { platform, platform_id } = body.client_settings;
@@ -57,4 +56,6 @@ export const checkCreateOrJoinBody = (body: CreateOrJoinRequest, tokenPlatform: 
 
 /** The player create-or-join places: as `player` describes them, or from the top level on any team with room. */
 export const toCreateOrJoinRequest = (body: CreateOrJoinRequest, playerUuid: string, tokenPlatform: Platform | undefined): JoinRequest =>
-  body.player ? toJoinRequest(body.player, playerUuid, tokenPlatform) : { ...toJoinRequest(topLevelPlayer(body), playerUuid, tokenPlatform), teamId: 'any' };
+  body.player
+    ? toJoinRequest(body.player, playerUuid, tokenPlatform)
+    : { ...toJoinRequest(topLevelPlayer(body), playerUuid, tokenPlatform), teamId: 'any' };

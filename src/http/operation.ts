@@ -26,7 +26,10 @@ export interface OperationSpec<B, K extends keyof SessionStore> extends RequestV
 /** What Lambda (and the local stack) calls: an API Gateway event of either format and a Lambda context. */
 export type ApiHandler = ((event: ApiEvent, context: Context) => Promise<ApiResult>) & { readonly operationId: string };
 
-export function httpOperation<B = undefined, K extends keyof SessionStore = never>(operation: OperationDefinition, spec: OperationSpec<B, K>): ApiHandler {
+export function httpOperation<B = undefined, K extends keyof SessionStore = never>(
+  operation: OperationDefinition,
+  spec: OperationSpec<B, K>,
+): ApiHandler {
   const handler = middy<ApiEvent, ApiResult, Error, OperationContext<B, K>>()
     .use(observe(operation.operationId))
     .use(errorEnvelope(operation.operationId))

@@ -38,7 +38,9 @@ function describe(e: ErrorObject): [string, string] | undefined {
     case 'maxItems':
       return [`ensure this value has at most ${p.limit} items`, 'value_error.list.max_items'];
     case 'format':
-      return p.format === 'uuid' ? ['value is not a valid uuid', 'type_error.uuid'] : [`value is not a valid ${String(p.format)}`, `value_error.${String(p.format)}`];
+      return p.format === 'uuid'
+        ? ['value is not a valid uuid', 'type_error.uuid']
+        : [`value is not a valid ${String(p.format)}`, `value_error.${String(p.format)}`];
     case 'maxProperties':
       return [`ensure this dict has at most ${p.limit} keys`, 'value_error.dict.max_keys'];
     case 'not':

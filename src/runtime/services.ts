@@ -21,7 +21,11 @@ export interface Services {
 let services: Services | undefined;
 let problems: string[] | undefined;
 
-export const createServices = (config: ServiceConfig): Services => ({ config, table: tableFrom(config), authenticator: createAuthenticator(config.auth) });
+export const createServices = (config: ServiceConfig): Services => ({
+  config,
+  table: tableFrom(config),
+  authenticator: createAuthenticator(config.auth),
+});
 
 function init(): void {
   try {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseTemplates, type ParseResult } from './parse-templates.js';
 
-export { BUNDLED_TEMPLATES_FILE, LOCAL_TEMPLATES_FILE, templatesFileFrom } from './templates-file.js';
+export { BUNDLED_TEMPLATES_FILE, templatesFileFrom } from './templates-file.js';
 
 /** Reads and validates the file; never throws. Every problem names the file, the entry and the field. */
 export function loadTemplates(file: string): ParseResult {

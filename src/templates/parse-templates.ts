@@ -53,7 +53,7 @@ function checkValue(rule: FieldRule, value: unknown, field: string): string[] {
 }
 
 /** One entry → a template with defaults applied, or its problems (prefixed with the entry's name). */
-export function parseTemplate(entry: unknown, name: string): { template: SessionTemplate } | { problems: string[] } {
+function parseTemplate(entry: unknown, name: string): { template: SessionTemplate } | { problems: string[] } {
   if (!isObject(entry)) return { problems: [`${name}: must be a SessionTemplate object`] };
   const problems: string[] = [];
   const out: Record<string, unknown> = {};

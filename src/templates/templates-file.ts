@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 /** The file's name next to the bundle, inside Lambda (under LAMBDA_TASK_ROOT). */
 export const BUNDLED_TEMPLATES_FILE = 'session-templates.json';
 /** Outside Lambda, relative to the working directory. */
-export const LOCAL_TEMPLATES_FILE = 'config/session-templates.json';
+const LOCAL_TEMPLATES_FILE = 'config/session-templates.json';
 
 /** The templates file an environment names, made absolute. */
 export function templatesFileFrom(env: Record<string, string | undefined>, cwd = process.cwd()): string {

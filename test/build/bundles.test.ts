@@ -50,7 +50,16 @@ test('the bundled join handler serves a join against DynamoDB Local', async () =
   const p = newPlayer();
   const event = httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, body: joinBody() });
   const env = Object.fromEntries(
-    ['SESSIONS_TABLE_NAME', 'DYNAMODB_ENDPOINT', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS'].map((k) => [k, process.env[k]]),
+    [
+      'SESSIONS_TABLE_NAME',
+      'DYNAMODB_ENDPOINT',
+      'AWS_REGION',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AUTH_ISSUER',
+      'AUTH_AUDIENCE',
+      'AUTH_JWKS',
+    ].map((k) => [k, process.env[k]]),
   );
   const { getRemainingTimeInMillis: _, ...context } = lambdaContext();
   const out = node(

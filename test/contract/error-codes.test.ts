@@ -27,9 +27,22 @@ test.each(operations.map((o) => o.operationId))('%s: every documented code exist
 test('join_session_by_id_self documents every code the join can answer', () => {
   const codes = documented('join_session_by_id_self').map(([c]) => c);
   const joinCodes: ErrorCode[] = [
-    'session_not_found', 'team_not_found', 'session_not_joinable', 'team_full', 'crossplay_not_permitted',
-    'team_change_not_allowed', 'status_not_allowed', 'client_version_incompatible', 'precondition_failed', 'session_conflict', 'payload_too_large',
-    'service_unavailable', 'auth_keys_unavailable', 'configuration_invalid', 'internal_error', 'insufficient_permissions',
+    'session_not_found',
+    'team_not_found',
+    'session_not_joinable',
+    'team_full',
+    'crossplay_not_permitted',
+    'team_change_not_allowed',
+    'status_not_allowed',
+    'client_version_incompatible',
+    'precondition_failed',
+    'session_conflict',
+    'payload_too_large',
+    'service_unavailable',
+    'auth_keys_unavailable',
+    'configuration_invalid',
+    'internal_error',
+    'insufficient_permissions',
     ...(Object.keys(ERRORS) as ErrorCode[]).filter((c) => c.startsWith('auth_') && c !== 'auth_keys_unavailable'),
   ];
   expect(codes.sort()).toEqual([...new Set(joinCodes)].sort());

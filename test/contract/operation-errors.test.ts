@@ -1,7 +1,7 @@
 // Every status and error code the contract lists for the lifecycle operations, reached through the real handlers
 // (DynamoDB Local, real JWTs), each answer in the HzApiErrorModel envelope; every refusal writes nothing; every
 // write's ETag is the one GET then shows, one version further on.
-import { createSession, issuer, joinBody, newPlayer, seatedPlayer, store, GET_ROUTE, JOIN_ROUTE } from '../support/services.js';
+import { createSession, issuer, joinBody, seatedPlayer, store, GET_ROUTE, JOIN_ROUTE } from '../support/services.js';
 import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,7 +63,14 @@ const PLAYER_ROUTE = '/session/v1/session/{session_id}/player/{player_uuid}';
 const CREATE_ROUTE = '/session/v1/session';
 const MINE_ROUTE = '/session/v1/player/me/session';
 /** What a game client's token carries for the lifecycle. */
-const CLIENT = ['session:create', 'session:update-player:self', 'session:read:self', 'session:update:self', 'session:promote:self', 'session:read-player:self'];
+const CLIENT = [
+  'session:create',
+  'session:update-player:self',
+  'session:read:self',
+  'session:update:self',
+  'session:promote:self',
+  'session:read-player:self',
+];
 
 type Headers = Record<string, string>;
 type Handler = typeof get;
@@ -72,18 +79,30 @@ interface Actor {
   uuid: string;
   auth: Headers;
 }
-const actor = (uuid: string = randomUUID(), permissions: readonly string[] = CLIENT): Actor => ({ uuid, auth: { authorization: `Bearer ${playerToken(issuer, { sub: uuid, permissions })}` } });
+const actor = (uuid: string = randomUUID(), permissions: readonly string[] = CLIENT): Actor => ({
+  uuid,
+  auth: { authorization: `Bearer ${playerToken(issuer, { sub: uuid, permissions })}` },
+});
 
-const send = (handler: Handler, method: string, route: string, params: Record<string, string>, auth: Headers, headers: Headers = {}, body?: unknown) =>
-  invoke(handler, httpApiEvent({ method, route, pathParameters: params, headers: { ...auth, ...headers }, body }));
+const send = (
+  handler: Handler,
+  method: string,
+  route: string,
+  params: Record<string, string>,
+  auth: Headers,
+  headers: Headers = {},
+  body?: unknown,
+) => invoke(handler, httpApiEvent({ method, route, pathParameters: params, headers: { ...auth, ...headers }, body }));
 
 const api = {
   get: (a: Actor, sessionId: string) => send(get, 'GET', GET_ROUTE, { session_id: sessionId }, a.auth),
   leave: (a: Actor, sessionId: string, headers: Headers = {}) => send(leave, 'DELETE', JOIN_ROUTE, { session_id: sessionId }, a.auth, headers),
-  kick: (a: Actor, sessionId: string, target: string, headers: Headers = {}) => send(kick, 'DELETE', PLAYER_ROUTE, { session_id: sessionId, player_uuid: target }, a.auth, headers),
+  kick: (a: Actor, sessionId: string, target: string, headers: Headers = {}) =>
+    send(kick, 'DELETE', PLAYER_ROUTE, { session_id: sessionId, player_uuid: target }, a.auth, headers),
   setPlayer: (a: Actor, sessionId: string, target: string, body: unknown, headers: Headers = {}) =>
     send(updatePlayer, 'POST', PLAYER_ROUTE, { session_id: sessionId, player_uuid: target }, a.auth, headers, body),
-  patch: (a: Actor, sessionId: string, body: unknown, headers: Headers = {}) => send(updateSession, 'PATCH', GET_ROUTE, { session_id: sessionId }, a.auth, headers, body),
+  patch: (a: Actor, sessionId: string, body: unknown, headers: Headers = {}) =>
+    send(updateSession, 'PATCH', GET_ROUTE, { session_id: sessionId }, a.auth, headers, body),
   createOrJoin: (a: Actor, body: unknown) => send(createOrJoin, 'POST', CREATE_ROUTE, {}, a.auth, {}, body),
   mine: (a: Actor, headers: Headers = {}) => send(mySessions, 'GET', MINE_ROUTE, {}, a.auth, headers),
 };
@@ -118,7 +137,8 @@ async function snapshot(sessionId: string) {
 }
 
 /** A player's memberships as the player-sessions index holds them. */
-const membershipsOf = async (uuid: string) => [...(await store.playerMemberships(uuid, new Date()))].sort((a, b) => a.sessionId.localeCompare(b.sessionId));
+const membershipsOf = async (uuid: string) =>
+  [...(await store.playerMemberships(uuid, new Date()))].sort((a, b) => a.sessionId.localeCompare(b.sessionId));
 
 /** Sends a request that must be refused with `code`, and checks that the session is exactly as before. */
 async function refused(sessionId: string, request: () => Promise<Answer>, status: number, code: ErrorCode) {
@@ -133,7 +153,16 @@ async function refused(sessionId: string, request: () => Promise<Answer>, status
 const leaderOf = (uuid: string, over: Partial<Player> = {}) => seatedPlayer(uuid, { status: 'leader', joined: '2026-01-01T00:00:00.000Z', ...over });
 const memberOf = (uuid: string, over: Partial<Player> = {}) => seatedPlayer(uuid, { joined: '2026-01-01T00:00:01.000Z', ...over });
 const invitedOf = (uuid: string, inviter: string, over: Partial<Player> = {}) =>
-  seatedPlayer(uuid, { status: 'invited', invitedBy: inviter, invited: '2026-01-01T00:00:02.000Z', joined: undefined, clientVersion: undefined, clientSettings: undefined, crossplay: undefined, ...over });
+  seatedPlayer(uuid, {
+    status: 'invited',
+    invitedBy: inviter,
+    invited: '2026-01-01T00:00:02.000Z',
+    joined: undefined,
+    clientVersion: undefined,
+    clientSettings: undefined,
+    crossplay: undefined,
+    ...over,
+  });
 
 /** Leader and member on team 0 of two 4-seat teams. */
 async function ledSession(over: Parameters<typeof createSession>[0] = {}, extra: Player[] = []) {
@@ -158,14 +187,16 @@ const closedPort = () =>
 
 async function withEnv(changes: Record<string, string | undefined>, run: () => Promise<void>) {
   const saved = Object.fromEntries(Object.keys(changes).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(changes)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
+  for (const [k, v] of Object.entries(changes))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   resetServices();
   try {
     await run();
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     resetServices();
   }
 }
@@ -195,7 +226,11 @@ async function withStore(faulty: SessionStore, run: () => Promise<void>) {
 }
 
 const transactionConflict = () =>
-  new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] });
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+  });
 const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
 const unexpected = () => Object.assign(new Error('One or more parameter values were invalid'), { name: 'ValidationException' });
 
@@ -239,7 +274,11 @@ const routes: RouteCase[] = [
     success: 204,
     arrange: async () => {
       const { s, leader, member } = await ledSession();
-      return { actor: leader, send: (auth = leader.auth) => api.kick({ ...leader, auth }, s.sessionId, member.uuid), state: sessionState(s.sessionId) };
+      return {
+        actor: leader,
+        send: (auth = leader.auth) => api.kick({ ...leader, auth }, s.sessionId, member.uuid),
+        state: sessionState(s.sessionId),
+      };
     },
   },
   {
@@ -250,7 +289,11 @@ const routes: RouteCase[] = [
     arrange: async () => {
       const { s, leader } = await ledSession();
       const guest = randomUUID();
-      return { actor: leader, send: (auth = leader.auth) => api.setPlayer({ ...leader, auth }, s.sessionId, guest, { status: 'invited', team_id: 1 }), state: sessionState(s.sessionId) };
+      return {
+        actor: leader,
+        send: (auth = leader.auth) => api.setPlayer({ ...leader, auth }, s.sessionId, guest, { status: 'invited', team_id: 1 }),
+        state: sessionState(s.sessionId),
+      };
     },
   },
   {
@@ -260,7 +303,11 @@ const routes: RouteCase[] = [
     success: 200,
     arrange: async () => {
       const { s, leader } = await ledSession();
-      return { actor: leader, send: (auth = leader.auth) => api.patch({ ...leader, auth }, s.sessionId, { joinable: false }), state: sessionState(s.sessionId) };
+      return {
+        actor: leader,
+        send: (auth = leader.auth) => api.patch({ ...leader, auth }, s.sessionId, { joinable: false }),
+        state: sessionState(s.sessionId),
+      };
     },
   },
   {
@@ -301,7 +348,11 @@ describe.each(routes)('$operation: the codes every route shares', ({ arrange, la
   test('403 auth_token_format: no Authorization header (auth_success false)', () => expectRefused((a) => a.send({}), 403, 'auth_token_format'));
 
   test('403 auth_token_expired: an expired token (auth_success false)', () =>
-    expectRefused((a) => a.send({ authorization: `Bearer ${issuer.sign({ sub: a.actor.uuid, scope: CLIENT.join(' ') }, { expiresInSeconds: -60 })}` }), 403, 'auth_token_expired'));
+    expectRefused(
+      (a) => a.send({ authorization: `Bearer ${issuer.sign({ sub: a.actor.uuid, scope: CLIENT.join(' ') }, { expiresInSeconds: -60 })}` }),
+      403,
+      'auth_token_expired',
+    ));
 
   test('403 insufficient_permissions: a valid token for the same player without the permission', () =>
     expectRefused((a) => a.send(actor(a.actor.uuid, lacking).auth), 403, 'insufficient_permissions'));
@@ -481,15 +532,27 @@ describe('update_session_player_by_uuid_v2', () => {
 
   test('403 crossplay_not_permitted: adding a member the leader will not play with', async () => {
     const leader = actor();
-    const s = await createSession({}, [leaderOf(leader.uuid, { crossplay: { permitted_platform: 'desired_platforms_any', permitted_input: 'desired_inputs_keyboardandmouse' } })]);
-    await refused(s.sessionId, () => api.setPlayer(leader, s.sessionId, randomUUID(), { status: 'member', team_id: 0 }), 403, 'crossplay_not_permitted');
+    const s = await createSession({}, [
+      leaderOf(leader.uuid, { crossplay: { permitted_platform: 'desired_platforms_any', permitted_input: 'desired_inputs_keyboardandmouse' } }),
+    ]);
+    await refused(
+      s.sessionId,
+      () => api.setPlayer(leader, s.sessionId, randomUUID(), { status: 'member', team_id: 0 }),
+      403,
+      'crossplay_not_permitted',
+    );
     // An invite is fine: invited players are not active.
     expect((await api.setPlayer(leader, s.sessionId, randomUUID(), { status: 'invited', team_id: 0 })).status).toBe(200);
   });
 
   test('403 team_change_not_allowed: a member moves themselves where the session forbids it', async () => {
     const { s, member } = await ledSession({ canChangeOwnTeam: false });
-    await refused(s.sessionId, () => api.setPlayer(member, s.sessionId, member.uuid, { status: 'member', team_id: 1 }), 403, 'team_change_not_allowed');
+    await refused(
+      s.sessionId,
+      () => api.setPlayer(member, s.sessionId, member.uuid, { status: 'member', team_id: 1 }),
+      403,
+      'team_change_not_allowed',
+    );
   });
 
   test('403 status_not_allowed: a member sent back to invited; the leader made a member', async () => {
@@ -510,7 +573,12 @@ describe('update_session_player_by_uuid_v2', () => {
   test('412 precondition_failed: a stale If-Match; the current one works', async () => {
     const { s, leader } = await ledSession();
     const first = await api.setPlayer(leader, s.sessionId, randomUUID(), { status: 'invited', team_id: 0 });
-    await refused(s.sessionId, () => api.setPlayer(leader, s.sessionId, randomUUID(), { status: 'invited', team_id: 0 }, { 'if-match': etagOf(s) }), 412, 'precondition_failed');
+    await refused(
+      s.sessionId,
+      () => api.setPlayer(leader, s.sessionId, randomUUID(), { status: 'invited', team_id: 0 }, { 'if-match': etagOf(s) }),
+      412,
+      'precondition_failed',
+    );
     const r = await api.setPlayer(leader, s.sessionId, randomUUID(), { status: 'invited', team_id: 0 }, { 'if-match': first.headers.etag! });
     expect(r.status).toBe(200);
   });
@@ -543,7 +611,11 @@ describe('update_session_player_by_uuid_v2', () => {
 describe('update_session_by_id', () => {
   test('200 Session with the ETag GET then shows, one version further on', async () => {
     const { s, leader } = await ledSession();
-    const r = await api.patch(leader, s.sessionId, { joinable: false, custom_data: { map: 'harbour' }, teams: [{ max_size: 5 }, { max_size: 4 }, { max_size: 2 }] });
+    const r = await api.patch(leader, s.sessionId, {
+      joinable: false,
+      custom_data: { map: 'harbour' },
+      teams: [{ max_size: 5 }, { max_size: 4 }, { max_size: 2 }],
+    });
     expect(r.status).toBe(200);
     expect(isSession(r.body)).toBe(true);
     expect(r.body).toMatchObject({ session_id: s.sessionId, joinable: false, custom_data: { map: 'harbour' } });
@@ -578,7 +650,12 @@ describe('update_session_by_id', () => {
   test('412 precondition_failed: a stale If-Match; the current one works', async () => {
     const { s, leader } = await ledSession();
     const first = await api.patch(leader, s.sessionId, { custom_data: { a: '1' } });
-    await refused(s.sessionId, () => api.patch(leader, s.sessionId, { custom_data: { a: '2' } }, { 'if-match': etagOf(s) }), 412, 'precondition_failed');
+    await refused(
+      s.sessionId,
+      () => api.patch(leader, s.sessionId, { custom_data: { a: '2' } }, { 'if-match': etagOf(s) }),
+      412,
+      'precondition_failed',
+    );
     expect((await api.patch(leader, s.sessionId, { custom_data: { a: '2' } }, { 'if-match': first.headers.etag! })).status).toBe(200);
   });
 
@@ -632,19 +709,29 @@ describe('create_or_join_session', () => {
 
   test('403 session_creation_not_allowed', () => refusedCreate(TYPE.closed, createBody(TYPE.closed), 403, 'session_creation_not_allowed'));
 
-  test('403 client_version_incompatible', () => refusedCreate(TYPE.versioned, createBody(TYPE.versioned, { client_version: '1.9.9' }), 403, 'client_version_incompatible'));
+  test('403 client_version_incompatible', () =>
+    refusedCreate(TYPE.versioned, createBody(TYPE.versioned, { client_version: '1.9.9' }), 403, 'client_version_incompatible'));
 
   test('403 status_not_allowed: asking to be invited', () =>
     refusedCreate(TYPE.duel, createBody(TYPE.duel, { player: joinBody({ status: 'invited' }) }), 403, 'status_not_allowed'));
 
-  test('404 team_not_found: a team the type does not have', () => refusedCreate(TYPE.duel, createBody(TYPE.duel, { player: joinBody({ team_id: 2 }) }), 404, 'team_not_found'));
+  test('404 team_not_found: a team the type does not have', () =>
+    refusedCreate(TYPE.duel, createBody(TYPE.duel, { player: joinBody({ team_id: 2 }) }), 404, 'team_not_found'));
 
   test('413 payload_too_large', () =>
-    refusedCreate(TYPE.duel, JSON.stringify(createBody(TYPE.duel, { player: joinBody({ custom_data: { blob: 'x'.repeat(140 * 1024) } }) })), 413, 'payload_too_large'));
+    refusedCreate(
+      TYPE.duel,
+      JSON.stringify(createBody(TYPE.duel, { player: joinBody({ custom_data: { blob: 'x'.repeat(140 * 1024) } }) })),
+      413,
+      'payload_too_large',
+    ));
 
   test('422: no session_type', async () => {
     const p = actor();
-    expectValidationError(await api.createOrJoin(p, { client_version: '1.0.0', client_settings: { platform: 'Steam', input: 'gamepad' } }), ['body', 'session_type']);
+    expectValidationError(await api.createOrJoin(p, { client_version: '1.0.0', client_settings: { platform: 'Steam', input: 'gamepad' } }), [
+      'body',
+      'session_type',
+    ]);
     expect(await membershipsOf(p.uuid)).toEqual([]);
   });
 
@@ -663,7 +750,10 @@ describe('create_or_join_session', () => {
   test('BUG: an open session whose members rule the player out by crossplay is skipped, not answered with 403', async () => {
     const xboxOnly = actor();
     const s = await createSession({ type: TYPE.xp, teamSizes: [4], autoJoin: true }, [
-      leaderOf(xboxOnly.uuid, { clientSettings: { platform: 'XboxLive', input: 'gamepad' }, crossplay: { permitted_platform: 'desired_platforms_xboxlike', permitted_input: 'desired_inputs_any' } }),
+      leaderOf(xboxOnly.uuid, {
+        clientSettings: { platform: 'XboxLive', input: 'gamepad' },
+        crossplay: { permitted_platform: 'desired_platforms_xboxlike', permitted_input: 'desired_inputs_any' },
+      }),
     ]);
     expect((await store.openSessions(TYPE.xp, 10)).map((e) => e.sessionId)).toEqual([s.sessionId]);
     const steam = actor();

@@ -9,7 +9,9 @@ import { loadSpec } from '../../scripts/openapi-schemas.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-const handlerFiles = readdirSync(join(ROOT, 'handlers')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+const handlerFiles = readdirSync(join(ROOT, 'handlers'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3));
 
 test.each(OPERATIONS.map((o) => [o.operationId, o.handler]))('%s is served by handlers/%s.ts, which declares it', async (operationId, handler) => {
   expect(handlerFiles).toContain(handler);
@@ -24,7 +26,9 @@ test('every file of handlers/ serves an operation of the spec, but the expiry re
 
 test('the operations table has every operation of the spec, each once, with permissions of the catalogue', async () => {
   const spec = await loadSpec(join(ROOT, 'schemas', 'openapi.yaml'));
-  const inSpec = Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`));
+  const inSpec = Object.entries(spec.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
+  );
   expect(OPERATIONS.map((o) => `${o.method} ${o.path} ${o.operationId}`).sort()).toEqual(inSpec.sort());
   for (const o of OPERATIONS) for (const p of [...o.permissions.any, ...o.permissions.self]) expect(Object.keys(PERMISSIONS)).toContain(p);
   for (const p of GAME_CLIENT_PERMISSIONS) expect(Object.keys(PERMISSIONS)).toContain(p);

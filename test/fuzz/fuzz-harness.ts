@@ -58,7 +58,11 @@ export const FUZZED_OPERATIONS: Operation[] = [
   fuzzed('join_session_by_id_self', validJoin),
   fuzzed('leave_session_by_id_self'),
   fuzzed('get_session_by_id'),
-  fuzzed('update_session_by_id', () => ({ joinable: true, custom_data: { mode: 'x' }, teams: [{ max_size: 4 }, { max_size: 4, custom_data: { a: 'b' } }] })),
+  fuzzed('update_session_by_id', () => ({
+    joinable: true,
+    custom_data: { mode: 'x' },
+    teams: [{ max_size: 4 }, { max_size: 4, custom_data: { a: 'b' } }],
+  })),
   fuzzed('update_session_player_by_uuid_v2', () => ({ status: 'invited', team_id: 1, custom_data: { k: 'v' }, overflow_action: 'allow_overflow' })),
   fuzzed('kick_player_from_session_by_uuid_v2'),
   fuzzed('create_or_join_session', () => ({
@@ -68,7 +72,6 @@ export const FUZZED_OPERATIONS: Operation[] = [
     player: validJoin(),
   })),
 ];
-export const WRITE_OPERATIONS = FUZZED_OPERATIONS.filter((o) => o.id !== 'get_session_by_id');
 export const operation = (id: OperationId) => FUZZED_OPERATIONS.find((o) => o.id === id)!;
 
 interface SpecResponse {
@@ -87,7 +90,7 @@ const validatorFor = (ref: string) => {
 };
 
 /** Status → the error codes documented for it (undefined: a success or a 422, which has no codes). */
-export function documented(op: Operation): Map<number, { codes?: string[]; schema?: string }> {
+function documented(op: Operation): Map<number, { codes?: string[]; schema?: string }> {
   const raw = (spec.paths[op.route] as unknown as Record<string, { responses: Record<string, SpecResponse> }>)[op.method.toLowerCase()]!.responses;
   return new Map(
     Object.entries(raw).map(([status, r]) => [Number(status), { codes: r['x-error-codes'], schema: r.content?.['application/json']?.schema?.$ref }]),
@@ -136,7 +139,7 @@ export interface FuzzRequest {
 /** A path parameter as API Gateway delivers it: decoded UTF-8, so a lone surrogate arrives as U+FFFD. */
 const delivered = (s: string) => (s as string & { toWellFormed(): string }).toWellFormed();
 
-export function toEvent(r: FuzzRequest): APIGatewayProxyEventV2 | APIGatewayProxyEvent {
+function toEvent(r: FuzzRequest): APIGatewayProxyEventV2 | APIGatewayProxyEvent {
   const pathParameters: Record<string, string> = {};
   if (r.op.route.includes('{session_id}')) pathParameters.session_id = delivered(r.sessionId);
   if (r.op.route.includes('{player_uuid}')) pathParameters.player_uuid = delivered(r.playerUuid);
@@ -155,20 +158,71 @@ export function send(r: FuzzRequest): Promise<Answer> {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Keys that reach for an object's prototype, or that JavaScript objects already have. */
-export const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
+const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
 
 /** Numbers at the edges, as JSON text (some have no exact double). */
-export const EDGE_NUMBERS = [
-  '0', '-0', '1', '-1', '0.0', '1.0', '1e0', '0.5', '-0.5', '1e-400', '1e308', '-1e308', '1e309', '49', '50', '51', '99', '100', '101', '128', '129',
-  '2147483647', '2147483648', '-2147483649', '4294967296', '9007199254740991', '9007199254740992', '9007199254740993', '-9007199254740993',
-  '123456789012345678901234567890', '1E2', '1e+2', '0.1e1', '5e-324', '2.2250738585072014e-308',
+const EDGE_NUMBERS = [
+  '0',
+  '-0',
+  '1',
+  '-1',
+  '0.0',
+  '1.0',
+  '1e0',
+  '0.5',
+  '-0.5',
+  '1e-400',
+  '1e308',
+  '-1e308',
+  '1e309',
+  '49',
+  '50',
+  '51',
+  '99',
+  '100',
+  '101',
+  '128',
+  '129',
+  '2147483647',
+  '2147483648',
+  '-2147483649',
+  '4294967296',
+  '9007199254740991',
+  '9007199254740992',
+  '9007199254740993',
+  '-9007199254740993',
+  '123456789012345678901234567890',
+  '1E2',
+  '1e+2',
+  '0.1e1',
+  '5e-324',
+  '2.2250738585072014e-308',
 ];
 
 const str = (s: string) => JSON.stringify(s);
 
 /** Strings that break things: empty, long around the bounds, unicode of every kind, control characters, delimiters. */
-export const hostileString: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('', ' ', '\u0000', '\t\n\r', '"', '\\', '#', 'S#', 'P#', '#SESSION', 'OPEN#lobby', '%00', '%2F', '../..', '${x}', '{{x}}', "'; DROP TABLE", '<script>'),
+const hostileString: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '\t\n\r',
+    '"',
+    '\\',
+    '#',
+    'S#',
+    'P#',
+    '#SESSION',
+    'OPEN#lobby',
+    '%00',
+    '%2F',
+    '../..',
+    '${x}',
+    '{{x}}',
+    "'; DROP TABLE",
+    '<script>',
+  ),
   fc.constantFrom(128, 129, 4096, 4097, 10_000).map((n) => 'x'.repeat(n)),
   fc.constantFrom(4096, 4097).map((n) => '😀'.repeat(n)),
   fc.constantFrom('\ud800', '\udfff', 'a\ud800b', '\ufeff', '\u202e', '\u200b', 'ﷺ', 'Z̴̨̯͎̝͖̗͗͋̌͌͛a̷̰̥͇̋̾l̶̡͖̗̆g̵͎̽o'),
@@ -178,23 +232,26 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** Any JSON value, as text, including what JSON.stringify cannot produce: duplicate keys, prototype keys, edge numbers. */
-export const jsonText: fc.Memo<string> = fc.memo((depth) => {
-  const leaf = fc.oneof(
-    fc.constantFrom(...EDGE_NUMBERS),
-    fc.constantFrom('true', 'false', 'null'),
-    hostileString.map(str),
-  );
+const jsonText: fc.Memo<string> = fc.memo((depth) => {
+  const leaf = fc.oneof(fc.constantFrom(...EDGE_NUMBERS), fc.constantFrom('true', 'false', 'null'), hostileString.map(str));
   if (depth <= 1) return leaf;
-  const key = fc.oneof(fc.constantFrom(...PROTO_KEYS), hostileString, fc.constantFrom('client_version', 'team_id', 'status', 'custom_data', 'client_settings', 'max_size'));
+  const key = fc.oneof(
+    fc.constantFrom(...PROTO_KEYS),
+    hostileString,
+    fc.constantFrom('client_version', 'team_id', 'status', 'custom_data', 'client_settings', 'max_size'),
+  );
   return fc.oneof(
     { weight: 3, arbitrary: leaf },
     { weight: 1, arbitrary: fc.array(jsonText(depth - 1), { maxLength: 4 }).map((items) => `[${items.join(',')}]`) },
-    { weight: 2, arbitrary: fc.array(fc.tuple(key, jsonText(depth - 1)), { maxLength: 5 }).map((kv) => `{${kv.map(([k, v]) => `${str(k)}:${v}`).join(',')}}`) },
+    {
+      weight: 2,
+      arbitrary: fc.array(fc.tuple(key, jsonText(depth - 1)), { maxLength: 5 }).map((kv) => `{${kv.map(([k, v]) => `${str(k)}:${v}`).join(',')}}`),
+    },
   );
 });
 
 /** Nesting deep enough to break a recursive reader: arrays, objects, or both, inside a field or alone. */
-export const deepText: fc.Arbitrary<string> = fc
+const deepText: fc.Arbitrary<string> = fc
   .record({ depth: fc.constantFrom(64, 1000, 10_000, 40_000), kind: fc.constantFrom('array', 'object', 'mixed') })
   .map(({ depth, kind }) => {
     if (kind === 'array') return '['.repeat(depth) + ']'.repeat(depth);
@@ -206,7 +263,8 @@ function setAt(obj: Record<string, unknown>, path: string[], value: unknown): Re
   const copy = JSON.parse(JSON.stringify(obj)) as Record<string, unknown>;
   let at: Record<string, unknown> = copy;
   for (const k of path.slice(0, -1)) {
-    if (!Object.hasOwn(at, k) || typeof at[k] !== 'object' || at[k] === null) Object.defineProperty(at, k, { value: {}, enumerable: true, writable: true, configurable: true });
+    if (!Object.hasOwn(at, k) || typeof at[k] !== 'object' || at[k] === null)
+      Object.defineProperty(at, k, { value: {}, enumerable: true, writable: true, configurable: true });
     at = at[k] as Record<string, unknown>;
   }
   // defineProperty, so that "__proto__" becomes a key of the JSON text rather than the object's prototype.
@@ -225,12 +283,22 @@ function mutated(op: Operation): fc.Arbitrary<{ text: string; label: string }> {
     }
   };
   walk(valid, []);
-  for (const extra of [['custom_data', '__proto__'], ['custom_data', 'constructor'], ['__proto__'], ['constructor'], ['client_settings', '__proto__'], ['custom_data', 'x']]) paths.push(extra);
+  for (const extra of [
+    ['custom_data', '__proto__'],
+    ['custom_data', 'constructor'],
+    ['__proto__'],
+    ['constructor'],
+    ['client_settings', '__proto__'],
+    ['custom_data', 'x'],
+  ])
+    paths.push(extra);
   const marker = '"@@FUZZ@@"';
-  return fc.record({ path: fc.constantFrom(...paths), value: fc.oneof({ weight: 4, arbitrary: jsonText(3) }, { weight: 1, arbitrary: deepText }) }).map(({ path, value }) => ({
-    text: JSON.stringify(setAt(valid, path, '@@FUZZ@@')).replace(marker, value),
-    label: `${path.join('.')} := ${value.length > 80 ? `${value.slice(0, 80)}... (${value.length} chars)` : value}`,
-  }));
+  return fc
+    .record({ path: fc.constantFrom(...paths), value: fc.oneof({ weight: 4, arbitrary: jsonText(3) }, { weight: 1, arbitrary: deepText }) })
+    .map(({ path, value }) => ({
+      text: JSON.stringify(setAt(valid, path, '@@FUZZ@@')).replace(marker, value),
+      label: `${path.join('.')} := ${value.length > 80 ? `${value.slice(0, 80)}... (${value.length} chars)` : value}`,
+    }));
 }
 
 /** The same key twice in one object, as raw text: which one wins must not matter to the outcome's validity. */
@@ -262,8 +330,12 @@ const strangeBody: fc.Arbitrary<{ text?: string; label: string }> = fc.oneof(
   ),
   jsonText(4).map((text) => ({ text, label: `any JSON: ${text.slice(0, 80)}` })),
   deepText.map((text) => ({ text, label: `nesting ${text.slice(0, 12)}... (${text.length} chars)` })),
-  fc.constantFrom(128 * 1024 - 16, 128 * 1024 + 1, 200_000, 1_000_000).map((n) => ({ text: `{"custom_data":{"k":"${'x'.repeat(n)}"}}`, label: `a body of about ${n} bytes` })),
-  fc.constantFrom(40_000, 70_000).map((n) => ({ text: JSON.stringify({ custom_data: { k: '😀'.repeat(n) } }), label: `${n} emoji (${n * 4} bytes)` })),
+  fc
+    .constantFrom(128 * 1024 - 16, 128 * 1024 + 1, 200_000, 1_000_000)
+    .map((n) => ({ text: `{"custom_data":{"k":"${'x'.repeat(n)}"}}`, label: `a body of about ${n} bytes` })),
+  fc
+    .constantFrom(40_000, 70_000)
+    .map((n) => ({ text: JSON.stringify({ custom_data: { k: '😀'.repeat(n) } }), label: `${n} emoji (${n * 4} bytes)` })),
   fc.string({ unit: 'binary', maxLength: 60 }).map((text) => ({ text, label: `text: ${JSON.stringify(text)}` })),
 );
 
@@ -282,11 +354,21 @@ function prototypeKeys(op: Operation): fc.Arbitrary<{ text: string; label: strin
   walk(valid, []);
   const inCustomData = objects.filter((p) => p[p.length - 1] === 'custom_data');
   return fc
-    .record({ at: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...(inCustomData.length ? inCustomData : objects)) }, { weight: 1, arbitrary: fc.constantFrom(...objects) }), key: fc.constantFrom(...PROTO_KEYS), value: fc.constantFrom('x', 'polluted', '1') })
-    .map(({ at, key, value }) => ({ text: JSON.stringify(setAt(valid, [...at, key], value)), label: `prototype key ${[...at, key].join('.')} = ${JSON.stringify(value)}` }));
+    .record({
+      at: fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...(inCustomData.length ? inCustomData : objects)) },
+        { weight: 1, arbitrary: fc.constantFrom(...objects) },
+      ),
+      key: fc.constantFrom(...PROTO_KEYS),
+      value: fc.constantFrom('x', 'polluted', '1'),
+    })
+    .map(({ at, key, value }) => ({
+      text: JSON.stringify(setAt(valid, [...at, key], value)),
+      label: `prototype key ${[...at, key].join('.')} = ${JSON.stringify(value)}`,
+    }));
 }
 
-export function bodyArb(op: Operation): fc.Arbitrary<{ text?: string; label: string }> {
+function bodyArb(op: Operation): fc.Arbitrary<{ text?: string; label: string }> {
   if (!op.validBody) return strangeBody;
   return fc.oneof(
     { weight: 4, arbitrary: mutated(op) },
@@ -304,12 +386,19 @@ export interface Identities {
 
 const authVariants = (ids: Identities): fc.Arbitrary<{ headers: Record<string, string>; label: string; caller?: string }> =>
   fc.oneof(
-    { weight: 8, arbitrary: fc.constant({ headers: { authorization: `Bearer ${ids.admin.token}` }, label: 'trusted caller', caller: ids.admin.uuid }) },
+    {
+      weight: 8,
+      arbitrary: fc.constant({ headers: { authorization: `Bearer ${ids.admin.token}` }, label: 'trusted caller', caller: ids.admin.uuid }),
+    },
     { weight: 3, arbitrary: fc.constant({ headers: { authorization: `Bearer ${ids.player.token}` }, label: 'a player', caller: ids.player.uuid }) },
     {
       weight: 2,
       arbitrary: fc.constantFrom(
-        { headers: { authorization: `Bearer ${ids.admin.token},Bearer ${ids.player.token}` }, label: 'two Authorization headers (joined)' } as { headers: Record<string, string>; label: string; caller?: string },
+        { headers: { authorization: `Bearer ${ids.admin.token},Bearer ${ids.player.token}` }, label: 'two Authorization headers (joined)' } as {
+          headers: Record<string, string>;
+          label: string;
+          caller?: string;
+        },
         { headers: { authorization: `bearer ${ids.admin.token}` }, label: 'lower-case scheme', caller: ids.admin.uuid },
         { headers: { authorization: `Bearer  ${ids.admin.token}  ` }, label: 'extra spaces', caller: ids.admin.uuid },
         { headers: { authorization: `Bearer ${ids.admin.token}x` }, label: 'a corrupted signature' },
@@ -322,27 +411,89 @@ const authVariants = (ids: Identities): fc.Arbitrary<{ headers: Record<string, s
   );
 
 /** Headers beyond authorization: content types and encodings, huge and repeated values, conditional headers. */
-export const extraHeaders: fc.Arbitrary<{ headers: Record<string, string>; base64?: boolean; label: string }> = fc.oneof(
+const extraHeaders: fc.Arbitrary<{ headers: Record<string, string>; base64?: boolean; label: string }> = fc.oneof(
   { weight: 4, arbitrary: fc.constant({ headers: {}, label: 'plain' }) },
-  fc.constantFrom(
-    'application/json', 'application/json; charset=utf-8', 'application/json; charset=utf-16', 'APPLICATION/JSON', 'text/plain', 'application/x-www-form-urlencoded',
-    'multipart/form-data; boundary=x', 'application/xml', 'application/vnd.api+json', 'application/json, text/plain', '', 'x'.repeat(10_000), 'application/json\u0000',
-  ).map((t) => ({ headers: { 'content-type': t }, label: `content-type ${t.slice(0, 40)}` })),
-  fc.constantFrom('gzip', 'br', 'deflate', 'identity', 'gzip, gzip', 'x'.repeat(1000)).map((e) => ({ headers: { 'content-encoding': e }, label: `content-encoding ${e.slice(0, 20)}` })),
+  fc
+    .constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/json; charset=utf-16',
+      'APPLICATION/JSON',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/xml',
+      'application/vnd.api+json',
+      'application/json, text/plain',
+      '',
+      'x'.repeat(10_000),
+      'application/json\u0000',
+    )
+    .map((t) => ({ headers: { 'content-type': t }, label: `content-type ${t.slice(0, 40)}` })),
+  fc
+    .constantFrom('gzip', 'br', 'deflate', 'identity', 'gzip, gzip', 'x'.repeat(1000))
+    .map((e) => ({ headers: { 'content-encoding': e }, label: `content-encoding ${e.slice(0, 20)}` })),
   fc.constant({ headers: {}, base64: true, label: 'isBase64Encoded' }),
-  fc.constantFrom(
-    ['if-match', '*'], ['if-match', '"nope-1"'], ['if-match', 'W/"weak"'], ['if-match', '"a", "b", "c"'], ['if-match', ','.repeat(5000)], ['if-match', '"x"'.repeat(3000)],
-    ['if-none-match', '*'], ['if-none-match', '"x"'], ['if-none-match', ', , ,'], ['if-none-match', 'W/'.repeat(4000)],
-    ['x-huge', 'h'.repeat(64 * 1024)], ['x-amzn-trace-id', 'Root=\u0000'], ['accept-encoding', 'gzip'], ['host', 'evil.example'],
-    ['content-length', '-1'], ['content-length', '99999999999'], ['transfer-encoding', 'chunked'],
-  ).map(([k, v]) => ({ headers: { [k]: v }, label: `${k}: ${v.slice(0, 30)}${v.length > 30 ? `... (${v.length} chars)` : ''}` })),
+  fc
+    .constantFrom(
+      ['if-match', '*'],
+      ['if-match', '"nope-1"'],
+      ['if-match', 'W/"weak"'],
+      ['if-match', '"a", "b", "c"'],
+      ['if-match', ','.repeat(5000)],
+      ['if-match', '"x"'.repeat(3000)],
+      ['if-none-match', '*'],
+      ['if-none-match', '"x"'],
+      ['if-none-match', ', , ,'],
+      ['if-none-match', 'W/'.repeat(4000)],
+      ['x-huge', 'h'.repeat(64 * 1024)],
+      ['x-amzn-trace-id', 'Root=\u0000'],
+      ['accept-encoding', 'gzip'],
+      ['host', 'evil.example'],
+      ['content-length', '-1'],
+      ['content-length', '99999999999'],
+      ['transfer-encoding', 'chunked'],
+    )
+    .map(([k, v]) => ({ headers: { [k]: v }, label: `${k}: ${v.slice(0, 30)}${v.length > 30 ? `... (${v.length} chars)` : ''}` })),
 );
 
 /** Session ids that try to escape their partition or break the key layout: delimiters, encodings, every length. */
 export const hostileSessionId: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
-    '', ' ', '#', '##', 'S#', 'P#', '#SESSION', 'x#SESSION', 'x#P#00000000-0000-0000-0000-000000000000', 'S#x', 'OPEN#lobby', 'OPEN#lobby#TICKET', '#TICKET',
-    '/', '//', '%2F', 'a%2Fb', 'a/b', '..', '../x', '%23', '?x=1', 'a b', '\u0000', '\n', '\u00e9', 'e\u0301', '😀', '\ud800', '\ufeff', 'null', 'undefined', '__proto__', 'constructor',
+    '',
+    ' ',
+    '#',
+    '##',
+    'S#',
+    'P#',
+    '#SESSION',
+    'x#SESSION',
+    'x#P#00000000-0000-0000-0000-000000000000',
+    'S#x',
+    'OPEN#lobby',
+    'OPEN#lobby#TICKET',
+    '#TICKET',
+    '/',
+    '//',
+    '%2F',
+    'a%2Fb',
+    'a/b',
+    '..',
+    '../x',
+    '%23',
+    '?x=1',
+    'a b',
+    '\u0000',
+    '\n',
+    '\u00e9',
+    'e\u0301',
+    '😀',
+    '\ud800',
+    '\ufeff',
+    'null',
+    'undefined',
+    '__proto__',
+    'constructor',
   ),
   fc.constantFrom(1, 127, 128, 129, 1000, 10_000).map((n) => 's'.repeat(n)),
   fc.constantFrom(128, 129).map((n) => '😀'.repeat(n)),
@@ -352,7 +503,16 @@ export const hostileSessionId: fc.Arbitrary<string> = fc.oneof(
 );
 
 export const hostilePlayerUuid: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('', 'me', '00000000-0000-0000-0000-000000000000', 'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF', '#SESSION', 'P#x', '{8c1f0c52-2d8e-4e2a-9ad4-0c0e0c0e0c0e}', 'x'.repeat(10_000)),
+  fc.constantFrom(
+    '',
+    'me',
+    '00000000-0000-0000-0000-000000000000',
+    'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF',
+    '#SESSION',
+    'P#x',
+    '{8c1f0c52-2d8e-4e2a-9ad4-0c0e0c0e0c0e}',
+    'x'.repeat(10_000),
+  ),
   fc.uuid().map((u) => u.toUpperCase()),
   fc.uuid(),
   fc.string({ unit: 'binary', maxLength: 50 }),
@@ -369,7 +529,12 @@ export function requestArb(ops: readonly Operation[], ids: Identities, target: (
     fc
       .record({
         format: fc.constantFrom('http' as const, 'rest' as const),
-        body: op.hasBody ? bodyArb(op) : fc.oneof({ weight: 5, arbitrary: fc.constant({ text: undefined as string | undefined, label: 'no body' }) }, { weight: 1, arbitrary: strangeBody }),
+        body: op.hasBody
+          ? bodyArb(op)
+          : fc.oneof(
+              { weight: 5, arbitrary: fc.constant({ text: undefined as string | undefined, label: 'no body' }) },
+              { weight: 1, arbitrary: strangeBody },
+            ),
         auth: authVariants(ids),
         extra: extraHeaders,
         sessionId: fc.option(hostileSessionId, { freq: 4 }),
@@ -389,7 +554,15 @@ export function requestArb(ops: readonly Operation[], ids: Identities, target: (
           isBase64Encoded: extra.base64,
           headers,
           caller: auth.caller,
-          label: [op.id, format, body.label, auth.label, extra.label, sessionId !== null ? `session_id ${JSON.stringify(sessionId).slice(0, 60)}` : '', playerUuid !== null ? `player_uuid ${JSON.stringify(playerUuid).slice(0, 60)}` : '']
+          label: [
+            op.id,
+            format,
+            body.label,
+            auth.label,
+            extra.label,
+            sessionId !== null ? `session_id ${JSON.stringify(sessionId).slice(0, 60)}` : '',
+            playerUuid !== null ? `player_uuid ${JSON.stringify(playerUuid).slice(0, 60)}` : '',
+          ]
             .filter(Boolean)
             .join(' | '),
         } satisfies FuzzRequest;
@@ -406,7 +579,15 @@ export async function partitionItems(pk: string, tableName = testTableName()): P
   const items: unknown[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const out = await db().send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    const out = await db().send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
     items.push(...(out.Items ?? []));
     startKey = out.LastEvaluatedKey;
   } while (startKey);
@@ -428,8 +609,19 @@ export async function freshTarget(): Promise<Target & { leader: string }> {
 
 /** JSON with sorted keys: equal data, equal text. */
 export const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v)) ?? 'undefined';
+  JSON.stringify(value, (_, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
+  ) ?? 'undefined';
 
 export function identities(): Identities {
-  return { admin: newPlayer(['session:*']), player: newPlayer(['session:update-player:self', 'session:read:self', 'session:update:self', 'session:promote:self', 'session:create']) };
+  return {
+    admin: newPlayer(['session:*']),
+    player: newPlayer(['session:update-player:self', 'session:read:self', 'session:update:self', 'session:promote:self', 'session:create']),
+  };
 }

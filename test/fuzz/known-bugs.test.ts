@@ -33,11 +33,20 @@ describe('custom_data key "constructor" or "__proto__" answers 500 internal_erro
   // undocumented answer to a request the contract calls valid. Expected: the key is stored and shown like any
   // other (e.g. custom data kept in a prototype-less object and marshalled as a map), or refused with a 422.
   const bodies = (key: string): [OperationId, string, (s: { sessionId: string; member: string }) => string][] => [
-    ['join_session_by_id_self', 'custom_data', () => `{"client_version":"1.0.0","client_settings":{"platform":"Steam","input":"gamepad"},"team_id":0,"custom_data":{"${key}":"x"}}`],
+    [
+      'join_session_by_id_self',
+      'custom_data',
+      () => `{"client_version":"1.0.0","client_settings":{"platform":"Steam","input":"gamepad"},"team_id":0,"custom_data":{"${key}":"x"}}`,
+    ],
     ['update_session_player_by_uuid_v2', 'custom_data', () => `{"status":"member","team_id":0,"custom_data":{"${key}":"x"}}`],
     ['update_session_by_id', 'custom_data', () => `{"custom_data":{"${key}":"x"}}`],
     ['update_session_by_id', 'teams[].custom_data', () => `{"teams":[{"max_size":4,"custom_data":{"${key}":"x"}}]}`],
-    ['create_or_join_session', 'player.custom_data', () => `{"session_type":"duel","client_version":"1.0.0","client_settings":{"platform":"Steam","input":"gamepad"},"player":{"client_version":"1.0.0","client_settings":{"platform":"Steam","input":"gamepad"},"team_id":0,"custom_data":{"${key}":"x"}}}`],
+    [
+      'create_or_join_session',
+      'player.custom_data',
+      () =>
+        `{"session_type":"duel","client_version":"1.0.0","client_settings":{"platform":"Steam","input":"gamepad"},"player":{"client_version":"1.0.0","client_settings":{"platform":"Steam","input":"gamepad"},"team_id":0,"custom_data":{"${key}":"x"}}}`,
+    ],
   ];
   const cases = ['constructor', '__proto__'].flatMap((key) => bodies(key).map(([op, where, body]) => ({ key, op, where, body })));
 
@@ -48,7 +57,9 @@ describe('custom_data key "constructor" or "__proto__" answers 500 internal_erro
     expect({ status: a.status, problem: problemWith(operation(op), a) }).toEqual({ status: expect.any(Number), problem: undefined });
     if (a.status === 200 && (op === 'join_session_by_id_self' || op === 'update_session_player_by_uuid_v2')) {
       const uuid = op === 'join_session_by_id_self' ? admin.uuid : member;
-      const item = (await testDocumentClient().send(new GetCommand({ TableName: testTableName(), Key: playerKey(s.sessionId, uuid), ConsistentRead: true }))).Item;
+      const item = (
+        await testDocumentClient().send(new GetCommand({ TableName: testTableName(), Key: playerKey(s.sessionId, uuid), ConsistentRead: true }))
+      ).Item;
       expect(Object.hasOwn(item?.custom_data ?? {}, key)).toBe(true);
     }
   });
@@ -75,7 +86,8 @@ describe('unknown fields inside crossplay_preferences are stored and shown back'
   // GET shows it back in the player's crossplay_preferences; an extra "constructor" or "__proto__" field fails the
   // write with a 500. Expected: only permitted_platform and permitted_input are kept.
   const crossplay = (extra: string) => `{"permitted_platform":"desired_platforms_any","permitted_input":"desired_inputs_any",${extra}}`;
-  const join = (extra: string) => `{"client_version":"1.0.0","client_settings":{"platform":"Steam","input":"gamepad"},"team_id":0,"crossplay_preferences":${crossplay(extra)}}`;
+  const join = (extra: string) =>
+    `{"client_version":"1.0.0","client_settings":{"platform":"Steam","input":"gamepad"},"team_id":0,"crossplay_preferences":${crossplay(extra)}}`;
 
   test('an extra field is not stored, nor shown by GET', async () => {
     const s = await createSession({ teamSizes: [4] });

@@ -27,8 +27,10 @@ beforeAll(() => {
 
 const tally = { cases: 0, byStatus: {} as Record<string, number>, accepted: 0, skippedKnownBugs: 0 };
 afterAll(() => {
-  print(`fuzz (requests): ${tally.cases} cases held; answers by status: ${JSON.stringify(tally.byStatus)}; seed ${SEED}` +
-    (INCLUDE_KNOWN_BUGS ? '' : `; cases left out for known bugs: ${tally.skippedKnownBugs}`));
+  print(
+    `fuzz (requests): ${tally.cases} cases held; answers by status: ${JSON.stringify(tally.byStatus)}; seed ${SEED}` +
+      (INCLUDE_KNOWN_BUGS ? '' : `; cases left out for known bugs: ${tally.skippedKnownBugs}`),
+  );
   if (process.env.FUZZ_SUMMARY_FILE) writeFileSync(process.env.FUZZ_SUMMARY_FILE, JSON.stringify({ suite: 'requests', seed: SEED, ...tally }));
 });
 
@@ -65,11 +67,18 @@ test(
           // What the answer says was stored is what is stored.
           if (a.status === 200 && (req.op.id === 'join_session_by_id_self' || req.op.id === 'update_session_player_by_uuid_v2')) {
             const uuid = req.op.id === 'join_session_by_id_self' ? req.caller! : req.playerUuid.toLowerCase();
-            const item = (await testDocumentClient().send(new GetCommand({ TableName: testTableName(), Key: playerKey(target.sessionId, uuid), ConsistentRead: true }))).Item;
+            const item = (
+              await testDocumentClient().send(
+                new GetCommand({ TableName: testTableName(), Key: playerKey(target.sessionId, uuid), ConsistentRead: true }),
+              )
+            ).Item;
             if (canonical(item?.custom_data ?? null) !== canonical(a.body.custom_data)) {
-              throw new Error(`answered custom_data ${JSON.stringify(a.body.custom_data)} but stored ${JSON.stringify(item?.custom_data)}\ncase: ${req.label}`);
+              throw new Error(
+                `answered custom_data ${JSON.stringify(a.body.custom_data)} but stored ${JSON.stringify(item?.custom_data)}\ncase: ${req.label}`,
+              );
             }
-            if (item?.status !== a.body.status || item?.team_id !== a.body.team_id) throw new Error(`answered ${a.raw} but stored ${JSON.stringify(item)}\ncase: ${req.label}`);
+            if (item?.status !== a.body.status || item?.team_id !== a.body.team_id)
+              throw new Error(`answered ${a.raw} but stored ${JSON.stringify(item)}\ncase: ${req.label}`);
             // Unknown fields are ignored (README): only the contract's fields of a nested object are stored.
             const stored = Object.keys(item?.crossplay ?? {}).filter((k) => k !== 'permitted_platform' && k !== 'permitted_input');
             if (stored.length) throw new Error(`unknown crossplay_preferences fields stored: ${JSON.stringify(stored)}\ncase: ${req.label}`);

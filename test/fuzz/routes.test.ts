@@ -10,7 +10,16 @@ import { OPERATIONS } from '../../schemas/generated/operations.js';
 import { RouteTable } from '../../local/route-table.js';
 import { lambdaContext, type Answer } from '../support/api.js';
 import { checkProperty } from './check-property.js';
-import { FUZZED_OPERATIONS, freshTarget, hostilePlayerUuid, hostileSessionId, identities, partitionItems, problemWith, type Operation } from './fuzz-harness.js';
+import {
+  FUZZED_OPERATIONS,
+  freshTarget,
+  hostilePlayerUuid,
+  hostileSessionId,
+  identities,
+  partitionItems,
+  problemWith,
+  type Operation,
+} from './fuzz-harness.js';
 
 const RUNS = Number(process.env.FUZZ_ROUTE_RUNS ?? 400);
 const SEED = Number(process.env.FUZZ_SEED ?? 7_2026);
@@ -42,75 +51,115 @@ const segment = (value: fc.Arbitrary<string>) =>
 function pathArb(target: () => { sessionId: string; playerUuid: string }): fc.Arbitrary<string> {
   const templates = [...new Set(OPERATIONS.map((r) => r.path))];
   const filled = fc
-    .record({ template: fc.constantFrom(...templates), sessionId: fc.option(segment(hostileSessionId), { freq: 2 }), playerUuid: fc.option(segment(hostilePlayerUuid), { freq: 2 }), type: segment(fc.constantFrom('lobby', 'duel', 'nope', '', '%', '..')) })
+    .record({
+      template: fc.constantFrom(...templates),
+      sessionId: fc.option(segment(hostileSessionId), { freq: 2 }),
+      playerUuid: fc.option(segment(hostilePlayerUuid), { freq: 2 }),
+      type: segment(fc.constantFrom('lobby', 'duel', 'nope', '', '%', '..')),
+    })
     .map(({ template, sessionId, playerUuid, type }) =>
       template
         .replace('{session_id}', sessionId ?? encodeURIComponent(target().sessionId))
         .replace('{player_uuid}', playerUuid ?? target().playerUuid)
         .replace('{session_type}', type),
     );
-  const mangled = fc.tuple(filled, fc.constantFrom('trailing slash', 'double slash', 'upper case', 'dot segment', 'no leading slash', 'v2')).map(([p, how]) => {
-    if (how === 'trailing slash') return `${p}/`;
-    if (how === 'double slash') return p.replace('/session/', '/session//');
-    if (how === 'upper case') return p.toUpperCase();
-    if (how === 'dot segment') return p.replace('/v1/', '/v1/../v1/');
-    if (how === 'no leading slash') return p.slice(1);
-    return p.replace('/v1/', '/v2/');
-  });
-  return fc.oneof({ weight: 5, arbitrary: filled }, { weight: 2, arbitrary: mangled }, { weight: 1, arbitrary: fc.constantFrom('/', '', '*', '/session', '/session/v1', '/session/v1/session/x/player', '/session/v1/session/x/player/me/extra') }, { weight: 1, arbitrary: fc.webPath() });
+  const mangled = fc
+    .tuple(filled, fc.constantFrom('trailing slash', 'double slash', 'upper case', 'dot segment', 'no leading slash', 'v2'))
+    .map(([p, how]) => {
+      if (how === 'trailing slash') return `${p}/`;
+      if (how === 'double slash') return p.replace('/session/', '/session//');
+      if (how === 'upper case') return p.toUpperCase();
+      if (how === 'dot segment') return p.replace('/v1/', '/v1/../v1/');
+      if (how === 'no leading slash') return p.slice(1);
+      return p.replace('/v1/', '/v2/');
+    });
+  return fc.oneof(
+    { weight: 5, arbitrary: filled },
+    { weight: 2, arbitrary: mangled },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('/', '', '*', '/session', '/session/v1', '/session/v1/session/x/player', '/session/v1/session/x/player/me/extra'),
+    },
+    { weight: 1, arbitrary: fc.webPath() },
+  );
 }
 
-test(`any method on any path: routed answers are documented, the rest 404/405 in the envelope (${RUNS} cases, seed ${SEED})`, async () => {
-  const ids = identities();
-  let target = await freshTarget();
-  let stored = await partitionItems(`S#${target.sessionId}`);
-  const tally: Record<string, number> = {};
-  await checkProperty(
-    fc.record({ method: methodArb, path: pathArb(() => target), trusted: fc.boolean() }),
-    async ({ method, path, trusted }) => {
-      const m = table.match(method, path);
-      let a: Answer;
-      let op: Operation | undefined;
-      if (m.kind !== 'route') {
-        const r = m.result;
-        a = { status: r.statusCode, headers: r.headers ?? {}, body: r.body ? JSON.parse(r.body) : undefined, raw: r.body };
-        const expected = m.kind === 'not_found' ? [404, 'route_not_found'] : [405, 'method_not_allowed'];
-        if (a.status !== expected[0] || a.body?.error_code !== expected[1] || Object.keys(a.body).sort().join() !== 'auth_success,desc,error_code') {
-          throw new Error(`unrouted request answered ${a.status} ${a.raw}`);
+test(
+  `any method on any path: routed answers are documented, the rest 404/405 in the envelope (${RUNS} cases, seed ${SEED})`,
+  async () => {
+    const ids = identities();
+    let target = await freshTarget();
+    let stored = await partitionItems(`S#${target.sessionId}`);
+    const tally: Record<string, number> = {};
+    await checkProperty(
+      fc.record({ method: methodArb, path: pathArb(() => target), trusted: fc.boolean() }),
+      async ({ method, path, trusted }) => {
+        const m = table.match(method, path);
+        let a: Answer;
+        let op: Operation | undefined;
+        if (m.kind !== 'route') {
+          const r = m.result;
+          a = { status: r.statusCode, headers: r.headers ?? {}, body: r.body ? JSON.parse(r.body) : undefined, raw: r.body };
+          const expected = m.kind === 'not_found' ? [404, 'route_not_found'] : [405, 'method_not_allowed'];
+          if (
+            a.status !== expected[0] ||
+            a.body?.error_code !== expected[1] ||
+            Object.keys(a.body).sort().join() !== 'auth_success,desc,error_code'
+          ) {
+            throw new Error(`unrouted request answered ${a.status} ${a.raw}`);
+          }
+          if (m.kind === 'method_not_allowed' && !(a.headers.allow ?? '').split(', ').every((x) => OPERATIONS.some((r) => r.method === x)))
+            throw new Error(`Allow: ${a.headers.allow}`);
+        } else {
+          op = operationOf(m.route.method, m.route.path);
+          const who = trusted ? ids.admin : ids.player;
+          const event = {
+            version: '2.0',
+            routeKey: m.routeKey,
+            rawPath: path,
+            rawQueryString: '',
+            headers: { authorization: `Bearer ${who.token}` },
+            ...(Object.keys(m.pathParameters).length ? { pathParameters: m.pathParameters } : {}),
+            requestContext: {
+              http: { method: method.toUpperCase(), path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'fuzz' },
+              requestId: 'fuzz',
+              routeKey: m.routeKey,
+              stage: '$default',
+              time: '',
+              timeEpoch: 0,
+            },
+            isBase64Encoded: false,
+          };
+          const result = (await handlerOf.get(m.route.handler)!(event, lambdaContext())) as {
+            statusCode: number;
+            headers?: Record<string, string>;
+            body?: string;
+          };
+          a = { status: result.statusCode, headers: result.headers ?? {}, body: result.body ? JSON.parse(result.body) : undefined, raw: result.body };
+          if (a.status >= 500) throw new Error(`${m.routeKey} answered ${a.status} ${a.raw}`);
+          if (op) {
+            const problem = problemWith(op, a);
+            if (problem) throw new Error(problem);
+          }
         }
-        if (m.kind === 'method_not_allowed' && !(a.headers.allow ?? '').split(', ').every((x) => OPERATIONS.some((r) => r.method === x))) throw new Error(`Allow: ${a.headers.allow}`);
-      } else {
-        op = operationOf(m.route.method, m.route.path);
-        const who = trusted ? ids.admin : ids.player;
-        const event = {
-          version: '2.0',
-          routeKey: m.routeKey,
-          rawPath: path,
-          rawQueryString: '',
-          headers: { authorization: `Bearer ${who.token}` },
-          ...(Object.keys(m.pathParameters).length ? { pathParameters: m.pathParameters } : {}),
-          requestContext: { http: { method: method.toUpperCase(), path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'fuzz' }, requestId: 'fuzz', routeKey: m.routeKey, stage: '$default', time: '', timeEpoch: 0 },
-          isBase64Encoded: false,
-        };
-        const result = (await handlerOf.get(m.route.handler)!(event, lambdaContext())) as { statusCode: number; headers?: Record<string, string>; body?: string };
-        a = { status: result.statusCode, headers: result.headers ?? {}, body: result.body ? JSON.parse(result.body) : undefined, raw: result.body };
-        if (a.status >= 500) throw new Error(`${m.routeKey} answered ${a.status} ${a.raw}`);
-        if (op) {
-          const problem = problemWith(op, a);
-          if (problem) throw new Error(problem);
+        tally[a.status] = (tally[a.status] ?? 0) + 1;
+        const after = await partitionItems(`S#${target.sessionId}`);
+        const accepted =
+          a.status < 300 && op !== undefined && op.method !== 'GET' && m.kind === 'route' && m.pathParameters.session_id === target.sessionId;
+        if (!accepted && after !== stored) throw new Error(`a ${a.status} answer changed the session`);
+        stored = after;
+        if (accepted && after === '[]') {
+          target = await freshTarget();
+          stored = await partitionItems(`S#${target.sessionId}`);
         }
-      }
-      tally[a.status] = (tally[a.status] ?? 0) + 1;
-      const after = await partitionItems(`S#${target.sessionId}`);
-      const accepted = a.status < 300 && op !== undefined && op.method !== 'GET' && m.kind === 'route' && m.pathParameters.session_id === target.sessionId;
-      if (!accepted && after !== stored) throw new Error(`a ${a.status} answer changed the session`);
-      stored = after;
-      if (accepted && after === '[]') {
-        target = await freshTarget();
-        stored = await partitionItems(`S#${target.sessionId}`);
-      }
-    },
-    { numRuns: RUNS, seed: SEED, label: ({ method, path, trusted }) => `${JSON.stringify(method)} ${JSON.stringify(path).slice(0, 300)} (${trusted ? 'trusted' : 'player'})` },
-  );
-  print(`fuzz (routes): ${RUNS} cases held; answers by status: ${JSON.stringify(tally)}; seed ${SEED}`);
-}, Math.max(60_000, RUNS * 300));
+      },
+      {
+        numRuns: RUNS,
+        seed: SEED,
+        label: ({ method, path, trusted }) => `${JSON.stringify(method)} ${JSON.stringify(path).slice(0, 300)} (${trusted ? 'trusted' : 'player'})`,
+      },
+    );
+    print(`fuzz (routes): ${RUNS} cases held; answers by status: ${JSON.stringify(tally)}; seed ${SEED}`);
+  },
+  Math.max(60_000, RUNS * 300),
+);

@@ -58,7 +58,10 @@ async function seed(sessionId: string, opts: { autoJoin?: boolean; type?: string
     seatedPlayer(randomUUID(), { teamId: 1 }),
     seatedPlayer(randomUUID(), { status: 'invited', joined: undefined }),
   ];
-  const session = withPlayers(newSession({ sessionId, type: opts.type ?? 'test', teamSizes: [4, 4], joinable: true, autoJoin: opts.autoJoin, keepAliveOnEmpty: true }), players);
+  const session = withPlayers(
+    newSession({ sessionId, type: opts.type ?? 'test', teamSizes: [4, 4], joinable: true, autoJoin: opts.autoJoin, keepAliveOnEmpty: true }),
+    players,
+  );
   await store.createSession(session, players, new Date());
 }
 
@@ -74,60 +77,81 @@ async function scan(): Promise<Map<string, string>> {
 }
 
 const BODIES: Partial<Record<OperationId, (target: string) => unknown>> = {
-  join_session_by_id_self: () => ({ client_version: '1.0.0', client_settings: { platform: 'Steam', input: 'gamepad' }, team_id: 0, custom_data: { k: 'v' } }),
+  join_session_by_id_self: () => ({
+    client_version: '1.0.0',
+    client_settings: { platform: 'Steam', input: 'gamepad' },
+    team_id: 0,
+    custom_data: { k: 'v' },
+  }),
   update_session_by_id: () => ({ joinable: false, custom_data: { mode: 'pwned' }, teams: [{ max_size: 9 }, { max_size: 9 }] }),
   update_session_player_by_uuid_v2: () => ({ status: 'member', team_id: 1, custom_data: { k: 'v' }, overflow_action: 'overfill' }),
 };
 const ops = FUZZED_OPERATIONS.filter((o) => o.id !== 'create_or_join_session');
 
 const caseArb = fc.record({
-  sessionId: fc.oneof(hostileSessionId, fc.string({ unit: 'binary', minLength: 1, maxLength: 128 }), fc.constantFrom('victim', 'S#victim', 'victim#SESSION', 'x')),
+  sessionId: fc.oneof(
+    hostileSessionId,
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 128 }),
+    fc.constantFrom('victim', 'S#victim', 'victim#SESSION', 'x'),
+  ),
   op: fc.constantFrom(...ops),
   create: fc.boolean(),
   format: fc.constantFrom('http' as const, 'rest' as const),
   targetLeader: fc.boolean(),
 });
 
-test(`a session id only ever addresses its own partition (${RUNS} cases, seed ${SEED})`, async () => {
-  let wrote = 0;
-  let created = 0;
-  await checkProperty(
-    caseArb,
-    async (c) => {
-      // The id as the handler receives it (API Gateway delivers decoded UTF-8).
-      const id = (c.sessionId as string & { toWellFormed(): string }).toWellFormed();
-      const players: Player[] = [seatedPlayer(admin.uuid, { status: 'leader' }), seatedPlayer(randomUUID(), { teamId: 1 })];
-      const victims = new Set(['victim', 'victim#SESSION', 'S#victim', 'x', 'x#P', '#', 'OPEN#test', '\u00e9', 'e\u0301', 'open-lobby']);
-      if (c.create && !victims.has(id) && [...id].length <= 128 && id.length > 0) {
-        const s = withPlayers(newSession({ sessionId: id, type: 'test', teamSizes: [4, 4], joinable: true, keepAliveOnEmpty: false }), players);
-        if ((await store.createSession(s, players, new Date())) === 'created') created++;
-      }
-      const before = await scan();
-      const req: FuzzRequest = {
-        op: c.op,
-        format: c.format,
-        sessionId: c.sessionId,
-        playerUuid: c.targetLeader ? admin.uuid : players[1]!.playerUuid,
-        body: BODIES[c.op.id] ? JSON.stringify(BODIES[c.op.id]!(id)) : undefined,
-        headers: { authorization: `Bearer ${admin.token}`, ...(BODIES[c.op.id] ? { 'content-type': 'application/json' } : {}) },
-        label: `${c.op.id} ${c.format} session_id ${JSON.stringify(c.sessionId)}${c.create ? ' (created first)' : ''}`,
-      };
-      const a = await send(req);
-      const problem = problemWith(c.op, a);
-      if (problem) throw new Error(problem);
-      const after = await scan();
-      const own = `S#${id}\u0000`;
-      for (const key of new Set([...before.keys(), ...after.keys()])) {
-        if (key.startsWith(own)) continue;
-        if (before.get(key) !== after.get(key)) {
-          throw new Error(`item ${JSON.stringify(key)} outside S#${JSON.stringify(id)} changed\nbefore: ${before.get(key)}\nafter: ${after.get(key)}`);
+test(
+  `a session id only ever addresses its own partition (${RUNS} cases, seed ${SEED})`,
+  async () => {
+    let wrote = 0;
+    let created = 0;
+    await checkProperty(
+      caseArb,
+      async (c) => {
+        // The id as the handler receives it (API Gateway delivers decoded UTF-8).
+        const id = (c.sessionId as string & { toWellFormed(): string }).toWellFormed();
+        const players: Player[] = [seatedPlayer(admin.uuid, { status: 'leader' }), seatedPlayer(randomUUID(), { teamId: 1 })];
+        const victims = new Set(['victim', 'victim#SESSION', 'S#victim', 'x', 'x#P', '#', 'OPEN#test', '\u00e9', 'e\u0301', 'open-lobby']);
+        if (c.create && !victims.has(id) && [...id].length <= 128 && id.length > 0) {
+          const s = withPlayers(newSession({ sessionId: id, type: 'test', teamSizes: [4, 4], joinable: true, keepAliveOnEmpty: false }), players);
+          if ((await store.createSession(s, players, new Date())) === 'created') created++;
         }
-      }
-      if ([...after.keys()].some((k) => k.startsWith(own) && before.get(k) !== after.get(k))) wrote++;
-    },
-    { numRuns: RUNS, seed: SEED, label: (c) => `${c.op.id} ${c.format} session_id ${JSON.stringify(c.sessionId).slice(0, 200)}${c.create ? ' (created first)' : ''}` },
-  );
-  print(`session-id isolation: ${RUNS} cases held (${created} sessions created under hostile ids, ${wrote} requests wrote to their own partition); seed ${SEED}`);
-  // The property is only worth something if requests did write.
-  expect(wrote).toBeGreaterThan(RUNS / 10);
-}, Math.max(60_000, RUNS * 500));
+        const before = await scan();
+        const req: FuzzRequest = {
+          op: c.op,
+          format: c.format,
+          sessionId: c.sessionId,
+          playerUuid: c.targetLeader ? admin.uuid : players[1]!.playerUuid,
+          body: BODIES[c.op.id] ? JSON.stringify(BODIES[c.op.id]!(id)) : undefined,
+          headers: { authorization: `Bearer ${admin.token}`, ...(BODIES[c.op.id] ? { 'content-type': 'application/json' } : {}) },
+          label: `${c.op.id} ${c.format} session_id ${JSON.stringify(c.sessionId)}${c.create ? ' (created first)' : ''}`,
+        };
+        const a = await send(req);
+        const problem = problemWith(c.op, a);
+        if (problem) throw new Error(problem);
+        const after = await scan();
+        const own = `S#${id}\u0000`;
+        for (const key of new Set([...before.keys(), ...after.keys()])) {
+          if (key.startsWith(own)) continue;
+          if (before.get(key) !== after.get(key)) {
+            throw new Error(
+              `item ${JSON.stringify(key)} outside S#${JSON.stringify(id)} changed\nbefore: ${before.get(key)}\nafter: ${after.get(key)}`,
+            );
+          }
+        }
+        if ([...after.keys()].some((k) => k.startsWith(own) && before.get(k) !== after.get(k))) wrote++;
+      },
+      {
+        numRuns: RUNS,
+        seed: SEED,
+        label: (c) => `${c.op.id} ${c.format} session_id ${JSON.stringify(c.sessionId).slice(0, 200)}${c.create ? ' (created first)' : ''}`,
+      },
+    );
+    print(
+      `session-id isolation: ${RUNS} cases held (${created} sessions created under hostile ids, ${wrote} requests wrote to their own partition); seed ${SEED}`,
+    );
+    // The property is only worth something if requests did write.
+    expect(wrote).toBeGreaterThan(RUNS / 10);
+  },
+  Math.max(60_000, RUNS * 500),
+);

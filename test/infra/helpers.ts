@@ -14,7 +14,7 @@ import type { SessionServiceStack } from '../../lib/session-service-stack.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 export const FIXTURE_HANDLER = join(ROOT, 'test/infra/fixtures/handler.ts');
-export const REAPER_ENTRY = join(ROOT, 'handlers/reap-expired-session.ts');
+const REAPER_ENTRY = join(ROOT, 'handlers/reap-expired-session.ts');
 
 /** The context `cdk synth` gets from cdk.json. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -27,7 +27,10 @@ export interface Synthesized {
   app: App;
   stack: SessionServiceStack;
   template: Template;
-  json: { Resources: Record<string, { Type: string; Properties?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string; Metadata?: any }>; Outputs?: any };
+  json: {
+    Resources: Record<string, { Type: string; Properties?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string; Metadata?: any }>;
+    Outputs?: any;
+  };
   outdir: string;
   dispose: () => void;
 }
@@ -46,7 +49,14 @@ export function synth(context: Record<string, unknown> = {}, handlers: 'real' | 
   });
   app.synth();
   const template = Template.fromStack(stack);
-  return { app, stack, template, json: template.toJSON() as Synthesized['json'], outdir, dispose: () => rmSync(outdir, { recursive: true, force: true }) };
+  return {
+    app,
+    stack,
+    template,
+    json: template.toJSON() as Synthesized['json'],
+    outdir,
+    dispose: () => rmSync(outdir, { recursive: true, force: true }),
+  };
 }
 
 export function resourcesOfType(s: Synthesized, type: string): [string, any][] {

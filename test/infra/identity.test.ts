@@ -24,7 +24,11 @@ beforeAll(() => {
   oidc = synth(
     {
       stage: 'staging',
-      identity: JSON.stringify({ issuer: 'https://id.example.com/realms/game', audience: ['game-client', 'game-server'], jwksUri: 'https://id.example.com/realms/game/certs' }),
+      identity: JSON.stringify({
+        issuer: 'https://id.example.com/realms/game',
+        audience: ['game-client', 'game-server'],
+        jwksUri: 'https://id.example.com/realms/game/certs',
+      }),
       jwtAuthorizer: 'true',
     },
     'fixture',
@@ -43,7 +47,12 @@ const envs = (s: Synthesized) =>
 
 describe('existing Cognito user pool', () => {
   it('creates no Cognito resources', () => {
-    for (const type of ['AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolResourceServer', 'AWS::Cognito::UserPoolDomain']) {
+    for (const type of [
+      'AWS::Cognito::UserPool',
+      'AWS::Cognito::UserPoolClient',
+      'AWS::Cognito::UserPoolResourceServer',
+      'AWS::Cognito::UserPoolDomain',
+    ]) {
       pool.template.resourceCountIs(type, 0);
     }
   });
@@ -61,7 +70,7 @@ describe('existing Cognito user pool', () => {
     }
   });
 
-  it('the JWT authorizer checks the pool\'s issuer (in the pool\'s region) and the client ids', () => {
+  it("the JWT authorizer checks the pool's issuer (in the pool's region) and the client ids", () => {
     pool.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       JwtConfiguration: { Issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xyz', Audience: ['clientone123', 'clienttwo456'] },

@@ -45,16 +45,24 @@ const event = (...records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records:
 
 /** Every item of the session's partition: its sk and inc. */
 async function partition(sessionId: string): Promise<{ sk: string; inc: string }[]> {
-  const out = await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `S#${sessionId}` }, ConsistentRead: true }));
+  const out = await db.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `S#${sessionId}` },
+      ConsistentRead: true,
+    }),
+  );
   return (out.Items ?? []).map((i) => ({ sk: String(i.sk), inc: String(i.inc) })).sort((a, b) => a.sk.localeCompare(b.sk));
 }
 /** What DynamoDB's TTL does to the session item (and nothing else). */
 const expireByTtl = (s: Session) => db.send(new DeleteCommand({ TableName: table, Key: { pk: `S#${s.sessionId}`, sk: '#SESSION' } }));
 
-const players = (n: number, team = 0) => Array.from({ length: n }, (_, i) => seatedPlayer(randomUUID(), { status: i === 0 && team === 0 ? 'leader' : 'member', teamId: team }));
+const players = (n: number, team = 0) =>
+  Array.from({ length: n }, (_, i) => seatedPlayer(randomUUID(), { status: i === 0 && team === 0 ? 'leader' : 'member', teamId: team }));
 
 describe('reap-expired-session', () => {
-  it('a TTL deletion removes that incarnation\'s players; the players of a session created again under the same id stay', async () => {
+  it("a TTL deletion removes that incarnation's players; the players of a session created again under the same id stay", async () => {
     const old = players(3);
     const expired = await createSession({ teamSizes: [4, 4] }, [...old, seatedPlayer(randomUUID(), { status: 'invited', teamId: 1 })]);
     await expireByTtl(expired);
@@ -149,7 +157,13 @@ describe('reap-expired-session', () => {
       },
     };
     const client = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ region: 'local', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, requestHandler, maxAttempts: 1 }),
+      new DynamoDBClient({
+        region: 'local',
+        endpoint: 'http://127.0.0.1:9',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+        requestHandler,
+        maxAttempts: 1,
+      }),
     );
     const cleanup = sessionCleanup(tableOf(client, 't'));
     await expect(cleanup.deleteOrphanPlayers('s1', 'inc1')).rejects.toMatchObject({ code: 'service_unavailable' });

@@ -11,7 +11,14 @@ import { BUNDLE_SETTINGS, HANDLERS, type HandlerName } from '../../lib/bundling.
 import { ACCESS_LOG_FIELDS } from '../../lib/http-api.js';
 import { GAME_CLIENT_SCOPES, SESSION_SCOPES } from '../../lib/identity.js';
 import { OPERATIONS } from '../../schemas/generated/operations.js';
-import { EVENT_SOURCE, PIPE_DETAIL_TYPE_PATH, PIPE_FILTER_PATTERN, PIPE_INPUT_TEMPLATE, PIPE_REQUIRED_PATHS, SESSION_EVENT_TYPES } from '../../lib/session-events.js';
+import {
+  EVENT_SOURCE,
+  PIPE_DETAIL_TYPE_PATH,
+  PIPE_FILTER_PATTERN,
+  PIPE_INPUT_TEMPLATE,
+  PIPE_REQUIRED_PATHS,
+  SESSION_EVENT_TYPES,
+} from '../../lib/session-events.js';
 import { REAPER_FILTER_PATTERN, REAPER_SETTINGS } from '../../lib/expiry-reaper.js';
 import { BUNDLED_TEMPLATES_FILE } from '../../src/templates/load-templates.js';
 import { openEntryKey, ticketKey } from '../../src/dynamodb/open-sessions.js';
@@ -21,7 +28,18 @@ import { newSession } from '../../src/sessions/model/new-session.js';
 import { sessionToItem, type SessionItem } from '../../src/dynamodb/items.js';
 import { createTableInput, SESSIONS_TABLE } from '../../src/dynamodb/table-definition.js';
 import { bundleHandlers } from '../../scripts/bundle-handlers.js';
-import { acknowledgements, assetDirOf, logicalIdOf, nagFindings, rawNagFindings, realHandlerExists, resourcesOfType, ROOT, synth, type Synthesized } from './helpers.js';
+import {
+  acknowledgements,
+  assetDirOf,
+  logicalIdOf,
+  nagFindings,
+  rawNagFindings,
+  realHandlerExists,
+  resourcesOfType,
+  ROOT,
+  synth,
+  type Synthesized,
+} from './helpers.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:session-oncall';
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789abc';
@@ -36,7 +54,11 @@ const FULL_PRODUCTION_CONTEXT = {
   logRetentionDays: '180',
   throttling: '{"rateLimit": 1500, "burstLimit": 3000}',
   customDomain: JSON.stringify({ domainName: 'sessions.example.com', certificateArn: CERT }),
-  identity: JSON.stringify({ domainPrefix: 'example-game-sessions', callbackUrls: ['examplegame://auth/callback'], logoutUrls: ['examplegame://auth/logout'] }),
+  identity: JSON.stringify({
+    domainPrefix: 'example-game-sessions',
+    callbackUrls: ['examplegame://auth/callback'],
+    logoutUrls: ['examplegame://auth/logout'],
+  }),
   auth: JSON.stringify({ platformClaim: 'custom:platform', groupPermissions: { players: ['session:update-player:self', 'session:read:self'] } }),
   lambda: JSON.stringify({ memoryMb: 1536, timeoutSeconds: 8 }),
   alarms: JSON.stringify({ p99LatencyMs: 500, serverErrorRatePercent: 0.5 }),
@@ -54,10 +76,11 @@ afterAll(() => {
   prod?.dispose();
 });
 
-const stages = () => [
-  ['dev', dev],
-  ['prod', prod],
-] as const;
+const stages = () =>
+  [
+    ['dev', dev],
+    ['prod', prod],
+  ] as const;
 const ref = (id: string) => ({ Ref: id });
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 
@@ -266,9 +289,7 @@ describe('functions', () => {
         expect(list(ddb[0].Resource)).toHaveLength(1 + (wantsIndexes ? SESSIONS_TABLE.indexes.length : 0));
         expect(list(ddb[0].Resource)[0]).toEqual(tableArn);
         if (wantsIndexes) {
-          expect(list(ddb[0].Resource).slice(1)).toEqual(
-            SESSIONS_TABLE.indexes.map((i) => ({ 'Fn::Join': ['', [tableArn, `/index/${i.name}`]] })),
-          );
+          expect(list(ddb[0].Resource).slice(1)).toEqual(SESSIONS_TABLE.indexes.map((i) => ({ 'Fn::Join': ['', [tableArn, `/index/${i.name}`]] })));
         }
       }
       const logs = statements.filter((st) => list(st.Action).some((a: string) => a.startsWith('logs:')));
@@ -284,7 +305,9 @@ describe('the player-sessions index', () => {
       const f = s.stack.functions.get('get-player-sessions-self')!;
       const tableArn = arnOf(logicalIdOf(s, s.stack.table.table));
       const roleId = logicalIdOf(s, f.role);
-      const [[, policy]] = resourcesOfType(s, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([ref(roleId)])) as [[string, any]];
+      const [[, policy]] = resourcesOfType(s, 'AWS::IAM::Policy').filter(
+        ([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([ref(roleId)]),
+      ) as [[string, any]];
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
         Action: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
         Effect: 'Allow',
@@ -370,7 +393,20 @@ describe('Cognito (created by the stack)', () => {
       });
     }
     expect(Object.keys(SESSION_SCOPES).sort()).toEqual(
-      ['update-player:self', 'update-player:any', 'read:self', 'read:any', 'create', 'update:self', 'update:any', 'read:config', 'read-player:self', 'promote:self', 'promote:any', '*'].sort(),
+      [
+        'update-player:self',
+        'update-player:any',
+        'read:self',
+        'read:any',
+        'create',
+        'update:self',
+        'update:any',
+        'read:config',
+        'read-player:self',
+        'promote:self',
+        'promote:any',
+        '*',
+      ].sort(),
     );
   });
 
@@ -401,7 +437,10 @@ describe('Cognito (created by the stack)', () => {
 
   it('prod keeps the pool (deletion protection, RETAIN); dev does not', () => {
     prod.template.hasResource('AWS::Cognito::UserPool', { Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }), DeletionPolicy: 'Retain' });
-    dev.template.hasResource('AWS::Cognito::UserPool', { Properties: Match.objectLike({ DeletionProtection: 'INACTIVE' }), DeletionPolicy: 'Delete' });
+    dev.template.hasResource('AWS::Cognito::UserPool', {
+      Properties: Match.objectLike({ DeletionProtection: 'INACTIVE' }),
+      DeletionPolicy: 'Delete',
+    });
   });
 });
 
@@ -411,10 +450,20 @@ const matches = (pattern: any, event: any): boolean =>
     const v = event?.[k];
     if (!Array.isArray(p)) return typeof v === 'object' && v !== null && matches(p, v);
     return p.some((m: any) =>
-      typeof m !== 'object' ? v === m : 'prefix' in m ? typeof v === 'string' && v.startsWith(m.prefix) : 'exists' in m ? (v !== undefined) === m.exists : false,
+      typeof m !== 'object'
+        ? v === m
+        : 'prefix' in m
+          ? typeof v === 'string' && v.startsWith(m.prefix)
+          : 'exists' in m
+            ? (v !== undefined) === m.exists
+            : false,
     );
   });
-const record = (eventName: string, keys: any, image?: any, extra: any = {}) => ({ eventName, dynamodb: { Keys: keys, ...(image ? { NewImage: image } : {}) }, ...extra });
+const record = (eventName: string, keys: any, image?: any, extra: any = {}) => ({
+  eventName,
+  dynamodb: { Keys: keys, ...(image ? { NewImage: image } : {}) },
+  ...extra,
+});
 const sessionKeys = { pk: { S: 'S#abc' }, sk: { S: '#SESSION' } };
 const TTL_IDENTITY = { userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' } };
 
@@ -426,7 +475,11 @@ describe('session events', () => {
    * JSON either way.
    */
   const render = (template: string, record: any, missing: 'nothing' | 'null' = 'nothing') => {
-    const at = (path: string) => path.replace(/^\$\./, '').split('.').reduce((o, k) => o?.[k], record);
+    const at = (path: string) =>
+      path
+        .replace(/^\$\./, '')
+        .split('.')
+        .reduce((o, k) => o?.[k], record);
     const absent = missing === 'nothing' ? '' : 'null';
     const text = template.replace(/"<(\$[^>]+)>"|<(\$[^>]+)>/g, (_m, q, b) => {
       const v = at(q ?? b);
@@ -441,16 +494,36 @@ describe('session events', () => {
     session_id: { S: 'abc' },
     version: { N: '7' },
     inc: { S: 'k2j3' },
-    last_change: { M: { event: { S: 'Session Player Joined' }, player_uuid: { S: '0d1f8f1e-7d1c-4c5a-9f53-0d4a3b1a2c3d' }, team_id: { N: '1' }, status: { S: 'member' } } },
+    last_change: {
+      M: {
+        event: { S: 'Session Player Joined' },
+        player_uuid: { S: '0d1f8f1e-7d1c-4c5a-9f53-0d4a3b1a2c3d' },
+        team_id: { N: '1' },
+        status: { S: 'member' },
+      },
+    },
   };
   const sessionUpdatedImage = { ...sessionImage, version: { N: '8' }, last_change: { M: { event: { S: 'Session Updated' } } } };
   const marshal = (v: unknown): any =>
-    typeof v === 'string' ? { S: v }
-    : typeof v === 'number' ? { N: String(v) }
-    : typeof v === 'boolean' ? { BOOL: v }
-    : Array.isArray(v) ? { L: v.map(marshal) }
-    : { M: Object.fromEntries(Object.entries(v as object).filter(([, x]) => x !== undefined).map(([k, x]) => [k, marshal(x)])) };
-  const detailTypeOf = (r: any) => PIPE_DETAIL_TYPE_PATH.replace(/^\$\./, '').split('.').reduce((o: any, k) => o?.[k], r);
+    typeof v === 'string'
+      ? { S: v }
+      : typeof v === 'number'
+        ? { N: String(v) }
+        : typeof v === 'boolean'
+          ? { BOOL: v }
+          : Array.isArray(v)
+            ? { L: v.map(marshal) }
+            : {
+                M: Object.fromEntries(
+                  Object.entries(v as object)
+                    .filter(([, x]) => x !== undefined)
+                    .map(([k, x]) => [k, marshal(x)]),
+                ),
+              };
+  const detailTypeOf = (r: any) =>
+    PIPE_DETAIL_TYPE_PATH.replace(/^\$\./, '')
+      .split('.')
+      .reduce((o: any, k) => o?.[k], r);
 
   it('the pipe reads the table stream, filters, targets the sessions bus, dead-letters to SQS', () => {
     for (const [name, s] of stages()) {
@@ -472,11 +545,17 @@ describe('session events', () => {
       });
       s.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
       s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        },
       });
       const policy = resourcesOfType(s, 'AWS::IAM::Policy').find(([id]) => id.startsWith('EventsPipeRole'))![1];
       expect(policy.Properties.PolicyDocument.Statement).toEqual([
-        { Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalIdOf(s, s.stack.table.table), 'StreamArn'] } },
+        {
+          Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [logicalIdOf(s, s.stack.table.table), 'StreamArn'] },
+        },
         { Action: 'dynamodb:ListStreams', Effect: 'Allow', Resource: '*' },
         { Action: 'events:PutEvents', Effect: 'Allow', Resource: arnOf(logicalIdOf(s, ev.bus)) },
         { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: arnOf(logicalIdOf(s, ev.deadLetterQueue)) },
@@ -507,20 +586,37 @@ describe('session events', () => {
 
   it('a session deleted by its last player leaving publishes Session Player Left (a MODIFY expiring it now); its TTL removal publishes nothing', () => {
     const session = { ...newSession({ sessionId: 'lobby-7', type: 'duel', teamSizes: [1, 1], joinable: true }), version: 3 };
-    const left: SessionItem['last_change'] = { event: 'Session Player Left', player_uuid: '6a1b0e9e-1c1d-4d0e-8f1a-2b3c4d5e6f70', team_id: 1, status: 'left' };
+    const left: SessionItem['last_change'] = {
+      event: 'Session Player Left',
+      player_uuid: '6a1b0e9e-1c1d-4d0e-8f1a-2b3c4d5e6f70',
+      team_id: 1,
+      status: 'left',
+    };
     const now = Math.floor(Date.now() / 1000);
     const image = marshal({ ...sessionToItem(session), expires_at: now, last_change: left }).M;
     const r = record('MODIFY', { pk: image.pk, sk: image.sk }, image);
     expect(matches(PIPE_FILTER_PATTERN, r)).toBe(true);
     expect(detailTypeOf(r)).toBe('Session Player Left');
-    expect(render(PIPE_INPUT_TEMPLATE, r)).toEqual({ session_id: 'lobby-7', player_uuid: left!.player_uuid, team_id: '1', status: 'left', version: 3, etag: etagOf(session) });
+    expect(render(PIPE_INPUT_TEMPLATE, r)).toEqual({
+      session_id: 'lobby-7',
+      player_uuid: left!.player_uuid,
+      team_id: '1',
+      status: 'left',
+      version: 3,
+      etag: etagOf(session),
+    });
     const ttlRemoval = { eventName: 'REMOVE', dynamodb: { Keys: { pk: image.pk, sk: image.sk }, OldImage: image }, ...TTL_IDENTITY };
     expect(matches(PIPE_FILTER_PATTERN, ttlRemoval)).toBe(false);
   });
 
-  it('the pipe reads the attributes the store writes (src/store/items.ts) and publishes the API\'s ETag', () => {
+  it("the pipe reads the attributes the store writes (src/store/items.ts) and publishes the API's ETag", () => {
     const session = { ...newSession({ sessionId: 'lobby-42', type: 'duel', teamSizes: [1, 1], joinable: true }), version: 12 };
-    const lastChange: SessionItem['last_change'] = { event: 'Session Player Left', player_uuid: '6a1b0e9e-1c1d-4d0e-8f1a-2b3c4d5e6f70', team_id: 0, status: 'member' };
+    const lastChange: SessionItem['last_change'] = {
+      event: 'Session Player Left',
+      player_uuid: '6a1b0e9e-1c1d-4d0e-8f1a-2b3c4d5e6f70',
+      team_id: 0,
+      status: 'member',
+    };
     const image = marshal({ ...sessionToItem(session), last_change: lastChange }).M;
     const r = record('MODIFY', { pk: image.pk, sk: image.sk }, image);
     expect(matches(PIPE_FILTER_PATTERN, r)).toBe(true);
@@ -534,7 +630,13 @@ describe('session events', () => {
     });
     expect(SESSION_EVENT_TYPES).toContain(lastChange!.event);
     // Every path the filter and the store guarantee is in the item the store writes.
-    for (const path of PIPE_REQUIRED_PATHS) expect(path.replace(/^\$\./, '').split('.').reduce((o: any, k) => o?.[k], r)).toBeDefined();
+    for (const path of PIPE_REQUIRED_PATHS)
+      expect(
+        path
+          .replace(/^\$\./, '')
+          .split('.')
+          .reduce((o: any, k) => o?.[k], r),
+      ).toBeDefined();
   });
 
   it.each(SESSION_EVENT_TYPES.map((t) => [t]))('%s: detail-type is the change, the detail is valid JSON with session, version and ETag', (type) => {
@@ -558,13 +660,18 @@ describe('session events', () => {
     expect(bare.length).toBeGreaterThan(0);
     for (const path of bare) expect(PIPE_REQUIRED_PATHS).toContain(path);
     // The player fields are quoted.
-    for (const field of ['player_uuid.S', 'team_id.N', 'status.S']) expect(PIPE_INPUT_TEMPLATE).toContain(`"<$.dynamodb.NewImage.last_change.M.${field}>"`);
+    for (const field of ['player_uuid.S', 'team_id.N', 'status.S'])
+      expect(PIPE_INPUT_TEMPLATE).toContain(`"<$.dynamodb.NewImage.last_change.M.${field}>"`);
   });
 });
 
 describe('expiry reaper', () => {
   const reaperId = (s: Synthesized) => logicalIdOf(s, s.stack.reaper.fn);
-  const ttlRemove = (keys: any, oldImage: any = { inc: { S: 'k2j3' } }) => ({ eventName: 'REMOVE', dynamodb: { Keys: keys, OldImage: oldImage }, ...TTL_IDENTITY });
+  const ttlRemove = (keys: any, oldImage: any = { inc: { S: 'k2j3' } }) => ({
+    eventName: 'REMOVE',
+    dynamodb: { Keys: keys, OldImage: oldImage },
+    ...TTL_IDENTITY,
+  });
 
   it('an event source mapping on the table stream: TTL removals of session items only, batches, bisect, retries, failure queue', () => {
     for (const [, s] of stages()) {
@@ -640,7 +747,11 @@ describe('expiry reaper', () => {
           { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: arnOf(logicalIdOf(s, r.logGroup)) },
           { Action: ['dynamodb:BatchWriteItem', 'dynamodb:Query'], Effect: 'Allow', Resource: arnOf(tableId) },
           { Action: 'dynamodb:ListStreams', Effect: 'Allow', Resource: '*' },
-          { Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [tableId, 'StreamArn'] } },
+          {
+            Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+          },
           { Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Effect: 'Allow', Resource: '*' },
         ]),
       );
@@ -651,18 +762,30 @@ describe('expiry reaper', () => {
       // Nothing else: no other DynamoDB action, no wildcard action, and "*" only where nothing narrower exists.
       const all = statements.flatMap(actionsOf);
       expect(all.filter((a: string) => a.startsWith('dynamodb:')).sort()).toEqual(
-        ['dynamodb:BatchWriteItem', 'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'dynamodb:Query'].sort(),
+        [
+          'dynamodb:BatchWriteItem',
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+          'dynamodb:Query',
+        ].sort(),
       );
       for (const a of all) expect(a).not.toMatch(/^(\*|[a-z0-9-]+:\*)$/);
       for (const st of statements.filter((x) => x.Resource === '*')) {
-        expect(actionsOf(st).every((a: string) => ['dynamodb:ListStreams', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords'].includes(a))).toBe(true);
+        expect(actionsOf(st).every((a: string) => ['dynamodb:ListStreams', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords'].includes(a))).toBe(
+          true,
+        );
       }
     }
   });
 });
 
 describe('observability', () => {
-  const alarmNames = (s: Synthesized) => resourcesOfType(s, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.AlarmName as string).sort();
+  const alarmNames = (s: Synthesized) =>
+    resourcesOfType(s, 'AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties.AlarmName as string)
+      .sort();
 
   it('alarms exist in every stage: API 5xx rate, per-function errors/throttles/p99, DynamoDB, dead letters, the reaper', () => {
     for (const [name, s] of stages()) {
@@ -692,8 +815,17 @@ describe('observability', () => {
         Threshold: name === 'dev' ? 1 : 0.5,
         Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(requests > 0, 100 * errors / requests, 0)' })]),
       });
-      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${p}-ExpiryReaperIteratorAge`, MetricName: 'IteratorAge', Statistic: 'Maximum', Threshold: 3_600_000 });
-      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${p}-ExpiryReaperFailures`, MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `${p}-ExpiryReaperIteratorAge`,
+        MetricName: 'IteratorAge',
+        Statistic: 'Maximum',
+        Threshold: 3_600_000,
+      });
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `${p}-ExpiryReaperFailures`,
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 1,
+      });
       s.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: p });
     }
   });
@@ -720,7 +852,9 @@ describe('cdk-nag (AwsSolutions)', () => {
     const raw = rawNagFindings(s.app);
     for (const ack of acks) {
       expect(ack.reason.trim().length).toBeGreaterThanOrEqual(40);
-      const answered = raw.some((v) => v.ruleName === ack.id && v.violatingResources.some((r) => r.constructPath === ack.path || r.constructPath?.startsWith(`${ack.path}/`)));
+      const answered = raw.some(
+        (v) => v.ruleName === ack.id && v.violatingResources.some((r) => r.constructPath === ack.path || r.constructPath?.startsWith(`${ack.path}/`)),
+      );
       expect({ ack: `${ack.id} at ${ack.path}`, answered }).toEqual({ ack: `${ack.id} at ${ack.path}`, answered: true });
     }
   });

@@ -76,7 +76,8 @@ describe('stage configuration', () => {
       clientIds: ['a1b2', 'c3d4'],
     });
     expect(
-      withCdkJson({ identity: '{"issuer":"https://id.example.com/","audience":["game","server"],"jwksUri":"https://id.example.com/jwks.json"}' }).identity,
+      withCdkJson({ identity: '{"issuer":"https://id.example.com/","audience":["game","server"],"jwksUri":"https://id.example.com/jwks.json"}' })
+        .identity,
     ).toEqual({ kind: 'oidc', issuer: 'https://id.example.com/', audience: ['game', 'server'], jwksUri: 'https://id.example.com/jwks.json' });
     expect(withCdkJson({ identity: { domainPrefix: 'my-game-auth', callbackUrls: ['mygame://auth'] } }).identity).toMatchObject({
       kind: 'cognito',
@@ -89,11 +90,15 @@ describe('stage configuration', () => {
     expect(withCdkJson().templatesFile).toBe('config/session-templates.json');
     expect(withCdkJson({ stage: 'prod' }).templatesFile).toBe('config/session-templates.json');
     expect(withCdkJson({ templatesFile: ' config/prod-templates.json ' }).templatesFile).toBe('config/prod-templates.json');
-    expect(withCdkJson({ stage: 'qa', stages: { qa: { templatesFile: '/etc/game/templates.json' } } }).templatesFile).toBe('/etc/game/templates.json');
+    expect(withCdkJson({ stage: 'qa', stages: { qa: { templatesFile: '/etc/game/templates.json' } } }).templatesFile).toBe(
+      '/etc/game/templates.json',
+    );
   });
 
   it('auth settings: platform claim and group permissions (JSON array or comma-separated)', () => {
-    const c = withCdkJson({ auth: '{"platformClaim":"custom:platform","groupPermissions":{"players":"session:read:self, session:create","admins":["session:*"]}}' });
+    const c = withCdkJson({
+      auth: '{"platformClaim":"custom:platform","groupPermissions":{"players":"session:read:self, session:create","admins":["session:*"]}}',
+    });
     expect(c.auth).toEqual({
       platformClaim: 'custom:platform',
       groupPermissions: { players: ['session:read:self', 'session:create'], admins: ['session:*'] },
@@ -118,8 +123,14 @@ describe('stage configuration', () => {
     [{ identity: { userPoolId: 'eu-west-1_AbC123', issuer: 'https://id.example.com' } }, '"identity": give either'],
     [{ identity: { userPoolId: 'not-a-pool', userPoolClientIds: 'a' } }, '"identity.userPoolId": must be a Cognito user pool id'],
     [{ identity: { userPoolId: 'eu-west-1_AbC123' } }, '"identity.userPoolClientIds": is required'],
-    [{ identity: { issuer: 'http://id.example.com', audience: 'a', jwksUri: 'https://id.example.com/jwks' } }, '"identity.issuer": must be an https URL'],
-    [{ identity: { issuer: 'https://id.example.com', audience: [], jwksUri: 'https://id.example.com/jwks' } }, '"identity.audience": must be a non-empty list'],
+    [
+      { identity: { issuer: 'http://id.example.com', audience: 'a', jwksUri: 'https://id.example.com/jwks' } },
+      '"identity.issuer": must be an https URL',
+    ],
+    [
+      { identity: { issuer: 'https://id.example.com', audience: [], jwksUri: 'https://id.example.com/jwks' } },
+      '"identity.audience": must be a non-empty list',
+    ],
     [{ identity: '{"issuer": ' }, '"identity": looks like JSON but does not parse'],
     [{ auth: { groupPermissions: { players: [42] } } }, '"auth.groupPermissions.players": must be a non-empty list'],
     [{ jwtAuthorizer: 1 }, '"jwtAuthorizer": must be true or false'],

@@ -30,7 +30,10 @@ afterAll(() => {
 });
 
 const build = (context: Record<string, unknown>) => () =>
-  buildSessionServiceApp(new App({ context: { ...cdkJsonContext(), ...context } }), { handlerEntry: () => FIXTURE_HANDLER, reaperEntry: FIXTURE_HANDLER });
+  buildSessionServiceApp(new App({ context: { ...cdkJsonContext(), ...context } }), {
+    handlerEntry: () => FIXTURE_HANDLER,
+    reaperEntry: FIXTURE_HANDLER,
+  });
 
 describe('session templates file', () => {
   it('the fixtures are what they claim: one valid file, one with two problems', () => {
@@ -41,7 +44,7 @@ describe('session templates file', () => {
   it.each([
     ['-c templatesFile (relative to the repository root)', () => custom],
     ['stages.<stage>.templatesFile (absolute)', () => staged],
-  ])('%s: every route function\'s asset carries session-templates.json with the configured content', (_name, get) => {
+  ])("%s: every route function's asset carries session-templates.json with the configured content", (_name, get) => {
     const s = get();
     const expected = readFileSync(join(ROOT, CUSTOM));
     expect(s.stack.config.templatesFile).toMatch(/templates-custom\.json$/);

@@ -13,7 +13,13 @@ function request(over: Partial<RawRequest> & { headers?: [string, string][] } = 
   return {
     method: 'POST',
     url: '/session/v1/session/lobby%2F42%20x/player/me?refresh_ttl=false&tag=a&tag=b&q=%C3%A9+x',
-    rawHeaders: (headers ?? [['Host', '127.0.0.1:3000'], ['Content-Type', 'application/json'], ['User-Agent', 'curl/8']]).flat(),
+    rawHeaders: (
+      headers ?? [
+        ['Host', '127.0.0.1:3000'],
+        ['Content-Type', 'application/json'],
+        ['User-Agent', 'curl/8'],
+      ]
+    ).flat(),
     body: Buffer.from('{"a":1}'),
     sourceIp: '127.0.0.1',
     httpVersion: '1.1',
@@ -42,7 +48,13 @@ describe('toHttpApiEvent', () => {
         time: '24/Nov/2026:12:00:01 +0000',
         timeEpoch: now.getTime(),
         domainName: '127.0.0.1',
-        http: { method: 'POST', path: '/session/v1/session/lobby%2F42%20x/player/me', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'curl/8' },
+        http: {
+          method: 'POST',
+          path: '/session/v1/session/lobby%2F42%20x/player/me',
+          protocol: 'HTTP/1.1',
+          sourceIp: '127.0.0.1',
+          userAgent: 'curl/8',
+        },
       },
     });
     expect(e.requestContext.requestId).toMatch(/^[A-Za-z0-9+/]{15}=$/);
@@ -51,7 +63,13 @@ describe('toHttpApiEvent', () => {
 
   it('has the shape of the events the handler tests use (test/support/api.ts)', () => {
     const ours = toHttpApiEvent(request(), JOIN);
-    const theirs = httpApiEvent({ method: 'POST', route: '/session/v1/session/{session_id}/player/me', pathParameters: { session_id: 'x' }, query: { a: '1' }, body: {} });
+    const theirs = httpApiEvent({
+      method: 'POST',
+      route: '/session/v1/session/{session_id}/player/me',
+      pathParameters: { session_id: 'x' },
+      query: { a: '1' },
+      body: {},
+    });
     expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
     expect(Object.keys(ours.requestContext).sort()).toEqual(Object.keys(theirs.requestContext).sort());
     expect(Object.keys(ours.requestContext.http).sort()).toEqual(Object.keys(theirs.requestContext.http).sort());
@@ -79,7 +97,10 @@ describe('toHttpApiEvent', () => {
   });
 
   it('leaves out what a request does not have: body, query, path parameters, cookies', () => {
-    const e = toHttpApiEvent(request({ method: 'GET', url: '/session/v1/template', body: Buffer.alloc(0) }), { routeKey: 'GET /session/v1/template', pathParameters: {} });
+    const e = toHttpApiEvent(request({ method: 'GET', url: '/session/v1/template', body: Buffer.alloc(0) }), {
+      routeKey: 'GET /session/v1/template',
+      pathParameters: {},
+    });
     expect(e).not.toHaveProperty('body');
     expect(e).not.toHaveProperty('queryStringParameters');
     expect(e).not.toHaveProperty('pathParameters');
@@ -123,8 +144,16 @@ describe('RouteTable', () => {
   ]);
 
   it('prefers literal segments over parameters, as API Gateway does', () => {
-    expect(table.match('POST', '/s/x/player/me')).toMatchObject({ kind: 'route', routeKey: 'POST /s/{session_id}/player/me', pathParameters: { session_id: 'x' } });
-    expect(table.match('POST', '/s/x/player/abc')).toMatchObject({ kind: 'route', routeKey: 'POST /s/{session_id}/player/{player_uuid}', pathParameters: { player_uuid: 'abc' } });
+    expect(table.match('POST', '/s/x/player/me')).toMatchObject({
+      kind: 'route',
+      routeKey: 'POST /s/{session_id}/player/me',
+      pathParameters: { session_id: 'x' },
+    });
+    expect(table.match('POST', '/s/x/player/abc')).toMatchObject({
+      kind: 'route',
+      routeKey: 'POST /s/{session_id}/player/{player_uuid}',
+      pathParameters: { player_uuid: 'abc' },
+    });
   });
 
   it('decodes path parameters', () => {

@@ -52,7 +52,7 @@ const clientBody = (team_id: number) => ({
 interface Reply {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
 }
 
 async function call(method: string, path: string, token: string | undefined, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
@@ -92,53 +92,54 @@ test('prints the ready line once, then how to try it', () => {
   for (const r of OPERATIONS) expect(stack.stdout()).toContain(`${r.method} ${r.path}`);
 });
 
-test('a real flow: create, two join, a third finds the team full, ETags and 304', async () => {
-  const [creator, second, third, fourth] = await Promise.all(
-    [0, 1, 2, 3].map(async () => {
-      const player = randomUUID();
-      return { player, token: await npmToken(['--player', player, '--port', String(stack.port)]) };
-    }),
-  );
-  // The token is an RS256 JWT of the dev issuer, for the given player, with a game client's permissions.
-  const claims = JSON.parse(Buffer.from(creator!.token.split('.')[1]!, 'base64url').toString());
-  expect(claims).toMatchObject({ iss: DEV_ISSUER, aud: DEV_AUDIENCE, sub: creator!.player });
-  expect(claims.scope.split(' ')).toEqual(expect.arrayContaining(['session:create', 'session:update-player:self', 'session:read:self']));
+test(
+  'a real flow: create, two join, a third finds the team full, ETags and 304',
+  async () => {
+    const [creator, second, third, fourth] = await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        const player = randomUUID();
+        return { player, token: await npmToken(['--player', player, '--port', String(stack.port)]) };
+      }),
+    );
+    // The token is an RS256 JWT of the dev issuer, for the given player, with a game client's permissions.
+    const claims = JSON.parse(Buffer.from(creator!.token.split('.')[1]!, 'base64url').toString());
+    expect(claims).toMatchObject({ iss: DEV_ISSUER, aud: DEV_AUDIENCE, sub: creator!.player });
+    expect(claims.scope.split(' ')).toEqual(expect.arrayContaining(['session:create', 'session:update-player:self', 'session:read:self']));
 
-  const sessionId = await createSession(creator!.token);
+    const sessionId = await createSession(creator!.token);
 
-  const joined2 = await joinAs(sessionId, second!.token, 0);
-  expect(joined2).toMatchObject({ status: 200, body: { player_uuid: second!.player, status: 'member', team_id: 0 } });
-  const joined3 = await joinAs(sessionId, third!.token, 0);
-  expect(joined3).toMatchObject({ status: 200, body: { player_uuid: third!.player, status: 'member', team_id: 0 } });
-  const lastEtag = joined3.headers.get('etag');
-  expect(lastEtag).toMatch(/^"[^"]+"$/);
+    const joined2 = await joinAs(sessionId, second!.token, 0);
+    expect(joined2).toMatchObject({ status: 200, body: { player_uuid: second!.player, status: 'member', team_id: 0 } });
+    const joined3 = await joinAs(sessionId, third!.token, 0);
+    expect(joined3).toMatchObject({ status: 200, body: { player_uuid: third!.player, status: 'member', team_id: 0 } });
+    const lastEtag = joined3.headers.get('etag');
+    expect(lastEtag).toMatch(/^"[^"]+"$/);
 
-  const full = await joinAs(sessionId, fourth!.token, 0);
-  expect(full).toMatchObject({ status: 403, body: { auth_success: true, error_code: 'team_full' } });
+    const full = await joinAs(sessionId, fourth!.token, 0);
+    expect(full).toMatchObject({ status: 403, body: { auth_success: true, error_code: 'team_full' } });
 
-  const unchanged = await call('GET', `/session/v1/session/${sessionId}`, creator!.token, undefined, { 'if-none-match': lastEtag! });
-  expect(unchanged.status).toBe(304);
-  expect(unchanged.headers.get('etag')).toBe(lastEtag);
-  expect(unchanged.body).toBeUndefined();
+    const unchanged = await call('GET', `/session/v1/session/${sessionId}`, creator!.token, undefined, { 'if-none-match': lastEtag! });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers.get('etag')).toBe(lastEtag);
+    expect(unchanged.body).toBeUndefined();
 
-  const joinedOther = await joinAs(sessionId, fourth!.token, 1);
-  expect(joinedOther).toMatchObject({ status: 200, body: { player_uuid: fourth!.player, team_id: 1 } });
+    const joinedOther = await joinAs(sessionId, fourth!.token, 1);
+    expect(joinedOther).toMatchObject({ status: 200, body: { player_uuid: fourth!.player, team_id: 1 } });
 
-  const changed = await call('GET', `/session/v1/session/${sessionId}`, creator!.token, undefined, { 'if-none-match': lastEtag! });
-  expect(changed.status).toBe(200);
-  expect(changed.headers.get('etag')).toBe(joinedOther.headers.get('etag'));
-  expect(changed.headers.get('etag')).not.toBe(lastEtag);
-  const teams = changed.body.teams as { team_id: number; players: { player_uuid: string; status: string }[] }[];
-  expect(teams.map((t) => t.players.map((p) => p.player_uuid))).toEqual([
-    [creator!.player, second!.player, third!.player],
-    [fourth!.player],
-  ]);
-  expect(teams[0]!.players[0]!.status).toBe('leader');
+    const changed = await call('GET', `/session/v1/session/${sessionId}`, creator!.token, undefined, { 'if-none-match': lastEtag! });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).toBe(joinedOther.headers.get('etag'));
+    expect(changed.headers.get('etag')).not.toBe(lastEtag);
+    const teams = changed.body.teams as { team_id: number; players: { player_uuid: string; status: string }[] }[];
+    expect(teams.map((t) => t.players.map((p) => p.player_uuid))).toEqual([[creator!.player, second!.player, third!.player], [fourth!.player]]);
+    expect(teams[0]!.players[0]!.status).toBe('leader');
 
-  // One log line per request: method, path, status, milliseconds.
-  expect(stack.stdout()).toMatch(new RegExp(`POST /session/v1/session/${sessionId}/player/me 403 \\d+ ms`));
-  expect(stack.stdout()).toMatch(new RegExp(`GET /session/v1/session/${sessionId} 304 \\d+ ms`));
-}, SLOW);
+    // One log line per request: method, path, status, milliseconds.
+    expect(stack.stdout()).toMatch(new RegExp(`POST /session/v1/session/${sessionId}/player/me 403 \\d+ ms`));
+    expect(stack.stdout()).toMatch(new RegExp(`GET /session/v1/session/${sessionId} 304 \\d+ ms`));
+  },
+  SLOW,
+);
 
 test('an unknown route answers 404 route_not_found in the error envelope', async () => {
   const token = await npmToken(['--port', String(stack.port)]);
@@ -177,24 +178,42 @@ test('serves the dev issuer JWKS and the API docs', async () => {
   expect((await fetch(`${stack.baseUrl}/docs/../package.json`)).status).toBe(404);
 });
 
-test('npm run invoke runs the built bundle against the stack, with a fresh token in the sample event', async () => {
-  const { stdout } = await execFileAsync('npm', ['run', '-s', 'invoke', '--', 'get-session', 'events/get-session.valid.json', '--port', String(stack.port)], {
-    cwd: ROOT,
-    timeout: 120_000,
-  });
-  const result = JSON.parse(stdout);
-  expect(result.statusCode).toBe(200);
-  expect(JSON.parse(result.body)).toMatchObject({ session_id: 'demo-lobby' });
+test(
+  'npm run invoke runs the built bundle against the stack, with a fresh token in the sample event',
+  async () => {
+    const { stdout } = await execFileAsync(
+      'npm',
+      ['run', '-s', 'invoke', '--', 'get-session', 'events/get-session.valid.json', '--port', String(stack.port)],
+      {
+        cwd: ROOT,
+        timeout: 120_000,
+      },
+    );
+    const result = JSON.parse(stdout);
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toMatchObject({ session_id: 'demo-lobby' });
 
-  const missing = JSON.parse(
-    (await execFileAsync('npm', ['run', '-s', 'invoke', '--', 'join-session-self', 'events/join-session-self.missing-token.json', '--port', String(stack.port)], { cwd: ROOT, timeout: 120_000 })).stdout,
-  );
-  expect(missing.statusCode).toBe(403);
-  expect(JSON.parse(missing.body).error_code).toBe('auth_token_format');
-}, SLOW);
+    const missing = JSON.parse(
+      (
+        await execFileAsync(
+          'npm',
+          ['run', '-s', 'invoke', '--', 'join-session-self', 'events/join-session-self.missing-token.json', '--port', String(stack.port)],
+          { cwd: ROOT, timeout: 120_000 },
+        )
+      ).stdout,
+    );
+    expect(missing.statusCode).toBe(403);
+    expect(JSON.parse(missing.body).error_code).toBe('auth_token_format');
+  },
+  SLOW,
+);
 
-test('SIGTERM stops everything: the group and Java are gone, both ports are free', async () => {
-  await stack.stop();
-  expect(await nothingLeft(stack)).toEqual({ httpPortFree: true, dynamoDbPortFree: true, java: [] });
-  expect(stack.stdout()).toContain('Stopped; nothing of it is left running.');
-}, SLOW);
+test(
+  'SIGTERM stops everything: the group and Java are gone, both ports are free',
+  async () => {
+    await stack.stop();
+    expect(await nothingLeft(stack)).toEqual({ httpPortFree: true, dynamoDbPortFree: true, java: [] });
+    expect(stack.stdout()).toContain('Stopped; nothing of it is left running.');
+  },
+  SLOW,
+);

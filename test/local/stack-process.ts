@@ -47,7 +47,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 90_000);
-  let ready: RegExpExecArray | null = null;
+  let ready: RegExpExecArray | null;
   while (!(ready = /Local stack ready at (http:\/\/\S+)/.exec(out))) {
     const code = await Promise.race([exited, sleep(100, 'running' as const)]);
     if (code !== 'running' || Date.now() > deadline) {
@@ -83,7 +83,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
 }
 
 /** Resolves true once `check` holds, false when `ms` passed first. */
-export async function waitUntil(check: () => Promise<boolean> | boolean, ms: number): Promise<boolean> {
+async function waitUntil(check: () => Promise<boolean> | boolean, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (await check()) return true;
@@ -92,7 +92,7 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, ms: num
   return check();
 }
 
-export function killGroup(pgid: number, signal: NodeJS.Signals): void {
+function killGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
   } catch {
@@ -100,7 +100,7 @@ export function killGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export function groupAlive(pgid: number): boolean {
+function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;
@@ -109,7 +109,7 @@ export function groupAlive(pgid: number): boolean {
   }
 }
 
-export function pidAlive(pid: number): boolean {
+function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -119,10 +119,13 @@ export function pidAlive(pid: number): boolean {
 }
 
 /** Java processes whose command line names this port, wherever they came from. */
-export async function javaOnPort(port: number): Promise<number[]> {
+async function javaOnPort(port: number): Promise<number[]> {
   const found: number[] = [];
   for (const pid of (await readdir('/proc')).filter((e) => /^\d+$/.test(e))) {
-    const argv = await readFile(`/proc/${pid}/cmdline`, 'utf8').then((s) => s.split('\0'), (): string[] => []);
+    const argv = await readFile(`/proc/${pid}/cmdline`, 'utf8').then(
+      (s) => s.split('\0'),
+      (): string[] => [],
+    );
     const i = argv.indexOf('-port');
     if (argv[0] !== undefined && /(^|\/)java$/.test(argv[0]) && i >= 0 && argv[i + 1] === String(port)) found.push(Number(pid));
   }

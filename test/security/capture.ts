@@ -2,10 +2,6 @@
 // stderr (Powertools' logger and the metrics write there directly). Nothing is passed through.
 import { jest } from '@jest/globals';
 
-export interface Captured {
-  text(): string;
-}
-
 export async function captureOutput<T>(run: () => Promise<T>): Promise<{ result: T; output: string }> {
   const chunks: string[] = [];
   const keep = (...args: unknown[]) => {

@@ -24,7 +24,10 @@ function unsigned(header: Record<string, unknown>, payload: Record<string, unkno
   return `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
 }
 function hs256WithPublicKey(): string {
-  const input = unsigned({ alg: 'HS256', typ: 'JWT', kid: issuer.kid }, { iss: issuer.issuer, aud: issuer.audience, iat: now(), exp: now() + 3600, ...claims() });
+  const input = unsigned(
+    { alg: 'HS256', typ: 'JWT', kid: issuer.kid },
+    { iss: issuer.issuer, aud: issuer.audience, iat: now(), exp: now() + 3600, ...claims() },
+  );
   return `${input}.${createHmac('sha256', publicKeyPem(issuer)).update(input).digest('base64url')}`;
 }
 function algNone(): string {
@@ -52,8 +55,16 @@ const CASES: Case[] = [
   { name: 'a valid token with no scheme at all', header: () => issuer.sign(claims()), code: 'auth_token_format' },
   { name: 'alg none (unsecured JWT)', header: () => bearer(algNone()), code: 'auth_token_sig_invalid' },
   { name: 'HS256 signed with the public key as the HMAC secret', header: () => bearer(hs256WithPublicKey()), code: 'auth_token_sig_invalid' },
-  { name: 'RS256 signed by an untrusted key reusing the trusted kid', header: () => bearer(issuer.sign(claims(), { key: untrustedKey })), code: 'auth_token_sig_invalid' },
-  { name: 'an unknown kid', header: () => bearer(issuer.sign(claims(), { header: { kid: `unknown-${randomUUID()}` } })), code: 'auth_invalid_key_id' },
+  {
+    name: 'RS256 signed by an untrusted key reusing the trusted kid',
+    header: () => bearer(issuer.sign(claims(), { key: untrustedKey })),
+    code: 'auth_token_sig_invalid',
+  },
+  {
+    name: 'an unknown kid',
+    header: () => bearer(issuer.sign(claims(), { header: { kid: `unknown-${randomUUID()}` } })),
+    code: 'auth_invalid_key_id',
+  },
   { name: 'expired', header: () => bearer(issuer.sign(claims(), { expiresInSeconds: -60 })), code: 'auth_token_expired' },
   { name: 'nbf in the future', header: () => bearer(issuer.sign(claims({ nbf: now() + 3600 }))), code: 'auth_token_invalid_claim' },
   { name: 'a wrong issuer', header: () => bearer(issuer.sign(claims({ iss: 'https://evil.invalid' }))), code: 'auth_token_invalid_claim' },
@@ -61,16 +72,33 @@ const CASES: Case[] = [
   { name: 'no sub', header: () => bearer(issuer.sign(claims({ sub: undefined }))), code: 'auth_token_invalid_claim' },
   // A game client's token (no :any permission): a subject that is not a UUID names no player. (A trusted machine
   // client, with session:* or an :any permission, has its client id as subject: see test/unit/auth.)
-  { name: 'a player token whose sub is not a UUID', header: () => bearer(issuer.sign(claims({ sub: 'player-1', scope: 'session:update-player:self session:read:self' }))), code: 'auth_token_invalid_claim' },
+  {
+    name: 'a player token whose sub is not a UUID',
+    header: () => bearer(issuer.sign(claims({ sub: 'player-1', scope: 'session:update-player:self session:read:self' }))),
+    code: 'auth_token_invalid_claim',
+  },
   { name: 'a tampered payload with the original signature', header: () => bearer(tampered()), code: 'auth_token_sig_invalid' },
-  { name: 'a 100 KB token (validly signed)', header: () => bearer(issuer.sign(claims({ pad: 'x'.repeat(100 * 1024) }))), code: 'auth_malformed_access' },
-  { name: 'a token signed by a key of another issuer with the same claims', header: () => bearer(createTestIssuer({ issuer: issuer.issuer, audience: issuer.audience }).sign(claims())), code: 'auth_invalid_key_id' },
+  {
+    name: 'a 100 KB token (validly signed)',
+    header: () => bearer(issuer.sign(claims({ pad: 'x'.repeat(100 * 1024) }))),
+    code: 'auth_malformed_access',
+  },
+  {
+    name: 'a token signed by a key of another issuer with the same claims',
+    header: () => bearer(createTestIssuer({ issuer: issuer.issuer, audience: issuer.audience }).sign(claims())),
+    code: 'auth_invalid_key_id',
+  },
 ];
 
 /** Every item of the session's partition, as stored: "nothing written" means this does not change at all. */
 async function partition(sessionId: string): Promise<string> {
   const out = await testDocumentClient().send(
-    new QueryCommand({ TableName: testTableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `S#${sessionId}` }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: testTableName(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `S#${sessionId}` },
+      ConsistentRead: true,
+    }),
   );
   return JSON.stringify(out.Items);
 }
@@ -84,7 +112,10 @@ function secretsOf(authorization: string | undefined): string[] {
 const STACK = /\n\s+at\s|\bat [\w.<>]+ \(|\.ts:\d+:\d+|node_modules/;
 
 async function expectRefused(answer: Answer, output: string, authorization: string | undefined, code: ErrorCode) {
-  expect({ status: answer.status, body: answer.body }).toEqual({ status: 403, body: { auth_success: false, error_code: code, desc: ERRORS[code].desc } });
+  expect({ status: answer.status, body: answer.body }).toEqual({
+    status: 403,
+    body: { auth_success: false, error_code: code, desc: ERRORS[code].desc },
+  });
   const seen = [answer.raw ?? '', JSON.stringify(answer.headers), output].join('\n');
   for (const secret of secretsOf(authorization)) expect(seen.includes(secret)).toBe(false);
   expect(seen).not.toMatch(STACK);
@@ -102,9 +133,21 @@ describe('hostile tokens through the handlers (OIDC mode)', () => {
   test('control: a valid token of the same issuer is accepted by both handlers', async () => {
     const s = await createSession({ teamSizes: [4] });
     const token = issuer.sign(claims());
-    const r = await invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: { authorization: bearer(token) }, body: joinBody() }));
+    const r = await invoke(
+      join,
+      httpApiEvent({
+        method: 'POST',
+        route: JOIN_ROUTE,
+        pathParameters: { session_id: s.sessionId },
+        headers: { authorization: bearer(token) },
+        body: joinBody(),
+      }),
+    );
     expect(r.status).toBe(200);
-    const g = await invoke(get, httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: { authorization: bearer(token) } }));
+    const g = await invoke(
+      get,
+      httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: { authorization: bearer(token) } }),
+    );
     expect(g.status).toBe(200);
   });
 
@@ -124,7 +167,9 @@ describe('hostile tokens through the handlers (OIDC mode)', () => {
       const authorization = header();
       const before = await partition(sessionId);
       const headers: Record<string, string> = authorization === undefined ? {} : { Authorization: authorization };
-      const { result, output } = await captureOutput(() => invoke(get, restApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: sessionId }, headers })));
+      const { result, output } = await captureOutput(() =>
+        invoke(get, restApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: sessionId }, headers })),
+      );
       await expectRefused(result, output, authorization, code);
       expect(await partition(sessionId)).toBe(before);
     });
@@ -132,8 +177,26 @@ describe('hostile tokens through the handlers (OIDC mode)', () => {
 
   test('a refused request learns nothing about its body or the session: an invalid body and an unknown session answer the same', async () => {
     const authorization = bearer(issuer.sign(claims(), { expiresInSeconds: -60 }));
-    const a = await invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: sessionId }, headers: { authorization }, body: { nonsense: true } }));
-    const b = await invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: `no-such-${randomUUID()}` }, headers: { authorization }, body: joinBody() }));
+    const a = await invoke(
+      join,
+      httpApiEvent({
+        method: 'POST',
+        route: JOIN_ROUTE,
+        pathParameters: { session_id: sessionId },
+        headers: { authorization },
+        body: { nonsense: true },
+      }),
+    );
+    const b = await invoke(
+      join,
+      httpApiEvent({
+        method: 'POST',
+        route: JOIN_ROUTE,
+        pathParameters: { session_id: `no-such-${randomUUID()}` },
+        headers: { authorization },
+        body: joinBody(),
+      }),
+    );
     expect(a.raw).toBe(b.raw);
     expect(a.status).toBe(403);
   });
@@ -171,25 +234,35 @@ describe('hostile tokens through the handlers (Cognito mode)', () => {
     resetServices();
   });
 
-  const access = (extra: Record<string, unknown> = {}) => pool.sign({ aud: undefined, client_id: 'client-a', token_use: 'access', ...claims(), ...extra });
+  const access = (extra: Record<string, unknown> = {}) =>
+    pool.sign({ aud: undefined, client_id: 'client-a', token_use: 'access', ...claims(), ...extra });
 
   test.each([
     ['control: an access token of an accepted client', () => access(), undefined],
     ['a wrong client id', () => access({ client_id: 'client-z' }), 'auth_token_invalid_claim'],
     ['an ID token where an access token is required', () => pool.sign({ aud: 'client-a', token_use: 'id', ...claims() }), 'auth_token_invalid_type'],
     ['a token without token_use', () => access({ token_use: undefined }), 'auth_token_invalid_type'],
-    ['another pool of the same region', () => access({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other' }), 'auth_token_invalid_claim'],
+    [
+      'another pool of the same region',
+      () => access({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other' }),
+      'auth_token_invalid_claim',
+    ],
   ] as const)('%s', async (_, token, code) => {
     const authorization = bearer(token());
     const before = await partition(sessionId);
-    const { result, output } = await captureOutput(() => invoke(get, httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: sessionId }, headers: { authorization } })));
+    const { result, output } = await captureOutput(() =>
+      invoke(get, httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: sessionId }, headers: { authorization } })),
+    );
     if (code === undefined) {
       expect(result.status).toBe(200);
       return;
     }
     await expectRefused(result, output, authorization, code);
     const joined = await captureOutput(() =>
-      invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: sessionId }, headers: { authorization }, body: joinBody() })),
+      invoke(
+        join,
+        httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: sessionId }, headers: { authorization }, body: joinBody() }),
+      ),
     );
     await expectRefused(joined.result, joined.output, authorization, code);
     expect(await partition(sessionId)).toBe(before);

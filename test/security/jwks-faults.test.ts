@@ -96,7 +96,16 @@ beforeEach(async () => {
 
 const token = () => issuer.sign({ sub: randomUUID(), scope: 'session:update-player:self' });
 const joinWith = (sessionId: string, t: string) =>
-  invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: sessionId }, headers: { authorization: `Bearer ${t}` }, body: joinBody() }));
+  invoke(
+    join,
+    httpApiEvent({
+      method: 'POST',
+      route: JOIN_ROUTE,
+      pathParameters: { session_id: sessionId },
+      headers: { authorization: `Bearer ${t}` },
+      body: joinBody(),
+    }),
+  );
 
 async function expectKeysUnavailable(run: () => Promise<Answer>, sessionId: string) {
   const before = await store.readSessionWithPlayers(sessionId, new Date());
@@ -153,7 +162,9 @@ describe('JWKS endpoint faults, through the join handler', () => {
     const s = await createSession({ teamSizes: [8] });
     expect((await joinWith(s.sessionId, token())).status).toBe(200);
     expect(endpoint.fetches).toBe(1);
-    const flood = Array.from({ length: 300 }, () => issuer.sign({ sub: randomUUID(), scope: 'session:update-player:self' }, { header: { kid: randomUUID() } }));
+    const flood = Array.from({ length: 300 }, () =>
+      issuer.sign({ sub: randomUUID(), scope: 'session:update-player:self' }, { header: { kid: randomUUID() } }),
+    );
     const { result: answers } = await captureOutput(async () => {
       const concurrent = await Promise.all(flood.slice(0, 200).map((t) => joinWith(s.sessionId, t)));
       const sequential: Answer[] = [];

@@ -11,10 +11,15 @@ describe('create-or-join stampede', () => {
     const players = Array.from({ length: 200 }, () => newPlayer(CLIENT));
     const answers = await Promise.all(
       players.map((p) =>
-        invoke(createOrJoin, httpApiEvent({
-          method: 'POST', route: '/session/v1/session', headers: p.auth,
-          body: { session_type: type, client_version: '1.0.0', client_settings: { platform: 'Steam', input: 'gamepad' } },
-        })),
+        invoke(
+          createOrJoin,
+          httpApiEvent({
+            method: 'POST',
+            route: '/session/v1/session',
+            headers: p.auth,
+            body: { session_type: type, client_version: '1.0.0', client_settings: { platform: 'Steam', input: 'gamepad' } },
+          }),
+        ),
       ),
     );
     expect(answers.filter((a) => a.status !== 200).map((a) => a.body)).toEqual([]);

@@ -10,7 +10,16 @@ test('60 joiners, 2 x 10 seats: exactly 10 per team, everyone else team_full, no
   const players = Array.from({ length: 60 }, () => ({ ...newPlayer(), team: Math.random() < 0.5 ? 0 : 1 }));
   const answers = await Promise.all(
     players.map((p) =>
-      invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, body: joinBody({ team_id: p.team }) })),
+      invoke(
+        join,
+        httpApiEvent({
+          method: 'POST',
+          route: JOIN_ROUTE,
+          pathParameters: { session_id: s.sessionId },
+          headers: p.auth,
+          body: joinBody({ team_id: p.team }),
+        }),
+      ),
     ),
   );
 
@@ -35,9 +44,17 @@ test('60 joiners, 2 x 10 seats: exactly 10 per team, everyone else team_full, no
   expect(Math.max(...versions)).toBeLessThanOrEqual(found.session.version);
   expect(Math.min(...versions)).toBeGreaterThan(s.version);
 
-  const g = await invoke(get, httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: players[0]!.auth }));
+  const g = await invoke(
+    get,
+    httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: players[0]!.auth }),
+  );
   expect(g.headers.etag).toBe(`"${s.incarnation}-${found.session.version}"`);
   expect(g.body.teams.map((t: { players: { player_uuid: string }[] }) => t.players.map((p) => p.player_uuid).sort())).toEqual(
-    [0, 1].map((t) => admitted.filter((p) => p.team === t).map((p) => p.uuid).sort()),
+    [0, 1].map((t) =>
+      admitted
+        .filter((p) => p.team === t)
+        .map((p) => p.uuid)
+        .sort(),
+    ),
   );
 });

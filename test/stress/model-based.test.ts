@@ -17,9 +17,7 @@ import { removePlayer } from '../../src/sessions/operations/remove-player.js';
 import { updatePlayer as updatePlayerOf } from '../../src/sessions/operations/update-player.js';
 import { updateSession as updateSessionOf } from '../../src/sessions/operations/update-session.js';
 import { getServices } from '../../src/runtime/services.js';
-import type { Change } from '../../src/sessions/model/change.js';
-import type { Session } from '../../src/sessions/model/session.js';
-import { createDocumentClient } from '../../src/dynamodb/client.js';
+
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
 import { decorate } from '../support/stores.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -37,7 +35,18 @@ const MAX_LANES = Number(process.env.MODEL_MAX_LANES ?? 3);
 const SHRINK = process.env.MODEL_SHRINK === '1';
 const INCLUDE_KNOWN_BUGS = process.env.MODEL_INCLUDE_KNOWN_BUGS === '1';
 
-const totals = { programs: 0, ops: 0, committed: 0, unchanged: 0, conflicts: 0, floating: 0, snapshots: 0, tornReads: 0, rejected: {} as Record<string, number>, conflictDetails: [] as unknown[] };
+const totals = {
+  programs: 0,
+  ops: 0,
+  committed: 0,
+  unchanged: 0,
+  conflicts: 0,
+  floating: 0,
+  snapshots: 0,
+  tornReads: 0,
+  rejected: {} as Record<string, number>,
+  conflictDetails: [] as unknown[],
+};
 function add(r: ProgramResult) {
   totals.programs++;
   totals.ops += r.ops;
@@ -59,12 +68,19 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  const line = `model-based: ${totals.programs} programs, ${totals.ops} operations held (${totals.committed} committed, ${totals.unchanged} unchanged, ` +
+  const line =
+    `model-based: ${totals.programs} programs, ${totals.ops} operations held (${totals.committed} committed, ${totals.unchanged} unchanged, ` +
     `${totals.ops - totals.committed - totals.unchanged} refused; ${totals.floating} facts-conditioned commits ordered by search; ` +
     `${totals.snapshots} observed states matched the replay; 409s: ${totals.conflicts}; known bugs tolerated: ${totals.tornReads} torn-read answers); seed ${SEED}` +
     (INCLUDE_KNOWN_BUGS || KNOWN_BUGS.length === 0 ? '' : `; known bugs left out or tolerated: ${KNOWN_BUGS.map((b) => b.name).join('; ')}`);
   print(`${line}\nrefusals by code: ${JSON.stringify(totals.rejected)}`);
-  if (totals.conflictDetails.length) print(`409 answers:\n${totals.conflictDetails.slice(0, 5).map((d) => JSON.stringify(d)).join('\n')}`);
+  if (totals.conflictDetails.length)
+    print(
+      `409 answers:\n${totals.conflictDetails
+        .slice(0, 5)
+        .map((d) => JSON.stringify(d))
+        .join('\n')}`,
+    );
   if (process.env.MODEL_SUMMARY_FILE) writeFileSync(process.env.MODEL_SUMMARY_FILE, JSON.stringify({ seed: SEED, ...totals }));
 });
 
@@ -109,10 +125,16 @@ describe('bugs found by the model-based programs', () => {
     // the session's leader: two leaders. Expected, as for a join: the player becomes (or stays) a member.
     const [leader, player] = [newPlayer(CLIENT), newPlayer(CLIENT)];
     const s = await createSession({ teamSizes: [4] }, [seatedPlayer(leader.uuid, { status: 'leader' })]);
-    const r = await invoke(updatePlayer, httpApiEvent({
-      method: 'POST', route: PLAYER_ROUTE, pathParameters: { session_id: s.sessionId, player_uuid: player.uuid }, headers: player.auth,
-      body: { status: 'leader', team_id: 0 },
-    }));
+    const r = await invoke(
+      updatePlayer,
+      httpApiEvent({
+        method: 'POST',
+        route: PLAYER_ROUTE,
+        pathParameters: { session_id: s.sessionId, player_uuid: player.uuid },
+        headers: player.auth,
+        body: { status: 'leader', team_id: 0 },
+      }),
+    );
     const g = await invoke(get, httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: leader.auth }));
     const shown = g.body.teams[0].players.map((p: { player_uuid: string; status: string }) => [p.player_uuid, p.status]);
     const stored = await store.readSession(s.sessionId, new Date());
@@ -151,11 +173,20 @@ describe('bugs found by the model-based programs', () => {
     };
     const s = await createSession({ teamSizes: [4] }, [seatedPlayer(newPlayer().uuid, { status: 'leader' })]);
     const req: JoinRequest = {
-      playerUuid: newPlayer().uuid, status: 'member', teamId: 0, clientVersion: '1.0.0',
-      clientSettings: { platform: 'Steam', input: 'gamepad' }, crossplay: ANY_CROSSPLAY, customData: {},
+      playerUuid: newPlayer().uuid,
+      status: 'member',
+      teamId: 0,
+      clientVersion: '1.0.0',
+      clientSettings: { platform: 'Steam', input: 'gamepad' },
+      crossplay: ANY_CROSSPLAY,
+      customData: {},
     };
     // The player's first join lands while their retry (same request) is reading.
-    const retry = await joinSession(tornRead(() => joinSession(store, s.sessionId, req)), s.sessionId, req);
+    const retry = await joinSession(
+      tornRead(() => joinSession(store, s.sessionId, req)),
+      s.sessionId,
+      req,
+    );
     const after = await store.readSession(s.sessionId, new Date());
     expect(after?.version).toBe(s.version + 1);
     expect({ written: retry.written, status: retry.result.status, etag: retry.etag }).toEqual({
@@ -186,9 +217,20 @@ describe('bugs found by the model-based programs', () => {
     };
     const [leader, heir, target, admin] = [newPlayer().uuid, newPlayer().uuid, newPlayer().uuid, newPlayer().uuid];
     const s = await createSession({ teamSizes: [4] }, [seatedPlayer(leader, { status: 'leader' }), seatedPlayer(heir), seatedPlayer(target)]);
-    const handOver = () => updatePlayerOf(store, s.sessionId, { playerUuid: leader, trusted: false }, heir, { status: 'leader', teamId: 0, customData: {}, overflowAction: 'fail' });
+    const handOver = () =>
+      updatePlayerOf(store, s.sessionId, { playerUuid: leader, trusted: false }, heir, {
+        status: 'leader',
+        teamId: 0,
+        customData: {},
+        overflowAction: 'fail',
+      });
     const racing = leadChangesBetweenReads(handOver);
-    const outcome = await updatePlayerOf(racing, s.sessionId, { playerUuid: admin, trusted: true }, target, { status: 'leader', teamId: 0, customData: {}, overflowAction: 'fail' }).then(
+    const outcome = await updatePlayerOf(racing, s.sessionId, { playerUuid: admin, trusted: true }, target, {
+      status: 'leader',
+      teamId: 0,
+      customData: {},
+      overflowAction: 'fail',
+    }).then(
       (o) => ({ status: o.result.status }),
       (e: { code?: string }) => ({ error: e.code }),
     );
@@ -208,7 +250,8 @@ describe('bugs found by the model-based programs', () => {
     const deleteAfterCommit = decorate(store, {
       async commitChange(read, change, mode, now) {
         const out = await store.commitChange(read, change, mode, now);
-        if (out.ok && change.event === 'Session Updated') await removePlayer(store, s.sessionId, { playerUuid: leader.uuid, trusted: false }, leader.uuid);
+        if (out.ok && change.event === 'Session Updated')
+          await removePlayer(store, s.sessionId, { playerUuid: leader.uuid, trusted: false }, leader.uuid);
         return out;
       },
     });
@@ -217,11 +260,24 @@ describe('bugs found by the model-based programs', () => {
     services.store = deleteAfterCommit;
     let status: number;
     try {
-      status = (await invoke(patchSession, httpApiEvent({ method: 'PATCH', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: leader.auth, body: { custom_data: { mode: 'ranked' } } }))).status;
+      status = (
+        await invoke(
+          patchSession,
+          httpApiEvent({
+            method: 'PATCH',
+            route: GET_ROUTE,
+            pathParameters: { session_id: s.sessionId },
+            headers: leader.auth,
+            body: { custom_data: { mode: 'ranked' } },
+          }),
+        )
+      ).status;
     } finally {
       services.store = real;
     }
-    const { Item } = await testDocumentClient().send(new GetCommand({ TableName: testTableName(), Key: { pk: `S#${s.sessionId}`, sk: '#SESSION' }, ConsistentRead: true }));
+    const { Item } = await testDocumentClient().send(
+      new GetCommand({ TableName: testTableName(), Key: { pk: `S#${s.sessionId}`, sk: '#SESSION' }, ConsistentRead: true }),
+    );
     // The update and the leave both committed...
     expect({ version: Item?.version, customData: Item?.custom_data }).toEqual({ version: s.version + 2, customData: { mode: 'ranked' } });
     // ...yet the update was answered as refused.
@@ -243,8 +299,13 @@ describe('bugs found by the model-based programs', () => {
     const seated = seatedPlayer(member);
     const s = await createSession({ teamSizes: [4] }, [seatedPlayer(leader, { status: 'leader' }), seated]);
     const req: JoinRequest = {
-      playerUuid: member, status: 'member', teamId: 0, clientVersion: seated.clientVersion!, clientSettings: seated.clientSettings!,
-      crossplay: seated.crossplay!, customData: {},
+      playerUuid: member,
+      status: 'member',
+      teamId: 0,
+      clientVersion: seated.clientVersion!,
+      clientSettings: seated.clientSettings!,
+      crossplay: seated.crossplay!,
+      customData: {},
     };
     const kick = () => removePlayer(store, s.sessionId, { playerUuid: leader, trusted: false }, member);
     const retry = await joinSession(playersReadFirst(kick), s.sessionId, req);
@@ -268,7 +329,8 @@ describe('bugs found by the model-based programs', () => {
     const deleteAfterCommit = decorate(store, {
       async commitChange(read, change, mode, now) {
         const out = await store.commitChange(read, change, mode, now);
-        if (out.ok && change.event === 'Session Updated') await removePlayer(store, s.sessionId, { playerUuid: leader.uuid, trusted: false }, leader.uuid);
+        if (out.ok && change.event === 'Session Updated')
+          await removePlayer(store, s.sessionId, { playerUuid: leader.uuid, trusted: false }, leader.uuid);
         return out;
       },
     });
@@ -277,7 +339,16 @@ describe('bugs found by the model-based programs', () => {
     services.store = deleteAfterCommit;
     let answer;
     try {
-      answer = await invoke(patchSession, httpApiEvent({ method: 'PATCH', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: leader.auth, body: { custom_data: { mode: 'ranked' } } }));
+      answer = await invoke(
+        patchSession,
+        httpApiEvent({
+          method: 'PATCH',
+          route: GET_ROUTE,
+          pathParameters: { session_id: s.sessionId },
+          headers: leader.auth,
+          body: { custom_data: { mode: 'ranked' } },
+        }),
+      );
     } finally {
       services.store = real;
     }
@@ -302,7 +373,14 @@ describe('bugs found by the model-based programs', () => {
     const [leader, guest, newcomer, admin] = [newPlayer().uuid, newPlayer().uuid, newPlayer().uuid, newPlayer().uuid];
     const s = await createSession({ teamSizes: [1, 1, 1] }, [
       seatedPlayer(leader, { status: 'leader' }),
-      seatedPlayer(guest, { status: 'invited', teamId: 1, joined: undefined, clientVersion: undefined, clientSettings: undefined, crossplay: undefined }),
+      seatedPlayer(guest, {
+        status: 'invited',
+        teamId: 1,
+        joined: undefined,
+        clientVersion: undefined,
+        clientSettings: undefined,
+        crossplay: undefined,
+      }),
     ]);
     const trusted = { playerUuid: admin, trusted: true };
     let commits = 0;
@@ -316,7 +394,12 @@ describe('bugs found by the model-based programs', () => {
         return store.commitChange(read, change, mode, now);
       },
     });
-    await updatePlayerOf(interleaved, s.sessionId, trusted, newcomer, { status: 'member', teamId: 0, customData: {}, overflowAction: 'allow_overflow' });
+    await updatePlayerOf(interleaved, s.sessionId, trusted, newcomer, {
+      status: 'member',
+      teamId: 0,
+      customData: {},
+      overflowAction: 'allow_overflow',
+    });
     const after = (await store.readSessionWithPlayers(s.sessionId, new Date()))!;
     expect(after.players.find((p) => p.playerUuid === newcomer)?.teamId).toBe(1);
   });
@@ -333,18 +416,35 @@ describe('bugs found by the model-based programs', () => {
     const [leader, guest] = [newPlayer().uuid, newPlayer().uuid];
     const s = await createSession({ teamSizes: [4] }, [
       seatedPlayer(leader, { status: 'leader' }),
-      seatedPlayer(guest, { status: 'invited', joined: undefined, clientVersion: undefined, clientSettings: undefined, crossplay: undefined, invitedBy: leader }),
+      seatedPlayer(guest, {
+        status: 'invited',
+        joined: undefined,
+        clientVersion: undefined,
+        clientSettings: undefined,
+        crossplay: undefined,
+        invitedBy: leader,
+      }),
     ]);
     const asLeader = { playerUuid: leader, trusted: false };
     const admit = () => updatePlayerOf(store, s.sessionId, asLeader, guest, { status: 'member', teamId: 0, customData: {}, overflowAction: 'fail' });
-    const outcome = await updatePlayerOf(playersReadFirst(admit), s.sessionId, asLeader, guest, { status: 'invited', teamId: 0, customData: {}, overflowAction: 'fail' }).then(
+    const outcome = await updatePlayerOf(playersReadFirst(admit), s.sessionId, asLeader, guest, {
+      status: 'invited',
+      teamId: 0,
+      customData: {},
+      overflowAction: 'fail',
+    }).then(
       (o) => ({ answered: o.result.status, etag: o.etag }),
       (e: { code?: string }) => ({ refused: e.code }),
     );
     const now = (await store.readSessionWithPlayers(s.sessionId, new Date()))!;
-    const inThatState = 'etag' in outcome && outcome.etag === `"${now.session.incarnation}-${now.session.version}"` ? now.players.find((p) => p.playerUuid === guest)?.status : undefined;
+    const inThatState =
+      'etag' in outcome && outcome.etag === `"${now.session.incarnation}-${now.session.version}"`
+        ? now.players.find((p) => p.playerUuid === guest)?.status
+        : undefined;
     // Either refused, or the state its ETag names has the guest as answered.
     const consistent = 'refused' in outcome || outcome.answered === inThatState;
-    expect(consistent ? 'consistent' : { outcome, guestInTheStateItsEtagNames: inThatState ?? '(the ETag names an earlier state)' }).toBe('consistent');
+    expect(consistent ? 'consistent' : { outcome, guestInTheStateItsEtagNames: inThatState ?? '(the ETag names an earlier state)' }).toBe(
+      'consistent',
+    );
   });
 });

@@ -45,10 +45,10 @@ const CLIENT = ['session:update-player:self', 'session:read:self', 'session:upda
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Players 0..3 are game clients; actor 4 is a trusted caller (session:*), e.g. a game server. */
-export const PLAYERS = 4;
-export const ADMIN = 4;
+const PLAYERS = 4;
+const ADMIN = 4;
 /** Resolved when sent: the player the program last saw leading the session (a client acting as its leader). */
-export const SEEN_LEADER = -1;
+const SEEN_LEADER = -1;
 
 export type Op =
   | { kind: 'join'; actor: number; team: number; profile: number; data: number; wishLeader: boolean }
@@ -75,17 +75,40 @@ export interface Program {
 }
 
 const playerArb = fc.integer({ min: 0, max: PLAYERS - 1 });
-const actorArb = fc.oneof({ weight: 2, arbitrary: playerArb }, { weight: 3, arbitrary: fc.constant(SEEN_LEADER) }, { weight: 1, arbitrary: fc.constant(ADMIN) });
+const actorArb = fc.oneof(
+  { weight: 2, arbitrary: playerArb },
+  { weight: 3, arbitrary: fc.constant(SEEN_LEADER) },
+  { weight: 1, arbitrary: fc.constant(ADMIN) },
+);
 // Team 2 often does not exist: team_not_found is part of the program too.
 const teamArb = fc.constantFrom(0, 0, 1, 1, 2);
 const dataArb = fc.integer({ min: 0, max: 2 });
 
-export const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('join' as const), actor: playerArb, team: teamArb, profile: fc.constantFrom(0, 0, 0, 1, 1, 2, 3), data: dataArb, wishLeader: fc.boolean() }) },
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('join' as const),
+      actor: playerArb,
+      team: teamArb,
+      profile: fc.constantFrom(0, 0, 0, 1, 1, 2, 3),
+      data: dataArb,
+      wishLeader: fc.boolean(),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('leave' as const), actor: playerArb }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('invite' as const), actor: actorArb, target: playerArb, team: teamArb }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('kick' as const), actor: actorArb, target: playerArb }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('move' as const), actor: actorArb, target: playerArb, team: teamArb, overflow: fc.constantFrom('fail' as const, 'allow_overflow' as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('move' as const),
+      actor: actorArb,
+      target: playerArb,
+      team: teamArb,
+      overflow: fc.constantFrom('fail' as const, 'allow_overflow' as const),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('promote' as const), actor: actorArb, target: playerArb, team: teamArb }) },
   {
     weight: 2,
@@ -102,15 +125,21 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
-export const setupArb: fc.Arbitrary<SessionSetup> = fc.record({
+const setupArb: fc.Arbitrary<SessionSetup> = fc.record({
   sizes: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 2, maxLength: 3 }),
   joinable: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   canChangeOwnTeam: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   keepAliveOnEmpty: fc.boolean(),
-  seated: fc.array(fc.record({ status: fc.constantFrom('absent' as const, 'absent' as const, 'member' as const, 'invited' as const), team: fc.integer({ min: 0, max: 2 }) }), {
-    minLength: PLAYERS,
-    maxLength: PLAYERS,
-  }),
+  seated: fc.array(
+    fc.record({
+      status: fc.constantFrom('absent' as const, 'absent' as const, 'member' as const, 'invited' as const),
+      team: fc.integer({ min: 0, max: 2 }),
+    }),
+    {
+      minLength: PLAYERS,
+      maxLength: PLAYERS,
+    },
+  ),
 });
 
 /**
@@ -127,10 +156,12 @@ export const setupArb: fc.Arbitrary<SessionSetup> = fc.record({
  */
 // Both bugs once listed here (an overflow placement resting on unguarded facts; a player update's unchanged answer
 // not confirmed against the player) are fixed; their regression tests stay in model-based.test.ts.
-export const KNOWN_BUGS: { id: 'torn-read-older-player' | 'overflow-skipped-team-unguarded'; name: string; triggers: (op: Op) => boolean }[] = []
+export const KNOWN_BUGS: { id: 'torn-read-older-player' | 'overflow-skipped-team-unguarded'; name: string; triggers: (op: Op) => boolean }[] = [];
 const known = (id: (typeof KNOWN_BUGS)[number]['id']) => KNOWN_BUGS.some((b) => b.id === id);
 
-export function programArb(opts: { minOps?: number; maxOps?: number; minLanes?: number; maxLanes?: number; includeKnownBugs?: boolean } = {}): fc.Arbitrary<Program> {
+export function programArb(
+  opts: { minOps?: number; maxOps?: number; minLanes?: number; maxLanes?: number; includeKnownBugs?: boolean } = {},
+): fc.Arbitrary<Program> {
   const op = opts.includeKnownBugs ? opArb : opArb.filter((o) => !KNOWN_BUGS.some((b) => b.triggers(o)));
   return fc
     .record({
@@ -151,7 +182,7 @@ export function programArb(opts: { minOps?: number; maxOps?: number; minLanes?: 
 
 /** The same identities serve every program (each program has a session of its own). */
 const identities: TestPlayer[] = [...Array.from({ length: PLAYERS }, () => newPlayer(CLIENT)), newPlayer(['session:*'])];
-export const uuidOf = (i: number) => identities[i]!.uuid;
+const uuidOf = (i: number) => identities[i]!.uuid;
 
 const PROFILES = [
   { platform: 'Steam', input: 'keyboardandmouse', crossplay: { permitted_platform: 'desired_platforms_any', permitted_input: 'desired_inputs_any' } },
@@ -248,8 +279,14 @@ function decide(op: Op, state: ModelState, now: Date): Decision<unknown> {
       const target = uuidOf(op.kind === 'leave' ? op.actor : op.target);
       const current = players.get(target);
       // As removePlayer reads: the successor only matters when the leader leaves others behind.
-      const successor = session && current?.status === 'leader' && session.activeCount > 1 ? earliestMember([...players.values()], target) : undefined;
-      return decideRemoval(session, op.kind === 'leave' ? { playerUuid: target, trusted: false } : actorOf(op.actor), { playerUuid: target, current }, successor);
+      const successor =
+        session && current?.status === 'leader' && session.activeCount > 1 ? earliestMember([...players.values()], target) : undefined;
+      return decideRemoval(
+        session,
+        op.kind === 'leave' ? { playerUuid: target, trusted: false } : actorOf(op.actor),
+        { playerUuid: target, current },
+        successor,
+      );
     }
     case 'patch': {
       const b = patchBody(op);
@@ -334,8 +371,11 @@ const versionOf = (etag: string | undefined, incarnation: string): number | unde
   return m && m[1] === incarnation ? Number(m[2]) : undefined;
 };
 
-export class InvariantViolation extends Error {
-  constructor(message: string, readonly details: unknown) {
+class InvariantViolation extends Error {
+  constructor(
+    message: string,
+    readonly details: unknown,
+  ) {
     super(`${message}\n${JSON.stringify(details, null, 1).slice(0, 6000)}`);
     this.name = 'InvariantViolation';
   }
@@ -359,13 +399,23 @@ export interface ProgramResult {
 
 let sessionSeq = 0;
 
-export async function runProgram(program: Program, opts: { observeBetweenSteps?: boolean; /** Known bugs fail the program too. */ strict?: boolean } = {}): Promise<ProgramResult> {
+export async function runProgram(
+  program: Program,
+  opts: { observeBetweenSteps?: boolean; /** Known bugs fail the program too. */ strict?: boolean } = {},
+): Promise<ProgramResult> {
   observeCommits();
   const { setup } = program;
   const sessionId = `mb-${process.pid}-${Date.now().toString(36)}-${sessionSeq++}`;
 
   // The session and its first players, written through the store as a creation would.
-  const base = newSession({ sessionId, type: 'test', teamSizes: setup.sizes, joinable: setup.joinable, canChangeOwnTeam: setup.canChangeOwnTeam, keepAliveOnEmpty: setup.keepAliveOnEmpty });
+  const base = newSession({
+    sessionId,
+    type: 'test',
+    teamSizes: setup.sizes,
+    joinable: setup.joinable,
+    canChangeOwnTeam: setup.canChangeOwnTeam,
+    keepAliveOnEmpty: setup.keepAliveOnEmpty,
+  });
   const seated: Player[] = [];
   const t0 = Date.now() - 60_000;
   let hasLeader = false;
@@ -376,7 +426,16 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
     hasLeader ||= leader;
     seated.push(
       s.status === 'invited'
-        ? seatedPlayer(uuidOf(i), { status: 'invited', teamId: s.team, joined: undefined, clientVersion: undefined, clientSettings: undefined, crossplay: undefined, invited: new Date(t0).toISOString(), invitedBy: uuidOf(ADMIN) })
+        ? seatedPlayer(uuidOf(i), {
+            status: 'invited',
+            teamId: s.team,
+            joined: undefined,
+            clientVersion: undefined,
+            clientSettings: undefined,
+            crossplay: undefined,
+            invited: new Date(t0).toISOString(),
+            invitedBy: uuidOf(ADMIN),
+          })
         : seatedPlayer(uuidOf(i), { status: leader ? 'leader' : 'member', teamId: s.team, joined: new Date(t0 + i * 1000).toISOString() }),
     );
   });
@@ -392,13 +451,17 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
   let seenLeader = initial.session.leader;
   const reader = identities[ADMIN]!;
   const observe = async (source: string) => {
-    const g = await invoke(getHandler, httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: sessionId }, headers: reader.auth }));
+    const g = await invoke(
+      getHandler,
+      httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: sessionId }, headers: reader.auth }),
+    );
     if (g.status >= 500) throw new InvariantViolation('GET answered a 5xx', { source, answer: g });
     if (g.status === 200) {
       observations.push({ etag: g.headers.etag!, body: g.body, source });
-      seenLeader = (g.body.teams as { players: { player_uuid: string; status: string }[] }[]).flatMap((t) => t.players).find((p) => p.status === 'leader')?.player_uuid;
-    }
-    else if (g.status !== 404) throw new InvariantViolation('GET answered an undocumented status', { source, answer: g });
+      seenLeader = (g.body.teams as { players: { player_uuid: string; status: string }[] }[])
+        .flatMap((t) => t.players)
+        .find((p) => p.status === 'leader')?.player_uuid;
+    } else if (g.status !== 404) throw new InvariantViolation('GET answered an undocumented status', { source, answer: g });
   };
   let nextId = 0;
   const resolve = (op: Op): Op => {
@@ -436,7 +499,13 @@ async function readPartition(sessionId: string): Promise<Partition> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const out = await db.send(
-      new QueryCommand({ TableName: testTableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': sessionKey(sessionId).pk }, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      new QueryCommand({
+        TableName: testTableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': sessionKey(sessionId).pk },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
     );
     items.push(...(out.Items ?? []));
     startKey = out.LastEvaluatedKey;
@@ -468,20 +537,34 @@ export function checkAtRest(where: string, session: Session, players: readonly P
   });
   if (players.some((p) => p.teamId >= session.teams.length)) fail('a player sits on a team the session does not have');
   const expected = withPlayers(session, players);
-  const aggregates = (s: Session) => ({ occupied: s.teams.map((t) => t.occupied), activeCount: s.activeCount, crossplay: s.crossplay, leader: s.leader ?? null });
+  const aggregates = (s: Session) => ({
+    occupied: s.teams.map((t) => t.occupied),
+    activeCount: s.activeCount,
+    crossplay: s.crossplay,
+    leader: s.leader ?? null,
+  });
   if (canonical(aggregates(session)) !== canonical(aggregates(expected))) {
     fail('the session aggregates differ from its player items', { stored: aggregates(session), fromPlayers: aggregates(expected) });
   }
-  if (raw && Number(raw.seats_free) !== seatsFree(expected)) fail('seats_free differs from the teams', { seats_free: raw.seats_free, expected: seatsFree(expected) });
+  if (raw && Number(raw.seats_free) !== seatsFree(expected))
+    fail('seats_free differs from the teams', { seats_free: raw.seats_free, expected: seatsFree(expected) });
   const leaders = players.filter((p) => p.status === 'leader');
   if (leaders.length > 1) fail(`${leaders.length} leaders`);
   if (players.some((p) => isActive(p.status)) && leaders.length === 0) fail('active members and no leader');
 }
 
-function check(program: Program, initial: Partition, final: Partition, records: OpRecord[], observations: Observation[], opts: { strict?: boolean }): ProgramResult {
+function check(
+  program: Program,
+  initial: Partition,
+  final: Partition,
+  records: OpRecord[],
+  observations: Observation[],
+  opts: { strict?: boolean },
+): ProgramResult {
   const inc = initial.session!.incarnation;
   const v0 = initial.session!.version;
-  const violation = (what: string, details: unknown = {}) => new InvariantViolation(what, { program, ...((details as object) ?? {}), answers: summary(records) });
+  const violation = (what: string, details: unknown = {}) =>
+    new InvariantViolation(what, { program, ...((details as object) ?? {}), answers: summary(records) });
 
   // 1. Answers: never a 5xx, and a request commits at most once; an error commits nothing; a 204 always wrote.
   for (const r of records) {
@@ -490,7 +573,8 @@ function check(program: Program, initial: Partition, final: Partition, records: 
     r.commit = oks[0];
     if (a.status >= 500) throw violation(`op ${r.id} (${r.op.kind}) answered ${a.status}`, { answer: a });
     if (![200, 204, 403, 404, 409].includes(a.status)) throw violation(`op ${r.id} answered an undocumented ${a.status}`, { answer: a });
-    if (a.status >= 400 && (typeof a.body?.error_code !== 'string' || typeof a.body?.auth_success !== 'boolean')) throw violation(`op ${r.id}: error not in the HzApiErrorModel shape`, { answer: a });
+    if (a.status >= 400 && (typeof a.body?.error_code !== 'string' || typeof a.body?.auth_success !== 'boolean'))
+      throw violation(`op ${r.id}: error not in the HzApiErrorModel shape`, { answer: a });
     if (oks.length > 1) throw violation(`op ${r.id} committed ${oks.length} times (a duplicate write)`, { commits: oks });
     if (a.status >= 400 && oks.length > 0) throw violation(`op ${r.id} answered ${a.status} yet committed`, { answer: a });
     if (a.status === 204 && oks.length === 0) throw violation(`op ${r.id} answered 204 without writing`, { answer: a });
@@ -514,7 +598,8 @@ function check(program: Program, initial: Partition, final: Partition, records: 
   for (const o of observations) {
     const body = canonical(o.body);
     const seen = byEtag.get(o.etag);
-    if (seen !== undefined && seen !== body) throw violation(`ETag ${o.etag} named two different states`, { first: JSON.parse(seen), second: o.body });
+    if (seen !== undefined && seen !== body)
+      throw violation(`ETag ${o.etag} named two different states`, { first: JSON.parse(seen), second: o.body });
     byEtag.set(o.etag, body);
     checkShownState(o, violation);
   }
@@ -529,7 +614,8 @@ function check(program: Program, initial: Partition, final: Partition, records: 
         continue;
       }
       const seen = byEtag.get(o.etag);
-      if (seen !== undefined && seen !== canonical(o.body)) throw violation(`ETag ${o.etag} named two different states`, { first: JSON.parse(seen), second: o.body });
+      if (seen !== undefined && seen !== canonical(o.body))
+        throw violation(`ETag ${o.etag} named two different states`, { first: JSON.parse(seen), second: o.body });
       byEtag.set(o.etag, canonical(o.body));
     }
   }
@@ -618,8 +704,16 @@ function check(program: Program, initial: Partition, final: Partition, records: 
   }
   const found = path[path.length - 1]!;
   const replayed = found;
-  const expected = { live: replayed.session !== undefined, session: replayed.session && view(replayed.session, [...replayed.players.values()]), players: sortPlayers([...replayed.players.values()]) };
-  const actual = { live: final.live, session: final.live ? view(final.session!, final.players) : undefined, players: final.live ? sortPlayers(final.players) : [] };
+  const expected = {
+    live: replayed.session !== undefined,
+    session: replayed.session && view(replayed.session, [...replayed.players.values()]),
+    players: sortPlayers([...replayed.players.values()]),
+  };
+  const actual = {
+    live: final.live,
+    session: final.live ? view(final.session!, final.players) : undefined,
+    players: final.live ? sortPlayers(final.players) : [],
+  };
   if (canonical(expected) !== canonical(actual)) throw violation('the final state differs from the replay', { expected, actual });
 
   const rejected: Record<string, number> = {};
@@ -630,7 +724,9 @@ function check(program: Program, initial: Partition, final: Partition, records: 
     unchanged: records.filter((r) => r.answer!.status === 200 && !r.commit).length,
     rejected,
     conflicts: rejected.session_conflict ?? 0,
-    conflictDetails: summary(records).filter((r) => r.status === 409).map((r) => ({ ...r, program })),
+    conflictDetails: summary(records)
+      .filter((r) => r.status === 409)
+      .map((r) => ({ ...r, program })),
     floating: floating.length,
     snapshots: snapshots.size,
     orderSearchSteps: search.steps,
@@ -642,7 +738,8 @@ function checkShownState(o: Observation, violation: (what: string, details?: unk
   const body = o.body as { teams: { max_size: number; players: { player_uuid: string; status: string }[] }[] };
   const all = body.teams.flatMap((t) => t.players);
   body.teams.forEach((t, i) => {
-    if (t.players.length > t.max_size) throw violation(`${o.source}: team ${i} shown with ${t.players.length} players above max_size ${t.max_size}`, { body });
+    if (t.players.length > t.max_size)
+      throw violation(`${o.source}: team ${i} shown with ${t.players.length} players above max_size ${t.max_size}`, { body });
   });
   if (new Set(all.map((p) => p.player_uuid)).size !== all.length) throw violation(`${o.source}: a player shown twice`, { body });
   const leaders = all.filter((p) => p.status === 'leader').length;
@@ -689,11 +786,17 @@ class OrderSearch {
       const c = r.commit!;
       const decision = decide(r.op, state, c.now);
       if (decision.kind !== 'write') {
-        this.fail(v, `op ${r.id} (${r.op.kind}) at version ${v}: the rules say ${decision.kind === 'reject' ? `reject ${decision.code}` : 'unchanged'}`);
+        this.fail(
+          v,
+          `op ${r.id} (${r.op.kind}) at version ${v}: the rules say ${decision.kind === 'reject' ? `reject ${decision.code}` : 'unchanged'}`,
+        );
         continue;
       }
       if (effectOf(decision.change) !== effectOf(c.change)) {
-        this.fail(v, `op ${r.id} (${r.op.kind}) at version ${v}: the rules decide ${effectOf(decision.change)} but ${effectOf(c.change)} was committed`);
+        this.fail(
+          v,
+          `op ${r.id} (${r.op.kind}) at version ${v}: the rules decide ${effectOf(decision.change)} but ${effectOf(c.change)} was committed`,
+        );
         continue;
       }
       const next = apply(state, decision.change);
@@ -720,20 +823,30 @@ class OrderSearch {
     for (const claim of this.claims.get(state.version) ?? []) {
       const p = state.players.get(claim.player);
       const mine = p ? { status: p.status, team_id: p.teamId, custom_data: p.customData } : undefined;
-      if (canonical(mine) !== canonical(claim.shown)) return `op ${claim.id} answered ${canonical(claim.shown)} for version ${state.version}, the replay has ${canonical(mine)}`;
+      if (canonical(mine) !== canonical(claim.shown))
+        return `op ${claim.id} answered ${canonical(claim.shown)} for version ${state.version}, the replay has ${canonical(mine)}`;
     }
     return undefined;
   }
 }
 
 const view = (session: Session, players: Player[]) => toSessionResource(session, players);
-const sortPlayers = (players: Player[]) => [...players].sort((a, b) => a.playerUuid.localeCompare(b.playerUuid)).map((p) => JSON.parse(JSON.stringify(p)));
+const sortPlayers = (players: Player[]) =>
+  [...players].sort((a, b) => a.playerUuid.localeCompare(b.playerUuid)).map((p) => JSON.parse(JSON.stringify(p)));
 
 /** JSON with sorted keys and undefined dropped: equal data, equal text. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_, v) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
-  ) ?? 'undefined';
+function canonical(value: unknown): string {
+  return (
+    JSON.stringify(value, (_, v) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, v[k]]),
+          )
+        : v,
+    ) ?? 'undefined'
+  );
 }
 
 function summary(records: OpRecord[]) {

@@ -28,7 +28,6 @@ import { newSession, withPlayers } from '../../src/sessions/model/new-session.js
 import type { Player } from '../../src/sessions/model/session.js';
 import { createDocumentClient } from '../../src/dynamodb/client.js';
 import { PLAYER_SK_PREFIX, playerFromItem, sessionFromItem, type PlayerItem, type SessionItem } from '../../src/dynamodb/items.js';
-import type { SessionStore } from '../../src/sessions/store.js';
 import { dynamoDbStore } from '../../src/dynamodb/store.js';
 import { tableOf } from '../../src/dynamodb/table.js';
 import { httpApiEvent, invoke, type Answer } from '../support/api.js';
@@ -54,10 +53,14 @@ beforeAll(() => {
 
 function setEnv(changes: Record<string, string | undefined>): () => void {
   const saved = Object.fromEntries(Object.keys(changes).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(changes)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  for (const [k, v] of Object.entries(changes))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   resetServices();
   return () => {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     resetServices();
   };
 }
@@ -66,16 +69,30 @@ function expectStatusIn(what: string, a: Answer, allowed: number[]) {
   if (!allowed.includes(a.status)) throw new Error(`${what} answered ${a.status} ${a.raw ?? ''}, not one of ${allowed.join(', ')}`);
 }
 
-const joinBody = (custom: Record<string, string> = {}) => ({ client_version: '1.0.0', client_settings: { platform: 'Steam', input: 'gamepad' }, team_id: 0, custom_data: custom });
+const joinBody = (custom: Record<string, string> = {}) => ({
+  client_version: '1.0.0',
+  client_settings: { platform: 'Steam', input: 'gamepad' },
+  team_id: 0,
+  custom_data: custom,
+});
 const call = (handler: typeof join_, method: string, route: string, p: TestPlayer, params: Record<string, string>, body?: unknown) =>
   invoke(handler, httpApiEvent({ method, route, pathParameters: params, headers: p.auth, body }));
 
 async function partition(db: ReturnType<typeof createDocumentClient>, table: string, sessionId: string) {
-  const out = await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `S#${sessionId}` }, ConsistentRead: true }));
+  const out = await db.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `S#${sessionId}` },
+      ConsistentRead: true,
+    }),
+  );
   const items = out.Items ?? [];
   const raw = items.find((i) => !String(i.sk).startsWith(PLAYER_SK_PREFIX)) as SessionItem | undefined;
   const session = raw ? sessionFromItem(raw) : undefined;
-  const players = items.filter((i) => String(i.sk).startsWith(PLAYER_SK_PREFIX) && i.inc === session?.incarnation).map((i) => playerFromItem(i as unknown as PlayerItem));
+  const players = items
+    .filter((i) => String(i.sk).startsWith(PLAYER_SK_PREFIX) && i.inc === session?.incarnation)
+    .map((i) => playerFromItem(i as unknown as PlayerItem));
   return { raw, session, players };
 }
 
@@ -109,7 +126,10 @@ describe('DynamoDB Local stopped (SIGTERM) in the middle of a load, then restart
     const sessions: string[] = [];
     for (let i = 0; i < 4; i++) {
       const leader = seatedPlayer(randomUUID(), { status: 'leader' });
-      const s = withPlayers(newSession({ sessionId: `outage-${i}-${randomUUID()}`, type: 'test', teamSizes: [40], joinable: true, keepAliveOnEmpty: true }), [leader]);
+      const s = withPlayers(
+        newSession({ sessionId: `outage-${i}-${randomUUID()}`, type: 'test', teamSizes: [40], joinable: true, keepAliveOnEmpty: true }),
+        [leader],
+      );
       await store.createSession(s, [leader], new Date());
       sessions.push(s.sessionId);
     }
@@ -182,7 +202,11 @@ describe('DynamoDB Local stopped (SIGTERM) in the middle of a load, then restart
       expectStatusIn(o.what, o.answer, [200, 204, 404, 409, 503]);
       expect(o.ended - o.started).toBeLessThan(BUDGET_MS);
       if (o.answer.status >= 400) expect(Object.keys(o.answer.body).sort()).toEqual(['auth_success', 'desc', 'error_code']);
-      if (o.answer.status === 503) expect({ code: o.answer.body.error_code, retryAfter: o.answer.headers['retry-after'] }).toEqual({ code: 'service_unavailable', retryAfter: '1' });
+      if (o.answer.status === 503)
+        expect({ code: o.answer.body.error_code, retryAfter: o.answer.headers['retry-after'] }).toEqual({
+          code: 'service_unavailable',
+          retryAfter: '1',
+        });
     }
     expect(during.length).toBeGreaterThan(12);
     for (const o of during) expect({ what: o.what, status: o.answer.status }).toEqual({ what: o.what, status: 503 });
@@ -216,26 +240,36 @@ describe('DynamoDB Local stopped (SIGTERM) in the middle of a load, then restart
     let answers: { took: number; a: Answer; what: string }[];
     try {
       answers = await Promise.all(
-        clients.flat().slice(0, 12).map(async (p, i) => {
-          const sessionId = sessions[i % sessions.length]!;
-          const started = Date.now();
-          const a =
-            i % 3 === 0
-              ? await call(join_, 'POST', JOIN_ROUTE, p, { session_id: sessionId }, joinBody({ frozen: 'yes' }))
-              : i % 3 === 1
-                ? await call(get, 'GET', GET_ROUTE, p, { session_id: sessionId })
-                : await call(leave, 'DELETE', JOIN_ROUTE, p, { session_id: sessionId });
-          return { took: Date.now() - started, a, what: `${['join', 'get', 'leave'][i % 3]} ${sessionId}` };
-        }),
+        clients
+          .flat()
+          .slice(0, 12)
+          .map(async (p, i) => {
+            const sessionId = sessions[i % sessions.length]!;
+            const started = Date.now();
+            const a =
+              i % 3 === 0
+                ? await call(join_, 'POST', JOIN_ROUTE, p, { session_id: sessionId }, joinBody({ frozen: 'yes' }))
+                : i % 3 === 1
+                  ? await call(get, 'GET', GET_ROUTE, p, { session_id: sessionId })
+                  : await call(leave, 'DELETE', JOIN_ROUTE, p, { session_id: sessionId });
+            return { took: Date.now() - started, a, what: `${['join', 'get', 'leave'][i % 3]} ${sessionId}` };
+          }),
       );
     } finally {
       process.kill(-local!.pid, 'SIGCONT');
     }
     for (const { what, a, took } of answers) {
-      expect({ what, status: a.status, code: a.body?.error_code, retryAfter: a.headers['retry-after'] }).toEqual({ what, status: 503, code: 'service_unavailable', retryAfter: '1' });
+      expect({ what, status: a.status, code: a.body?.error_code, retryAfter: a.headers['retry-after'] }).toEqual({
+        what,
+        status: 503,
+        code: 'service_unavailable',
+        retryAfter: '1',
+      });
       expect(took).toBeLessThan(BUDGET_MS);
     }
-    print(`frozen store: ${answers.length} requests, all 503 after ${Math.min(...answers.map((x) => x.took))}-${Math.max(...answers.map((x) => x.took))} ms`);
+    print(
+      `frozen store: ${answers.length} requests, all 503 after ${Math.min(...answers.map((x) => x.took))}-${Math.max(...answers.map((x) => x.took))} ms`,
+    );
     const after = await call(join_, 'POST', JOIN_ROUTE, newPlayer(CLIENT), { session_id: sessions[0]! }, joinBody());
     expect(after.status).toBe(200);
   }, 60_000);
@@ -283,10 +317,19 @@ class SdkFaultInjector {
 const throttling = (name: 'ThrottlingException' | 'ProvisionedThroughputExceededException') => () =>
   Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
 const cancelledByConflict = () =>
-  new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: { httpStatusCode: 400 }, CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] });
-const conflictException = () => new TransactionConflictException({ message: 'Transaction is ongoing for the item', $metadata: { httpStatusCode: 400 } });
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: { httpStatusCode: 400 },
+    CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+  });
+const conflictException = () =>
+  new TransactionConflictException({ message: 'Transaction is ongoing for the item', $metadata: { httpStatusCode: 400 } });
 const cancelledByThrottling = () =>
-  new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: { httpStatusCode: 400 }, CancellationReasons: [{ Code: 'ThrottlingError' }, { Code: 'None' }] });
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: { httpStatusCode: 400 },
+    CancellationReasons: [{ Code: 'ThrottlingError' }, { Code: 'None' }],
+  });
 
 describe('SdkFaultInjector: throttling and transaction conflicts through the handlers', () => {
   let injector: SdkFaultInjector;
@@ -301,7 +344,10 @@ describe('SdkFaultInjector: throttling and transaction conflicts through the han
   });
 
   async function sessionWith(players: Player[], sizes = [8, 8]) {
-    const s = withPlayers(newSession({ sessionId: `faults-${randomUUID()}`, type: 'test', teamSizes: sizes, joinable: true, keepAliveOnEmpty: true }), players);
+    const s = withPlayers(
+      newSession({ sessionId: `faults-${randomUUID()}`, type: 'test', teamSizes: sizes, joinable: true, keepAliveOnEmpty: true }),
+      players,
+    );
     await realStore.createSession(s, players, new Date());
     return s;
   }
@@ -313,42 +359,53 @@ describe('SdkFaultInjector: throttling and transaction conflicts through the han
     ['a transaction cancelled for ThrottlingError', 503, 'service_unavailable', cancelledByThrottling],
     ['TransactionCanceled(TransactionConflict) on every transaction', 409, 'session_conflict', cancelledByConflict],
     ['TransactionConflictException on every transaction', 409, 'session_conflict', conflictException],
-  ] as const)('%s: %i %s with Retry-After, bounded attempts, nothing written, never a 500', async (_, status, code, error) => {
-    const leader = newPlayer(CLIENT);
-    const s = await sessionWith([seatedPlayer(leader.uuid, { status: 'leader' }), seatedPlayer(randomUUID())]);
-    const throttled = code === 'service_unavailable' && error !== cancelledByThrottling;
-    injector.fault = (command) => (throttled || /TransactWrite/.test(command) ? error() : undefined);
-    const target = (await realStore.readSessionWithPlayers(s.sessionId, new Date()))!.players.find((p) => p.status === 'member')!.playerUuid;
-    const requests = {
-      join: () => call(join_, 'POST', JOIN_ROUTE, newPlayer(CLIENT), { session_id: s.sessionId }, joinBody()),
-      invite: () => call(updatePlayer, 'POST', PLAYER_ROUTE, leader, { session_id: s.sessionId, player_uuid: randomUUID() }, { status: 'invited', team_id: 1 }),
-      kick: () => call(kick, 'DELETE', PLAYER_ROUTE, leader, { session_id: s.sessionId, player_uuid: target }),
-      patch: () => call(patch, 'PATCH', GET_ROUTE, leader, { session_id: s.sessionId }, { custom_data: { x: 'y' } }),
-      leave: () => call(leave, 'DELETE', JOIN_ROUTE, leader, { session_id: s.sessionId }),
-    };
-    // Throttling makes the SDK back off (its own retries, seconds each): three operations are enough there.
-    const which = code === 'service_unavailable' && throttled ? (['join', 'patch', 'leave'] as const) : (Object.keys(requests) as (keyof typeof requests)[]);
-    for (const what of which) {
-      const send = requests[what];
-      const before = { version: await version(s.sessionId), attempts: injector.attempts.transactions };
-      const started = Date.now();
-      const a = await injector.request.run(what, send);
-      const took = Date.now() - started;
-      expect({ what, status: a.status, code: a.body?.error_code, retryAfter: a.headers['retry-after'] }).toEqual({ what, status, code, retryAfter: '1' });
-      expect(took).toBeLessThan(BUDGET_MS);
-      expect(await version(s.sessionId)).toBe(before.version);
-      const attempts = injector.attempts.transactions - before.attempts;
-      // Conflicts: runChange's own bound (8 attempts); throttling: the SDK's (3 attempts), then 503.
-      expect(attempts).toBeLessThanOrEqual(code === 'session_conflict' ? 8 : 3);
-    }
-    expect(injector.committed).toBe(0);
-    if (code === 'session_conflict') {
-      // Jittered: the pauses between one request's attempts are not the same from one request to the next.
-      const gaps = [...injector.attemptTimes.values()].map((t) => t.slice(1).map((x, i) => Math.round(x - t[i]!)));
-      const second = gaps.map((g) => g[1]).filter((g): g is number => g !== undefined);
-      expect(new Set(second).size).toBeGreaterThan(1);
-    }
-  }, 60_000);
+  ] as const)(
+    '%s: %i %s with Retry-After, bounded attempts, nothing written, never a 500',
+    async (_, status, code, error) => {
+      const leader = newPlayer(CLIENT);
+      const s = await sessionWith([seatedPlayer(leader.uuid, { status: 'leader' }), seatedPlayer(randomUUID())]);
+      const throttled = code === 'service_unavailable' && error !== cancelledByThrottling;
+      injector.fault = (command) => (throttled || /TransactWrite/.test(command) ? error() : undefined);
+      const target = (await realStore.readSessionWithPlayers(s.sessionId, new Date()))!.players.find((p) => p.status === 'member')!.playerUuid;
+      const requests = {
+        join: () => call(join_, 'POST', JOIN_ROUTE, newPlayer(CLIENT), { session_id: s.sessionId }, joinBody()),
+        invite: () =>
+          call(updatePlayer, 'POST', PLAYER_ROUTE, leader, { session_id: s.sessionId, player_uuid: randomUUID() }, { status: 'invited', team_id: 1 }),
+        kick: () => call(kick, 'DELETE', PLAYER_ROUTE, leader, { session_id: s.sessionId, player_uuid: target }),
+        patch: () => call(patch, 'PATCH', GET_ROUTE, leader, { session_id: s.sessionId }, { custom_data: { x: 'y' } }),
+        leave: () => call(leave, 'DELETE', JOIN_ROUTE, leader, { session_id: s.sessionId }),
+      };
+      // Throttling makes the SDK back off (its own retries, seconds each): three operations are enough there.
+      const which =
+        code === 'service_unavailable' && throttled ? (['join', 'patch', 'leave'] as const) : (Object.keys(requests) as (keyof typeof requests)[]);
+      for (const what of which) {
+        const send = requests[what];
+        const before = { version: await version(s.sessionId), attempts: injector.attempts.transactions };
+        const started = Date.now();
+        const a = await injector.request.run(what, send);
+        const took = Date.now() - started;
+        expect({ what, status: a.status, code: a.body?.error_code, retryAfter: a.headers['retry-after'] }).toEqual({
+          what,
+          status,
+          code,
+          retryAfter: '1',
+        });
+        expect(took).toBeLessThan(BUDGET_MS);
+        expect(await version(s.sessionId)).toBe(before.version);
+        const attempts = injector.attempts.transactions - before.attempts;
+        // Conflicts: runChange's own bound (8 attempts); throttling: the SDK's (3 attempts), then 503.
+        expect(attempts).toBeLessThanOrEqual(code === 'session_conflict' ? 8 : 3);
+      }
+      expect(injector.committed).toBe(0);
+      if (code === 'session_conflict') {
+        // Jittered: the pauses between one request's attempts are not the same from one request to the next.
+        const gaps = [...injector.attemptTimes.values()].map((t) => t.slice(1).map((x, i) => Math.round(x - t[i]!)));
+        const second = gaps.map((g) => g[1]).filter((g): g is number => g !== undefined);
+        expect(new Set(second).size).toBeGreaterThan(1);
+      }
+    },
+    60_000,
+  );
 
   test('a storm of random faults under concurrent load: only documented answers, and the version moved by exactly the commits', async () => {
     const players = Array.from({ length: 16 }, () => newPlayer(CLIENT));
@@ -356,8 +413,14 @@ describe('SdkFaultInjector: throttling and transaction conflicts through the han
     const s = await sessionWith([seatedPlayer(leader.uuid, { status: 'leader' })], [10, 10]);
     const v0 = (await version(s.sessionId))!;
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const faults = [cancelledByConflict, conflictException, throttling('ThrottlingException'), throttling('ProvisionedThroughputExceededException'), cancelledByThrottling];
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const faults = [
+      cancelledByConflict,
+      conflictException,
+      throttling('ThrottlingException'),
+      throttling('ProvisionedThroughputExceededException'),
+      cancelledByThrottling,
+    ];
     injector.fault = (command) => {
       const r = random();
       if (/TransactWrite/.test(command) && r < 0.35) return faults[Math.floor(random() * faults.length)]!();
@@ -388,6 +451,8 @@ describe('SdkFaultInjector: throttling and transaction conflicts through the han
     checkAtRest('after the fault storm', found!.session, found!.players, raw);
     // Never a duplicate write: every transaction that got through is one version, no more.
     expect(found!.session.version - v0).toBe(injector.committed);
-    print(`fault storm: ${answers.length} requests ${JSON.stringify(statuses)}; ${injector.attempts.transactions} transaction attempts, ${injector.committed} committed = version +${found!.session.version - v0}`);
+    print(
+      `fault storm: ${answers.length} requests ${JSON.stringify(statuses)}; ${injector.attempts.transactions} transaction attempts, ${injector.committed} committed = version +${found!.session.version - v0}`,
+    );
   }, 60_000);
 });

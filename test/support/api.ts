@@ -101,11 +101,10 @@ export function lambdaContext(functionName = 'test'): Context {
 export interface Answer {
   status: number;
   headers: Record<string, string>;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
   raw?: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Handler = (event: any, context: Context, ...rest: any[]) => Promise<any>;
 
 export async function invoke(handler: Handler, event: APIGatewayProxyEventV2 | APIGatewayProxyEvent): Promise<Answer> {

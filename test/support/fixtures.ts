@@ -37,4 +37,3 @@ export function seatedPlayer(uuid: string, over: Partial<Player> = {}): Player {
     ...over,
   };
 }
-

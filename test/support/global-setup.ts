@@ -2,10 +2,12 @@
 // engineer's, CI's) never meet. Test workers start after this and inherit process.env, which is how they find it.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tsImport } from 'tsx/esm/api';
+import type * as CreateTableModule from '../../local/create-table.js';
+import type * as HarnessModule from '../../local/dynamodb-local.js';
 import type { DynamoDbLocal } from '../../local/dynamodb-local.js';
 
-type Harness = typeof import('../../local/dynamodb-local.js');
-type CreateTable = typeof import('../../local/create-table.js');
+type Harness = typeof HarnessModule;
+type CreateTable = typeof CreateTableModule;
 
 const TEST_TABLE_NAME = 'sessions-test';
 

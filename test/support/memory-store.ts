@@ -17,7 +17,12 @@ interface Stored {
 const seconds = (now: Date) => Math.floor(now.getTime() / 1000);
 // Copies deep enough that neither side can change the other's state (the rules never change what they read);
 // cheap, since the CPU benchmark reads through this store on every join.
-const copySession = (s: Session): Session => ({ ...s, teams: s.teams.map((t) => ({ ...t })), crossplay: { ...s.crossplay }, customData: { ...s.customData } });
+const copySession = (s: Session): Session => ({
+  ...s,
+  teams: s.teams.map((t) => ({ ...t })),
+  crossplay: { ...s.crossplay },
+  customData: { ...s.customData },
+});
 const copyPlayer = (p: Player): Player => ({ ...p, customData: { ...p.customData } });
 const copyOf = (s: Session | undefined) => (s ? copySession(s) : undefined);
 const live = (s: Session | undefined, now: Date) => (s && (s.expiresAt === undefined || s.expiresAt > seconds(now)) ? s : undefined);
@@ -46,10 +51,11 @@ export class MemoryStore implements SessionStore {
   async readSessionAndPlayers(sessionId: string, playerUuids: readonly string[], now: Date) {
     const stored = this.liveStored(sessionId, now);
     const players = new Map<string, Player>();
-    if (stored) for (const uuid of playerUuids) {
-      const p = stored.players.get(uuid);
-      if (p && p.incarnation === stored.session.incarnation) players.set(uuid, copyPlayer(p.player));
-    }
+    if (stored)
+      for (const uuid of playerUuids) {
+        const p = stored.players.get(uuid);
+        if (p && p.incarnation === stored.session.incarnation) players.set(uuid, copyPlayer(p.player));
+      }
     return { session: copyOf(stored?.session), players };
   }
 
@@ -72,13 +78,19 @@ export class MemoryStore implements SessionStore {
       current !== undefined &&
       current.incarnation === read.incarnation &&
       live(current, now) !== undefined &&
-      (mode === 'version' ? current.version === read.version : change.guards.every((g) => sessionGuardHolds(current, g)) && openIndexGuardsHold(current, read, change));
+      (mode === 'version'
+        ? current.version === read.version
+        : change.guards.every((g) => sessionGuardHolds(current, g)) && openIndexGuardsHold(current, read, change));
     const failedPlayers = new Map<string, Player | undefined>();
     for (const write of change.players) {
       const uuid = write.kind === 'put' ? write.player.playerUuid : write.playerUuid;
       const item = stored?.players.get(uuid);
       const holds = change.guards.every((g) => playerGuardHolds(item, g, uuid, read.incarnation));
-      if (!holds) failedPlayers.set(uuid, item && current && item.incarnation === current.incarnation && live(current, now) ? copyPlayer(item.player) : undefined);
+      if (!holds)
+        failedPlayers.set(
+          uuid,
+          item && current && item.incarnation === current.incarnation && live(current, now) ? copyPlayer(item.player) : undefined,
+        );
     }
     if (!sessionHolds) {
       // DynamoDB hands the item back only when it exists.
@@ -110,7 +122,11 @@ export class MemoryStore implements SessionStore {
     }
     // As the DynamoDB store does, the index follows what the session read and the change imply.
     const was = read.autoJoin && isOpen(read);
-    const after = { ...read, joinable: change.joinable ?? read.joinable, teams: change.teams ?? read.teams.map((t, i) => ({ ...t, occupied: t.occupied + (change.seats?.[i] ?? 0) })) };
+    const after = {
+      ...read,
+      joinable: change.joinable ?? read.joinable,
+      teams: change.teams ?? read.teams.map((t, i) => ({ ...t, occupied: t.occupied + (change.seats?.[i] ?? 0) })),
+    };
     const is = read.autoJoin && !change.deleteSession && isOpen(after);
     if (was && !is) this.openOf(read.type).delete(openKey(read));
     if (!was && is) this.openOf(read.type).set(openKey(read), { sessionId: read.sessionId, incarnation: read.incarnation, created: read.created });
@@ -123,7 +139,8 @@ export class MemoryStore implements SessionStore {
     const stored: Stored = { session: copySession(session), players: existing?.players ?? new Map() };
     for (const p of players) stored.players.set(p.playerUuid, { incarnation: session.incarnation, player: copyPlayer(p) });
     this.sessions.set(session.sessionId, stored);
-    if (isOpen(session)) this.openOf(session.type).set(openKey(session), { sessionId: session.sessionId, incarnation: session.incarnation, created: session.created });
+    if (isOpen(session))
+      this.openOf(session.type).set(openKey(session), { sessionId: session.sessionId, incarnation: session.incarnation, created: session.created });
     return 'created' as const;
   }
 
@@ -134,7 +151,10 @@ export class MemoryStore implements SessionStore {
   }
 
   async openSessions(type: string, limit: number) {
-    return [...this.openOf(type)].sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, limit).map(([, e]) => ({ ...e }));
+    return [...this.openOf(type)]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .slice(0, limit)
+      .map(([, e]) => ({ ...e }));
   }
 
   async dropOpenSession(type: string, open: OpenSession) {
@@ -154,14 +174,24 @@ export class MemoryStore implements SessionStore {
     for (const stored of this.sessions.values()) {
       const p = stored.players.get(playerUuid);
       if (!p || !live(stored.session, now) || p.incarnation !== stored.session.incarnation) continue;
-      found.push({ sessionId: stored.session.sessionId, type: stored.session.type, status: p.player.status, ...(p.player.invitedBy ? { invitedBy: p.player.invitedBy } : {}) });
+      found.push({
+        sessionId: stored.session.sessionId,
+        type: stored.session.type,
+        status: p.player.status,
+        ...(p.player.invitedBy ? { invitedBy: p.player.invitedBy } : {}),
+      });
     }
     return found;
   }
 
   async extendExpiry(session: Session, now: Date) {
     const stored = this.sessions.get(session.sessionId);
-    if (stored && stored.session.incarnation === session.incarnation && stored.session.expiresAt !== undefined && stored.session.expiresAt > seconds(now)) {
+    if (
+      stored &&
+      stored.session.incarnation === session.incarnation &&
+      stored.session.expiresAt !== undefined &&
+      stored.session.expiresAt > seconds(now)
+    ) {
       stored.session.expiresAt = seconds(now) + session.ttlSeconds;
     }
   }

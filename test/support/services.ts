@@ -2,7 +2,7 @@
 // handler modules load, exactly as Lambda hands a container its configuration.
 import { randomUUID } from 'node:crypto';
 import { newSession, withPlayers, type NewSession } from '../../src/sessions/model/new-session.js';
-import { ANY_CROSSPLAY, type Player, type Session } from '../../src/sessions/model/session.js';
+import { type Player, type Session } from '../../src/sessions/model/session.js';
 import { createDocumentClient } from '../../src/dynamodb/client.js';
 import { dynamoDbStore } from '../../src/dynamodb/store.js';
 import { tableOf } from '../../src/dynamodb/table.js';
@@ -13,12 +13,17 @@ import { testTableName } from './dynamodb.js';
 export const issuer: TestIssuer = createTestIssuer();
 // DynamoDB Local answers a stampede far slower than DynamoDB does, and hundreds of connections opened at once
 // queue in its accept backlog: give its connections and requests more time than production does.
-export const LOCAL_TIMEOUTS = { DYNAMODB_REQUEST_TIMEOUT_MS: '10000', DYNAMODB_CONNECT_TIMEOUT_MS: '5000' };
+const LOCAL_TIMEOUTS = { DYNAMODB_REQUEST_TIMEOUT_MS: '10000', DYNAMODB_CONNECT_TIMEOUT_MS: '5000' };
 Object.assign(process.env, authEnvFor(issuer), { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error', ...LOCAL_TIMEOUTS });
 
 export const store = dynamoDbStore(
   tableOf(
-    createDocumentClient({ region: process.env.AWS_REGION ?? 'local', endpoint: process.env.DYNAMODB_ENDPOINT, requestTimeoutMs: 10000, connectTimeoutMs: 5000 }),
+    createDocumentClient({
+      region: process.env.AWS_REGION ?? 'local',
+      endpoint: process.env.DYNAMODB_ENDPOINT,
+      requestTimeoutMs: 10000,
+      connectTimeoutMs: 5000,
+    }),
     testTableName(),
   ),
 );
@@ -29,7 +34,8 @@ export const GET_ROUTE = '/session/v1/session/{session_id}';
 /** A session created through the store, optionally with players already seated (e.g. invited ones). */
 export async function createSession(overrides: Partial<NewSession> = {}, players: Player[] = []): Promise<Session> {
   const session = withPlayers(newSession({ sessionId: `s-${randomUUID()}`, type: 'test', teamSizes: [4, 4], joinable: true, ...overrides }), players);
-  if ((await store.createSession(session, players, overrides.now ?? new Date())) !== 'created') throw new Error(`session ${session.sessionId} already exists`);
+  if ((await store.createSession(session, players, overrides.now ?? new Date())) !== 'created')
+    throw new Error(`session ${session.sessionId} already exists`);
   return session;
 }
 

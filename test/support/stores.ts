@@ -8,11 +8,17 @@ import type { SessionStore } from '../../src/sessions/store.js';
 import { testTableName } from './dynamodb.js';
 
 /** A document client of the test's own on the test DynamoDB Local, with the local stack's generous timeouts. */
-export const testClient = (): DynamoDBDocumentClient =>
-  createDocumentClient({ region: process.env.AWS_REGION ?? 'local', endpoint: process.env.DYNAMODB_ENDPOINT, requestTimeoutMs: 10_000, connectTimeoutMs: 5_000 });
+const testClient = (): DynamoDBDocumentClient =>
+  createDocumentClient({
+    region: process.env.AWS_REGION ?? 'local',
+    endpoint: process.env.DYNAMODB_ENDPOINT,
+    requestTimeoutMs: 10_000,
+    connectTimeoutMs: 5_000,
+  });
 
 /** The DynamoDB store on the test table, through `db` (a fresh client by default). */
-export const storeOn = (db: DynamoDBDocumentClient = testClient(), tableName = testTableName()): SessionStore => dynamoDbStore(tableOf(db, tableName));
+export const storeOn = (db: DynamoDBDocumentClient = testClient(), tableName = testTableName()): SessionStore =>
+  dynamoDbStore(tableOf(db, tableName));
 
 /** `store` with some of its operations replaced; the others are the store's own. */
 export const decorate = <S extends object>(store: S, overrides: Partial<S>): S => Object.assign(Object.create(store) as S, overrides);

@@ -62,7 +62,7 @@ export function createTestIssuer(opts: TestIssuerOptions = {}): TestIssuer {
 }
 
 /** Signs any header and payload (even ones a real issuer never would) with RS256. */
-export function signRs256(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
+function signRs256(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
   const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
   return `${input}.${cryptoSign('sha256', Buffer.from(input), key).toString('base64url')}`;
 }
@@ -70,7 +70,7 @@ export function signRs256(header: Record<string, unknown>, payload: Record<strin
 export const b64url = (data: string | Buffer): string => Buffer.from(data).toString('base64url');
 
 /** The permissions a game client's token carries by default. */
-export const DEFAULT_PLAYER_PERMISSIONS = ['session:update-player:self', 'session:read:self'] as const;
+const DEFAULT_PLAYER_PERMISSIONS = ['session:update-player:self', 'session:read:self'] as const;
 
 /** A player's token: `sub` is the player UUID, `scope` the permissions (space-separated). */
 export function playerToken(issuer: TestIssuer, opts: { sub?: string; permissions?: readonly string[] } = {}): string {
@@ -90,5 +90,4 @@ export function authEnvFor(issuer: TestIssuer): Record<string, string> {
 }
 
 /** The issuer's public key as PEM: what an HS256 key-confusion attack uses as its HMAC secret. */
-export const publicKeyPem = (issuer: TestIssuer): string =>
-  issuer.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+export const publicKeyPem = (issuer: TestIssuer): string => issuer.publicKey.export({ format: 'pem', type: 'spki' }).toString();

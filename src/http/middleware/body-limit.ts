@@ -4,7 +4,7 @@ import type middy from '@middy/core';
 import { ApiError } from '../../errors/api-error.js';
 import { bodyBytes, type ApiEvent } from '../api-event.js';
 
-export const MAX_BODY_BYTES = 128 * 1024;
+const MAX_BODY_BYTES = 128 * 1024;
 
 export const bodyLimit = (maxBytes = MAX_BODY_BYTES): middy.MiddlewareObj<ApiEvent> => ({
   before: async (request) => {

@@ -1,6 +1,7 @@
 // What a decision asks the store to write: one change of one session, written as one conditional
 // TransactWriteItems. `guards` are the facts the decision relied on; the store turns them into conditions.
 import type { CustomData, PlayerStatus } from '../../contract/types.js';
+import type { ErrorCode } from '../../errors/api-error.js';
 import type { CounterKey } from './crossplay.js';
 import type { Player, Team } from './session.js';
 
@@ -41,7 +42,4 @@ export interface Change {
   deleteSession?: boolean;
 }
 
-export type Decision<T> =
-  | { kind: 'reject'; code: import('../../errors/api-error.js').ErrorCode }
-  | { kind: 'unchanged'; result: T }
-  | { kind: 'write'; change: Change; result: T };
+export type Decision<T> = { kind: 'reject'; code: ErrorCode } | { kind: 'unchanged'; result: T } | { kind: 'write'; change: Change; result: T };

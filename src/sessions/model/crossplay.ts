@@ -4,8 +4,8 @@
 import type { CrossplayPreferences, Input, Platform } from '../../contract/types.js';
 import { ANY_CROSSPLAY, type Player } from './session.js';
 
-export const PLATFORM_CLASSES = ['xbox', 'playstation', 'other'] as const;
-export const INPUTS = ['keyboardandmouse', 'gamepad', 'touch'] as const satisfies readonly Input[];
+const PLATFORM_CLASSES = ['xbox', 'playstation', 'other'] as const;
+const INPUTS = ['keyboardandmouse', 'gamepad', 'touch'] as const satisfies readonly Input[];
 type PlatformClass = (typeof PLATFORM_CLASSES)[number];
 
 export const COUNTER_KEYS = [
@@ -18,8 +18,7 @@ export const COUNTER_KEYS = [
 export type CounterKey = (typeof COUNTER_KEYS)[number];
 export type CrossplayCounters = Record<CounterKey, number>;
 
-export const zeroCounters = (): CrossplayCounters =>
-  Object.fromEntries(COUNTER_KEYS.map((k) => [k, 0])) as CrossplayCounters;
+export const zeroCounters = (): CrossplayCounters => Object.fromEntries(COUNTER_KEYS.map((k) => [k, 0])) as CrossplayCounters;
 
 export interface CrossplayProfile {
   platform: Platform;
@@ -55,7 +54,7 @@ export function contribution(p: CrossplayProfile): CounterKey[] {
  * The counters that must be zero among the other active players for `p` to play with them, both ways.
  * Each returned key is a fact the decision relies on: `p` is compatible exactly when all of them are zero.
  */
-export function mustBeZeroAmongOthers(p: CrossplayProfile): CounterKey[] {
+function mustBeZeroAmongOthers(p: CrossplayProfile): CounterKey[] {
   const keys: CounterKey[] = [];
   // p accepts the others
   const wp = wantedPlatformClass(p.preferences);

@@ -6,7 +6,7 @@ import { contribution, profileOf, zeroCounters } from './crossplay.js';
 import { isActive, type Player, type Session } from './session.js';
 import type { VersionRange } from './versions.js';
 
-export const DEFAULT_TTL_SECONDS = 3600;
+const DEFAULT_TTL_SECONDS = 3600;
 
 export interface NewSession {
   sessionId: string;

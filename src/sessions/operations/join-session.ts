@@ -4,7 +4,12 @@ import { decideJoin } from '../rules/join.js';
 import type { JoinRequest, Player } from '../model/session.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
-export async function joinSession(store: SessionReads & SessionCommits, sessionId: string, req: JoinRequest, opts: ChangeOptions = {}): Promise<ChangeOutcome<Player>> {
+export async function joinSession(
+  store: SessionReads & SessionCommits,
+  sessionId: string,
+  req: JoinRequest,
+  opts: ChangeOptions = {},
+): Promise<ChangeOutcome<Player>> {
   return runChange(
     store,
     {

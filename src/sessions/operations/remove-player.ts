@@ -12,19 +12,31 @@ import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.
  * members reads them all to find the one who joined earliest; a session left without members is deleted, and
  * the player items it still had (invited, reserved) are removed afterwards.
  */
-export async function removePlayer(store: SessionReads & SessionCommits & SessionCleanup, sessionId: string, actor: Actor, targetUuid: string, opts: ChangeOptions = {}): Promise<ChangeOutcome<null>> {
+export async function removePlayer(
+  store: SessionReads & SessionCommits & SessionCleanup,
+  sessionId: string,
+  actor: Actor,
+  targetUuid: string,
+  opts: ChangeOptions = {},
+): Promise<ChangeOutcome<null>> {
   const outcome = await runChange(
     store,
     {
       read: async (now) => {
         const state = await store.readSessionAndPlayers(sessionId, [targetUuid], now);
         const target = state.players.get(targetUuid);
-        if (!state.session || target?.status !== 'leader' || state.session.activeCount <= 1) return { ...state, successor: undefined as Player | undefined };
+        if (!state.session || target?.status !== 'leader' || state.session.activeCount <= 1)
+          return { ...state, successor: undefined as Player | undefined };
         const all = await store.readSessionWithPlayers(sessionId, now);
         if (!all) return { session: undefined, players: state.players, successor: undefined };
-        return { session: all.session, players: new Map(all.players.map((p) => [p.playerUuid, p])), successor: earliestMember(all.players, targetUuid) };
+        return {
+          session: all.session,
+          players: new Map(all.players.map((p) => [p.playerUuid, p])),
+          successor: earliestMember(all.players, targetUuid),
+        };
       },
-      decide: ({ session, players, successor }) => decideRemoval(session, actor, { playerUuid: targetUuid, current: players.get(targetUuid) }, successor),
+      decide: ({ session, players, successor }) =>
+        decideRemoval(session, actor, { playerUuid: targetUuid, current: players.get(targetUuid) }, successor),
     },
     opts,
   );

@@ -46,7 +46,11 @@ export interface ChangeSpec<S extends { session?: Session }, T> {
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 5 * 2 ** attempt)));
 
-export async function runChange<S extends { session?: Session }, T>(store: SessionReads & SessionCommits, spec: ChangeSpec<S, T>, opts: ChangeOptions = {}): Promise<ChangeOutcome<T>> {
+export async function runChange<S extends { session?: Session }, T>(
+  store: SessionReads & SessionCommits,
+  spec: ChangeSpec<S, T>,
+  opts: ChangeOptions = {},
+): Promise<ChangeOutcome<T>> {
   const clock = opts.clock ?? (() => new Date());
   const maxAttempts = opts.maxAttempts ?? 8;
   const deadline = Date.now() + (opts.budgetMs ?? 4000);
@@ -70,7 +74,8 @@ export async function runChange<S extends { session?: Session }, T>(store: Sessi
       // BatchGetItem is not a snapshot: the items read may straddle a change. Answer "unchanged" only when a
       // second read finds the same state (same version, same players), so the ETag names a state that holds it.
       const again = await spec.read(clock());
-      const same = again.session?.incarnation === read.incarnation && again.session.version === read.version && (spec.sameState?.(state, again) ?? true);
+      const same =
+        again.session?.incarnation === read.incarnation && again.session.version === read.version && (spec.sameState?.(state, again) ?? true);
       if (same) return { result: decision.result, etag: etagOf(read), attempts: attempt, read, written: false, deleted: false };
       state = again;
       continue;

@@ -7,7 +7,14 @@ import type { SessionCommits, SessionReads } from '../store.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
 /** update_session_player_by_uuid_v2. A promotion also needs the current leader's membership, read alongside. */
-export function updatePlayer(store: SessionReads & SessionCommits, sessionId: string, actor: Actor, targetUuid: string, req: PlayerUpdate, opts: ChangeOptions = {}): Promise<ChangeOutcome<Player>> {
+export function updatePlayer(
+  store: SessionReads & SessionCommits,
+  sessionId: string,
+  actor: Actor,
+  targetUuid: string,
+  req: PlayerUpdate,
+  opts: ChangeOptions = {},
+): Promise<ChangeOutcome<Player>> {
   return runChange(
     store,
     {
@@ -20,10 +27,16 @@ export function updatePlayer(store: SessionReads & SessionCommits, sessionId: st
         return state;
       },
       decide: ({ session, players }, now) =>
-        decidePlayerUpdate(session, actor, { playerUuid: targetUuid, current: players.get(targetUuid) }, session?.leader ? players.get(session.leader) : undefined, req, now.toISOString()),
+        decidePlayerUpdate(
+          session,
+          actor,
+          { playerUuid: targetUuid, current: players.get(targetUuid) },
+          session?.leader ? players.get(session.leader) : undefined,
+          req,
+          now.toISOString(),
+        ),
       sameState: (a, b) => a.players.get(targetUuid)?.revision === b.players.get(targetUuid)?.revision,
     },
     opts,
   );
 }
-

@@ -9,7 +9,6 @@ import { crossplayFor, hasSeat, reject, sameData } from './toolkit.js';
 
 export type JoinDecision = Decision<Player>;
 
-
 function samePlayer(a: Player, b: Player): boolean {
   return (
     a.status === b.status &&
@@ -30,7 +29,9 @@ export function decideJoin(session: Session | undefined, current: Player | undef
   }
 
   const guards: Guard[] = [
-    current ? { kind: 'playerRevision', playerUuid: req.playerUuid, revision: current.revision } : { kind: 'playerAbsent', playerUuid: req.playerUuid },
+    current
+      ? { kind: 'playerRevision', playerUuid: req.playerUuid, revision: current.revision }
+      : { kind: 'playerAbsent', playerUuid: req.playerUuid },
   ];
   const seats: Record<number, number> = {};
   const wanted = req.teamId === 'any' ? (current?.teamId ?? session.teams.findIndex((_, t) => hasSeat(session, t))) : req.teamId;

@@ -25,7 +25,8 @@ function placement(session: Session, teamId: number, overflow: OverflowAction): 
     const other = session.teams.findIndex((_, t) => hasSeat(session, t));
     // The choice rests on the asked team and every lower team being full: those are facts of the write too.
     const skipped = session.teams.map((_, t) => t).filter((t) => t === teamId || t < other);
-    if (other !== -1) return { teamId: other, guards: [{ kind: 'seatFree', teamId: other }, ...skipped.map((t) => ({ kind: 'teamFull' as const, teamId: t }))] };
+    if (other !== -1)
+      return { teamId: other, guards: [{ kind: 'seatFree', teamId: other }, ...skipped.map((t) => ({ kind: 'teamFull' as const, teamId: t }))] };
   }
   return undefined;
 }

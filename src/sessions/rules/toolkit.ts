@@ -29,7 +29,11 @@ export function sameData(a: Record<string, string>, b: Record<string, string>): 
 }
 
 /** Guards and counter changes for `after` becoming (or staying) active; rejects when crossplay rules it out. */
-export function crossplayFor(session: Session, before: Player | undefined, after: Player): { ok: false } | { ok: true; guards: Guard[]; counters: Partial<Record<CounterKey, number>> } {
+export function crossplayFor(
+  session: Session,
+  before: Player | undefined,
+  after: Player,
+): { ok: false } | { ok: true; guards: Guard[]; counters: Partial<Record<CounterKey, number>> } {
   const wasActive = before !== undefined && isActive(before.status);
   const self = wasActive ? contribution(profileOf(before)) : [];
   const guards: Guard[] = [];
@@ -50,4 +54,3 @@ export function authority(session: Session, actor: Actor, target: string): { ok:
   if (session.leader === actor.playerUuid) return { ok: true, guards: [{ kind: 'leaderIs', playerUuid: actor.playerUuid }] };
   return { ok: false };
 }
-

@@ -11,7 +11,8 @@ export function toPlayerSessions(memberships: readonly PlayerMembership[]): Requ
   const sorted = [...memberships].sort((a, b) => a.type.localeCompare(b.type) || a.sessionId.localeCompare(b.sessionId));
   for (const m of sorted) {
     const entry = (sessions[m.type] ??= { type: m.type, session_ids: [], pending_invites: {}, reserved_sessions: [] });
-    if (m.status === 'invited') entry.pending_invites![m.sessionId] = { session_id: m.sessionId, ...(m.invitedBy ? { inviting_player_uuid: m.invitedBy } : {}) };
+    if (m.status === 'invited')
+      entry.pending_invites![m.sessionId] = { session_id: m.sessionId, ...(m.invitedBy ? { inviting_player_uuid: m.invitedBy } : {}) };
     else if (m.status === 'reserved') entry.reserved_sessions!.push(m.sessionId);
     else entry.session_ids!.push(m.sessionId);
   }

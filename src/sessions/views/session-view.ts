@@ -15,8 +15,7 @@ const toPlayerResource = (p: Player): SessionPlayerResource => ({
 });
 
 /** Players in the order they joined (invited and reserved players after them), so the view is stable. */
-const byJoined = (a: Player, b: Player) =>
-  (a.joined ?? '\uffff').localeCompare(b.joined ?? '\uffff') || a.playerUuid.localeCompare(b.playerUuid);
+const byJoined = (a: Player, b: Player) => (a.joined ?? '\uffff').localeCompare(b.joined ?? '\uffff') || a.playerUuid.localeCompare(b.playerUuid);
 
 export function toSessionResource(session: Session, players: Player[]): SessionResource {
   const sorted = [...players].sort(byJoined);

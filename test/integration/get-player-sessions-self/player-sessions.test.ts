@@ -22,14 +22,22 @@ const CLIENT = ['session:update-player:self', 'session:read:self', 'session:upda
 const client = () => newPlayer(CLIENT);
 
 type Headers = Record<string, string>;
-const call = (handler: typeof get, method: string, route: string, p: TestPlayer, params: Record<string, string> = {}, body?: unknown, headers: Headers = {}) =>
-  invoke(handler, httpApiEvent({ method, route, pathParameters: params, headers: { ...p.auth, ...headers }, body }));
+const call = (
+  handler: typeof get,
+  method: string,
+  route: string,
+  p: TestPlayer,
+  params: Record<string, string> = {},
+  body?: unknown,
+  headers: Headers = {},
+) => invoke(handler, httpApiEvent({ method, route, pathParameters: params, headers: { ...p.auth, ...headers }, body }));
 const api = {
   mine: (p: TestPlayer, headers: Headers = {}) => call(mySessions, 'GET', '/session/v1/player/me/session', p, {}, undefined, headers),
   join: (p: TestPlayer, id: string) => call(join, 'POST', JOIN_ROUTE, p, { session_id: id }, joinBody()),
   leave: (p: TestPlayer, id: string) => call(leave, 'DELETE', JOIN_ROUTE, p, { session_id: id }),
   kick: (p: TestPlayer, id: string, target: string) => call(kick, 'DELETE', PLAYER_ROUTE, p, { session_id: id, player_uuid: target }),
-  setPlayer: (p: TestPlayer, id: string, target: string, body: unknown) => call(updatePlayer, 'POST', PLAYER_ROUTE, p, { session_id: id, player_uuid: target }, body),
+  setPlayer: (p: TestPlayer, id: string, target: string, body: unknown) =>
+    call(updatePlayer, 'POST', PLAYER_ROUTE, p, { session_id: id, player_uuid: target }, body),
   get: (p: TestPlayer, id: string) => call(get, 'GET', GET_ROUTE, p, { session_id: id }),
 };
 
@@ -160,7 +168,10 @@ describe('sessions that are gone are not listed', () => {
     const type = `gone-${randomUUID()}`;
     const live = await led(type, [seatedPlayer(p.uuid)]);
     const expired = await led(type, [seatedPlayer(p.uuid)], { ttlSeconds: 3600, now: new Date(Date.now() - 3_700_000) });
-    const invitedToExpired = await led(type, [seatedPlayer(p.uuid, { status: 'invited', joined: undefined })], { ttlSeconds: 3600, now: new Date(Date.now() - 3_700_000) });
+    const invitedToExpired = await led(type, [seatedPlayer(p.uuid, { status: 'invited', joined: undefined })], {
+      ttlSeconds: 3600,
+      now: new Date(Date.now() - 3_700_000),
+    });
     expect((await store.readSessionAndPlayers(expired.id, [p.uuid], new Date(Date.now() - 3_650_000))).players.has(p.uuid)).toBe(true);
     expect((await mine(p)).body.sessions[type]).toEqual({ type, session_ids: [live.id], pending_invites: {}, reserved_sessions: [] });
     expect((await api.get(p, invitedToExpired.id)).status).toBe(404);

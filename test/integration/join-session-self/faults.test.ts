@@ -9,16 +9,12 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ApiError } from '../../../src/errors/api-error.js';
 import { getServices, resetServices } from '../../../src/runtime/services.js';
 import { joinSession } from '../../../src/sessions/operations/join-session.js';
-import type { Change } from '../../../src/sessions/model/change.js';
-import type { JoinRequest, Session } from '../../../src/sessions/model/session.js';
+import type { JoinRequest } from '../../../src/sessions/model/session.js';
 import { ANY_CROSSPLAY } from '../../../src/sessions/model/session.js';
 import { createDocumentClient } from '../../../src/dynamodb/client.js';
-import type { SessionStore, ConditionMode } from '../../../src/sessions/store.js';
-import { dynamoDbStore } from '../../../src/dynamodb/store.js';
-import { tableOf } from '../../../src/dynamodb/table.js';
+
 import { decorate, storeOn } from '../../support/stores.js';
 import { httpApiEvent, invoke } from '../../support/api.js';
-import { testTableName } from '../../support/dynamodb.js';
 
 const { handler: join } = await import('../../../handlers/join-session-self.js');
 
@@ -32,12 +28,16 @@ const closedPort = () =>
 
 async function withEnv(changes: Record<string, string | undefined>, run: () => Promise<void>) {
   const saved = Object.fromEntries(Object.keys(changes).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(changes)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  for (const [k, v] of Object.entries(changes))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   resetServices();
   try {
     await run();
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     resetServices();
   }
 }
@@ -99,7 +99,10 @@ describe('configuration and reachability', () => {
   test('a missing setting: 500 configuration_invalid in the envelope', () =>
     withEnv({ SESSIONS_TABLE_NAME: undefined }, async () => {
       const p = newPlayer();
-      const r = await invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: 'x' }, headers: p.auth, body: joinBody() }));
+      const r = await invoke(
+        join,
+        httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: 'x' }, headers: p.auth, body: joinBody() }),
+      );
       expect(r.status).toBe(500);
       expect(r.body).toEqual({ auth_success: true, error_code: 'configuration_invalid', desc: 'The service is misconfigured' });
     }));
@@ -108,7 +111,10 @@ describe('configuration and reachability', () => {
     const s = await createSession();
     await withEnv({ DYNAMODB_ENDPOINT: `http://127.0.0.1:${await closedPort()}` }, async () => {
       const p = newPlayer();
-      const r = await invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, body: joinBody() }));
+      const r = await invoke(
+        join,
+        httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, body: joinBody() }),
+      );
       expect(r.status).toBe(503);
       expect(r.headers['retry-after']).toBe('1');
       expect(r.body).toMatchObject({ auth_success: true, error_code: 'service_unavailable' });
@@ -119,7 +125,10 @@ describe('configuration and reachability', () => {
     const s = await createSession();
     await withEnv({ AUTH_JWKS: undefined, AUTH_JWKS_URI: `http://127.0.0.1:${await closedPort()}/.well-known/jwks.json` }, async () => {
       const p = newPlayer();
-      const r = await invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, body: joinBody() }));
+      const r = await invoke(
+        join,
+        httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, body: joinBody() }),
+      );
       expect(r.status).toBe(503);
       expect(r.body).toMatchObject({ error_code: 'auth_keys_unavailable' });
       expect(r.headers['retry-after']).toBeDefined();
@@ -149,7 +158,9 @@ describe('lost races (RaceInjector)', () => {
 
   test('with If-Match, a lost race is 412: the state the client named is gone', async () => {
     const s = await createSession({ teamSizes: [10] });
-    await expect(joinSession(raceInjector(1).store, s.sessionId, request(), { ifMatch: (etag) => etag === `"${s.incarnation}-${s.version}"` })).rejects.toMatchObject({ code: 'precondition_failed' });
+    await expect(
+      joinSession(raceInjector(1).store, s.sessionId, request(), { ifMatch: (etag) => etag === `"${s.incarnation}-${s.version}"` }),
+    ).rejects.toMatchObject({ code: 'precondition_failed' });
   });
 });
 
@@ -182,7 +193,10 @@ describe('SDK fault injector', () => {
     services.store = storeWithSdkFaults(transactionConflict, 1000).store;
     try {
       const p = newPlayer();
-      const r = await invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, body: joinBody() }));
+      const r = await invoke(
+        join,
+        httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, body: joinBody() }),
+      );
       expect(r.status).toBe(409);
       expect(r.headers['retry-after']).toBe('1');
       expect(r.body).toMatchObject({ auth_success: true, error_code: 'session_conflict' });

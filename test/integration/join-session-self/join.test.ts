@@ -15,10 +15,16 @@ const isSession = componentValidator(spec, 'Session');
 const isError = componentValidator(spec, 'HzApiErrorModel');
 
 function joinAs(p: TestPlayer, sessionId: string, body: unknown = joinBody(), headers: Record<string, string> = {}) {
-  return invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: sessionId }, headers: { ...p.auth, ...headers }, body }));
+  return invoke(
+    join,
+    httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: sessionId }, headers: { ...p.auth, ...headers }, body }),
+  );
 }
 function getAs(p: TestPlayer, sessionId: string, headers: Record<string, string> = {}) {
-  return invoke(get, httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: sessionId }, headers: { ...p.auth, ...headers } }));
+  return invoke(
+    get,
+    httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: sessionId }, headers: { ...p.auth, ...headers } }),
+  );
 }
 const version = async (sessionId: string) => (await store.readSession(sessionId, new Date()))?.version;
 
@@ -108,7 +114,16 @@ describe('joining', () => {
   test('a REST API (v1) event joins the same way', async () => {
     const s = await createSession();
     const p = newPlayer();
-    const r = await invoke(join, restApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: { Authorization: p.auth.authorization }, body: joinBody() }));
+    const r = await invoke(
+      join,
+      restApiEvent({
+        method: 'POST',
+        route: JOIN_ROUTE,
+        pathParameters: { session_id: s.sessionId },
+        headers: { Authorization: p.auth.authorization },
+        body: joinBody(),
+      }),
+    );
     expect(r.status).toBe(200);
     expect(r.body.player_uuid).toBe(p.uuid);
   });
@@ -123,7 +138,11 @@ describe('joining', () => {
     resetServices();
     try {
       const token = issuer.sign({ sub: uuid, scope: 'session:update-player:self', platform: 'XboxLive' });
-      const r = await joinAs({ uuid, token, auth: { authorization: `Bearer ${token}` } }, s.sessionId, joinBody({ client_settings: { input: 'gamepad' } }));
+      const r = await joinAs(
+        { uuid, token, auth: { authorization: `Bearer ${token}` } },
+        s.sessionId,
+        joinBody({ client_settings: { input: 'gamepad' } }),
+      );
       expect(r.status).toBe(200);
       const found = await store.readSessionWithPlayers(s.sessionId, new Date());
       expect(found?.players[0]?.clientSettings?.platform).toBe('XboxLive');
@@ -138,27 +157,68 @@ describe('joining', () => {
 describe('refusals change nothing', () => {
   test.each<[string, () => Promise<{ sessionId: string; body?: unknown; player?: TestPlayer }>, number, string]>([
     ['unknown session', async () => ({ sessionId: `nope-${randomUUID()}` }), 404, 'session_not_found'],
-    ['expired session', async () => {
-      const s = await createSession({ ttlSeconds: 60, now: new Date(Date.now() - 120_000) });
-      return { sessionId: s.sessionId };
-    }, 404, 'session_not_found'],
-    ['team that does not exist', async () => ({ sessionId: (await createSession({ teamSizes: [2] })).sessionId, body: joinBody({ team_id: 1 }) }), 404, 'team_not_found'],
+    [
+      'expired session',
+      async () => {
+        const s = await createSession({ ttlSeconds: 60, now: new Date(Date.now() - 120_000) });
+        return { sessionId: s.sessionId };
+      },
+      404,
+      'session_not_found',
+    ],
+    [
+      'team that does not exist',
+      async () => ({ sessionId: (await createSession({ teamSizes: [2] })).sessionId, body: joinBody({ team_id: 1 }) }),
+      404,
+      'team_not_found',
+    ],
     ['session not joinable', async () => ({ sessionId: (await createSession({ joinable: false })).sessionId }), 403, 'session_not_joinable'],
-    ['team full', async () => {
-      const s = await createSession({ teamSizes: [1] }, [seatedPlayer(randomUUID(), { status: 'leader' })]);
-      return { sessionId: s.sessionId };
-    }, 403, 'team_full'],
-    ['crossplay: an xbox-only member and a Steam joiner', async () => {
-      const s = await createSession({}, [seatedPlayer(randomUUID(), { status: 'leader', clientSettings: { platform: 'XboxLive', input: 'gamepad' }, crossplay: { permitted_platform: 'desired_platforms_xboxlike', permitted_input: 'desired_inputs_any' } })]);
-      return { sessionId: s.sessionId };
-    }, 403, 'crossplay_not_permitted'],
-    ['changing team where the session does not allow it', async () => {
-      const player = newPlayer();
-      const s = await createSession({ canChangeOwnTeam: false }, [seatedPlayer(player.uuid, { status: 'leader' })]);
-      return { sessionId: s.sessionId, player, body: joinBody({ team_id: 1 }) };
-    }, 403, 'team_change_not_allowed'],
-    ['asking to be invited', async () => ({ sessionId: (await createSession()).sessionId, body: joinBody({ status: 'invited' }) }), 403, 'status_not_allowed'],
-    ['asking to be reserved', async () => ({ sessionId: (await createSession()).sessionId, body: joinBody({ status: 'reserved' }) }), 403, 'status_not_allowed'],
+    [
+      'team full',
+      async () => {
+        const s = await createSession({ teamSizes: [1] }, [seatedPlayer(randomUUID(), { status: 'leader' })]);
+        return { sessionId: s.sessionId };
+      },
+      403,
+      'team_full',
+    ],
+    [
+      'crossplay: an xbox-only member and a Steam joiner',
+      async () => {
+        const s = await createSession({}, [
+          seatedPlayer(randomUUID(), {
+            status: 'leader',
+            clientSettings: { platform: 'XboxLive', input: 'gamepad' },
+            crossplay: { permitted_platform: 'desired_platforms_xboxlike', permitted_input: 'desired_inputs_any' },
+          }),
+        ]);
+        return { sessionId: s.sessionId };
+      },
+      403,
+      'crossplay_not_permitted',
+    ],
+    [
+      'changing team where the session does not allow it',
+      async () => {
+        const player = newPlayer();
+        const s = await createSession({ canChangeOwnTeam: false }, [seatedPlayer(player.uuid, { status: 'leader' })]);
+        return { sessionId: s.sessionId, player, body: joinBody({ team_id: 1 }) };
+      },
+      403,
+      'team_change_not_allowed',
+    ],
+    [
+      'asking to be invited',
+      async () => ({ sessionId: (await createSession()).sessionId, body: joinBody({ status: 'invited' }) }),
+      403,
+      'status_not_allowed',
+    ],
+    [
+      'asking to be reserved',
+      async () => ({ sessionId: (await createSession()).sessionId, body: joinBody({ status: 'reserved' }) }),
+      403,
+      'status_not_allowed',
+    ],
   ])('%s', async (_name, setup, status, code) => {
     const { sessionId, body, player } = await setup();
     const before = await store.readSessionWithPlayers(sessionId, new Date());
@@ -267,7 +327,11 @@ describe('ETags and preconditions', () => {
   test('GET refresh_ttl: accepted as a boolean, anything else is a 422', async () => {
     const s = await createSession();
     const p = newPlayer();
-    const send = (refresh_ttl: string) => invoke(get, httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, query: { refresh_ttl } }));
+    const send = (refresh_ttl: string) =>
+      invoke(
+        get,
+        httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, query: { refresh_ttl } }),
+      );
     expect((await send('false')).status).toBe(200);
     expect((await send('true')).status).toBe(200);
     const bad = await send('perhaps');

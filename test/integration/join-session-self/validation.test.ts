@@ -8,7 +8,10 @@ const session = await createSession({ teamSizes: [4] });
 const player = newPlayer();
 
 function post(body: unknown, headers: Record<string, string> = {}, sessionId = session.sessionId) {
-  return invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: sessionId }, headers: { ...player.auth, ...headers }, body }));
+  return invoke(
+    join,
+    httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: sessionId }, headers: { ...player.auth, ...headers }, body }),
+  );
 }
 
 async function expect422(body: unknown, detail: unknown[], headers?: Record<string, string>, sessionId?: string) {
@@ -26,9 +29,18 @@ const notDict = (...loc: (string | number)[]) => ({ loc, msg: 'value is not a va
 describe('the body as a whole', () => {
   test('missing body', () => expect422(undefined, [missing('body')]));
   test('empty body with a JSON content type', () => expect422('', [missing('body')], { 'content-type': 'application/json' }));
-  test('invalid JSON', () => expect422('{"team_id": 0,', [{ loc: ['body'], msg: 'Invalid JSON body', type: 'value_error.jsondecode' }], { 'content-type': 'application/json' }));
-  test('a JSON body sent as text/plain is not a dict', () => expect422(JSON.stringify(joinBody()), [notDict('body')], { 'content-type': 'text/plain' }));
-  test.each([['an array', []], ['a string', 'x'], ['a number', 5], ['null', null]])('%s is not a dict', async (_n, value) => {
+  test('invalid JSON', () =>
+    expect422('{"team_id": 0,', [{ loc: ['body'], msg: 'Invalid JSON body', type: 'value_error.jsondecode' }], {
+      'content-type': 'application/json',
+    }));
+  test('a JSON body sent as text/plain is not a dict', () =>
+    expect422(JSON.stringify(joinBody()), [notDict('body')], { 'content-type': 'text/plain' }));
+  test.each([
+    ['an array', []],
+    ['a string', 'x'],
+    ['a number', 5],
+    ['null', null],
+  ])('%s is not a dict', async (_n, value) => {
     if (value === null) await expect422('null', [missing('body')], { 'content-type': 'application/json' });
     else await expect422(JSON.stringify(value), [notDict('body')], { 'content-type': 'application/json' });
   });
@@ -47,22 +59,21 @@ describe('fields', () => {
     expect422(joinBody({ client_settings: { platform: 'Steam' } }), [missing('body', 'client_settings', 'input')]));
 
   test('wrong types', () =>
-    expect422(
-      { client_version: 1, client_settings: 'pc', team_id: '1', custom_data: [], crossplay_preferences: 3 },
-      [
-        { loc: ['body', 'client_version'], msg: 'str type expected', type: 'type_error.str' },
-        notDict('body', 'client_settings'),
-        { loc: ['body', 'team_id'], msg: 'value is not a valid integer', type: 'type_error.integer' },
-        notDict('body', 'crossplay_preferences'),
-        notDict('body', 'custom_data'),
-      ],
-    ));
+    expect422({ client_version: 1, client_settings: 'pc', team_id: '1', custom_data: [], crossplay_preferences: 3 }, [
+      { loc: ['body', 'client_version'], msg: 'str type expected', type: 'type_error.str' },
+      notDict('body', 'client_settings'),
+      { loc: ['body', 'team_id'], msg: 'value is not a valid integer', type: 'type_error.integer' },
+      notDict('body', 'crossplay_preferences'),
+      notDict('body', 'custom_data'),
+    ]));
 
   test('a fractional team_id is not an integer', () =>
     expect422(joinBody({ team_id: 1.5 }), [{ loc: ['body', 'team_id'], msg: 'value is not a valid integer', type: 'type_error.integer' }]));
 
   test('team_id below 0', () =>
-    expect422(joinBody({ team_id: -1 }), [{ loc: ['body', 'team_id'], msg: 'ensure this value is greater than or equal to 0', type: 'value_error.number.not_ge' }]));
+    expect422(joinBody({ team_id: -1 }), [
+      { loc: ['body', 'team_id'], msg: 'ensure this value is greater than or equal to 0', type: 'value_error.number.not_ge' },
+    ]));
 
   test('enum values outside their lists', () =>
     expect422(
@@ -72,18 +83,49 @@ describe('fields', () => {
         crossplay_preferences: { permitted_platform: 'desired_platforms_all', permitted_input: 'desired_inputs_feet' },
       }),
       [
-        { loc: ['body', 'status'], msg: "value is not a valid enumeration member; permitted: 'leader', 'member', 'invited', 'reserved'", type: 'type_error.enum' },
-        { loc: ['body', 'client_settings', 'platform_id'], msg: 'value is not a valid enumeration member; permitted: 2, 4, 5, 9, 10, 11, 13, 16, 22, 24, 26, 28', type: 'type_error.enum' },
-        { loc: ['body', 'client_settings', 'platform'], msg: expect.stringMatching(/^value is not a valid enumeration member; permitted: 'Anon', 'Basic', 'XboxLive'/), type: 'type_error.enum' },
-        { loc: ['body', 'client_settings', 'input'], msg: "value is not a valid enumeration member; permitted: 'keyboardandmouse', 'gamepad', 'touch'", type: 'type_error.enum' },
-        { loc: ['body', 'client_settings', 'device_type'], msg: "value is not a valid enumeration member; permitted: 'pc', 'xbox_series', 'xbox_one', 'web'", type: 'type_error.enum' },
-        { loc: ['body', 'crossplay_preferences', 'permitted_platform'], msg: expect.stringContaining("permitted: 'desired_platforms_any'"), type: 'type_error.enum' },
-        { loc: ['body', 'crossplay_preferences', 'permitted_input'], msg: expect.stringContaining("permitted: 'desired_inputs_any'"), type: 'type_error.enum' },
+        {
+          loc: ['body', 'status'],
+          msg: "value is not a valid enumeration member; permitted: 'leader', 'member', 'invited', 'reserved'",
+          type: 'type_error.enum',
+        },
+        {
+          loc: ['body', 'client_settings', 'platform_id'],
+          msg: 'value is not a valid enumeration member; permitted: 2, 4, 5, 9, 10, 11, 13, 16, 22, 24, 26, 28',
+          type: 'type_error.enum',
+        },
+        {
+          loc: ['body', 'client_settings', 'platform'],
+          msg: expect.stringMatching(/^value is not a valid enumeration member; permitted: 'Anon', 'Basic', 'XboxLive'/),
+          type: 'type_error.enum',
+        },
+        {
+          loc: ['body', 'client_settings', 'input'],
+          msg: "value is not a valid enumeration member; permitted: 'keyboardandmouse', 'gamepad', 'touch'",
+          type: 'type_error.enum',
+        },
+        {
+          loc: ['body', 'client_settings', 'device_type'],
+          msg: "value is not a valid enumeration member; permitted: 'pc', 'xbox_series', 'xbox_one', 'web'",
+          type: 'type_error.enum',
+        },
+        {
+          loc: ['body', 'crossplay_preferences', 'permitted_platform'],
+          msg: expect.stringContaining("permitted: 'desired_platforms_any'"),
+          type: 'type_error.enum',
+        },
+        {
+          loc: ['body', 'crossplay_preferences', 'permitted_input'],
+          msg: expect.stringContaining("permitted: 'desired_inputs_any'"),
+          type: 'type_error.enum',
+        },
       ],
     ));
 
   test('crossplay_preferences needs both of its fields', () =>
-    expect422(joinBody({ crossplay_preferences: {} }), [missing('body', 'crossplay_preferences', 'permitted_platform'), missing('body', 'crossplay_preferences', 'permitted_input')]));
+    expect422(joinBody({ crossplay_preferences: {} }), [
+      missing('body', 'crossplay_preferences', 'permitted_platform'),
+      missing('body', 'crossplay_preferences', 'permitted_input'),
+    ]));
 
   test('custom_data values: empty, over 4096 characters, not a string', () =>
     expect422(joinBody({ custom_data: { empty: '', long: 'é'.repeat(4097), number: 5 } }), [
@@ -102,7 +144,11 @@ describe('fields', () => {
       { loc: ['body', 'custom_data'], msg: 'ensure this dict has at most 32 keys', type: 'value_error.dict.max_keys' },
     ]).then(() =>
       expect422(joinBody({ custom_data: { ['k'.repeat(129)]: 'v' } }), [
-        { loc: ['body', 'custom_data', 'k'.repeat(129), '__key__'], msg: 'ensure this value has at most 128 characters', type: 'value_error.any_str.max_length' },
+        {
+          loc: ['body', 'custom_data', 'k'.repeat(129), '__key__'],
+          msg: 'ensure this value has at most 128 characters',
+          type: 'value_error.any_str.max_length',
+        },
       ]),
     ));
 
@@ -121,7 +167,8 @@ describe('rules beyond the schema', () => {
   test.each(['1', '1.0', 'v1.0.0', '01.0.0', '1.0.0 ', 'latest'])('client_version %p is not semver 2.0.0', (v) =>
     expect422(joinBody({ client_version: v }), [
       { loc: ['body', 'client_version'], msg: expect.stringContaining('not a valid semantic version'), type: 'value_error.semver' },
-    ]));
+    ]),
+  );
 
   test.each(['0.0.1', '1.4.2-beta.1+b77', '10.20.30-rc.1'])('client_version %p is semver', async (v) => {
     expect((await post(joinBody({ client_version: v }))).status).toBe(200);
@@ -132,17 +179,38 @@ describe('rules beyond the schema', () => {
     const a = newPlayer();
     const b = newPlayer();
     const send = (p: typeof a, platform_id: number) =>
-      invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, body: joinBody({ client_settings: { platform_id, input: 'gamepad' } }) }));
+      invoke(
+        join,
+        httpApiEvent({
+          method: 'POST',
+          route: JOIN_ROUTE,
+          pathParameters: { session_id: s.sessionId },
+          headers: p.auth,
+          body: joinBody({ client_settings: { platform_id, input: 'gamepad' } }),
+        }),
+      );
     expect((await send(a, 5)).status).toBe(200);
     expect((await send(b, 26)).status).toBe(200);
     const { players } = (await store.readSessionWithPlayers(s.sessionId, new Date()))!;
-    expect(Object.fromEntries(players.map((p) => [p.playerUuid, p.clientSettings?.platform]))).toEqual({ [a.uuid]: 'Steam', [b.uuid]: 'NintendoNAID' });
+    expect(Object.fromEntries(players.map((p) => [p.playerUuid, p.clientSettings?.platform]))).toEqual({
+      [a.uuid]: 'Steam',
+      [b.uuid]: 'NintendoNAID',
+    });
   });
 
   test('platform wins over platform_id', async () => {
     const s = await createSession({ teamSizes: [4] });
     const p = newPlayer();
-    await invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, body: joinBody({ client_settings: { platform: 'Epic', platform_id: 5, input: 'gamepad' } }) }));
+    await invoke(
+      join,
+      httpApiEvent({
+        method: 'POST',
+        route: JOIN_ROUTE,
+        pathParameters: { session_id: s.sessionId },
+        headers: p.auth,
+        body: joinBody({ client_settings: { platform: 'Epic', platform_id: 5, input: 'gamepad' } }),
+      }),
+    );
     const { players } = (await store.readSessionWithPlayers(s.sessionId, new Date()))!;
     expect(players[0]?.clientSettings?.platform).toBe('Epic');
   });
@@ -150,10 +218,20 @@ describe('rules beyond the schema', () => {
 
 describe('path', () => {
   test('a session_id of 129 characters', () =>
-    expect422(joinBody(), [{ loc: ['path', 'session_id'], msg: 'ensure this value has at most 128 characters', type: 'value_error.any_str.max_length' }], {}, 's'.repeat(129)));
+    expect422(
+      joinBody(),
+      [{ loc: ['path', 'session_id'], msg: 'ensure this value has at most 128 characters', type: 'value_error.any_str.max_length' }],
+      {},
+      's'.repeat(129),
+    ));
 
   test('an empty session_id (API Gateway would not route it; the handler still refuses it)', () =>
-    expect422(joinBody(), [{ loc: ['path', 'session_id'], msg: 'ensure this value has at least 1 characters', type: 'value_error.any_str.min_length' }], {}, ''));
+    expect422(
+      joinBody(),
+      [{ loc: ['path', 'session_id'], msg: 'ensure this value has at least 1 characters', type: 'value_error.any_str.min_length' }],
+      {},
+      '',
+    ));
 
   test('path and body problems come in one answer', async () => {
     const r = await post({ team_id: -1 }, {}, 'x'.repeat(200));
@@ -167,7 +245,16 @@ describe('path', () => {
   });
 
   test('REST API (v1) events get the same 422', async () => {
-    const r = await invoke(join, restApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: session.sessionId }, headers: { Authorization: player.auth.authorization }, body: { team_id: 0 } }));
+    const r = await invoke(
+      join,
+      restApiEvent({
+        method: 'POST',
+        route: JOIN_ROUTE,
+        pathParameters: { session_id: session.sessionId },
+        headers: { Authorization: player.auth.authorization },
+        body: { team_id: 0 },
+      }),
+    );
     expect(r.status).toBe(422);
     expect(r.body).toEqual({ detail: [missing('body', 'client_version'), missing('body', 'client_settings')] });
   });
@@ -175,7 +262,10 @@ describe('path', () => {
 
 describe('reserved custom_data keys', () => {
   test.each(['__proto__', 'constructor', 'prototype'])('%p is refused with a 422 (it cannot be stored), nothing written', (key) =>
-    expect422(JSON.stringify({ ...joinBody(), custom_data: {} }).replace('"custom_data":{}', `"custom_data":{"${key}":"x"}`), [
-      { loc: ['body', 'custom_data', key, '__key__'], msg: 'this key is reserved', type: 'value_error.reserved_key' },
-    ], { 'content-type': 'application/json' }));
+    expect422(
+      JSON.stringify({ ...joinBody(), custom_data: {} }).replace('"custom_data":{}', `"custom_data":{"${key}":"x"}`),
+      [{ loc: ['body', 'custom_data', key, '__key__'], msg: 'this key is reserved', type: 'value_error.reserved_key' }],
+      { 'content-type': 'application/json' },
+    ),
+  );
 });

@@ -26,15 +26,27 @@ const client = () => newPlayer(CLIENT);
 const admin = () => newPlayer(['session:*']);
 
 type Headers = Record<string, string>;
-const call = (handler: typeof get, method: string, route: string, p: TestPlayer, params: Record<string, string>, opts: { body?: unknown; headers?: Headers; query?: Record<string, string> } = {}) =>
-  invoke(handler, httpApiEvent({ method, route, pathParameters: params, headers: { ...p.auth, ...opts.headers }, body: opts.body, query: opts.query }));
+const call = (
+  handler: typeof get,
+  method: string,
+  route: string,
+  p: TestPlayer,
+  params: Record<string, string>,
+  opts: { body?: unknown; headers?: Headers; query?: Record<string, string> } = {},
+) =>
+  invoke(
+    handler,
+    httpApiEvent({ method, route, pathParameters: params, headers: { ...p.auth, ...opts.headers }, body: opts.body, query: opts.query }),
+  );
 
 const api = {
-  get: (p: TestPlayer, id: string, opts: { headers?: Headers; query?: Record<string, string> } = {}) => call(get, 'GET', GET_ROUTE, p, { session_id: id }, opts),
+  get: (p: TestPlayer, id: string, opts: { headers?: Headers; query?: Record<string, string> } = {}) =>
+    call(get, 'GET', GET_ROUTE, p, { session_id: id }, opts),
   join: (p: TestPlayer, id: string, body = joinBody()) => call(join, 'POST', JOIN_ROUTE, p, { session_id: id }, { body }),
   leave: (p: TestPlayer, id: string) => call(leave, 'DELETE', JOIN_ROUTE, p, { session_id: id }),
   kick: (p: TestPlayer, id: string, target: string) => call(kick, 'DELETE', PLAYER_ROUTE, p, { session_id: id, player_uuid: target }),
-  setPlayer: (p: TestPlayer, id: string, target: string, body: unknown) => call(updatePlayer, 'POST', PLAYER_ROUTE, p, { session_id: id, player_uuid: target }, { body }),
+  setPlayer: (p: TestPlayer, id: string, target: string, body: unknown) =>
+    call(updatePlayer, 'POST', PLAYER_ROUTE, p, { session_id: id, player_uuid: target }, { body }),
   patch: (p: TestPlayer, id: string, body: unknown) => call(updateSession, 'PATCH', GET_ROUTE, p, { session_id: id }, { body }),
   mine: (p: TestPlayer) => call(mySessions, 'GET', '/session/v1/player/me/session', p, {}),
 };
@@ -48,7 +60,8 @@ const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const read = (id: string) => store.readSession(id, new Date());
 /** The session item as DynamoDB holds it, live or not. */
-const rawItem = async (id: string) => (await testDocumentClient().send(new GetCommand({ TableName: testTableName(), Key: sessionKey(id), ConsistentRead: true }))).Item;
+const rawItem = async (id: string) =>
+  (await testDocumentClient().send(new GetCommand({ TableName: testTableName(), Key: sessionKey(id), ConsistentRead: true }))).Item;
 
 /** A session with a leader, a member and an invited player, created `minutes` ago with a one-hour time-to-live. */
 async function sessionFrom(minutes: number, over: Parameters<typeof createSession>[0] = {}) {
@@ -216,7 +229,9 @@ describe('a session id re-created after expiry', () => {
 
   test('the id of a live session cannot be taken', async () => {
     const { s } = await sessionFrom(10);
-    expect(await store.createSession(newSession({ sessionId: s.sessionId, type: 'test', teamSizes: [4], joinable: true }), [], new Date())).toBe('taken');
+    expect(await store.createSession(newSession({ sessionId: s.sessionId, type: 'test', teamSizes: [4], joinable: true }), [], new Date())).toBe(
+      'taken',
+    );
   });
 
   test('gets new ETags: the old ones neither name it nor match it', async () => {

@@ -13,10 +13,24 @@ const { handler: createOrJoin } = await import('../../../handlers/create-or-join
 const { handler: mySessions } = await import('../../../handlers/get-player-sessions-self.js');
 
 const PLAYER_ROUTE = '/session/v1/session/{session_id}/player/{player_uuid}';
-const CLIENT = ['session:create', 'session:update-player:self', 'session:read:self', 'session:update:self', 'session:promote:self', 'session:read-player:self'];
+const CLIENT = [
+  'session:create',
+  'session:update-player:self',
+  'session:read:self',
+  'session:update:self',
+  'session:promote:self',
+  'session:read-player:self',
+];
 
-const call = (handler: typeof join, method: string, route: string, p: TestPlayer, params: Record<string, string> = {}, body?: unknown, headers: Record<string, string> = {}) =>
-  invoke(handler, httpApiEvent({ method, route, pathParameters: params, headers: { ...p.auth, ...headers }, body }));
+const call = (
+  handler: typeof join,
+  method: string,
+  route: string,
+  p: TestPlayer,
+  params: Record<string, string> = {},
+  body?: unknown,
+  headers: Record<string, string> = {},
+) => invoke(handler, httpApiEvent({ method, route, pathParameters: params, headers: { ...p.auth, ...headers }, body }));
 
 const api = {
   join: (p: TestPlayer, sessionId: string, body = joinBody()) => call(join, 'POST', JOIN_ROUTE, p, { session_id: sessionId }, body),
@@ -25,13 +39,16 @@ const api = {
   kick: (p: TestPlayer, sessionId: string, target: string) => call(kick, 'DELETE', PLAYER_ROUTE, p, { session_id: sessionId, player_uuid: target }),
   setPlayer: (p: TestPlayer, sessionId: string, target: string, body: Record<string, unknown>) =>
     call(updatePlayer, 'POST', PLAYER_ROUTE, p, { session_id: sessionId, player_uuid: target }, body),
-  patch: (p: TestPlayer, sessionId: string, body: Record<string, unknown>) => call(updateSession, 'PATCH', GET_ROUTE, p, { session_id: sessionId }, body),
+  patch: (p: TestPlayer, sessionId: string, body: Record<string, unknown>) =>
+    call(updateSession, 'PATCH', GET_ROUTE, p, { session_id: sessionId }, body),
   createOrJoin: (p: TestPlayer, body: Record<string, unknown>) => call(createOrJoin, 'POST', '/session/v1/session', p, {}, body),
   mine: (p: TestPlayer, headers: Record<string, string> = {}) => call(mySessions, 'GET', '/session/v1/player/me/session', p, {}, undefined, headers),
 };
 const client = () => newPlayer(CLIENT);
 const statuses = (g: Answer) =>
-  Object.fromEntries(g.body.teams.flatMap((t: { players: { player_uuid: string; status: string }[] }) => t.players.map((p) => [p.player_uuid, p.status])));
+  Object.fromEntries(
+    g.body.teams.flatMap((t: { players: { player_uuid: string; status: string }[] }) => t.players.map((p) => [p.player_uuid, p.status])),
+  );
 
 describe('create or join', () => {
   const createBody = (session_type: string, extra: Record<string, unknown> = {}) => ({
@@ -112,7 +129,10 @@ describe('invite, accept, leave', () => {
   test('an invited player leaving declines the invite', async () => {
     const leader = client();
     const guest = client();
-    const s = await createSession({ teamSizes: [2] }, [seatedPlayer(leader.uuid, { status: 'leader' }), seatedPlayer(guest.uuid, { status: 'invited', joined: undefined })]);
+    const s = await createSession({ teamSizes: [2] }, [
+      seatedPlayer(leader.uuid, { status: 'leader' }),
+      seatedPlayer(guest.uuid, { status: 'invited', joined: undefined }),
+    ]);
     expect((await api.leave(guest, s.sessionId)).status).toBe(204);
     expect(statuses(await api.get(leader, s.sessionId))).toEqual({ [leader.uuid]: 'leader' });
   });
@@ -124,7 +144,10 @@ describe('invite, accept, leave', () => {
     expect((await api.kick(member, s.sessionId, leader.uuid)).body.error_code).toBe('not_session_leader');
     expect((await api.patch(member, s.sessionId, { joinable: false })).body.error_code).toBe('not_session_leader');
     const admin = newPlayer(['session:*']);
-    expect((await api.setPlayer(admin, s.sessionId, outsider.uuid, { status: 'member', team_id: 1 })).body).toMatchObject({ status: 'member', team_id: 1 });
+    expect((await api.setPlayer(admin, s.sessionId, outsider.uuid, { status: 'member', team_id: 1 })).body).toMatchObject({
+      status: 'member',
+      team_id: 1,
+    });
   });
 });
 
@@ -151,7 +174,10 @@ describe('leaders', () => {
 
   test('the last member leaving deletes the session, unless its template keeps it alive', async () => {
     const p = client();
-    const gone = await createSession({}, [seatedPlayer(p.uuid, { status: 'leader' }), seatedPlayer(randomUUID(), { status: 'invited', joined: undefined })]);
+    const gone = await createSession({}, [
+      seatedPlayer(p.uuid, { status: 'leader' }),
+      seatedPlayer(randomUUID(), { status: 'invited', joined: undefined }),
+    ]);
     expect((await api.leave(p, gone.sessionId)).status).toBe(204);
     expect((await api.get(p, gone.sessionId)).status).toBe(404);
     const kept = await createSession({ keepAliveOnEmpty: true }, [seatedPlayer(p.uuid, { status: 'leader' })]);
@@ -182,7 +208,11 @@ describe('session updates', () => {
   test('joinable, custom data and teams; never below occupancy', async () => {
     const [leader, m] = [client(), client()];
     const s = await createSession({ teamSizes: [2, 2] }, [seatedPlayer(leader.uuid, { status: 'leader' }), seatedPlayer(m.uuid, { teamId: 1 })]);
-    const r = await api.patch(leader, s.sessionId, { joinable: false, custom_data: { map: 'harbour' }, teams: [{ max_size: 3 }, { max_size: 1, custom_data: { colour: 'red' } }, { max_size: 5 }] });
+    const r = await api.patch(leader, s.sessionId, {
+      joinable: false,
+      custom_data: { map: 'harbour' },
+      teams: [{ max_size: 3 }, { max_size: 1, custom_data: { colour: 'red' } }, { max_size: 5 }],
+    });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ joinable: false, custom_data: { map: 'harbour' } });
     expect(r.body.teams.map((t: { max_size: number }) => t.max_size)).toEqual([3, 1, 5]);

@@ -18,7 +18,10 @@ const implementations: [string, () => SessionStore][] = [
 const join = (player: Player, teamId = player.teamId): Change => ({
   event: 'Session Player Joined',
   subject: { playerUuid: player.playerUuid, teamId, status: player.status },
-  guards: [{ kind: 'playerAbsent', playerUuid: player.playerUuid }, { kind: 'seatFree', teamId }],
+  guards: [
+    { kind: 'playerAbsent', playerUuid: player.playerUuid },
+    { kind: 'seatFree', teamId },
+  ],
   players: [{ kind: 'put', player }],
   seats: { [teamId]: 1 },
   active: 1,
@@ -32,7 +35,10 @@ describe.each(implementations)('%s store', (_, make) => {
   });
 
   async function created(over: Partial<Parameters<typeof newSession>[0]> = {}, players: Player[] = []): Promise<Session> {
-    const s = withPlayers(newSession({ sessionId: `port-${randomUUID()}`, type: `port-${randomUUID()}`, teamSizes: [2, 2], joinable: true, ...over }), players);
+    const s = withPlayers(
+      newSession({ sessionId: `port-${randomUUID()}`, type: `port-${randomUUID()}`, teamSizes: [2, 2], joinable: true, ...over }),
+      players,
+    );
     expect(await store.createSession(s, players, now())).toBe('created');
     return s;
   }
@@ -60,7 +66,14 @@ describe.each(implementations)('%s store', (_, make) => {
     const a = seatedPlayer(randomUUID());
     expect(await store.commitChange(s, join(a), 'version', now())).toEqual({ ok: true });
     const after = (await store.readSessionWithPlayers(s.sessionId, now()))!;
-    expect(after.session).toMatchObject({ version: s.version + 1, activeCount: 1, teams: [{ maxSize: 2, occupied: 1 }, { maxSize: 2, occupied: 0 }] });
+    expect(after.session).toMatchObject({
+      version: s.version + 1,
+      activeCount: 1,
+      teams: [
+        { maxSize: 2, occupied: 1 },
+        { maxSize: 2, occupied: 0 },
+      ],
+    });
     expect(after.players).toEqual([a]);
     const stale = await store.commitChange(s, join(seatedPlayer(randomUUID())), 'version', now());
     expect(stale).toMatchObject({ ok: false, retry: 'decide', session: { version: s.version + 1 } });
@@ -86,10 +99,18 @@ describe.each(implementations)('%s store', (_, make) => {
     expect(both.ok === false && both.retry === 'decide' && both.players.get(a.playerUuid)).toEqual(a);
   });
 
-  test('a deleting change ends the session at once; its players stay until cleaned up, then only that incarnation\'s go', async () => {
+  test("a deleting change ends the session at once; its players stay until cleaned up, then only that incarnation's go", async () => {
     const a = seatedPlayer(randomUUID(), { status: 'leader' });
     const s = await created({ teamSizes: [2] }, [a]);
-    const del: Change = { event: 'Session Player Left', guards: [], players: [{ kind: 'delete', playerUuid: a.playerUuid }], seats: { 0: -1 }, active: -1, leader: { remove: true }, deleteSession: true };
+    const del: Change = {
+      event: 'Session Player Left',
+      guards: [],
+      players: [{ kind: 'delete', playerUuid: a.playerUuid }],
+      seats: { 0: -1 },
+      active: -1,
+      leader: { remove: true },
+      deleteSession: true,
+    };
     expect(await store.commitChange(s, del, 'version', now())).toEqual({ ok: true });
     expect(await store.readSession(s.sessionId, now())).toBeUndefined();
     const b = seatedPlayer(randomUUID());

@@ -25,7 +25,10 @@ const reader = newPlayer(['session:read:config']);
 const all = (p: TestPlayer = reader, headers: Record<string, string> = {}) =>
   invoke(getAll, httpApiEvent({ method: 'GET', route: ALL_ROUTE, headers: { ...p.auth, ...headers } }));
 const byType = (type: string, p: TestPlayer = reader, headers: Record<string, string> = {}) =>
-  invoke(getByType, httpApiEvent({ method: 'GET', route: BY_TYPE_ROUTE, pathParameters: { session_type: type }, headers: { ...p.auth, ...headers } }));
+  invoke(
+    getByType,
+    httpApiEvent({ method: 'GET', route: BY_TYPE_ROUTE, pathParameters: { session_type: type }, headers: { ...p.auth, ...headers } }),
+  );
 
 function expectError(r: { status: number; body: unknown }, status: number, error_code: string, auth_success = true) {
   expect({ status: r.status, body: r.body }).toEqual({ status, body: { auth_success, error_code, desc: expect.any(String) } });
@@ -135,7 +138,7 @@ describe('get_session_template_by_type', () => {
     expect((await all()).body.templates.raid).toEqual(r.body);
   });
 
-  test('304 when If-None-Match names its ETag; 200 with another type\'s ETag', async () => {
+  test("304 when If-None-Match names its ETag; 200 with another type's ETag", async () => {
     const { headers } = await byType('duel');
     const r = await byType('duel', reader, { 'if-none-match': headers.etag! });
     expect({ status: r.status, etag: r.headers.etag, raw: r.raw }).toEqual({ status: 304, etag: headers.etag, raw: undefined });
@@ -166,31 +169,34 @@ describe('the templates file', () => {
       writeFileSync(process.env.SESSION_TEMPLATES_FILE!, JSON.stringify([{ session_type: 'two' }]));
       expect(Object.keys((await all()).body.templates)).toEqual(['one']);
       resetServices();
-    resetTemplates();
+      resetTemplates();
       expect(Object.keys((await all()).body.templates)).toEqual(['two']);
     });
   });
 
   test('defaults are applied, joinable is an alias, and unknown fields are not echoed', async () => {
-    await withTemplatesFile(JSON.stringify([{ session_type: 'legacy', joinable: true, can_join_matchmaking: true, auto_browser_params: { a: 'b' } }]), async () => {
-      const r = await byType('legacy');
-      expect(r.status).toBe(200);
-      expect(isTemplate(r.body)).toBe(true);
-      expect(r.body).toEqual({
-        session_type: 'legacy',
-        engine_session_type: 'Game',
-        can_be_created_by_players_directly: false,
-        joinable: true,
-        attempt_auto_join: true,
-        default_public: false,
-        keep_alive_on_empty: false,
-        custom_data: {},
-        num_teams: 1,
-        players_per_team: 4,
-        can_change_own_team: true,
-        session_ttl_seconds: 3600,
-      });
-    });
+    await withTemplatesFile(
+      JSON.stringify([{ session_type: 'legacy', joinable: true, can_join_matchmaking: true, auto_browser_params: { a: 'b' } }]),
+      async () => {
+        const r = await byType('legacy');
+        expect(r.status).toBe(200);
+        expect(isTemplate(r.body)).toBe(true);
+        expect(r.body).toEqual({
+          session_type: 'legacy',
+          engine_session_type: 'Game',
+          can_be_created_by_players_directly: false,
+          joinable: true,
+          attempt_auto_join: true,
+          default_public: false,
+          keep_alive_on_empty: false,
+          custom_data: {},
+          num_teams: 1,
+          players_per_team: 4,
+          can_change_own_team: true,
+          session_ttl_seconds: 3600,
+        });
+      },
+    );
   });
 
   test('an empty array: no templates, every type unknown', async () => {

@@ -54,7 +54,12 @@ describe('OIDC mode', () => {
       platformClaim: 'platform',
       jwksRefetchSeconds: 2.5,
     });
-    expect(config.groupPermissions).toEqual(new Map([['game-servers', ['session:*']], ['constructor', ['x:y']]]));
+    expect(config.groupPermissions).toEqual(
+      new Map([
+        ['game-servers', ['session:*']],
+        ['constructor', ['x:y']],
+      ]),
+    );
   });
 
   it('takes static keys from AUTH_JWKS (authEnvFor)', () => {
@@ -135,7 +140,11 @@ describe('problems', () => {
     ['both modes', { ...COGNITO, AUTH_ISSUER: 'https://x.example.com' }, /^AUTH_COGNITO_USER_POOL_ID and AUTH_ISSUER are both set/],
     ['no audience', { AUTH_ISSUER: 'https://x.example.com' }, /^AUTH_AUDIENCE must list/],
     ['an issuer that is not a URL', { ...OIDC, AUTH_ISSUER: 'my-issuer', AUTH_JWKS: JWKS }, /^AUTH_ISSUER must be the issuer's URL/],
-    ['Cognito client ids with an issuer', { ...OIDC, AUTH_COGNITO_CLIENT_IDS: 'abc' }, /^AUTH_COGNITO_CLIENT_IDS applies only with AUTH_COGNITO_USER_POOL_ID/],
+    [
+      'Cognito client ids with an issuer',
+      { ...OIDC, AUTH_COGNITO_CLIENT_IDS: 'abc' },
+      /^AUTH_COGNITO_CLIENT_IDS applies only with AUTH_COGNITO_USER_POOL_ID/,
+    ],
     ['AUTH_JWKS that is not JSON', { ...OIDC, AUTH_JWKS: '{keys:' }, /^AUTH_JWKS is not JSON/],
     ['AUTH_JWKS that is not a JWKS', { ...OIDC, AUTH_JWKS: '{"keys":[{"kid":"a"}]}' }, /^AUTH_JWKS is not a valid JWKS/],
     ['AUTH_JWKS that is an array', { ...OIDC, AUTH_JWKS: '[]' }, /^AUTH_JWKS is not a valid JWKS/],
@@ -143,8 +152,16 @@ describe('problems', () => {
     ['both AUTH_JWKS and AUTH_JWKS_FILE', { ...OIDC, AUTH_JWKS: JWKS, AUTH_JWKS_FILE: '/x.json' }, /^AUTH_JWKS and AUTH_JWKS_FILE are both set/],
     ['a missing AUTH_JWKS_FILE', { ...OIDC, AUTH_JWKS_FILE: '/nonexistent/jwks.json' }, /^AUTH_JWKS_FILE names a file that cannot be read/],
     ['group permissions that are not JSON', { ...OIDC, AUTH_GROUP_PERMISSIONS: 'admins=session:*' }, /^AUTH_GROUP_PERMISSIONS must be a JSON object/],
-    ['group permissions that are not arrays', { ...OIDC, AUTH_GROUP_PERMISSIONS: '{"admins":"session:*"}' }, /^AUTH_GROUP_PERMISSIONS must be a JSON object/],
-    ['group permissions that are an array', { ...OIDC, AUTH_GROUP_PERMISSIONS: '[["admins",["session:*"]]]' }, /^AUTH_GROUP_PERMISSIONS must be a JSON object/],
+    [
+      'group permissions that are not arrays',
+      { ...OIDC, AUTH_GROUP_PERMISSIONS: '{"admins":"session:*"}' },
+      /^AUTH_GROUP_PERMISSIONS must be a JSON object/,
+    ],
+    [
+      'group permissions that are an array',
+      { ...OIDC, AUTH_GROUP_PERMISSIONS: '[["admins",["session:*"]]]' },
+      /^AUTH_GROUP_PERMISSIONS must be a JSON object/,
+    ],
     ['a refetch period that is not a number', { ...OIDC, AUTH_JWKS_REFETCH_SECONDS: 'ten' }, /^AUTH_JWKS_REFETCH_SECONDS must be a number/],
     ['a negative refetch period', { ...OIDC, AUTH_JWKS_REFETCH_SECONDS: '-1' }, /^AUTH_JWKS_REFETCH_SECONDS must be a number/],
   ])('reports %s', (_, env, problem) => {
@@ -170,7 +187,11 @@ describe('problems', () => {
     const io = { readFile: (path: string) => (read.push(path), JWKS) };
     expect(readAuthConfig({ ...OIDC, AUTH_JWKS_FILE: '/etc/jwks.json' }, io)).toMatchObject({ config: { staticJwks: issuer.jwks } });
     expect(read).toEqual(['/etc/jwks.json']);
-    const failing = { readFile: (): string => { throw new Error('EACCES'); } };
+    const failing = {
+      readFile: (): string => {
+        throw new Error('EACCES');
+      },
+    };
     expect(problemsOf({ ...OIDC, AUTH_JWKS_FILE: '/etc/jwks.json' }, failing)).toEqual([expect.stringContaining('(EACCES)')]);
   });
 });

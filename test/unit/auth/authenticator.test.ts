@@ -3,14 +3,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createAuthenticator, MAX_TOKEN_LENGTH } from '../../../src/auth/authenticator.js';
 import { ERRORS } from '../../../src/errors/api-error.js';
-import {
-  authEnvFor,
-  b64url,
-  createTestIssuer,
-  playerToken,
-  publicKeyPem,
-  type TestIssuer,
-} from '../../support/test-issuer.js';
+import { authEnvFor, b64url, createTestIssuer, playerToken, publicKeyPem, type TestIssuer } from '../../support/test-issuer.js';
 import { rejectionOf, validConfig } from './helpers.js';
 
 const issuer: TestIssuer = createTestIssuer();
@@ -223,8 +216,18 @@ describe('rejections', () => {
   });
 
   it('use only codes of the catalogue', () => {
-    for (const code of ['auth_token_format', 'auth_not_jwt', 'auth_token_unknown', 'auth_malformed_access', 'auth_token_sig_invalid',
-      'auth_invalid_key_id', 'auth_token_expired', 'auth_token_invalid_claim', 'auth_token_invalid_type', 'auth_keys_unavailable']) {
+    for (const code of [
+      'auth_token_format',
+      'auth_not_jwt',
+      'auth_token_unknown',
+      'auth_malformed_access',
+      'auth_token_sig_invalid',
+      'auth_invalid_key_id',
+      'auth_token_expired',
+      'auth_token_invalid_claim',
+      'auth_token_invalid_type',
+      'auth_keys_unavailable',
+    ]) {
       expect(ERRORS).toHaveProperty(code);
     }
   });

@@ -21,8 +21,7 @@ const idAuth = createAuthenticator(validConfig({ ...env, AUTH_TOKEN_USE: 'id' })
 /** What Cognito puts in an access token: no aud, a client_id, token_use access. */
 const accessToken = (claims: Record<string, unknown> = {}) =>
   pool.sign({ aud: undefined, client_id: 'client-b', token_use: 'access', username: 'player-1', ...claims });
-const idToken = (claims: Record<string, unknown> = {}) =>
-  pool.sign({ aud: 'client-a', token_use: 'id', 'cognito:username': 'player-1', ...claims });
+const idToken = (claims: Record<string, unknown> = {}) => pool.sign({ aud: 'client-a', token_use: 'id', 'cognito:username': 'player-1', ...claims });
 const codeOf = async (auth: typeof accessAuth, token: string) => (await rejectionOf(auth, `Bearer ${token}`)).code;
 
 describe('Cognito mode', () => {
@@ -67,8 +66,9 @@ describe('Cognito mode', () => {
   });
 
   it('refuses an expired token -> auth_token_expired', async () => {
-    expect(await codeOf(accessAuth, pool.sign({ aud: undefined, client_id: 'client-a', token_use: 'access' }, { expiresInSeconds: -1 })))
-      .toBe('auth_token_expired');
+    expect(await codeOf(accessAuth, pool.sign({ aud: undefined, client_id: 'client-a', token_use: 'access' }, { expiresInSeconds: -1 }))).toBe(
+      'auth_token_expired',
+    );
   });
 
   it('refuses a key the pool does not have -> auth_invalid_key_id, with no network', async () => {

@@ -51,22 +51,35 @@ describe('requirePermission', () => {
 });
 
 describe('permissionsFromClaims', () => {
-  const groups = new Map([['game-servers', ['session:*']], ['readers', ['session:read:any', 'session:read:self']]]);
+  const groups = new Map([
+    ['game-servers', ['session:*']],
+    ['readers', ['session:read:any', 'session:read:self']],
+  ]);
   const sorted = (s: Set<string>) => [...s].sort();
 
   it('turns Cognito resource-server scopes into permissions and leaves other scopes as they are', () => {
-    expect(sorted(permissionsFromClaims({ scope: 'session/update-player:self openid https://api.example.com/x aws.cognito.signin.user.admin' }, new Map())))
-      .toEqual(['aws.cognito.signin.user.admin', 'https://api.example.com/x', 'openid', 'session:update-player:self']);
+    expect(
+      sorted(
+        permissionsFromClaims({ scope: 'session/update-player:self openid https://api.example.com/x aws.cognito.signin.user.admin' }, new Map()),
+      ),
+    ).toEqual(['aws.cognito.signin.user.admin', 'https://api.example.com/x', 'openid', 'session:update-player:self']);
   });
 
   it('unites scope, permissions and group permissions', () => {
-    expect(sorted(permissionsFromClaims({ scope: 'a:b', permissions: ['c:d', 'a:b'], 'cognito:groups': ['readers', 'nobody'] }, groups)))
-      .toEqual(['a:b', 'c:d', 'session:read:any', 'session:read:self']);
+    expect(sorted(permissionsFromClaims({ scope: 'a:b', permissions: ['c:d', 'a:b'], 'cognito:groups': ['readers', 'nobody'] }, groups))).toEqual([
+      'a:b',
+      'c:d',
+      'session:read:any',
+      'session:read:self',
+    ]);
   });
 
   it('reads a permissions string and a single group name given as a string', () => {
-    expect(sorted(permissionsFromClaims({ permissions: ' c:d  e:f ', 'cognito:groups': 'game-servers' }, groups)))
-      .toEqual(['c:d', 'e:f', 'session:*']);
+    expect(sorted(permissionsFromClaims({ permissions: ' c:d  e:f ', 'cognito:groups': 'game-servers' }, groups))).toEqual([
+      'c:d',
+      'e:f',
+      'session:*',
+    ]);
   });
 
   it.each([

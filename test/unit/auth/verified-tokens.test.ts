@@ -40,7 +40,11 @@ test('through the authenticator: a remembered token still expires, and a tampere
   const first = await auth.authenticate(`Bearer ${token}`);
   expect((await auth.authenticate(`Bearer ${token}`)).playerUuid).toBe(first.playerUuid);
   const [h, p, sig] = token.split('.');
-  const tampered = [h, Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: crypto.randomUUID() })).toString('base64url'), sig].join('.');
+  const tampered = [
+    h,
+    Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: crypto.randomUUID() })).toString('base64url'),
+    sig,
+  ].join('.');
   await expect(auth.authenticate(`Bearer ${tampered}`)).rejects.toMatchObject({ code: 'auth_token_sig_invalid' });
   await new Promise((r) => setTimeout(r, 2100));
   await expect(auth.authenticate(`Bearer ${token}`)).rejects.toMatchObject({ code: 'auth_token_expired' });

@@ -121,19 +121,47 @@ describe('errors name the entry and the field', () => {
     ['num_teams not an integer', { num_teams: 1.5 }, 'templates[0] ("t").num_teams: must be an integer from 1 to 50'],
     ['num_teams a string', { num_teams: '2' }, 'templates[0] ("t").num_teams: must be an integer from 1 to 50'],
     ['session_ttl_seconds too short', { session_ttl_seconds: 59 }, 'templates[0] ("t").session_ttl_seconds: must be an integer from 60 to 31536000'],
-    ['session_ttl_seconds too long', { session_ttl_seconds: 31_536_001 }, 'templates[0] ("t").session_ttl_seconds: must be an integer from 60 to 31536000'],
+    [
+      'session_ttl_seconds too long',
+      { session_ttl_seconds: 31_536_001 },
+      'templates[0] ("t").session_ttl_seconds: must be an integer from 60 to 31536000',
+    ],
     ['a boolean given as a string', { default_public: 'yes' }, 'templates[0] ("t").default_public: must be true or false'],
     ['a boolean given as null', { keep_alive_on_empty: null }, 'templates[0] ("t").keep_alive_on_empty: must be true or false'],
     ['joinable not a boolean', { joinable: 1 }, 'templates[0] ("t").joinable: must be true or false'],
-    ['engine_session_type not a string', { engine_session_type: 7 }, 'templates[0] ("t").engine_session_type: must be a string of 0 to 128 characters'],
+    [
+      'engine_session_type not a string',
+      { engine_session_type: 7 },
+      'templates[0] ("t").engine_session_type: must be a string of 0 to 128 characters',
+    ],
     ['custom_data not an object', { custom_data: ['a'] }, 'templates[0] ("t").custom_data: must be an object of string values'],
-    ['custom_data value not a string', { custom_data: { level: 3 } }, 'templates[0] ("t").custom_data.level: must be a string of 1 to 4096 characters'],
+    [
+      'custom_data value not a string',
+      { custom_data: { level: 3 } },
+      'templates[0] ("t").custom_data.level: must be a string of 1 to 4096 characters',
+    ],
     ['custom_data value empty', { custom_data: { 'a b': '' } }, 'templates[0] ("t").custom_data["a b"]: must be a string of 1 to 4096 characters'],
     ['custom_data empty key', { custom_data: { '': 'x' } }, 'templates[0] ("t").custom_data[""]: keys must be 1 to 128 characters'],
-    ['client_version_range not a string', { client_version_range: 1 }, 'templates[0] ("t").client_version_range: must be a semver range of 1 to 256 characters, e.g. ">=1.4.0 <2.0.0"'],
-    ['client_version_range empty', { client_version_range: ' ' }, 'templates[0] ("t").client_version_range: must be a semver range of 1 to 256 characters, e.g. ">=1.4.0 <2.0.0"'],
-    ['client_version_range invalid', { client_version_range: 'banana' }, 'templates[0] ("t").client_version_range: "banana" is not a valid semver range, e.g. ">=1.4.0 <2.0.0"'],
-    ['client_version_range invalid operator', { client_version_range: '>=1.0.0 <<2' }, 'templates[0] ("t").client_version_range: ">=1.0.0 <<2" is not a valid semver range, e.g. ">=1.4.0 <2.0.0"'],
+    [
+      'client_version_range not a string',
+      { client_version_range: 1 },
+      'templates[0] ("t").client_version_range: must be a semver range of 1 to 256 characters, e.g. ">=1.4.0 <2.0.0"',
+    ],
+    [
+      'client_version_range empty',
+      { client_version_range: ' ' },
+      'templates[0] ("t").client_version_range: must be a semver range of 1 to 256 characters, e.g. ">=1.4.0 <2.0.0"',
+    ],
+    [
+      'client_version_range invalid',
+      { client_version_range: 'banana' },
+      'templates[0] ("t").client_version_range: "banana" is not a valid semver range, e.g. ">=1.4.0 <2.0.0"',
+    ],
+    [
+      'client_version_range invalid operator',
+      { client_version_range: '>=1.0.0 <<2' },
+      'templates[0] ("t").client_version_range: ">=1.0.0 <<2" is not a valid semver range, e.g. ">=1.4.0 <2.0.0"',
+    ],
   ])('%s', (_what, fields, message) => {
     expect(problemsOf([{ session_type: 't', ...(fields as object) }])).toEqual([message]);
   });
@@ -144,7 +172,14 @@ describe('errors name the entry and the field', () => {
   });
 
   test('the entry index counts from 0 over the whole array, and every problem is listed', () => {
-    expect(problemsOf([{ session_type: 'lobby' }, { session_type: 'duel' }, { session_type: 'raid', players_per_team: 500, num_teams: 0 }, { session_type: 'x', default_public: 'no' }])).toEqual([
+    expect(
+      problemsOf([
+        { session_type: 'lobby' },
+        { session_type: 'duel' },
+        { session_type: 'raid', players_per_team: 500, num_teams: 0 },
+        { session_type: 'x', default_public: 'no' },
+      ]),
+    ).toEqual([
       'templates[2] ("raid").num_teams: must be an integer from 1 to 50',
       'templates[2] ("raid").players_per_team: must be an integer from 1 to 100',
       'templates[3] ("x").default_public: must be true or false',

@@ -24,7 +24,10 @@ const fileWith = (name: string, text: string) => {
 };
 
 describe('catalog', () => {
-  const c = catalogOf([{ session_type: 'lobby', attempt_auto_join: true }, { session_type: 'duel', num_teams: 2, players_per_team: 1 }]);
+  const c = catalogOf([
+    { session_type: 'lobby', attempt_auto_join: true },
+    { session_type: 'duel', num_teams: 2, players_per_team: 1 },
+  ]);
 
   test('get, all and resource', () => {
     expect(c.get('duel')).toMatchObject({ session_type: 'duel', num_teams: 2, players_per_team: 1 });
@@ -44,10 +47,15 @@ describe('catalog', () => {
   });
 
   test('the same content gives the same ETags whatever the order of keys or formatting; a change gives new ones', () => {
-    const same = catalogOf(JSON.parse('[{"attempt_auto_join":true,  "session_type":"lobby"},{"players_per_team":1,"num_teams":2,"session_type":"duel"}]'));
+    const same = catalogOf(
+      JSON.parse('[{"attempt_auto_join":true,  "session_type":"lobby"},{"players_per_team":1,"num_teams":2,"session_type":"duel"}]'),
+    );
     expect(same.etag).toBe(c.etag);
     expect(same.etagOf('duel')).toBe(c.etagOf('duel'));
-    const changed = catalogOf([{ session_type: 'lobby', attempt_auto_join: true }, { session_type: 'duel', num_teams: 2, players_per_team: 2 }]);
+    const changed = catalogOf([
+      { session_type: 'lobby', attempt_auto_join: true },
+      { session_type: 'duel', num_teams: 2, players_per_team: 2 },
+    ]);
     expect(changed.etag).not.toBe(c.etag);
     expect(changed.etagOf('lobby')).toBe(c.etagOf('lobby'));
     expect(changed.etagOf('duel')).not.toBe(c.etagOf('duel'));
@@ -83,12 +91,16 @@ describe('loading the file', () => {
 
   test('a file that is not JSON', () => {
     const file = fileWith('bad.json', '[{"session_type": "a",]');
-    expect(loadTemplates(file)).toEqual({ problems: [expect.stringMatching(new RegExp(`^SESSION_TEMPLATES_FILE \\(${file}\\): is not valid JSON: `))] });
+    expect(loadTemplates(file)).toEqual({
+      problems: [expect.stringMatching(new RegExp(`^SESSION_TEMPLATES_FILE \\(${file}\\): is not valid JSON: `))],
+    });
   });
 
   test('a file that is JSON but not an array', () => {
     const file = fileWith('object.json', '{"lobby": {"session_type": "lobby"}}');
-    expect(loadTemplates(file)).toEqual({ problems: [`SESSION_TEMPLATES_FILE (${file}): templates: must be a JSON array of SessionTemplate objects`] });
+    expect(loadTemplates(file)).toEqual({
+      problems: [`SESSION_TEMPLATES_FILE (${file}): templates: must be a JSON array of SessionTemplate objects`],
+    });
   });
 
   test('an invalid entry: every problem names the file, the entry and the field', () => {
@@ -130,13 +142,26 @@ describe('the demo file, config/session-templates.json', () => {
   });
 
   test('lobby: 1 team of 4, auto-join, created directly, public', () => {
-    expect(c!.get('lobby')).toMatchObject({ num_teams: 1, players_per_team: 4, attempt_auto_join: true, joinable: true, can_be_created_by_players_directly: true, default_public: true });
+    expect(c!.get('lobby')).toMatchObject({
+      num_teams: 1,
+      players_per_team: 4,
+      attempt_auto_join: true,
+      joinable: true,
+      can_be_created_by_players_directly: true,
+      default_public: true,
+    });
   });
   test('duel: 2 teams of 1, created directly, not auto-join', () => {
     expect(c!.get('duel')).toMatchObject({ num_teams: 2, players_per_team: 1, can_be_created_by_players_directly: true, attempt_auto_join: false });
   });
   test('raid: 4 teams of 10, kept alive when empty, clients >=1.0.0, two hours', () => {
-    expect(c!.get('raid')).toMatchObject({ num_teams: 4, players_per_team: 10, keep_alive_on_empty: true, client_version_range: '>=1.0.0', session_ttl_seconds: 7200 });
+    expect(c!.get('raid')).toMatchObject({
+      num_teams: 4,
+      players_per_team: 10,
+      keep_alive_on_empty: true,
+      client_version_range: '>=1.0.0',
+      session_ttl_seconds: 7200,
+    });
   });
   test('matchmade: not created by players', () => {
     expect(c!.get('matchmade')).toMatchObject({ can_be_created_by_players_directly: false, attempt_auto_join: false });

@@ -4,11 +4,49 @@ import semverCompare from 'semver/functions/compare.js';
 import { compareVersions, isSemver, satisfiesRange } from '../../../../src/sessions/model/versions.js';
 import { compileVersionRange } from '../../../../src/templates/version-range.js';
 
-const RANGES = ['>=1.0.0', '>=1.4.0 <2.0.0', '^1.2.3', '^0.2.3', '~1.2', '1.x || >=3.0.0-beta.1', '*', '=1.2.3', '1.2.3 - 2.3.4', '<1.0.0-rc.1', '>1.2.3-alpha.3', '2.x.x', '<=1.2 || >=9'];
+const RANGES = [
+  '>=1.0.0',
+  '>=1.4.0 <2.0.0',
+  '^1.2.3',
+  '^0.2.3',
+  '~1.2',
+  '1.x || >=3.0.0-beta.1',
+  '*',
+  '=1.2.3',
+  '1.2.3 - 2.3.4',
+  '<1.0.0-rc.1',
+  '>1.2.3-alpha.3',
+  '2.x.x',
+  '<=1.2 || >=9',
+];
 const VERSIONS = [
-  '0.0.1', '0.2.3', '0.2.9', '0.3.0', '0.9.0', '1.0.0', '1.2.3', '1.2.4', '1.3.0', '1.4.0', '1.9.9', '2.0.0', '2.0.0-alpha', '2.3.4', '2.3.5',
-  '3.0.0-beta.1', '3.0.0-beta.2', '3.0.0-alpha.10', '1.0.0-rc.1', '1.0.0-rc.0', '1.0.0-beta', '1.2.3-alpha.3', '1.2.3-alpha.10', '1.2.3-alpha.beta',
-  '4.1.0+build.5', '9.0.0', '10.0.0',
+  '0.0.1',
+  '0.2.3',
+  '0.2.9',
+  '0.3.0',
+  '0.9.0',
+  '1.0.0',
+  '1.2.3',
+  '1.2.4',
+  '1.3.0',
+  '1.4.0',
+  '1.9.9',
+  '2.0.0',
+  '2.0.0-alpha',
+  '2.3.4',
+  '2.3.5',
+  '3.0.0-beta.1',
+  '3.0.0-beta.2',
+  '3.0.0-alpha.10',
+  '1.0.0-rc.1',
+  '1.0.0-rc.0',
+  '1.0.0-beta',
+  '1.2.3-alpha.3',
+  '1.2.3-alpha.10',
+  '1.2.3-alpha.beta',
+  '4.1.0+build.5',
+  '9.0.0',
+  '10.0.0',
 ];
 
 test.each(RANGES)('range %p: every version gets the answer semver gives', (range) => {
@@ -21,8 +59,20 @@ test('precedence is semver 2.0.0 section 11, as the package orders it', () => {
 });
 
 test.each([
-  ['1.4.2', true], ['1.4.2-beta.1+b77', true], ['0.0.0', true], ['1', false], ['1.0', false], ['v1.0.0', false], ['=1.0.0', false],
-  ['01.0.0', false], ['1.0.0 ', false], [' 1.0.0', false], ['1.0.0-', false], ['1.0.0-01', false], ['1.0.0+', false], ['latest', false],
+  ['1.4.2', true],
+  ['1.4.2-beta.1+b77', true],
+  ['0.0.0', true],
+  ['1', false],
+  ['1.0', false],
+  ['v1.0.0', false],
+  ['=1.0.0', false],
+  ['01.0.0', false],
+  ['1.0.0 ', false],
+  [' 1.0.0', false],
+  ['1.0.0-', false],
+  ['1.0.0-01', false],
+  ['1.0.0+', false],
+  ['latest', false],
 ])('isSemver(%p) is %p', (v, ok) => {
   expect(isSemver(v)).toBe(ok);
 });

@@ -47,7 +47,12 @@ test('uncontended: one attempt on the version read, and the ETag of the version 
   });
   const out = await joinSession(counting, s.sessionId, request());
   expect(store.commits.map((c) => [c.mode, c.ok])).toEqual([['version', true]]);
-  expect({ attempts: out.attempts, written: out.written, etag: out.etag, readBacks: reads.count }).toEqual({ attempts: 1, written: true, etag: etagOf({ ...s, version: s.version + 1 }), readBacks: 0 });
+  expect({ attempts: out.attempts, written: out.written, etag: out.etag, readBacks: reads.count }).toEqual({
+    attempts: 1,
+    written: true,
+    etag: etagOf({ ...s, version: s.version + 1 }),
+    readBacks: 0,
+  });
 });
 
 test('a lost race is decided again with the state that won and written on the facts; the ETag is read back', async () => {
@@ -111,7 +116,11 @@ test('conflicts every time: 409 session_conflict after the bounded attempts, not
   const busy = decorate(store, { commitChange: async () => (attempts++, { ok: false as const, retry: 'conflict' as const }) });
   const err = await joinSession(busy, s.sessionId, request(), { maxAttempts: 4 }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ApiError);
-  expect({ code: (err as ApiError).code, attempts, version: (await store.readSession(s.sessionId, new Date()))?.version }).toEqual({ code: 'session_conflict', attempts: 4, version: s.version });
+  expect({ code: (err as ApiError).code, attempts, version: (await store.readSession(s.sessionId, new Date()))?.version }).toEqual({
+    code: 'session_conflict',
+    attempts: 4,
+    version: s.version,
+  });
 });
 
 test('a race that takes the last seat turns the join into team_full', async () => {

@@ -67,8 +67,25 @@ describe('rejections', () => {
     ['newcomer, not joinable', session({ joinable: false }), undefined, {}, 'session_not_joinable'],
     ['newcomer, team full', session({ teams: [{ maxSize: 1, occupied: 1 }] }), undefined, {}, 'team_full'],
     ['member moving, not allowed', session({ canChangeOwnTeam: false }), player(), { teamId: 1 }, 'team_change_not_allowed'],
-    ['member moving to a full team', session({ teams: [{ maxSize: 2, occupied: 1 }, { maxSize: 1, occupied: 1 }] }), player(), { teamId: 1 }, 'team_full'],
-    ['invited player moving, not allowed', session({ canChangeOwnTeam: false }), player({ status: 'invited' }), { teamId: 1 }, 'team_change_not_allowed'],
+    [
+      'member moving to a full team',
+      session({
+        teams: [
+          { maxSize: 2, occupied: 1 },
+          { maxSize: 1, occupied: 1 },
+        ],
+      }),
+      player(),
+      { teamId: 1 },
+      'team_full',
+    ],
+    [
+      'invited player moving, not allowed',
+      session({ canChangeOwnTeam: false }),
+      player({ status: 'invited' }),
+      { teamId: 1 },
+      'team_change_not_allowed',
+    ],
   ])('%s', (_name, s, p, req, code) => {
     expect(decideJoin(s, p, request(req), NOW)).toEqual({ kind: 'reject', code });
   });
@@ -143,7 +160,7 @@ describe('leaders and members', () => {
   test('membership wins over team_full: a member of a full team re-joins fine', () => {
     const s = session({ teams: [{ maxSize: 1, occupied: 1 }] });
     expect(decideJoin(s, player(), request(), NOW).kind).toBe('unchanged');
-    expect(write(decideJoin(s, player(), request({ clientVersion: "1.0.1" }), NOW)).change.seats).toEqual({});
+    expect(write(decideJoin(s, player(), request({ clientVersion: '1.0.1' }), NOW)).change.seats).toEqual({});
   });
 
   test('an update writes the new details and keeps joined', () => {
@@ -188,7 +205,10 @@ describe('leaders and members', () => {
 
 describe('crossplay', () => {
   const xbox = (input: Input = 'gamepad') => ({ platform: 'XboxLive' as Platform, input });
-  const prefs = (permitted_platform: CrossplayPreferences['permitted_platform'], permitted_input: CrossplayPreferences['permitted_input'] = 'desired_inputs_any'): CrossplayPreferences => ({ permitted_platform, permitted_input });
+  const prefs = (
+    permitted_platform: CrossplayPreferences['permitted_platform'],
+    permitted_input: CrossplayPreferences['permitted_input'] = 'desired_inputs_any',
+  ): CrossplayPreferences => ({ permitted_platform, permitted_input });
 
   function counters(...members: { platform: Platform; input: Input; preferences: CrossplayPreferences }[]): CrossplayCounters {
     const c = zeroCounters();
@@ -197,24 +217,66 @@ describe('crossplay', () => {
   }
 
   test.each<[string, CrossplayCounters, Partial<JoinRequest>, boolean]>([
-    ['xbox-only joiner, Steam member present', counters({ platform: 'Steam', input: 'gamepad', preferences: ANY_CROSSPLAY }), { clientSettings: xbox(), crossplay: prefs('desired_platforms_xboxlike') }, false],
-    ['xbox-only joiner, only xbox members', counters({ ...xbox(), preferences: ANY_CROSSPLAY }), { clientSettings: xbox(), crossplay: prefs('desired_platforms_xboxlike') }, true],
-    ['PSN joiner, an xbox-only member present', counters({ ...xbox(), preferences: prefs('desired_platforms_xboxlike') }), { clientSettings: { platform: 'PSN', input: 'gamepad' } }, false],
-    ['playstation-only joiner, only PSN members', counters({ platform: 'PSN', input: 'gamepad', preferences: ANY_CROSSPLAY }), { clientSettings: { platform: 'PSN', input: 'gamepad' }, crossplay: prefs('desired_platforms_playstationlike') }, true],
-    ['gamepad-only joiner, a keyboard member present', counters({ platform: 'Steam', input: 'keyboardandmouse', preferences: ANY_CROSSPLAY }), { clientSettings: { platform: 'Steam', input: 'gamepad' }, crossplay: prefs('desired_platforms_any', 'desired_inputs_gamepad') }, false],
-    ['touch joiner, a member who wants keyboard only', counters({ platform: 'Steam', input: 'keyboardandmouse', preferences: prefs('desired_platforms_any', 'desired_inputs_keyboardandmouse') }), { clientSettings: { platform: 'Apple', input: 'touch' } }, false],
+    [
+      'xbox-only joiner, Steam member present',
+      counters({ platform: 'Steam', input: 'gamepad', preferences: ANY_CROSSPLAY }),
+      { clientSettings: xbox(), crossplay: prefs('desired_platforms_xboxlike') },
+      false,
+    ],
+    [
+      'xbox-only joiner, only xbox members',
+      counters({ ...xbox(), preferences: ANY_CROSSPLAY }),
+      { clientSettings: xbox(), crossplay: prefs('desired_platforms_xboxlike') },
+      true,
+    ],
+    [
+      'PSN joiner, an xbox-only member present',
+      counters({ ...xbox(), preferences: prefs('desired_platforms_xboxlike') }),
+      { clientSettings: { platform: 'PSN', input: 'gamepad' } },
+      false,
+    ],
+    [
+      'playstation-only joiner, only PSN members',
+      counters({ platform: 'PSN', input: 'gamepad', preferences: ANY_CROSSPLAY }),
+      { clientSettings: { platform: 'PSN', input: 'gamepad' }, crossplay: prefs('desired_platforms_playstationlike') },
+      true,
+    ],
+    [
+      'gamepad-only joiner, a keyboard member present',
+      counters({ platform: 'Steam', input: 'keyboardandmouse', preferences: ANY_CROSSPLAY }),
+      { clientSettings: { platform: 'Steam', input: 'gamepad' }, crossplay: prefs('desired_platforms_any', 'desired_inputs_gamepad') },
+      false,
+    ],
+    [
+      'touch joiner, a member who wants keyboard only',
+      counters({ platform: 'Steam', input: 'keyboardandmouse', preferences: prefs('desired_platforms_any', 'desired_inputs_keyboardandmouse') }),
+      { clientSettings: { platform: 'Apple', input: 'touch' } },
+      false,
+    ],
     ['any/any joiner, any/any members', counters({ platform: 'Epic', input: 'touch', preferences: ANY_CROSSPLAY }), {}, true],
-    ['empty session, strict joiner', zeroCounters(), { clientSettings: xbox(), crossplay: prefs('desired_platforms_xboxlike', 'desired_inputs_gamepad') }, true],
+    [
+      'empty session, strict joiner',
+      zeroCounters(),
+      { clientSettings: xbox(), crossplay: prefs('desired_platforms_xboxlike', 'desired_inputs_gamepad') },
+      true,
+    ],
   ])('%s', (_name, crossplay, req, allowed) => {
     const d = decideJoin(session({ crossplay }), undefined, request(req), NOW);
-    if (allowed) expect(write(d).change.guards.filter((g) => g.kind === 'counter').every((g) => g.kind === 'counter' && g.equals === 0)).toBe(true);
+    if (allowed)
+      expect(
+        write(d)
+          .change.guards.filter((g) => g.kind === 'counter')
+          .every((g) => g.kind === 'counter' && g.equals === 0),
+      ).toBe(true);
     else expect(d).toEqual({ kind: 'reject', code: 'crossplay_not_permitted' });
   });
 
   test('a member narrowing their own preferences is checked against the others, not themselves', () => {
     const me = player({ clientSettings: { platform: 'XboxLive', input: 'gamepad' } });
     const c = counters({ ...xbox(), preferences: ANY_CROSSPLAY });
-    const d = write(decideJoin(session({ crossplay: c }), me, request({ clientSettings: xbox(), crossplay: prefs('desired_platforms_xboxlike') }), NOW));
+    const d = write(
+      decideJoin(session({ crossplay: c }), me, request({ clientSettings: xbox(), crossplay: prefs('desired_platforms_xboxlike') }), NOW),
+    );
     // My own xbox platform counts 1 in the counters; the others must have no non-xbox platform.
     expect(d.change.guards).toContainEqual({ kind: 'counter', key: 'platform_other', equals: 0 });
     expect(d.change.counters).toEqual({ wants_platform_xbox: 1 });
@@ -223,6 +285,8 @@ describe('crossplay', () => {
   test('an xbox-only member cannot narrow to xbox while a Steam player is active', () => {
     const me = player({ clientSettings: { platform: 'XboxLive', input: 'gamepad' } });
     const c = counters({ ...xbox(), preferences: ANY_CROSSPLAY }, { platform: 'Steam', input: 'gamepad', preferences: ANY_CROSSPLAY });
-    expect(decideJoin(session({ crossplay: c }), me, request({ clientSettings: xbox(), crossplay: prefs('desired_platforms_xboxlike') }), NOW)).toEqual({ kind: 'reject', code: 'crossplay_not_permitted' });
+    expect(
+      decideJoin(session({ crossplay: c }), me, request({ clientSettings: xbox(), crossplay: prefs('desired_platforms_xboxlike') }), NOW),
+    ).toEqual({ kind: 'reject', code: 'crossplay_not_permitted' });
   });
 });

@@ -53,12 +53,29 @@ function player(playerUuid: string, over: Partial<Player> = {}): Player {
 const leaderP = player(LEADER, { status: 'leader', joined: '2026-11-24T10:00:00.000Z', revision: 5 });
 const memberP = player(MEMBER);
 const invitedP = (over: Partial<Player> = {}) =>
-  player(OTHER, { status: 'invited', invitedBy: LEADER, invited: '2026-11-24T11:30:00.000Z', joined: undefined, clientVersion: undefined, clientSettings: undefined, crossplay: undefined, revision: 1, ...over });
+  player(OTHER, {
+    status: 'invited',
+    invitedBy: LEADER,
+    invited: '2026-11-24T11:30:00.000Z',
+    joined: undefined,
+    clientVersion: undefined,
+    clientSettings: undefined,
+    crossplay: undefined,
+    revision: 1,
+    ...over,
+  });
 
 const update = (over: Partial<PlayerUpdate> = {}): PlayerUpdate => ({ status: 'member', teamId: 0, customData: {}, overflowAction: 'fail', ...over });
 
 /** decidePlayerUpdate with the current leader's membership found the way player-operations.ts reads it. */
-function decide(s: Session | undefined, actor: Actor, target: string, current: Player | undefined, req: Partial<PlayerUpdate>, leader: Player | undefined = leaderP) {
+function decide(
+  s: Session | undefined,
+  actor: Actor,
+  target: string,
+  current: Player | undefined,
+  req: Partial<PlayerUpdate>,
+  leader: Player | undefined = leaderP,
+) {
   return decidePlayerUpdate(s, actor, { playerUuid: target, current }, s?.leader === leader?.playerUuid ? leader : undefined, update(req), NOW);
 }
 
@@ -77,7 +94,10 @@ describe('decidePlayerUpdate: who may act', () => {
   test('a trusted caller invites without being a member, and relies on no leader', () => {
     const d = write(decide(session(), trusted, OTHER, undefined, { status: 'invited' }));
     expect(d.result).toMatchObject({ playerUuid: OTHER, status: 'invited', invitedBy: ADMIN, invited: NOW, teamId: 0, revision: 1 });
-    expect(d.change.guards).toEqual([{ kind: 'playerAbsent', playerUuid: OTHER }, { kind: 'seatFree', teamId: 0 }]);
+    expect(d.change.guards).toEqual([
+      { kind: 'playerAbsent', playerUuid: OTHER },
+      { kind: 'seatFree', teamId: 0 },
+    ]);
   });
 
   test("the leader's authority is a fact the write relies on: leaderIs(leader)", () => {
@@ -100,7 +120,9 @@ describe('decidePlayerUpdate: who may act', () => {
   });
 
   test('a former leader has no authority once leadership moved on', () => {
-    expect(decide(session({ leader: MEMBER }), asLeader, OTHER, undefined, { status: 'invited' }, player(MEMBER, { status: 'leader' }))).toEqual(reject('not_session_leader'));
+    expect(decide(session({ leader: MEMBER }), asLeader, OTHER, undefined, { status: 'invited' }, player(MEMBER, { status: 'leader' }))).toEqual(
+      reject('not_session_leader'),
+    );
   });
 
   test('team_not_found comes before the authority check, for anyone', () => {
@@ -138,10 +160,18 @@ describe('decidePlayerUpdate: a player without authority acting on themselves fo
     expect(d.change).toMatchObject({ seats: {}, active: 1 });
   });
 
-  test.each<OverflowAction>(['allow_overflow', 'partial_with_overflow', 'overfill'])('overflow action %s is ignored: a full team is team_full', (overflowAction) => {
-    const s = session({ teams: [{ maxSize: 2, occupied: 2 }, { maxSize: 2, occupied: 0 }] });
-    expect(decide(s, asOther, OTHER, undefined, { overflowAction })).toEqual(reject('team_full'));
-  });
+  test.each<OverflowAction>(['allow_overflow', 'partial_with_overflow', 'overfill'])(
+    'overflow action %s is ignored: a full team is team_full',
+    (overflowAction) => {
+      const s = session({
+        teams: [
+          { maxSize: 2, occupied: 2 },
+          { maxSize: 2, occupied: 0 },
+        ],
+      });
+      expect(decide(s, asOther, OTHER, undefined, { overflowAction })).toEqual(reject('team_full'));
+    },
+  );
 
   test('moving their own team where the session forbids it: team_change_not_allowed', () => {
     expect(decide(session({ canChangeOwnTeam: false }), asMember, MEMBER, memberP, { teamId: 1 })).toEqual(reject('team_change_not_allowed'));
@@ -154,7 +184,22 @@ describe('decidePlayerUpdate: a player without authority acting on themselves fo
   });
 
   test('a newcomer to a leaderless session becomes its leader, relying on there being none', () => {
-    const d = write(decide(session({ leader: undefined, activeCount: 0, teams: [{ maxSize: 3, occupied: 0 }, { maxSize: 2, occupied: 0 }] }), asOther, OTHER, undefined, {}));
+    const d = write(
+      decide(
+        session({
+          leader: undefined,
+          activeCount: 0,
+          teams: [
+            { maxSize: 3, occupied: 0 },
+            { maxSize: 2, occupied: 0 },
+          ],
+        }),
+        asOther,
+        OTHER,
+        undefined,
+        {},
+      ),
+    );
     expect(d.result.status).toBe('leader');
     expect(d.change.leader).toEqual({ set: OTHER });
     expect(kinds(d.change.guards)).toContain('noLeader');
@@ -215,7 +260,14 @@ describe('decidePlayerUpdate: invite, reserve, add', () => {
   });
 
   test('a trusted caller adding a member to a leaderless session makes them leader, relying on there being none', () => {
-    const s = session({ leader: undefined, activeCount: 0, teams: [{ maxSize: 3, occupied: 0 }, { maxSize: 2, occupied: 0 }] });
+    const s = session({
+      leader: undefined,
+      activeCount: 0,
+      teams: [
+        { maxSize: 3, occupied: 0 },
+        { maxSize: 2, occupied: 0 },
+      ],
+    });
     const d = write(decide(s, trusted, OTHER, undefined, { status: 'member' }));
     expect(d.result.status).toBe('leader');
     expect(d.change.leader).toEqual({ set: OTHER });
@@ -224,7 +276,14 @@ describe('decidePlayerUpdate: invite, reserve, add', () => {
   });
 
   test('an invite to a leaderless session stays an invite', () => {
-    const s = session({ leader: undefined, activeCount: 0, teams: [{ maxSize: 3, occupied: 0 }, { maxSize: 2, occupied: 0 }] });
+    const s = session({
+      leader: undefined,
+      activeCount: 0,
+      teams: [
+        { maxSize: 3, occupied: 0 },
+        { maxSize: 2, occupied: 0 },
+      ],
+    });
     const d = write(decide(s, trusted, OTHER, undefined, { status: 'invited' }));
     expect(d.result.status).toBe('invited');
     expect(d.change.leader).toBeUndefined();
@@ -259,15 +318,29 @@ describe('decidePlayerUpdate: crossplay of added players', () => {
 });
 
 describe('decidePlayerUpdate: moves and overflow', () => {
-  const full0 = session({ teams: [{ maxSize: 2, occupied: 2 }, { maxSize: 2, occupied: 1 }] });
-  const allFull = session({ teams: [{ maxSize: 2, occupied: 2 }, { maxSize: 2, occupied: 2 }] });
+  const full0 = session({
+    teams: [
+      { maxSize: 2, occupied: 2 },
+      { maxSize: 2, occupied: 1 },
+    ],
+  });
+  const allFull = session({
+    teams: [
+      { maxSize: 2, occupied: 2 },
+      { maxSize: 2, occupied: 2 },
+    ],
+  });
 
   test('the leader moves a member to a team with room: the seat moves, relying on the new team having one', () => {
     const d = write(decide(session(), asLeader, MEMBER, memberP, { teamId: 1 }));
     expect(d.result).toMatchObject({ status: 'member', teamId: 1, joined: memberP.joined, revision: 4 });
     expect(d.change.seats).toEqual({ 0: -1, 1: 1 });
     expect(d.change.guards).toEqual(
-      expect.arrayContaining([{ kind: 'leaderIs', playerUuid: LEADER }, { kind: 'playerRevision', playerUuid: MEMBER, revision: 3 }, { kind: 'seatFree', teamId: 1 }]),
+      expect.arrayContaining([
+        { kind: 'leaderIs', playerUuid: LEADER },
+        { kind: 'playerRevision', playerUuid: MEMBER, revision: 3 },
+        { kind: 'seatFree', teamId: 1 },
+      ]),
     );
     expect(d.change).toMatchObject({ active: 0, event: 'Session Player Updated' });
   });
@@ -308,14 +381,32 @@ describe('decidePlayerUpdate: moves and overflow', () => {
   );
 
   test('overfill moves a member onto a full team beyond its size', () => {
-    const d = write(decide(session({ teams: [{ maxSize: 3, occupied: 2 }, { maxSize: 1, occupied: 1 }] }), asLeader, MEMBER, memberP, { teamId: 1, overflowAction: 'overfill' }));
+    const d = write(
+      decide(
+        session({
+          teams: [
+            { maxSize: 3, occupied: 2 },
+            { maxSize: 1, occupied: 1 },
+          ],
+        }),
+        asLeader,
+        MEMBER,
+        memberP,
+        { teamId: 1, overflowAction: 'overfill' },
+      ),
+    );
     expect(d.result.teamId).toBe(1);
     expect(d.change.seats).toEqual({ 0: -1, 1: 1 });
     expect(kinds(d.change.guards)).not.toContain('seatFree');
   });
 
   test("the leader's own request honours the overflow action (the leader is not bound by the join rules)", () => {
-    const s = session({ teams: [{ maxSize: 3, occupied: 2 }, { maxSize: 1, occupied: 1 }] });
+    const s = session({
+      teams: [
+        { maxSize: 3, occupied: 2 },
+        { maxSize: 1, occupied: 1 },
+      ],
+    });
     expect(write(decide(s, asLeader, LEADER, leaderP, { status: 'leader', teamId: 1, overflowAction: 'overfill' })).result.teamId).toBe(1);
     expect(decide(s, asLeader, LEADER, leaderP, { status: 'leader', teamId: 1 })).toEqual(reject('team_full'));
   });
@@ -343,7 +434,12 @@ describe('decidePlayerUpdate: promotions', () => {
 
   test('a trusted caller promotes: it relies on who the old leader is and on their revision', () => {
     const d = write(decide(session(), trusted, MEMBER, memberP, { status: 'leader' }));
-    expect(d.change.guards).toEqual(expect.arrayContaining([{ kind: 'leaderIs', playerUuid: LEADER }, { kind: 'playerRevision', playerUuid: LEADER, revision: 5 }]));
+    expect(d.change.guards).toEqual(
+      expect.arrayContaining([
+        { kind: 'leaderIs', playerUuid: LEADER },
+        { kind: 'playerRevision', playerUuid: LEADER, revision: 5 },
+      ]),
+    );
     expect(d.change.players.map((w) => (w.kind === 'put' ? [w.player.playerUuid, w.player.status] : w))).toEqual([
       [MEMBER, 'leader'],
       [LEADER, 'member'],
@@ -351,10 +447,19 @@ describe('decidePlayerUpdate: promotions', () => {
   });
 
   test("a promotion without the old leader's membership read: session_conflict (read again)", () => {
-    expect(decidePlayerUpdate(session(), asLeader, { playerUuid: MEMBER, current: memberP }, undefined, update({ status: 'leader' }), NOW)).toEqual(reject('session_conflict'));
-    expect(decidePlayerUpdate(session(), asLeader, { playerUuid: MEMBER, current: memberP }, player(OTHER, { status: 'leader' }), update({ status: 'leader' }), NOW)).toEqual(
+    expect(decidePlayerUpdate(session(), asLeader, { playerUuid: MEMBER, current: memberP }, undefined, update({ status: 'leader' }), NOW)).toEqual(
       reject('session_conflict'),
     );
+    expect(
+      decidePlayerUpdate(
+        session(),
+        asLeader,
+        { playerUuid: MEMBER, current: memberP },
+        player(OTHER, { status: 'leader' }),
+        update({ status: 'leader' }),
+        NOW,
+      ),
+    ).toEqual(reject('session_conflict'));
   });
 
   test('promoting an invited player makes them an active leader at once', () => {
@@ -372,7 +477,14 @@ describe('decidePlayerUpdate: promotions', () => {
   });
 
   test('asking for leader in a leaderless session: leader, relying on there being none, nobody demoted', () => {
-    const s = session({ leader: undefined, activeCount: 1, teams: [{ maxSize: 3, occupied: 1 }, { maxSize: 2, occupied: 0 }] });
+    const s = session({
+      leader: undefined,
+      activeCount: 1,
+      teams: [
+        { maxSize: 3, occupied: 1 },
+        { maxSize: 2, occupied: 0 },
+      ],
+    });
     const d = write(decide(s, trusted, MEMBER, memberP, { status: 'leader' }));
     expect(d.change.leader).toEqual({ set: MEMBER });
     expect(kinds(d.change.guards)).toContain('noLeader');
@@ -402,11 +514,37 @@ describe('decidePlayerUpdate: unchanged', () => {
     expect(decide(session(), asLeader, MEMBER, memberP, {})).toEqual({ kind: 'unchanged', result: memberP });
     expect(decide(session(), asLeader, OTHER, invitedP(), { status: 'invited' })).toEqual({ kind: 'unchanged', result: invitedP() });
     // Even on a full team: the player already holds the seat.
-    expect(decide(session({ teams: [{ maxSize: 2, occupied: 2 }, { maxSize: 2, occupied: 0 }] }), asMember, MEMBER, memberP, {}).kind).toBe('unchanged');
+    expect(
+      decide(
+        session({
+          teams: [
+            { maxSize: 2, occupied: 2 },
+            { maxSize: 2, occupied: 0 },
+          ],
+        }),
+        asMember,
+        MEMBER,
+        memberP,
+        {},
+      ).kind,
+    ).toBe('unchanged');
   });
 
   test('new custom data is a change, and keeps the seat', () => {
-    const d = write(decide(session({ teams: [{ maxSize: 2, occupied: 2 }, { maxSize: 2, occupied: 0 }] }), asLeader, MEMBER, memberP, { customData: { k: 'v' } }));
+    const d = write(
+      decide(
+        session({
+          teams: [
+            { maxSize: 2, occupied: 2 },
+            { maxSize: 2, occupied: 0 },
+          ],
+        }),
+        asLeader,
+        MEMBER,
+        memberP,
+        { customData: { k: 'v' } },
+      ),
+    );
     expect(d.result.customData).toEqual({ k: 'v' });
     expect(d.change.seats).toEqual({});
     expect(kinds(d.change.guards)).not.toContain('seatFree');
@@ -436,7 +574,10 @@ describe('decideRemoval', () => {
 
   test('the leader kicks a member, relying on still being the leader', () => {
     const d = write(decideRemoval(session(), asLeader, target(memberP), undefined));
-    expect(d.change.guards).toEqual([{ kind: 'leaderIs', playerUuid: LEADER }, { kind: 'playerRevision', playerUuid: MEMBER, revision: 3 }]);
+    expect(d.change.guards).toEqual([
+      { kind: 'leaderIs', playerUuid: LEADER },
+      { kind: 'playerRevision', playerUuid: MEMBER, revision: 3 },
+    ]);
     expect(d.change.deleteSession).toBeUndefined();
     expect(d.change.leader).toBeUndefined();
   });
@@ -481,7 +622,12 @@ describe('decideRemoval', () => {
   test('the leader kicked by a trusted caller hands over the same way', () => {
     const d = write(decideRemoval(session(), trusted, target(leaderP), memberP));
     expect(d.change.leader).toEqual({ set: MEMBER });
-    expect(d.change.guards).toEqual(expect.arrayContaining([{ kind: 'leaderIs', playerUuid: LEADER }, { kind: 'playerRevision', playerUuid: MEMBER, revision: 3 }]));
+    expect(d.change.guards).toEqual(
+      expect.arrayContaining([
+        { kind: 'leaderIs', playerUuid: LEADER },
+        { kind: 'playerRevision', playerUuid: MEMBER, revision: 3 },
+      ]),
+    );
   });
 
   test.each<[string, Player | undefined]>([
@@ -494,17 +640,32 @@ describe('decideRemoval', () => {
   });
 
   test('the last active player leaves: the session is deleted, relying on the active count as read', () => {
-    const s = session({ activeCount: 1, teams: [{ maxSize: 3, occupied: 2 }, { maxSize: 2, occupied: 0 }] });
+    const s = session({
+      activeCount: 1,
+      teams: [
+        { maxSize: 3, occupied: 2 },
+        { maxSize: 2, occupied: 0 },
+      ],
+    });
     const d = write(decideRemoval(s, asLeader, target(leaderP), undefined));
     expect(d.change.deleteSession).toBe(true);
     expect(d.change.leader).toEqual({ remove: true });
-    expect(d.change.guards).toEqual([{ kind: 'playerRevision', playerUuid: LEADER, revision: 5 }, { kind: 'activeCount', equals: 1 }]);
+    expect(d.change.guards).toEqual([
+      { kind: 'playerRevision', playerUuid: LEADER, revision: 5 },
+      { kind: 'activeCount', equals: 1 },
+    ]);
     expect(d.change.players).toEqual([{ kind: 'delete', playerUuid: LEADER }]);
   });
 
   test('invited and reserved players do not keep a session alive', () => {
     // Leader + an invited player: occupancy 2, one active.
-    const s = session({ activeCount: 1, teams: [{ maxSize: 3, occupied: 1 }, { maxSize: 2, occupied: 1 }] });
+    const s = session({
+      activeCount: 1,
+      teams: [
+        { maxSize: 3, occupied: 1 },
+        { maxSize: 2, occupied: 1 },
+      ],
+    });
     expect(write(decideRemoval(s, asLeader, target(leaderP), invitedP({ teamId: 1 }))).change.deleteSession).toBe(true);
   });
 
@@ -541,7 +702,10 @@ describe('decideRemoval', () => {
 
   test('the leader cancels an invite', () => {
     const d = write(decideRemoval(session(), asLeader, target(invitedP()), undefined));
-    expect(d.change.guards).toEqual([{ kind: 'leaderIs', playerUuid: LEADER }, { kind: 'playerRevision', playerUuid: OTHER, revision: 1 }]);
+    expect(d.change.guards).toEqual([
+      { kind: 'leaderIs', playerUuid: LEADER },
+      { kind: 'playerRevision', playerUuid: OTHER, revision: 1 },
+    ]);
     expect(d.change.active).toBe(0);
   });
 });
@@ -556,7 +720,12 @@ describe('earliestMember', () => {
   });
 
   test('invited and reserved players are never the successor, however early', () => {
-    const players = [at(LEADER, '2026-01-01T00:00:05.000Z', 'leader'), at(OTHER, '2026-01-01T00:00:00.000Z', 'invited'), at(ADMIN, '2026-01-01T00:00:01.000Z', 'reserved'), at(LATE, '2026-01-01T00:00:09.000Z')];
+    const players = [
+      at(LEADER, '2026-01-01T00:00:05.000Z', 'leader'),
+      at(OTHER, '2026-01-01T00:00:00.000Z', 'invited'),
+      at(ADMIN, '2026-01-01T00:00:01.000Z', 'reserved'),
+      at(LATE, '2026-01-01T00:00:09.000Z'),
+    ];
     expect(earliestMember(players, LEADER)?.playerUuid).toBe(LATE);
   });
 

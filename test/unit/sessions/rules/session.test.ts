@@ -90,7 +90,11 @@ describe('joinable and custom data', () => {
 
 describe('teams', () => {
   test('grow: sizes change, a new team starts empty with the size asked', () => {
-    const d = write(decideSessionUpdate(session(), asLeader, { teams: [{ maxSize: 6 }, { maxSize: 4 }, { maxSize: 2 }, { maxSize: 3, customData: { colour: 'blue' } }] }));
+    const d = write(
+      decideSessionUpdate(session(), asLeader, {
+        teams: [{ maxSize: 6 }, { maxSize: 4 }, { maxSize: 2 }, { maxSize: 3, customData: { colour: 'blue' } }],
+      }),
+    );
     expect(d.change.teams).toEqual([
       { maxSize: 6, occupied: 2 },
       { maxSize: 4, occupied: 1, customData: { colour: 'red' } },
@@ -134,7 +138,9 @@ describe('teams', () => {
   });
 
   test('a refused layout refuses the whole update (nothing else is written either)', () => {
-    expect(decideSessionUpdate(session(), asLeader, { joinable: false, customData: {}, teams: [{ maxSize: 1 }] })).toEqual(reject('team_size_below_occupancy'));
+    expect(decideSessionUpdate(session(), asLeader, { joinable: false, customData: {}, teams: [{ maxSize: 1 }] })).toEqual(
+      reject('team_size_below_occupancy'),
+    );
   });
 });
 
