@@ -1,4 +1,4 @@
-// The README's chart, as hand-written SVG: join latency against session size (ours and the floor, p50 and
+// The performance page's chart, as hand-written SVG: join latency against session size (ours and the floor, p50 and
 // p99), and the warm join latency distribution of ours against the floor.
 export interface ChartData {
   scale: { players: number; ours: { p50: number; p99: number }; floor: { p50: number; p99: number } }[];

@@ -9,7 +9,7 @@
 //
 // Memory 256 MB: the work is two DynamoDB round trips per expired session, I/O-bound; nobody waits on a cold start.
 // Timeout 60 s: a batch of BATCH_SIZE records is processed in order (~10-20 ms each); the margin covers DynamoDB's
-// retries (3 attempts of <= 2 s per call, src/store/dynamodb-client.ts) for several records of one batch. A batch
+// retries (3 attempts of <= 2 s per call, src/dynamodb/client.ts) for several records of one batch. A batch
 // that still times out is retried (bisected), which an idempotent reaper can afford.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';

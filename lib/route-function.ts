@@ -8,7 +8,7 @@
 // a single-threaded handler gains nothing.
 // Timeout 10 s (default; lambda.timeoutSeconds): a join is one read and one TransactWriteItems; after a lost race it
 // retries at most 8 attempts or 4 s, and each DynamoDB call gives up after 3 attempts of at most 0.5 s connect +
-// 1.5 s request (src/store/dynamodb-client.ts), so even a last attempt started just before the 4 s budget ends
+// 1.5 s request (src/dynamodb/client.ts), so even a last attempt started just before the 4 s budget ends
 // finishes (or fails into a 503 with Retry-After, in our envelope) by ~8.5 s. The timeout only catches the
 // unexpected, and stays well under the HTTP API's 30 s integration limit so API Gateway never answers for us.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';

@@ -1,8 +1,8 @@
-// The sessions table, built from the one table definition (src/store/table-definition.ts) the code, the local
+// The sessions table, built from the one table definition (src/dynamodb/table-definition.ts) the code, the local
 // stack and the tests use. On-demand billing, TTL, KMS encryption, and a NEW_AND_OLD_IMAGES stream read by the
 // event pipe (new images: the committed change) and the expiry reaper (old images: the incarnation a TTL deletion
 // removed). Every index of SESSIONS_TABLE.indexes is a GSI here, projecting ALL attributes; the open-session
-// index is not a GSI but items of the main table (pk OPEN#<type>, src/store/open-sessions.ts).
+// index is not a GSI but items of the main table (pk OPEN#<type>, src/dynamodb/open-sessions.ts).
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';

@@ -28,7 +28,7 @@ import { RouteTable } from './route-table.js';
 import { CHECKOUT_ROOT, keysDirFor, localDir, removeStackState, writeStackState, type StackState } from './stack-state.js';
 
 const TABLE_NAME = 'sessions-local';
-/** The default templates file, relative to the checkout (the lifecycle issue's checked-in demo file). */
+/** The default templates file, relative to the checkout. */
 const DEFAULT_TEMPLATES_FILE = 'config/session-templates.json';
 /** A session every start makes sure exists, so that a join can be tried at once (see seedDemoSession). */
 export const DEMO_SESSION_ID = 'demo-lobby';
@@ -241,7 +241,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
 /**
  * .local/sam-env.json: the `--env-vars` file for `sam local invoke --docker-network host` against this stack (see
- * the README). SAM drops the names a template does not declare, so the keys come from a JWKS URL here, not a file.
+ * docs/local-stack.md). SAM drops the names a template does not declare, so the keys come from a JWKS URL here, not a file.
  */
 async function writeSamEnv(root: string, handlerEnv: Record<string, string>, baseUrl: string): Promise<void> {
   // Not passed: the key file (the container fetches the JWKS from this stack instead), the templates file (bundled

@@ -2,11 +2,9 @@
 // FUZZ_RUNS requests (default 100,000) with hostile bodies, headers, path parameters and both event formats through
 // the write handlers and GET; FUZZ_ROUTE_RUNS methods and raw paths through the router (default a tenth of it);
 // FUZZ_ISOLATION_RUNS arbitrary session ids against a table of victims (default a hundredth). Prints how many held.
-// The cases of known, unfixed bugs (test/fuzz/known-bugs.ts) are left out and counted; npm test runs their
-// regression tests (test/fuzz/known-bugs.test.ts).
+// The regression tests of what the campaigns found (test/fuzz/regressions.test.ts) run in npm test.
 //
 //   FUZZ_SEED  fast-check seed (default: a new one, printed; pass it back to replay a failure)
-//   FUZZ_INCLUDE_KNOWN_BUGS=1  also send the cases of the known, unfixed bugs (test/fuzz/known-bugs.ts)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 
@@ -26,17 +24,17 @@ const env = {
 };
 console.error(`fuzz: ${env.FUZZ_RUNS} requests, ${env.FUZZ_ROUTE_RUNS} routed, ${env.FUZZ_ISOLATION_RUNS} session ids; seed ${seed}`);
 const started = Date.now();
-// The property suites only: known-bugs.test.ts holds the regression tests of unfixed bugs, which npm test runs.
+// The property suites only: the regression tests are npm test's.
 const run = spawnSync(
   process.execPath,
-  ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--runInBand', 'test/fuzz', '--testPathIgnorePatterns', 'known-bugs'],
+  ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--runInBand', 'test/fuzz', '--testPathIgnorePatterns', 'regressions'],
   { stdio: 'inherit', env },
 );
 const seconds = Math.round((Date.now() - started) / 1000);
 let detail: string;
 try {
-  const s = JSON.parse(readFileSync(summaryFile, 'utf8')) as { cases: number; byStatus: Record<string, number>; skippedKnownBugs: number };
-  detail = `; requests: ${s.cases} held, answers by status ${JSON.stringify(s.byStatus)}, ${s.skippedKnownBugs} cases of known bugs left out`;
+  const s = JSON.parse(readFileSync(summaryFile, 'utf8')) as { cases: number; byStatus: Record<string, number> };
+  detail = `; requests: ${s.cases} held, answers by status ${JSON.stringify(s.byStatus)}`;
 } catch {
   detail = '; no summary written';
 }

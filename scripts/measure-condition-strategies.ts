@@ -1,4 +1,4 @@
-// Evidence for how a join's write is conditioned (README, "Concurrency and ETags"): N concurrent joiners on a
+// Evidence for how a join's write is conditioned (docs/architecture.md, "Concurrency and ETags"): N concurrent joiners on a
 // session with S seats, under each strategy, against a fresh DynamoDB Local. Prints attempts and wall time.
 // Usage: npx tsx scripts/measure-condition-strategies.ts [joiners=60] [seats=20] [rounds=3]
 import { randomUUID } from 'node:crypto';

@@ -1,6 +1,6 @@
 // The floor for POST .../player/me: the AWS SDK alone, issuing the DynamoDB calls a join issues. Nothing else:
 // the clients and the three commands the join handler uses, the client created at module scope with the same
-// configuration as ours (src/store/dynamodb-client.ts), and a handler that sends the calls it is given
+// configuration as ours (src/dynamodb/client.ts), and a handler that sends the calls it is given
 // (the benchmark records ours and hands the floor the very same inputs, retargeted to a twin session).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';

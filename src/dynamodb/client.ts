@@ -1,5 +1,5 @@
 // The DynamoDB client, tuned to fail fast: a request that cannot finish within these bounds becomes a 503
-// with Retry-After long before the Lambda timeout (see the README's "Timeouts and retries").
+// with Retry-After long before the Lambda timeout (docs/operations.md, "Timeouts and retries").
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 

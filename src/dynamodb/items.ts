@@ -1,4 +1,4 @@
-// How sessions and players are laid out as DynamoDB items (see the README's "Data model").
+// How sessions and players are laid out as DynamoDB items (docs/architecture.md, "Data model").
 //   session item  pk = S#<session_id>  sk = #SESSION
 //   player item   pk = S#<session_id>  sk = P#<player_uuid>
 //   open-session index entry  pk = OPEN#<type>  sk = E#<created>#<session_id>   (see open-sessions.ts)

@@ -8,7 +8,10 @@ import { pathToFileURL } from 'node:url';
 import { OPERATIONS } from '../../schemas/generated/operations.js';
 import { bundleHandlers } from '../../scripts/bundle-handlers.js';
 import { httpApiEvent, lambdaContext } from '../support/api.js';
-import { JOIN_ROUTE, createSession, joinBody, newPlayer } from '../support/services.js';
+import { JOIN_ROUTE } from '../support/api-client.js';
+import { joinBody } from '../support/fixtures.js';
+import { newPlayer } from '../support/players.js';
+import { createSession } from '../support/stores.js';
 
 const outDir = mkdtempSync(join(tmpdir(), 'bundles-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));

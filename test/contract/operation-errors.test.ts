@@ -1,16 +1,20 @@
 // Every status and error code the contract lists for the lifecycle operations, reached through the real handlers
 // (DynamoDB Local, real JWTs), each answer in the HzApiErrorModel envelope; every refusal writes nothing; every
 // write's ETag is the one GET then shows, one version further on.
-import { createSession, issuer, joinBody, seatedPlayer, store, GET_ROUTE, JOIN_ROUTE } from '../support/services.js';
+import { closedPort, withEnv } from '../support/environment.js';
+import { GAME_CLIENT_PERMISSIONS } from '../../schemas/generated/operations.js';
+import { api } from '../support/api-client.js';
+import { joinBody, seatedPlayer } from '../support/fixtures.js';
+import { issuer, newPlayer } from '../support/players.js';
+import { createSession, store } from '../support/stores.js';
 import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import { createServer } from 'node:net';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { componentValidator, loadSpec } from '../../scripts/openapi-schemas.js';
 import { ERRORS, type ErrorCode } from '../../src/errors/api-error.js';
-import { getServices, resetServices } from '../../src/runtime/services.js';
+import { getServices } from '../../src/runtime/services.js';
 import { resetTemplates } from '../../src/runtime/templates.js';
 import { etagOf } from '../../src/sessions/model/etag.js';
 import type { Player } from '../../src/sessions/model/session.js';
@@ -19,9 +23,8 @@ import type { CommitResult, CreateResult, SessionStore } from '../../src/session
 import { decorate } from '../support/stores.js';
 import { dynamoDbStore } from '../../src/dynamodb/store.js';
 import { tableOf } from '../../src/dynamodb/table.js';
-import { httpApiEvent, invoke, type Answer } from '../support/api.js';
+import type { Answer } from '../support/api.js';
 import { testTableName } from '../support/dynamodb.js';
-import { playerToken } from '../support/test-issuer.js';
 
 // Session types of this file only, so that no other suite's create-or-join ever meets these sessions.
 const T = `ec-${randomUUID().slice(0, 8)}`;
@@ -43,14 +46,6 @@ process.env.SESSION_TEMPLATES_FILE = templatesFile;
 resetTemplates();
 afterAll(() => rmSync(templatesFile, { force: true }));
 
-const { handler: get } = await import('../../handlers/get-session.js');
-const { handler: leave } = await import('../../handlers/leave-session-self.js');
-const { handler: kick } = await import('../../handlers/kick-player.js');
-const { handler: updatePlayer } = await import('../../handlers/update-session-player.js');
-const { handler: updateSession } = await import('../../handlers/update-session.js');
-const { handler: createOrJoin } = await import('../../handlers/create-or-join-session.js');
-const { handler: mySessions } = await import('../../handlers/get-player-sessions-self.js');
-
 const spec = await loadSpec(joinPath(process.cwd(), 'schemas', 'openapi.yaml'));
 const isError = componentValidator(spec, 'HzApiErrorModel');
 const isValidationError = componentValidator(spec, 'HTTPValidationError');
@@ -59,53 +54,11 @@ const isUpdateResponse = componentValidator(spec, 'SessionPlayerUpdateResponse')
 const isJoinResponse = componentValidator(spec, 'SessionJoinResponse');
 const isPlayerSessions = componentValidator(spec, 'PlayerSessions');
 
-const PLAYER_ROUTE = '/session/v1/session/{session_id}/player/{player_uuid}';
-const CREATE_ROUTE = '/session/v1/session';
-const MINE_ROUTE = '/session/v1/player/me/session';
-/** What a game client's token carries for the lifecycle. */
-const CLIENT = [
-  'session:create',
-  'session:update-player:self',
-  'session:read:self',
-  'session:update:self',
-  'session:promote:self',
-  'session:read-player:self',
-];
+const CLIENT = GAME_CLIENT_PERMISSIONS;
 
-type Headers = Record<string, string>;
-type Handler = typeof get;
-
-interface Actor {
-  uuid: string;
-  auth: Headers;
-}
-const actor = (uuid: string = randomUUID(), permissions: readonly string[] = CLIENT): Actor => ({
-  uuid,
-  auth: { authorization: `Bearer ${playerToken(issuer, { sub: uuid, permissions })}` },
-});
-
-const send = (
-  handler: Handler,
-  method: string,
-  route: string,
-  params: Record<string, string>,
-  auth: Headers,
-  headers: Headers = {},
-  body?: unknown,
-) => invoke(handler, httpApiEvent({ method, route, pathParameters: params, headers: { ...auth, ...headers }, body }));
-
-const api = {
-  get: (a: Actor, sessionId: string) => send(get, 'GET', GET_ROUTE, { session_id: sessionId }, a.auth),
-  leave: (a: Actor, sessionId: string, headers: Headers = {}) => send(leave, 'DELETE', JOIN_ROUTE, { session_id: sessionId }, a.auth, headers),
-  kick: (a: Actor, sessionId: string, target: string, headers: Headers = {}) =>
-    send(kick, 'DELETE', PLAYER_ROUTE, { session_id: sessionId, player_uuid: target }, a.auth, headers),
-  setPlayer: (a: Actor, sessionId: string, target: string, body: unknown, headers: Headers = {}) =>
-    send(updatePlayer, 'POST', PLAYER_ROUTE, { session_id: sessionId, player_uuid: target }, a.auth, headers, body),
-  patch: (a: Actor, sessionId: string, body: unknown, headers: Headers = {}) =>
-    send(updateSession, 'PATCH', GET_ROUTE, { session_id: sessionId }, a.auth, headers, body),
-  createOrJoin: (a: Actor, body: unknown) => send(createOrJoin, 'POST', CREATE_ROUTE, {}, a.auth, {}, body),
-  mine: (a: Actor, headers: Headers = {}) => send(mySessions, 'GET', MINE_ROUTE, {}, a.auth, headers),
-};
+/** A player (a game client unless told otherwise) with a token of their own. */
+const actor = (uuid: string = randomUUID(), permissions: readonly string[] = CLIENT) => newPlayer(permissions, uuid);
+type Actor = ReturnType<typeof actor>;
 
 const createBody = (session_type: string, extra: Record<string, unknown> = {}) => ({
   session_type,
@@ -177,30 +130,6 @@ const HUGE = JSON.stringify({ team_id: 0, custom_data: { blob: 'x'.repeat(140 * 
 
 // ---- fault injection, as in test/integration/join-session-self/faults.test.ts ----
 
-const closedPort = () =>
-  new Promise<number>((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-
-async function withEnv(changes: Record<string, string | undefined>, run: () => Promise<void>) {
-  const saved = Object.fromEntries(Object.keys(changes).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(changes))
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  resetServices();
-  try {
-    await run();
-  } finally {
-    for (const [k, v] of Object.entries(saved))
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    resetServices();
-  }
-}
-
 /** A store whose SDK calls matching `commands` fail with `error` before reaching DynamoDB. */
 function faultyStore(error: () => Error, commands: RegExp) {
   const db = createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT });
@@ -238,7 +167,7 @@ const unexpected = () => Object.assign(new Error('One or more parameter values w
 
 interface Arranged {
   /** The request as the arranged actor (or with `auth` in place of the actor's Authorization header). */
-  send: (auth?: Headers) => Promise<Answer>;
+  send: (auth?: Record<string, string>) => Promise<Answer>;
   actor: Actor;
   /** What a refusal must leave as it was. */
   state: () => Promise<unknown>;
@@ -423,9 +352,9 @@ describe('leave_session_by_id_self', () => {
     const { s, leader, member } = await ledSession();
     const stale = etagOf(s);
     expect((await api.patch(leader, s.sessionId, { custom_data: { round: '2' } })).status).toBe(200);
-    await refused(s.sessionId, () => api.leave(member, s.sessionId, { 'if-match': stale }), 412, 'precondition_failed');
+    await refused(s.sessionId, () => api.leave(member, s.sessionId, { headers: { 'if-match': stale } }), 412, 'precondition_failed');
     const current = (await api.get(leader, s.sessionId)).headers.etag!;
-    expect((await api.leave(member, s.sessionId, { 'if-match': current })).status).toBe(204);
+    expect((await api.leave(member, s.sessionId, { headers: { 'if-match': current } })).status).toBe(204);
   });
 
   test('422: a session id longer than the contract allows', async () => {
@@ -481,7 +410,7 @@ describe('kick_player_from_session_by_uuid_v2', () => {
     const { s, leader, member } = await ledSession();
     const stale = etagOf(s);
     expect((await api.patch(leader, s.sessionId, { joinable: false })).status).toBe(200);
-    await refused(s.sessionId, () => api.kick(leader, s.sessionId, member.uuid, { 'if-match': stale }), 412, 'precondition_failed');
+    await refused(s.sessionId, () => api.kick(leader, s.sessionId, member.uuid, { headers: { 'if-match': stale } }), 412, 'precondition_failed');
   });
 
   test('422: a player uuid that is not a uuid', async () => {
@@ -575,11 +504,17 @@ describe('update_session_player_by_uuid_v2', () => {
     const first = await api.setPlayer(leader, s.sessionId, randomUUID(), { status: 'invited', team_id: 0 });
     await refused(
       s.sessionId,
-      () => api.setPlayer(leader, s.sessionId, randomUUID(), { status: 'invited', team_id: 0 }, { 'if-match': etagOf(s) }),
+      () => api.setPlayer(leader, s.sessionId, randomUUID(), { status: 'invited', team_id: 0 }, { headers: { 'if-match': etagOf(s) } }),
       412,
       'precondition_failed',
     );
-    const r = await api.setPlayer(leader, s.sessionId, randomUUID(), { status: 'invited', team_id: 0 }, { 'if-match': first.headers.etag! });
+    const r = await api.setPlayer(
+      leader,
+      s.sessionId,
+      randomUUID(),
+      { status: 'invited', team_id: 0 },
+      { headers: { 'if-match': first.headers.etag! } },
+    );
     expect(r.status).toBe(200);
   });
 
@@ -595,9 +530,8 @@ describe('update_session_player_by_uuid_v2', () => {
     expect(await snapshot(s.sessionId)).toEqual(before);
   });
 
-  // player-rules.ts: for a player acting on themselves without authority, `status = becomesLeader ? 'leader' :
-  // req.status` writes status 'leader' while session.leader stays the real leader.
-  test('BUG: a member asking to be leader of a led session stays a member; the session keeps exactly one leader', async () => {
+  // For a player acting on themselves without authority, `leader` is a wish, as on a join.
+  test('a member asking to be leader of a led session stays a member; the session keeps exactly one leader', async () => {
     const { s, leader, member } = await ledSession();
     const r = await api.setPlayer(member, s.sessionId, member.uuid, { status: 'leader', team_id: 0 });
     expect(r.status).toBe(200);
@@ -652,11 +586,11 @@ describe('update_session_by_id', () => {
     const first = await api.patch(leader, s.sessionId, { custom_data: { a: '1' } });
     await refused(
       s.sessionId,
-      () => api.patch(leader, s.sessionId, { custom_data: { a: '2' } }, { 'if-match': etagOf(s) }),
+      () => api.patch(leader, s.sessionId, { custom_data: { a: '2' } }, { headers: { 'if-match': etagOf(s) } }),
       412,
       'precondition_failed',
     );
-    expect((await api.patch(leader, s.sessionId, { custom_data: { a: '2' } }, { 'if-match': first.headers.etag! })).status).toBe(200);
+    expect((await api.patch(leader, s.sessionId, { custom_data: { a: '2' } }, { headers: { 'if-match': first.headers.etag! } })).status).toBe(200);
   });
 
   test('413 payload_too_large', async () => {
@@ -744,10 +678,9 @@ describe('create_or_join_session', () => {
     await withStore(busy, () => refusedCreate(TYPE.busy, createBody(TYPE.busy), 409, 'session_conflict'));
   }, 30_000);
 
-  // The issue: join "the first public session of that type that has room for the player", otherwise create one;
-  // the contract lists no crossplay_not_permitted for create_or_join. create-or-join.ts treats only GONE codes
-  // as "try another", so a crossplay refusal of the one open session is answered to the player.
-  test('BUG: an open session whose members rule the player out by crossplay is skipped, not answered with 403', async () => {
+  // Create-or-join joins "the first public session of that type that has room for the player", otherwise creates
+  // one: the contract lists no crossplay_not_permitted for it.
+  test('an open session whose members rule the player out by crossplay is skipped, not answered with 403', async () => {
     const xboxOnly = actor();
     const s = await createSession({ type: TYPE.xp, teamSizes: [4], autoJoin: true }, [
       leaderOf(xboxOnly.uuid, {
@@ -771,7 +704,7 @@ describe('get_player_sessions_self', () => {
     expect(isPlayerSessions(r.body)).toBe(true);
     expect(r.body.sessions.test.session_ids).toEqual([s.sessionId]);
     expect(r.headers.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
-    const again = await api.mine(member, { 'if-none-match': r.headers.etag! });
+    const again = await api.mine(member, { headers: { 'if-none-match': r.headers.etag! } });
     expect(again.status).toBe(304);
     expect(again.headers.etag).toBe(r.headers.etag);
     expect(again.raw).toBeUndefined();

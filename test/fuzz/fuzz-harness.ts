@@ -1,7 +1,9 @@
-// Hostile input (issue 7): what the fuzz suites share. The operations under test, what the contract
+// Hostile input: what the fuzz suites share. The operations under test, what the contract
 // (schemas/openapi.yaml) documents for each of them, generators of hostile bodies, headers and path parameters,
 // and the check every answer must pass: a documented status in the documented shape, never a 5xx.
-import '../support/services.js';
+import { seatedPlayer } from '../support/fixtures.js';
+import { newAdmin, newPlayer, type TestPlayer } from '../support/players.js';
+import { createSession } from '../support/stores.js';
 import { randomUUID } from 'node:crypto';
 import { join as joinPath } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,7 +13,6 @@ import { componentValidator, loadSpec } from '../../scripts/openapi-schemas.js';
 import { OPERATIONS as SPEC_OPERATIONS } from '../../schemas/generated/operations.js';
 import { httpApiEvent, invoke, restApiEvent, type Answer } from '../support/api.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
-import { createSession, newPlayer, seatedPlayer, type TestPlayer } from '../support/services.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The operations and their contract
@@ -621,7 +622,7 @@ export const canonical = (value: unknown): string =>
 
 export function identities(): Identities {
   return {
-    admin: newPlayer(['session:*']),
-    player: newPlayer(['session:update-player:self', 'session:read:self', 'session:update:self', 'session:promote:self', 'session:create']),
+    admin: newAdmin(),
+    player: newPlayer(),
   };
 }

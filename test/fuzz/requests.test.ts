@@ -1,4 +1,4 @@
-// Hostile input through the write handlers (and GET), issue 7: fast-check requests with hostile bodies (any JSON,
+// Hostile input through the write handlers (and GET): fast-check requests with hostile bodies (any JSON,
 // deep nesting, huge strings, unicode, prototype keys, duplicate keys, numbers at the edges), headers (content types,
 // encodings, base64, huge and repeated values, conditional headers), path parameters and both API Gateway event
 // formats. Every answer is a documented status of its operation in the documented shape, never a 5xx; a rejected
@@ -6,31 +6,25 @@
 //
 // FUZZ_RUNS cases (default 1000 in `npm test`; `npm run fuzz` runs 100,000). FUZZ_SEED is fixed by default and
 // printed with any counterexample.
-import '../support/services.js';
 import { jest } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { playerKey } from '../../src/dynamodb/items.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { FUZZED_OPERATIONS, canonical, freshTarget, identities, partitionItems, problemWith, requestArb, send, type Target } from './fuzz-harness.js';
-import { KNOWN_FUZZ_BUGS } from './known-bugs.js';
 import { checkProperty } from './check-property.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const SEED = Number(process.env.FUZZ_SEED ?? 7_2026);
-const INCLUDE_KNOWN_BUGS = process.env.FUZZ_INCLUDE_KNOWN_BUGS === '1';
 
 const print = console.log.bind(console);
 beforeAll(() => {
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
 });
 
-const tally = { cases: 0, byStatus: {} as Record<string, number>, accepted: 0, skippedKnownBugs: 0 };
+const tally = { cases: 0, byStatus: {} as Record<string, number>, accepted: 0 };
 afterAll(() => {
-  print(
-    `fuzz (requests): ${tally.cases} cases held; answers by status: ${JSON.stringify(tally.byStatus)}; seed ${SEED}` +
-      (INCLUDE_KNOWN_BUGS ? '' : `; cases left out for known bugs: ${tally.skippedKnownBugs}`),
-  );
+  print(`fuzz (requests): ${tally.cases} cases held; answers by status: ${JSON.stringify(tally.byStatus)}; seed ${SEED}`);
   if (process.env.FUZZ_SUMMARY_FILE) writeFileSync(process.env.FUZZ_SUMMARY_FILE, JSON.stringify({ suite: 'requests', seed: SEED, ...tally }));
 });
 
@@ -45,11 +39,6 @@ test(
     await checkProperty(
       requestArb(FUZZED_OPERATIONS, ids, () => target),
       async (req) => {
-        const known = KNOWN_FUZZ_BUGS.find((b) => b.triggers(req));
-        if (known && !INCLUDE_KNOWN_BUGS) {
-          tally.skippedKnownBugs++;
-          return;
-        }
         const a = await send(req);
         tally.cases++;
         tally.byStatus[a.status] = (tally.byStatus[a.status] ?? 0) + 1;
@@ -79,7 +68,7 @@ test(
             }
             if (item?.status !== a.body.status || item?.team_id !== a.body.team_id)
               throw new Error(`answered ${a.raw} but stored ${JSON.stringify(item)}\ncase: ${req.label}`);
-            // Unknown fields are ignored (README): only the contract's fields of a nested object are stored.
+            // Unknown fields are ignored (docs/errors.md, "Validation"): only the contract's fields of a nested object are stored.
             const stored = Object.keys(item?.crossplay ?? {}).filter((k) => k !== 'permitted_platform' && k !== 'permitted_input');
             if (stored.length) throw new Error(`unknown crossplay_preferences fields stored: ${JSON.stringify(stored)}\ncase: ${req.label}`);
           }

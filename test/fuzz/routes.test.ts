@@ -1,9 +1,8 @@
-// Methods and raw paths (issue 7, "Hostile input"): any method on any path, routed the way API Gateway's HTTP API
+// Methods and raw paths: any method on any path, routed the way API Gateway's HTTP API
 // routes (the local stack's RouteTable over the spec's operations), then served by the handler the route names. A request
 // that matches no route is answered 404 route_not_found, a known path with another method 405 method_not_allowed
 // with Allow, both in the service's envelope; a request that matches gets a documented answer of its operation,
 // never a 5xx, and changes nothing when it is refused.
-import '../support/services.js';
 import { jest } from '@jest/globals';
 import fc from 'fast-check';
 import { OPERATIONS } from '../../schemas/generated/operations.js';

@@ -1,10 +1,11 @@
-// A session id can never address another item of the table, whatever characters it holds (issue 7, "Hostile
+// A session id can never address another item of the table, whatever characters it holds ("hostile
 // input"). On a table of its own, seeded with victims (sessions with players, an open-session index entry, a seat
 // ticket, ids that share prefixes with the attacks), fast-check sends every write handler (and GET) a valid request
 // by a trusted caller under an arbitrary session id, half the time after creating a session of that very id so
 // that the request really writes. A scan of the whole table before and after: nothing outside the partition
 // S#<id> changes, appears or disappears.
-import '../support/services.js';
+import { seatedPlayer } from '../support/fixtures.js';
+import { newAdmin } from '../support/players.js';
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -18,7 +19,6 @@ import type { SessionStore } from '../../src/sessions/store.js';
 import { dynamoDbStore } from '../../src/dynamodb/store.js';
 import { tableOf } from '../../src/dynamodb/table.js';
 import { testDocumentClient, testDynamoDbClient } from '../support/dynamodb.js';
-import { newPlayer, seatedPlayer } from '../support/services.js';
 import { checkProperty } from './check-property.js';
 import { FUZZED_OPERATIONS, hostileSessionId, problemWith, send, type FuzzRequest, type OperationId } from './fuzz-harness.js';
 
@@ -26,7 +26,7 @@ const RUNS = Number(process.env.FUZZ_ISOLATION_RUNS ?? 150);
 const SEED = Number(process.env.FUZZ_SEED ?? 7_2026);
 const TABLE = `sessions-isolation-${randomUUID().slice(0, 8)}`;
 
-const admin = newPlayer(['session:*']);
+const admin = newAdmin();
 const db = testDocumentClient();
 let store: SessionStore;
 const saved = process.env.SESSIONS_TABLE_NAME;

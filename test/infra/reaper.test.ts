@@ -2,7 +2,8 @@
 // (a stream REMOVE by the DynamoDB service, old image marshalled) deletes that incarnation's player items and no
 // one else's, idempotently; anything else in the batch is skipped; a record it cannot process is reported as the
 // batch's first failure. test/support/services.ts first: it sets the environment the handler modules read.
-import { createSession, seatedPlayer, store as testStore } from '../support/services.js';
+import { seatedPlayer } from '../support/fixtures.js';
+import { createSession, store as testStore } from '../support/stores.js';
 import { describe, expect, it } from '@jest/globals';
 import { DeleteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

@@ -609,7 +609,7 @@ describe('session events', () => {
     expect(matches(PIPE_FILTER_PATTERN, ttlRemoval)).toBe(false);
   });
 
-  it("the pipe reads the attributes the store writes (src/store/items.ts) and publishes the API's ETag", () => {
+  it("the pipe reads the attributes the store writes (src/dynamodb/items.ts) and publishes the API's ETag", () => {
     const session = { ...newSession({ sessionId: 'lobby-42', type: 'duel', teamSizes: [1, 1], joinable: true }), version: 12 };
     const lastChange: SessionItem['last_change'] = {
       event: 'Session Player Left',

@@ -1,5 +1,5 @@
 // Stage configuration from context (no synthesis): defaults, precedence, CLI string coercion, and errors that
-// name the offending key. Also the invariants tying lib/routes.ts, lib/bundling.ts and the CDK bundling props.
+// name the offending key. Also the invariants tying the operations table, lib/bundling.ts and the CDK bundling props.
 import { describe, expect, it } from '@jest/globals';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BUNDLE_SETTINGS, HANDLERS } from '../../lib/bundling.js';

@@ -1,9 +1,12 @@
-// Hostile tokens through the real handlers (issue 7, "Hostile tokens"): each is refused with 403,
+// Hostile tokens through the real handlers: each is refused with 403,
 // auth_success false and the right RallyHere code, by the join handler and by a read handler; nothing is written;
 // neither the answer nor anything logged (at debug level) contains the token, a part of it, or a stack trace; the
 // answer says nothing but the catalogue's description. test/unit/auth/* covers the same codes at the authenticator.
 import './verbose-logs.js';
-import { JOIN_ROUTE, GET_ROUTE, createSession, issuer, joinBody, seatedPlayer } from '../support/services.js';
+import { JOIN_ROUTE, GET_ROUTE } from '../support/api-client.js';
+import { joinBody, seatedPlayer } from '../support/fixtures.js';
+import { issuer } from '../support/players.js';
+import { createSession } from '../support/stores.js';
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ERRORS, type ErrorCode } from '../../src/errors/api-error.js';

@@ -1,68 +1,28 @@
-// The issuer's key set misbehaving, seen through the real join handler (issue 7, "Faults"): JWKS endpoint down,
+// The issuer's key set misbehaving, seen through the real join handler: JWKS endpoint down,
 // slow, or serving garbage → 503 auth_keys_unavailable with Retry-After, nothing written, and recovery by itself
 // when the endpoint is back; a flood of tokens with made-up key ids does not become a flood of JWKS fetches.
-// The endpoint is a node:http server on 127.0.0.1 that counts its requests (as test/unit/auth/jwks-http.test.ts).
+// The endpoint is a node:http server on 127.0.0.1 that counts its requests (test/support/jwks-server.ts).
 import './verbose-logs.js';
-import { JOIN_ROUTE, createSession, joinBody } from '../support/services.js';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { JOIN_ROUTE } from '../support/api-client.js';
+import { joinBody } from '../support/fixtures.js';
+import { createSession, store } from '../support/stores.js';
 import { randomUUID } from 'node:crypto';
 import { ERRORS } from '../../src/errors/api-error.js';
 import { resetServices } from '../../src/runtime/services.js';
 import { httpApiEvent, invoke, type Answer } from '../support/api.js';
 import { createTestIssuer, type TestIssuer } from '../support/test-issuer.js';
-import { store } from '../support/services.js';
 import { captureOutput } from './capture.js';
+import { JwksServer } from '../support/jwks-server.js';
 
 const { handler: join } = await import('../../handlers/join-session-self.js');
 
-type Behaviour = { status: number; body: string } | 'hang';
-
-class JwksEndpoint {
-  behaviour: Behaviour = { status: 200, body: '{"keys":[]}' };
-  fetches = 0;
-  private server: Server | undefined;
-  port = 0;
-
-  get running(): boolean {
-    return this.server !== undefined;
-  }
-
-  async start(): Promise<void> {
-    const server = createServer((_req, res) => {
-      this.fetches++;
-      const b = this.behaviour;
-      if (b === 'hang') return;
-      res.writeHead(b.status, { 'content-type': 'application/json' }).end(b.body);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  serve(jwks: unknown, status = 200) {
-    this.behaviour = { status, body: typeof jwks === 'string' ? jwks : JSON.stringify(jwks) };
-  }
-}
-
-const endpoint = new JwksEndpoint();
+const endpoint = new JwksServer();
 let issuer: TestIssuer;
 const saved: Record<string, string | undefined> = {};
 
 beforeAll(async () => {
   await endpoint.start();
-  issuer = createTestIssuer({ issuer: `http://127.0.0.1:${endpoint.port}` });
+  issuer = createTestIssuer({ issuer: endpoint.issuer });
   const env: Record<string, string | undefined> = {
     AUTH_ISSUER: issuer.issuer,
     AUTH_AUDIENCE: issuer.audience,
@@ -89,7 +49,7 @@ afterAll(async () => {
 beforeEach(async () => {
   // A new container: no keys cached, no penalty box.
   resetServices();
-  endpoint.fetches = 0;
+  endpoint.requests.length = 0;
   endpoint.serve(issuer.jwks);
   if (!endpoint.running) await endpoint.start();
 });
@@ -137,7 +97,7 @@ describe('JWKS endpoint faults, through the join handler', () => {
 
   test('slow (never answers): 503 within the fetch timeout, not the function timeout; recovers', async () => {
     const s = await createSession({ teamSizes: [8] });
-    endpoint.behaviour = 'hang';
+    endpoint.answer = 'hang';
     await expectKeysUnavailable(() => joinWith(s.sessionId, token()), s.sessionId);
     endpoint.serve(issuer.jwks);
     expect((await joinWith(s.sessionId, token())).status).toBe(200);

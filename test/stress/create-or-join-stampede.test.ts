@@ -1,14 +1,14 @@
 // A create-or-join stampede: 200 concurrent calls on an auto-join type with 4 seats.
 import { httpApiEvent, invoke } from '../support/api.js';
-import { newPlayer, store } from '../support/services.js';
+import { newPlayer } from '../support/players.js';
+import { store } from '../support/stores.js';
 
 const { handler: createOrJoin } = await import('../../handlers/create-or-join-session.js');
-const CLIENT = ['session:create', 'session:update-player:self', 'session:read:self'];
 
 describe('create-or-join stampede', () => {
   test('200 concurrent calls on an auto-join type with 4 seats: all 200, none overfilled, at most 56 sessions', async () => {
     const type = 'lobby';
-    const players = Array.from({ length: 200 }, () => newPlayer(CLIENT));
+    const players = Array.from({ length: 200 }, () => newPlayer());
     const answers = await Promise.all(
       players.map((p) =>
         invoke(

@@ -1,5 +1,8 @@
 // A stampede: 60 players join a session of 2 teams x 10 at once, each asking for a random team.
-import { GET_ROUTE, JOIN_ROUTE, createSession, joinBody, newPlayer, store } from '../support/services.js';
+import { GET_ROUTE, JOIN_ROUTE } from '../support/api-client.js';
+import { joinBody } from '../support/fixtures.js';
+import { newPlayer } from '../support/players.js';
+import { createSession, store } from '../support/stores.js';
 import { httpApiEvent, invoke } from '../support/api.js';
 
 const { handler: join } = await import('../../handlers/join-session-self.js');

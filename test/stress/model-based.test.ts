@@ -1,27 +1,27 @@
-// Model-based concurrency test (issue 7, "Concurrency invariants"): fast-check generates programs of joins,
+// Model-based concurrency test: fast-check generates programs of joins,
 // leaves, invites, accepts, kicks, moves, promotions and session updates; 2-3 clients run each program's lanes
 // concurrently through the real handlers against DynamoDB Local; then model-harness.ts checks the invariants and
 // replays the committed history through the pure rules.
 //
 // Budget: MODEL_RUNS programs (default 200 in `npm test`; `npm run stress` sets thousands). Seeded: MODEL_SEED
 // (default fixed) is printed on failure with the counterexample, so a failure can be replayed.
-import '../support/services.js';
+import { GET_ROUTE } from '../support/api-client.js';
+import { joinRequest, seatedPlayer } from '../support/fixtures.js';
+import { newPlayer } from '../support/players.js';
+import { createSession, store } from '../support/stores.js';
 import { writeFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import fc from 'fast-check';
 import { httpApiEvent, invoke } from '../support/api.js';
-import { GET_ROUTE, createSession, newPlayer, seatedPlayer, store } from '../support/services.js';
-import { ANY_CROSSPLAY, type JoinRequest } from '../../src/sessions/model/session.js';
 import { joinSession } from '../../src/sessions/operations/join-session.js';
 import { removePlayer } from '../../src/sessions/operations/remove-player.js';
 import { updatePlayer as updatePlayerOf } from '../../src/sessions/operations/update-player.js';
 import { updateSession as updateSessionOf } from '../../src/sessions/operations/update-session.js';
 import { getServices } from '../../src/runtime/services.js';
-
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
 import { decorate } from '../support/stores.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { KNOWN_BUGS, programArb, runProgram, type ProgramResult } from './model-harness.js';
+import { programArb, runProgram, type ProgramResult } from './model-harness.js';
 
 const { handler: updatePlayer } = await import('../../handlers/update-session-player.js');
 const { handler: get } = await import('../../handlers/get-session.js');
@@ -33,7 +33,6 @@ const MAX_OPS = Number(process.env.MODEL_MAX_OPS ?? 8);
 const MAX_LANES = Number(process.env.MODEL_MAX_LANES ?? 3);
 // A counterexample from concurrent runs does not always reproduce: shrinking is opt-in (MODEL_SHRINK=1).
 const SHRINK = process.env.MODEL_SHRINK === '1';
-const INCLUDE_KNOWN_BUGS = process.env.MODEL_INCLUDE_KNOWN_BUGS === '1';
 
 const totals = {
   programs: 0,
@@ -43,7 +42,6 @@ const totals = {
   conflicts: 0,
   floating: 0,
   snapshots: 0,
-  tornReads: 0,
   rejected: {} as Record<string, number>,
   conflictDetails: [] as unknown[],
 };
@@ -56,7 +54,6 @@ function add(r: ProgramResult) {
   totals.conflictDetails.push(...r.conflictDetails);
   totals.floating += r.floating;
   totals.snapshots += r.snapshots;
-  totals.tornReads += r.tornReads;
   for (const [code, n] of Object.entries(r.rejected)) totals.rejected[code] = (totals.rejected[code] ?? 0) + n;
 }
 
@@ -71,8 +68,7 @@ afterAll(() => {
   const line =
     `model-based: ${totals.programs} programs, ${totals.ops} operations held (${totals.committed} committed, ${totals.unchanged} unchanged, ` +
     `${totals.ops - totals.committed - totals.unchanged} refused; ${totals.floating} facts-conditioned commits ordered by search; ` +
-    `${totals.snapshots} observed states matched the replay; 409s: ${totals.conflicts}; known bugs tolerated: ${totals.tornReads} torn-read answers); seed ${SEED}` +
-    (INCLUDE_KNOWN_BUGS || KNOWN_BUGS.length === 0 ? '' : `; known bugs left out or tolerated: ${KNOWN_BUGS.map((b) => b.name).join('; ')}`);
+    `${totals.snapshots} observed states matched the replay; 409s: ${totals.conflicts}); seed ${SEED}`;
   print(`${line}\nrefusals by code: ${JSON.stringify(totals.rejected)}`);
   if (totals.conflictDetails.length)
     print(
@@ -88,8 +84,8 @@ test(
   `random concurrent programs keep every invariant and linearize (${RUNS} programs, seed ${SEED})`,
   async () => {
     await fc.assert(
-      fc.asyncProperty(programArb({ maxOps: MAX_OPS, maxLanes: MAX_LANES, includeKnownBugs: INCLUDE_KNOWN_BUGS }), async (program) => {
-        add(await runProgram(program, { strict: INCLUDE_KNOWN_BUGS }));
+      fc.asyncProperty(programArb({ maxOps: MAX_OPS, maxLanes: MAX_LANES }), async (program) => {
+        add(await runProgram(program));
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: !SHRINK, verbose: 1 },
     );
@@ -97,9 +93,8 @@ test(
   Math.max(60_000, RUNS * 2_000),
 );
 
-// Bugs the programs found, each reduced to its smallest case: regression tests of the ones fixed (d569f98, fd72727),
-// and a failing test for each one still open (KNOWN_BUGS in model-harness.ts).
-describe('bugs found by the model-based programs', () => {
+// What the programs found, each reduced to its smallest case and replayed deterministically by a decorated store.
+describe('regressions found by the model-based programs', () => {
   /** BatchGetItem may read the player items, let a change land, then read the session item: this one always does. */
   const playersReadFirst = (between: () => Promise<unknown>) => {
     let torn = false;
@@ -116,14 +111,10 @@ describe('bugs found by the model-based programs', () => {
   };
 
   const PLAYER_ROUTE = '/session/v1/session/{session_id}/player/{player_uuid}';
-  const CLIENT = ['session:update-player:self', 'session:read:self', 'session:update:self', 'session:promote:self'];
 
-  test('self-promotion wish makes a second leader: a member asking for status leader on themselves must stay member', async () => {
-    // src/sessions/player-rules.ts, decidePlayerUpdate: for a caller acting on themselves without authority
-    // (selfOnly), asking for `leader` while someone else leads is a wish (becomesLeader is false), yet
-    // `status = becomesLeader ? 'leader' : req.status` wrote 'leader', with no leader guard and no change of
-    // the session's leader: two leaders. Expected, as for a join: the player becomes (or stays) a member.
-    const [leader, player] = [newPlayer(CLIENT), newPlayer(CLIENT)];
+  test("a member's own wish to lead, while someone else leads, leaves them a member: never a second leader", async () => {
+    // For a player acting on themselves without authority, `leader` is a wish, as on a join.
+    const [leader, player] = [newPlayer(), newPlayer()];
     const s = await createSession({ teamSizes: [4] }, [seatedPlayer(leader.uuid, { status: 'leader' })]);
     const r = await invoke(
       updatePlayer,
@@ -146,18 +137,9 @@ describe('bugs found by the model-based programs', () => {
     });
   });
 
-  test('torn BatchGetItem read: an unchanged answer carries the ETag of a state it does not describe', async () => {
-    // Fixed in fd72727 (this case); the description is of the bug as found.
-    // src/store/session-store.ts, readSessionAndPlayers: the session item and the player items are read with one
-    // BatchGetItem, which DynamoDB documents as read-committed per item, not a snapshot (TransactGetItems is the
-    // snapshot read). A change that lands during the read can show in the player item and not in the session
-    // item, or the other way round. A write decided on such a read fails its conditions and is decided again, but
-    // an "unchanged" decision is answered at once (src/sessions/run-change.ts: `etag: etagOf(read)`), so the answer
-    // reports a membership under the ETag of a state where it does not hold. The model-based programs saw both
-    // directions on DynamoDB Local (a join retried while the player's own leave landed answered "leader" under the
-    // ETag of the state without them). TornRead replays one deterministically: it reads the session item, lets a
-    // real join land, then reads the players (what BatchGetItem may return). Expected: the ETag of a state where
-    // the answer holds (version 2), or a consistent read.
+  test('a retried join reading the session before its first attempt lands answers the ETag of a state in which it holds', async () => {
+    // BatchGetItem is read-committed per item, not a snapshot: the session item may be older than the player items.
+    // The torn read below reads the session item, lets the same join land, then reads the players.
     const tornRead = (between: () => Promise<unknown>) => {
       let torn = false;
       return decorate(store, {
@@ -172,15 +154,7 @@ describe('bugs found by the model-based programs', () => {
       });
     };
     const s = await createSession({ teamSizes: [4] }, [seatedPlayer(newPlayer().uuid, { status: 'leader' })]);
-    const req: JoinRequest = {
-      playerUuid: newPlayer().uuid,
-      status: 'member',
-      teamId: 0,
-      clientVersion: '1.0.0',
-      clientSettings: { platform: 'Steam', input: 'gamepad' },
-      crossplay: ANY_CROSSPLAY,
-      customData: {},
-    };
+    const req = joinRequest(newPlayer().uuid);
     // The player's first join lands while their retry (same request) is reading.
     const retry = await joinSession(
       tornRead(() => joinSession(store, s.sessionId, req)),
@@ -196,16 +170,9 @@ describe('bugs found by the model-based programs', () => {
     });
   });
 
-  test('promotion racing a leader change answers 409 at once: a decision-level conflict is not retried', async () => {
-    // Fixed in fd72727 (this case); the description is of the bug as found.
-    // The model-based programs saw 409 session_conflict on promotions that never tried to write, under contention
-    // far below the documented bound ("attempts are bounded (8, within a 4 s budget); then 409", README).
-    // src/sessions/player-operations.ts, updatePlayer: the first read (target, actor) lacks the leader's item, so
-    // it reads again (target, leader); when the lead changed in between, that read shows the new leader but holds
-    // the old leader's item, and src/sessions/player-rules.ts decidePlayerUpdate returns reject('session_conflict')
-    // ("if (!leader || leader.playerUuid !== session.leader)"), which run-change.ts answers at once as a 409, with
-    // no attempt made. (decideRemoval does the same when the successor it was given is not fit.) Expected: read
-    // again and decide again, as after a lost race; here the promotion would then succeed.
+  test('a promotion whose second read finds the lead changed reads and decides again, as after a lost race, instead of a 409', async () => {
+    // The first read lacks the leader's item, so the promotion reads again (target, leader); the lead changes in
+    // between, so that read shows a new leader with the old one's item.
     const leadChangesBetweenReads = (between: () => Promise<unknown>) => {
       let reads = 0;
       return decorate(store, {
@@ -237,15 +204,9 @@ describe('bugs found by the model-based programs', () => {
     expect(outcome).toEqual({ status: 'leader' });
   });
 
-  test('a committed session update answers 404 when the session is deleted before its read-back', async () => {
-    // Fixed in fd72727 (this case); the description is of the bug as found.
-    // Seen by the model-based programs: a PATCH committed (version + 1), then the session's last member left,
-    // deleting it, and the PATCH answered 404 session_not_found. handlers/update-session.ts answers with the
-    // session read back after the change (store.readSessionWithPlayers) and throws session_not_found when it is
-    // gone, so a change that was applied is reported as refused, and a client that trusts the 404 is wrong about
-    // what happened. Expected: 200 (the change was made), e.g. answering with the state the change produced.
-    // DeleteAfterCommit replays it deterministically: once the update has committed, the leader leaves.
-    const leader = newPlayer(CLIENT);
+  test('a session update that committed answers 200 even when its session is deleted before the read-back', async () => {
+    // Once the update has committed, the leader leaves and the session ends: the answer must not call it refused.
+    const leader = newPlayer();
     const s = await createSession({ teamSizes: [4], keepAliveOnEmpty: false }, [seatedPlayer(leader.uuid, { status: 'leader' })]);
     const deleteAfterCommit = decorate(store, {
       async commitChange(read, change, mode, now) {
@@ -284,29 +245,13 @@ describe('bugs found by the model-based programs', () => {
     expect(status).toBe(200);
   });
 
-  test('torn BatchGetItem read: an unchanged answer describes the player as they were before the ETag it carries', async () => {
-    // Fixed in ee82697 for joins (a second read must find the same version and players; the test below is the same
-    // for player updates); the description is of the bug as found. After fd72727, src/sessions/run-change.ts re-read
-    // the session before answering "unchanged" and retried when its version moved; that caught a player item newer
-    // than the session item read (the test above), not an older one: BatchGetItem may read the player item, then a change lands (here the player is
-    // kicked), then it reads the session item at the new version. The decision is "unchanged" (the player's item
-    // as read is what they asked for), the version read back equals the version read, and the answer says
-    // "member" under the ETag of the state in which they were just kicked. Seen by the model-based programs (a
-    // join retried while the player's own leave landed answered "leader" under the ETag of the state without
-    // them). Expected: the state the answer's ETag names holds the answer (here: join again, version + 1), e.g.
-    // by reading with TransactGetItems, or by checking the player items' revisions along with the version.
+  test('a retried join reading the players before a kick lands answers the ETag of a state in which it holds', async () => {
+    // The other direction of a torn read: the player item is older than the session item (here the player was kicked
+    // in between); the second read of an unchanged answer compares the players too, not only the version.
     const [leader, member] = [newPlayer().uuid, newPlayer().uuid];
     const seated = seatedPlayer(member);
     const s = await createSession({ teamSizes: [4] }, [seatedPlayer(leader, { status: 'leader' }), seated]);
-    const req: JoinRequest = {
-      playerUuid: member,
-      status: 'member',
-      teamId: 0,
-      clientVersion: seated.clientVersion!,
-      clientSettings: seated.clientSettings!,
-      crossplay: seated.crossplay!,
-      customData: {},
-    };
+    const req = joinRequest(member, { clientVersion: seated.clientVersion!, clientSettings: seated.clientSettings!, crossplay: seated.crossplay! });
     const kick = () => removePlayer(store, s.sessionId, { playerUuid: leader, trusted: false }, member);
     const retry = await joinSession(playersReadFirst(kick), s.sessionId, req);
     const now = (await store.readSessionWithPlayers(s.sessionId, new Date()))!;
@@ -316,15 +261,8 @@ describe('bugs found by the model-based programs', () => {
     });
   });
 
-  test('a committed session update whose session is deleted before its read-back answers 200 without an ETag it cannot stand behind', async () => {
-    // Fixed in ee82697 (as asserted below); the description is of the bug as found. Introduced by the fix of the
-    // 404 above (fd72727): handlers/update-session.ts, when the read-back finds the
-    // session gone, answers `toSessionResource(outcome.result, [])` with the ETag of the version the update wrote:
-    // the body lists no players, but the state that ETag names had them (here the leader, whose leave came after).
-    // The model-based programs caught it as one ETag naming two states (GET at that version showed the players).
-    // Expected: the answer under that ETag shows that state's players (or the answer carries no ETag it cannot
-    // stand behind).
-    const leader = newPlayer(CLIENT);
+  test('a session update whose session is deleted before the read-back answers 200 with no ETag, which would name a state with players', async () => {
+    const leader = newPlayer();
     const s = await createSession({ teamSizes: [4], keepAliveOnEmpty: false }, [seatedPlayer(leader.uuid, { status: 'leader' })]);
     const deleteAfterCommit = decorate(store, {
       async commitChange(read, change, mode, now) {
@@ -359,17 +297,10 @@ describe('bugs found by the model-based programs', () => {
     expect(answer.body.custom_data).toEqual({ mode: 'ranked' });
   });
 
-  test('allow_overflow placement commits past a lower team that freed up: the full teams it skipped are not guarded', async () => {
-    // Open. src/sessions/player-rules.ts placement(): when the asked team is full, allow_overflow puts the player on
-    // the lowest team with a free seat (the contract: "Put the player on another team with a free seat (the lowest
-    // team_id)"), and the only guard is that team's seat (seatFree). That the asked team and every lower team were
-    // full is a fact the decision relies on too, and it is not a condition of the write: a retry conditioned on
-    // the facts (after a lost race) commits after one of them freed up. The model-based programs found it (seed
-    // 777): a history where the version before the move shows team 1 with a free seat and the move, the very next
-    // version, puts the player on team 2. Here: the move loses its first attempt to an unrelated update, decides
-    // again (teams 0 and 1 full: team 2), and the invited player of team 1 leaves before that decision is written.
-    // Expected: the player lands on team 1 (the write is conditioned on the skipped teams staying full, or on the
-    // version, and decided again).
+  test('an allow_overflow placement guards the full teams it skipped, so a retry after one frees up lands there', async () => {
+    // The placement rests on the asked team and every lower team being full: a retry conditioned on the facts must
+    // not commit past a team that freed up. Here the first attempt loses to an unrelated update, and before the
+    // second is written the invited player of team 1 leaves.
     const [leader, guest, newcomer, admin] = [newPlayer().uuid, newPlayer().uuid, newPlayer().uuid, newPlayer().uuid];
     const s = await createSession({ teamSizes: [1, 1, 1] }, [
       seatedPlayer(leader, { status: 'leader' }),
@@ -404,15 +335,9 @@ describe('bugs found by the model-based programs', () => {
     expect(after.players.find((p) => p.playerUuid === newcomer)?.teamId).toBe(1);
   });
 
-  test('torn BatchGetItem read: an unchanged player update describes the target as they were before the ETag it carries', async () => {
-    // Open. ee82697 confirms an "unchanged" answer with a second read that must find the same version and the same
-    // players, but only joins pass runChange a `sameState`: src/sessions/player-operations.ts updatePlayer does not,
-    // so for update_session_player_by_uuid_v2 the second read compares the version alone. BatchGetItem may read the
-    // target's item, then a change lands (here the invited player is made a member), then it reads the session
-    // item at the new version; the second read finds that same version, and the leader's repeated invite answers
-    // 200 "invited" under the ETag of the state in which the player is a member. The model-based programs found it
-    // (seed 777). Expected: a second read that compares the players read too (then: status_not_allowed, as for any
-    // invite of an active player), or a snapshot read.
+  test('an unchanged player update is confirmed against the target player, not only the version', async () => {
+    // The target's item is read, then the invited player is made a member, then the session item at the new version:
+    // a repeated invite must be refused (the player is active now) or carry the ETag of a state in which it holds.
     const [leader, guest] = [newPlayer().uuid, newPlayer().uuid];
     const s = await createSession({ teamSizes: [4] }, [
       seatedPlayer(leader, { status: 'leader' }),

@@ -1,6 +1,6 @@
 // Model-based concurrency testing: random programs of joins, leaves, invites, accepts, kicks, moves, promotions
 // and session updates, run by concurrent clients through the real handlers against DynamoDB Local, then checked
-// against the invariants of issue 7 and against a sequential replay of the committed operations through the pure
+// against the invariants (docs/testing.md) and against a sequential replay of the committed operations through the pure
 // rules (linearizability of the committed history).
 //
 // How commits are observed: the container's SessionStore.commitChange is wrapped (an observer, it changes
@@ -8,7 +8,10 @@
 // transaction it committed, the state it decided on, its condition mode and its clock. A version-conditioned
 // commit produced exactly version read + 1; a facts-conditioned one produced some version after the state it
 // decided on and no later than the ETag it answered. The replay searches the orders those bounds allow.
-import '../support/services.js';
+import { api, GET_ROUTE } from '../support/api-client.js';
+import { seatedPlayer } from '../support/fixtures.js';
+import { newAdmin, newPlayer, type TestPlayer } from '../support/players.js';
+import { store } from '../support/stores.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
@@ -27,18 +30,10 @@ import type { CommitResult, ConditionMode } from '../../src/sessions/store.js';
 import { decorate, storeOn } from '../support/stores.js';
 import { httpApiEvent, invoke, type Answer } from '../support/api.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
-import { GET_ROUTE, JOIN_ROUTE, newPlayer, seatedPlayer, store, type TestPlayer } from '../support/services.js';
 
-const { handler: joinHandler } = await import('../../handlers/join-session-self.js');
 const { handler: getHandler } = await import('../../handlers/get-session.js');
-const { handler: leaveHandler } = await import('../../handlers/leave-session-self.js');
-const { handler: kickHandler } = await import('../../handlers/kick-player.js');
-const { handler: updatePlayerHandler } = await import('../../handlers/update-session-player.js');
-const { handler: updateSessionHandler } = await import('../../handlers/update-session.js');
 
-const PLAYER_ROUTE = '/session/v1/session/{session_id}/player/{player_uuid}';
 /** A game client's permissions: acts on itself, or on others as its session's leader. */
-const CLIENT = ['session:update-player:self', 'session:read:self', 'session:update:self', 'session:promote:self'];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Programs
@@ -142,32 +137,12 @@ const setupArb: fc.Arbitrary<SessionSetup> = fc.record({
   ),
 });
 
-/**
- * Bugs this suite found in src/ and that are not fixed yet. Each has a regression test of its name
- * (model-based.test.ts) that fails until it is fixed. Programs leave out the operations that trigger it (`triggers`),
- * or the checker tolerates and counts what it does (by id), so that the search goes on for others.
- * Set MODEL_INCLUDE_KNOWN_BUGS=1 to generate and check them strictly anyway.
- *
- * Found and fixed, each with its regression test in model-based.test.ts: a self-promotion wish making a second
- * leader (d569f98); a torn BatchGetItem read answering "unchanged" under the ETag of another state, for joins (a
- * player item newer than the session item: fd72727; older: ee82697); a decision-level conflict answered 409 without
- * a retry (fd72727); a committed session update answered 404 when its session was deleted before the read-back
- * (fd72727), whose fix then answered no players under the ETag of a state with players (ee82697).
- */
-// Both bugs once listed here (an overflow placement resting on unguarded facts; a player update's unchanged answer
-// not confirmed against the player) are fixed; their regression tests stay in model-based.test.ts.
-export const KNOWN_BUGS: { id: 'torn-read-older-player' | 'overflow-skipped-team-unguarded'; name: string; triggers: (op: Op) => boolean }[] = [];
-const known = (id: (typeof KNOWN_BUGS)[number]['id']) => KNOWN_BUGS.some((b) => b.id === id);
-
-export function programArb(
-  opts: { minOps?: number; maxOps?: number; minLanes?: number; maxLanes?: number; includeKnownBugs?: boolean } = {},
-): fc.Arbitrary<Program> {
-  const op = opts.includeKnownBugs ? opArb : opArb.filter((o) => !KNOWN_BUGS.some((b) => b.triggers(o)));
+export function programArb(opts: { minOps?: number; maxOps?: number; minLanes?: number; maxLanes?: number } = {}): fc.Arbitrary<Program> {
   return fc
     .record({
       setup: setupArb,
       laneCount: fc.integer({ min: opts.minLanes ?? 2, max: opts.maxLanes ?? 3 }),
-      ops: fc.array(fc.tuple(fc.nat(2), op), { minLength: opts.minOps ?? 4, maxLength: opts.maxOps ?? 8 }),
+      ops: fc.array(fc.tuple(fc.nat(2), opArb), { minLength: opts.minOps ?? 4, maxLength: opts.maxOps ?? 8 }),
     })
     .map(({ setup, laneCount, ops }) => {
       const lanes: Op[][] = Array.from({ length: laneCount }, () => []);
@@ -181,7 +156,7 @@ export function programArb(
 // ---------------------------------------------------------------------------------------------------------------
 
 /** The same identities serve every program (each program has a session of its own). */
-const identities: TestPlayer[] = [...Array.from({ length: PLAYERS }, () => newPlayer(CLIENT)), newPlayer(['session:*'])];
+const identities: TestPlayer[] = [...Array.from({ length: PLAYERS }, () => newPlayer()), newAdmin()];
 const uuidOf = (i: number) => identities[i]!.uuid;
 
 const PROFILES = [
@@ -226,21 +201,19 @@ const actorOf = (i: number): Actor => ({ playerUuid: uuidOf(i), trusted: i === A
 
 function send(op: Op, sessionId: string): Promise<Answer> {
   const who = identities[op.actor]!;
-  const call = (handler: typeof joinHandler, method: string, route: string, params: Record<string, string>, body?: unknown) =>
-    invoke(handler, httpApiEvent({ method, route, pathParameters: { session_id: sessionId, ...params }, headers: who.auth, body }));
   switch (op.kind) {
     case 'join':
-      return call(joinHandler, 'POST', JOIN_ROUTE, {}, joinBody(op));
+      return api.join(who, sessionId, joinBody(op));
     case 'leave':
-      return call(leaveHandler, 'DELETE', JOIN_ROUTE, {});
+      return api.leave(who, sessionId);
     case 'kick':
-      return call(kickHandler, 'DELETE', PLAYER_ROUTE, { player_uuid: uuidOf(op.target) });
+      return api.kick(who, sessionId, uuidOf(op.target));
     case 'invite':
     case 'move':
     case 'promote':
-      return call(updatePlayerHandler, 'POST', PLAYER_ROUTE, { player_uuid: uuidOf(op.target) }, playerUpdateBody(op));
+      return api.setPlayer(who, sessionId, uuidOf(op.target), playerUpdateBody(op));
     case 'patch':
-      return call(updateSessionHandler, 'PATCH', GET_ROUTE, {}, patchBody(op));
+      return api.patch(who, sessionId, patchBody(op));
   }
 }
 
@@ -393,16 +366,11 @@ export interface ProgramResult {
   floating: number;
   snapshots: number;
   orderSearchSteps: number;
-  /** Unchanged answers that described the player as they were before the ETag they carried (known bug, tolerated). */
-  tornReads: number;
 }
 
 let sessionSeq = 0;
 
-export async function runProgram(
-  program: Program,
-  opts: { observeBetweenSteps?: boolean; /** Known bugs fail the program too. */ strict?: boolean } = {},
-): Promise<ProgramResult> {
+export async function runProgram(program: Program, opts: { observeBetweenSteps?: boolean } = {}): Promise<ProgramResult> {
   observeCommits();
   const { setup } = program;
   const sessionId = `mb-${process.pid}-${Date.now().toString(36)}-${sessionSeq++}`;
@@ -481,7 +449,7 @@ export async function runProgram(
     }),
   );
   const final = await readPartition(sessionId);
-  const result = check(program, initial, final, records, observations, opts);
+  const result = check(program, initial, final, records, observations);
   return result;
 }
 
@@ -553,14 +521,7 @@ export function checkAtRest(where: string, session: Session, players: readonly P
   if (players.some((p) => isActive(p.status)) && leaders.length === 0) fail('active members and no leader');
 }
 
-function check(
-  program: Program,
-  initial: Partition,
-  final: Partition,
-  records: OpRecord[],
-  observations: Observation[],
-  opts: { strict?: boolean },
-): ProgramResult {
+function check(program: Program, initial: Partition, final: Partition, records: OpRecord[], observations: Observation[]): ProgramResult {
   const inc = initial.session!.incarnation;
   const v0 = initial.session!.version;
   const violation = (what: string, details: unknown = {}) =>
@@ -667,11 +628,9 @@ function check(
   const start: ModelState = { session: initial.session, players: new Map(initial.players.map((p) => [p.playerUuid, p])), version: v0 };
   const search = new OrderSearch(start, vf, fixed, floating, snapshots, allClaims);
   let path = search.run();
-  let tornReads = 0;
   if (!path && unchangedClaims.length > 0) {
-    // Known bug "torn-read-older-player" (KNOWN_BUGS): an unchanged answer may describe the player as they were
-    // before the state its ETag names. Without those claims, an order must still exist, and each such answer must
-    // describe the state its ETag names or, tolerated, an earlier state of the history.
+    // An order of the committed operations alone, for the diagnosis: each unchanged answer must describe the state
+    // its ETag names in it.
     const relaxed = new OrderSearch(start, vf, fixed, floating, snapshots, committedClaims);
     path = relaxed.run();
     if (path) {
@@ -682,13 +641,6 @@ function check(
         };
         const at = path.findIndex((st) => st.version === c.version);
         if (at >= 0 && described(path[at]!)) continue;
-        // Joins compare the players on their second read (ee82697): only player updates are tolerated.
-        const kind = records.find((r) => r.id === c.id)!.op.kind;
-        const playerUpdate = kind === 'invite' || kind === 'move' || kind === 'promote';
-        if (at >= 0 && playerUpdate && !opts.strict && known('torn-read-older-player') && path.slice(0, at).some(described)) {
-          tornReads++;
-          continue;
-        }
         throw violation(`op ${c.id} answered ${canonical(c.shown)} under version ${c.version}, a state where that does not hold`, {
           state: at >= 0 ? sortPlayers([...path[at]!.players.values()]) : 'not in the replay',
         });
@@ -730,7 +682,6 @@ function check(
     floating: floating.length,
     snapshots: snapshots.size,
     orderSearchSteps: search.steps,
-    tornReads,
   };
 }
 

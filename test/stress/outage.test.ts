@@ -1,4 +1,4 @@
-// Faults (issue 7): the store going away under load, and the errors DynamoDB Local cannot produce on demand.
+// Faults: the store going away under load, and the errors DynamoDB Local cannot produce on demand.
 //
 // 1. Outage: a DynamoDB Local of this suite's own (own port, --data persistence in a temporary folder) serves a
 //    load of joins, leaves, updates and reads through the real handlers, with the service's production timeouts.
@@ -10,7 +10,10 @@
 //    real DynamoDB error would surface) throws throttling, TransactionCanceled(TransactionConflict) and
 //    TransactionConflictException. Retries are bounded and jittered, then 503 or 409 as documented; never a 500;
 //    the version advanced by exactly the transactions that committed (no duplicate write).
-import { JOIN_ROUTE, GET_ROUTE, newPlayer, seatedPlayer, type TestPlayer } from '../support/services.js';
+import { setEnv } from '../support/environment.js';
+import { api } from '../support/api-client.js';
+import { seatedPlayer } from '../support/fixtures.js';
+import { newPlayer, type TestPlayer } from '../support/players.js';
 import { storeOn } from '../support/stores.js';
 import { jest } from '@jest/globals';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -23,26 +26,17 @@ import { DynamoDBClient, TransactionCanceledException, TransactionConflictExcept
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from '../../local/create-table.js';
 import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local.js';
-import { getServices, resetServices } from '../../src/runtime/services.js';
+import { getServices } from '../../src/runtime/services.js';
 import { newSession, withPlayers } from '../../src/sessions/model/new-session.js';
 import type { Player } from '../../src/sessions/model/session.js';
 import { createDocumentClient } from '../../src/dynamodb/client.js';
 import { PLAYER_SK_PREFIX, playerFromItem, sessionFromItem, type PlayerItem, type SessionItem } from '../../src/dynamodb/items.js';
 import { dynamoDbStore } from '../../src/dynamodb/store.js';
 import { tableOf } from '../../src/dynamodb/table.js';
-import { httpApiEvent, invoke, type Answer } from '../support/api.js';
+import { type Answer } from '../support/api.js';
 import { testTableName } from '../support/dynamodb.js';
 import { checkAtRest } from './model-harness.js';
 
-const { handler: join_ } = await import('../../handlers/join-session-self.js');
-const { handler: leave } = await import('../../handlers/leave-session-self.js');
-const { handler: get } = await import('../../handlers/get-session.js');
-const { handler: updatePlayer } = await import('../../handlers/update-session-player.js');
-const { handler: kick } = await import('../../handlers/kick-player.js');
-const { handler: patch } = await import('../../handlers/update-session.js');
-
-const PLAYER_ROUTE = '/session/v1/session/{session_id}/player/{player_uuid}';
-const CLIENT = ['session:update-player:self', 'session:read:self', 'session:update:self', 'session:promote:self'];
 /** The deployed functions' timeout is 10 s (lib/stage-config.ts); an answer must come well before it. */
 const BUDGET_MS = 9_000;
 
@@ -50,20 +44,6 @@ const print = console.log.bind(console);
 beforeAll(() => {
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
 });
-
-function setEnv(changes: Record<string, string | undefined>): () => void {
-  const saved = Object.fromEntries(Object.keys(changes).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(changes))
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  resetServices();
-  return () => {
-    for (const [k, v] of Object.entries(saved))
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    resetServices();
-  };
-}
 
 function expectStatusIn(what: string, a: Answer, allowed: number[]) {
   if (!allowed.includes(a.status)) throw new Error(`${what} answered ${a.status} ${a.raw ?? ''}, not one of ${allowed.join(', ')}`);
@@ -75,8 +55,6 @@ const joinBody = (custom: Record<string, string> = {}) => ({
   team_id: 0,
   custom_data: custom,
 });
-const call = (handler: typeof join_, method: string, route: string, p: TestPlayer, params: Record<string, string>, body?: unknown) =>
-  invoke(handler, httpApiEvent({ method, route, pathParameters: params, headers: p.auth, body }));
 
 async function partition(db: ReturnType<typeof createDocumentClient>, table: string, sessionId: string) {
   const out = await db.send(
@@ -133,7 +111,7 @@ describe('DynamoDB Local stopped (SIGTERM) in the middle of a load, then restart
       await store.createSession(s, [leader], new Date());
       sessions.push(s.sessionId);
     }
-    const clients = Array.from({ length: 12 }, () => Array.from({ length: 3 }, () => newPlayer(CLIENT)));
+    const clients = Array.from({ length: 12 }, () => Array.from({ length: 3 }, () => newPlayer()));
 
     type Outcome = { started: number; ended: number; answer: Answer; what: string };
     const outcomes: Outcome[] = [];
@@ -156,10 +134,10 @@ describe('DynamoDB Local stopped (SIGTERM) in the middle of a load, then restart
         const started = Date.now();
         const answer =
           kind === 0 || kind === 1
-            ? await call(join_, 'POST', JOIN_ROUTE, p, { session_id: sessionId }, joinBody({ n: String(n) }))
+            ? await api.join(p, sessionId, joinBody({ n: String(n) }))
             : kind === 2
-              ? await call(get, 'GET', GET_ROUTE, p, { session_id: sessionId })
-              : await call(leave, 'DELETE', JOIN_ROUTE, p, { session_id: sessionId });
+              ? await api.get(p, sessionId)
+              : await api.leave(p, sessionId);
         outcomes.push({ started, ended: Date.now(), answer, what: `${['join', 'update', 'get', 'leave'][kind]} ${sessionId}` });
         n++;
         await sleep(20);
@@ -248,10 +226,10 @@ describe('DynamoDB Local stopped (SIGTERM) in the middle of a load, then restart
             const started = Date.now();
             const a =
               i % 3 === 0
-                ? await call(join_, 'POST', JOIN_ROUTE, p, { session_id: sessionId }, joinBody({ frozen: 'yes' }))
+                ? await api.join(p, sessionId, joinBody({ frozen: 'yes' }))
                 : i % 3 === 1
-                  ? await call(get, 'GET', GET_ROUTE, p, { session_id: sessionId })
-                  : await call(leave, 'DELETE', JOIN_ROUTE, p, { session_id: sessionId });
+                  ? await api.get(p, sessionId)
+                  : await api.leave(p, sessionId);
             return { took: Date.now() - started, a, what: `${['join', 'get', 'leave'][i % 3]} ${sessionId}` };
           }),
       );
@@ -270,7 +248,7 @@ describe('DynamoDB Local stopped (SIGTERM) in the middle of a load, then restart
     print(
       `frozen store: ${answers.length} requests, all 503 after ${Math.min(...answers.map((x) => x.took))}-${Math.max(...answers.map((x) => x.took))} ms`,
     );
-    const after = await call(join_, 'POST', JOIN_ROUTE, newPlayer(CLIENT), { session_id: sessions[0]! }, joinBody());
+    const after = await api.join(newPlayer(), sessions[0]!, joinBody());
     expect(after.status).toBe(200);
   }, 60_000);
 });
@@ -362,18 +340,17 @@ describe('SdkFaultInjector: throttling and transaction conflicts through the han
   ] as const)(
     '%s: %i %s with Retry-After, bounded attempts, nothing written, never a 500',
     async (_, status, code, error) => {
-      const leader = newPlayer(CLIENT);
+      const leader = newPlayer();
       const s = await sessionWith([seatedPlayer(leader.uuid, { status: 'leader' }), seatedPlayer(randomUUID())]);
       const throttled = code === 'service_unavailable' && error !== cancelledByThrottling;
       injector.fault = (command) => (throttled || /TransactWrite/.test(command) ? error() : undefined);
       const target = (await realStore.readSessionWithPlayers(s.sessionId, new Date()))!.players.find((p) => p.status === 'member')!.playerUuid;
       const requests = {
-        join: () => call(join_, 'POST', JOIN_ROUTE, newPlayer(CLIENT), { session_id: s.sessionId }, joinBody()),
-        invite: () =>
-          call(updatePlayer, 'POST', PLAYER_ROUTE, leader, { session_id: s.sessionId, player_uuid: randomUUID() }, { status: 'invited', team_id: 1 }),
-        kick: () => call(kick, 'DELETE', PLAYER_ROUTE, leader, { session_id: s.sessionId, player_uuid: target }),
-        patch: () => call(patch, 'PATCH', GET_ROUTE, leader, { session_id: s.sessionId }, { custom_data: { x: 'y' } }),
-        leave: () => call(leave, 'DELETE', JOIN_ROUTE, leader, { session_id: s.sessionId }),
+        join: () => api.join(newPlayer(), s.sessionId, joinBody()),
+        invite: () => api.setPlayer(leader, s.sessionId, randomUUID(), { status: 'invited', team_id: 1 }),
+        kick: () => api.kick(leader, s.sessionId, target),
+        patch: () => api.patch(leader, s.sessionId, { custom_data: { x: 'y' } }),
+        leave: () => api.leave(leader, s.sessionId),
       };
       // Throttling makes the SDK back off (its own retries, seconds each): three operations are enough there.
       const which =
@@ -408,8 +385,8 @@ describe('SdkFaultInjector: throttling and transaction conflicts through the han
   );
 
   test('a storm of random faults under concurrent load: only documented answers, and the version moved by exactly the commits', async () => {
-    const players = Array.from({ length: 16 }, () => newPlayer(CLIENT));
-    const leader = newPlayer(CLIENT);
+    const players = Array.from({ length: 16 }, () => newPlayer());
+    const leader = newPlayer();
     const s = await sessionWith([seatedPlayer(leader.uuid, { status: 'leader' })], [10, 10]);
     const v0 = (await version(s.sessionId))!;
     let seed = 42;
@@ -434,8 +411,8 @@ describe('SdkFaultInjector: throttling and transaction conflicts through the han
           const what = round % 2 === 0 ? 'join' : i % 3 === 0 ? 'leave' : 'update';
           const a =
             what === 'leave'
-              ? await call(leave, 'DELETE', JOIN_ROUTE, p, { session_id: s.sessionId })
-              : await call(join_, 'POST', JOIN_ROUTE, p, { session_id: s.sessionId }, { ...joinBody({ round: String(round) }), team_id: i % 2 });
+              ? await api.leave(p, s.sessionId)
+              : await api.join(p, s.sessionId, { ...joinBody({ round: String(round) }), team_id: i % 2 });
           answers.push({ what, a });
         }
       }),

@@ -1,6 +1,7 @@
-// Plain-data sessions for the rules tables: the fields every table shares, which a table overrides as it needs.
+// Plain data the suites share: a session as the rules tables take it, seated players, join bodies and requests.
+// Each has the fields every suite needs, which a test overrides as it needs.
 import { zeroCounters } from '../../src/sessions/model/crossplay.js';
-import { ANY_CROSSPLAY, type Player, type Session } from '../../src/sessions/model/session.js';
+import { ANY_CROSSPLAY, type JoinRequest, type Player, type Session } from '../../src/sessions/model/session.js';
 
 export function sessionFixture(over: Partial<Session> = {}): Session {
   return {
@@ -37,3 +38,23 @@ export function seatedPlayer(uuid: string, over: Partial<Player> = {}): Player {
     ...over,
   };
 }
+
+/** A join body the contract accepts, with `overrides` on top. */
+export const joinBody = (overrides: Record<string, unknown> = {}) => ({
+  client_version: '1.0.0',
+  client_settings: { platform: 'Steam', input: 'keyboardandmouse' },
+  team_id: 0,
+  ...overrides,
+});
+
+/** A validated join request as the rules take it: a member on team 0, Steam with a gamepad, unless told otherwise. */
+export const joinRequest = (playerUuid: string, over: Partial<JoinRequest> = {}): JoinRequest => ({
+  playerUuid,
+  status: 'member',
+  teamId: 0,
+  clientVersion: '1.0.0',
+  clientSettings: { platform: 'Steam', input: 'gamepad' },
+  crossplay: ANY_CROSSPLAY,
+  customData: {},
+  ...over,
+});

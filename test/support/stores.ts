@@ -1,9 +1,12 @@
 // Stores for tests: the DynamoDB store on the test table (global-setup.ts's DynamoDB Local), on a client of a test's
-// own (to inject SDK faults), and decorators that let a test act between a store's steps.
+// own (to inject SDK faults), sessions created through it, and decorators that let a test act between a store's steps.
+import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../src/dynamodb/client.js';
 import { dynamoDbStore } from '../../src/dynamodb/store.js';
 import { tableOf } from '../../src/dynamodb/table.js';
+import { newSession, withPlayers, type NewSession } from '../../src/sessions/model/new-session.js';
+import type { Player, Session } from '../../src/sessions/model/session.js';
 import type { SessionStore } from '../../src/sessions/store.js';
 import { testTableName } from './dynamodb.js';
 
@@ -22,3 +25,14 @@ export const storeOn = (db: DynamoDBDocumentClient = testClient(), tableName = t
 
 /** `store` with some of its operations replaced; the others are the store's own. */
 export const decorate = <S extends object>(store: S, overrides: Partial<S>): S => Object.assign(Object.create(store) as S, overrides);
+
+/** The DynamoDB store on the test table that the suites share for setting up and reading back. */
+export const store: SessionStore = storeOn();
+
+/** A session created through the store (two teams of 4, joinable), optionally with players already seated. */
+export async function createSession(overrides: Partial<NewSession> = {}, players: Player[] = []): Promise<Session> {
+  const session = withPlayers(newSession({ sessionId: `s-${randomUUID()}`, type: 'test', teamSizes: [4, 4], joinable: true, ...overrides }), players);
+  if ((await store.createSession(session, players, overrides.now ?? new Date())) !== 'created')
+    throw new Error(`session ${session.sessionId} already exists`);
+  return session;
+}

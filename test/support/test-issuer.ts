@@ -1,5 +1,6 @@
 // A token issuer for tests: a real RSA key pair and real RS256 signatures, so the service's verification runs
 // exactly as in production. Built on node:crypto alone so that it cannot share a bug with aws-jwt-verify.
+import { GAME_CLIENT_PERMISSIONS } from '../../schemas/generated/operations.js';
 import { generateKeyPairSync, randomUUID, sign as cryptoSign, type JsonWebKey, type KeyObject } from 'node:crypto';
 
 export interface SignOptions {
@@ -69,14 +70,11 @@ function signRs256(header: Record<string, unknown>, payload: Record<string, unkn
 
 export const b64url = (data: string | Buffer): string => Buffer.from(data).toString('base64url');
 
-/** The permissions a game client's token carries by default. */
-const DEFAULT_PLAYER_PERMISSIONS = ['session:update-player:self', 'session:read:self'] as const;
-
-/** A player's token: `sub` is the player UUID, `scope` the permissions (space-separated). */
+/** A player's token: `sub` is the player UUID, `scope` the permissions (space-separated; a game client's by default). */
 export function playerToken(issuer: TestIssuer, opts: { sub?: string; permissions?: readonly string[] } = {}): string {
   return issuer.sign({
     ...(opts.sub === undefined ? {} : { sub: opts.sub }),
-    scope: (opts.permissions ?? DEFAULT_PLAYER_PERMISSIONS).join(' '),
+    scope: (opts.permissions ?? GAME_CLIENT_PERMISSIONS).join(' '),
   });
 }
 

@@ -2,7 +2,7 @@
 // in the open-session index (never a scan), with the same rules and transaction as a join by id. When none has
 // room, the player takes a seat ticket: ticket t belongs to block floor(t / seats), and each block is one session
 // whose id follows from it. The first ticket holder of a block to arrive creates its session, the others join it,
-// so a stampede fills sessions one after another instead of each player starting their own (README, "Create or
+// so a stampede fills sessions one after another instead of each player starting their own (docs/api.md, "Create or
 // join"). A type that does not auto-join simply gets a new session, if its template lets players create them.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiError, type ErrorCode } from '../../errors/api-error.js';

@@ -1,4 +1,4 @@
-// A join: the caller's membership and the session, read in one round trip, decided by join-rules.ts.
+// A join: the caller's membership and the session, read in one round trip, decided by rules/join.ts.ts.
 import type { SessionCommits, SessionReads } from '../store.js';
 import { decideJoin } from '../rules/join.js';
 import type { JoinRequest, Player } from '../model/session.js';

@@ -1,7 +1,7 @@
 // Runs one change of one session: read, decide (a pure rules function), write (SessionStore), and after a lost
 // race read and decide again. The first attempt is conditioned on the version, so an uncontended change knows
 // the exact version it produced; retries are conditioned on the decision's facts, so a stampede of compatible
-// changes commits side by side, and the ETag is read back after the write (README, "Concurrency and ETags").
+// changes commits side by side, and the ETag is read back after the write (docs/architecture.md, "Concurrency and ETags").
 import { ApiError } from '../../errors/api-error.js';
 import type { ConditionMode, SessionCommits, SessionReads } from '../store.js';
 import type { Decision } from '../model/change.js';

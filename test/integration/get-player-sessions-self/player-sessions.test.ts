@@ -1,45 +1,18 @@
 // Get Player Sessions Self through the real handler: the caller's sessions by type, pending invites with who
 // invited, reservations, a content ETag with If-None-Match / 304, and sessions that expired or were deleted gone.
-import { GET_ROUTE, JOIN_ROUTE, createSession, joinBody, newPlayer, seatedPlayer, store, type TestPlayer } from '../../support/services.js';
+import { api } from '../../support/api-client.js';
+import { seatedPlayer } from '../../support/fixtures.js';
+import { newAdmin, newPlayer, type TestPlayer } from '../../support/players.js';
+import { createSession, store } from '../../support/stores.js';
 import { randomUUID } from 'node:crypto';
 import { join as joinPath } from 'node:path';
 import { componentValidator, loadSpec } from '../../../scripts/openapi-schemas.js';
 import type { Player } from '../../../src/sessions/model/session.js';
-import { httpApiEvent, invoke } from '../../support/api.js';
-
-const { handler: mySessions } = await import('../../../handlers/get-player-sessions-self.js');
-const { handler: join } = await import('../../../handlers/join-session-self.js');
-const { handler: leave } = await import('../../../handlers/leave-session-self.js');
-const { handler: kick } = await import('../../../handlers/kick-player.js');
-const { handler: updatePlayer } = await import('../../../handlers/update-session-player.js');
-const { handler: get } = await import('../../../handlers/get-session.js');
 
 const spec = await loadSpec(joinPath(process.cwd(), 'schemas', 'openapi.yaml'));
 const isPlayerSessions = componentValidator(spec, 'PlayerSessions');
 
-const PLAYER_ROUTE = '/session/v1/session/{session_id}/player/{player_uuid}';
-const CLIENT = ['session:update-player:self', 'session:read:self', 'session:update:self', 'session:promote:self', 'session:read-player:self'];
-const client = () => newPlayer(CLIENT);
-
-type Headers = Record<string, string>;
-const call = (
-  handler: typeof get,
-  method: string,
-  route: string,
-  p: TestPlayer,
-  params: Record<string, string> = {},
-  body?: unknown,
-  headers: Headers = {},
-) => invoke(handler, httpApiEvent({ method, route, pathParameters: params, headers: { ...p.auth, ...headers }, body }));
-const api = {
-  mine: (p: TestPlayer, headers: Headers = {}) => call(mySessions, 'GET', '/session/v1/player/me/session', p, {}, undefined, headers),
-  join: (p: TestPlayer, id: string) => call(join, 'POST', JOIN_ROUTE, p, { session_id: id }, joinBody()),
-  leave: (p: TestPlayer, id: string) => call(leave, 'DELETE', JOIN_ROUTE, p, { session_id: id }),
-  kick: (p: TestPlayer, id: string, target: string) => call(kick, 'DELETE', PLAYER_ROUTE, p, { session_id: id, player_uuid: target }),
-  setPlayer: (p: TestPlayer, id: string, target: string, body: unknown) =>
-    call(updatePlayer, 'POST', PLAYER_ROUTE, p, { session_id: id, player_uuid: target }, body),
-  get: (p: TestPlayer, id: string) => call(get, 'GET', GET_ROUTE, p, { session_id: id }),
-};
+const client = () => newPlayer();
 
 const leaderOf = (uuid: string) => seatedPlayer(uuid, { status: 'leader', joined: '2026-01-01T00:00:00.000Z' });
 /** A session of `type` led by a fresh player, with `players` seated too. */
@@ -74,7 +47,7 @@ describe('what is listed', () => {
     const b1 = await led(beta);
     expect((await api.join(p, b1.id)).body.status).toBe('member');
     const b2 = await led(beta);
-    const admin = newPlayer(['session:*']);
+    const admin = newAdmin();
     expect((await api.setPlayer(admin, b2.id, p.uuid, { status: 'reserved', team_id: 0 })).status).toBe(200);
     // An invite seeded without an inviter lists no inviting_player_uuid.
     const b3 = await led(beta, [seatedPlayer(p.uuid, { status: 'invited', joined: undefined })]);
@@ -102,7 +75,7 @@ describe('what is listed', () => {
   test('an invite by a trusted caller names them as the inviting player', async () => {
     const p = client();
     const s = await led(`gamma-${randomUUID()}`);
-    const admin = newPlayer(['session:*']);
+    const admin = newAdmin();
     await api.setPlayer(admin, s.id, p.uuid, { status: 'invited', team_id: 0 });
     const entry = Object.values((await mine(p)).body.sessions)[0] as { pending_invites: Record<string, unknown> };
     expect(entry.pending_invites[s.id]).toEqual({ session_id: s.id, inviting_player_uuid: admin.uuid });
@@ -129,7 +102,7 @@ describe('ETag and If-None-Match', () => {
     // The timestamp is not part of what the ETag names.
     expect((await mine(p)).headers.etag).toBe(etag);
     for (const header of [etag, `W/${etag}`, `"nope", ${etag}`, '*']) {
-      const r = await api.mine(p, { 'if-none-match': header });
+      const r = await api.mine(p, { headers: { 'if-none-match': header } });
       expect([header, r.status, r.headers.etag, r.raw]).toEqual([header, 304, etag, undefined]);
     }
   });
@@ -144,7 +117,7 @@ describe('ETag and If-None-Match', () => {
     await api.join(p, s.id);
     etags.push((await mine(p)).headers.etag!);
     await api.leave(p, s.id);
-    const back = await api.mine(p, { 'if-none-match': etags[2]! });
+    const back = await api.mine(p, { headers: { 'if-none-match': etags[2]! } });
     expect(back.status).toBe(200);
     expect(back.body.sessions).toEqual({});
     etags.push(back.headers.etag!);
@@ -158,7 +131,7 @@ describe('ETag and If-None-Match', () => {
     const s = await led(`eps-${randomUUID()}`, [seatedPlayer(p.uuid)]);
     const before = (await mine(p)).headers.etag!;
     await api.join(client(), s.id);
-    expect((await api.mine(p, { 'if-none-match': before })).status).toBe(304);
+    expect((await api.mine(p, { headers: { 'if-none-match': before } })).status).toBe(304);
   });
 });
 

@@ -2,55 +2,24 @@
 // DynamoDB Local cannot lose a race on demand nor throw TransactionConflict or throttling errors, so two named
 // injectors stand in for those: RaceInjector (a real competing write lands between our read and our write)
 // and the SDK fault injector (an SDK middleware that throws the error DynamoDB would).
-import { JOIN_ROUTE, createSession, joinBody, newPlayer, store } from '../../support/services.js';
-import { createServer } from 'node:net';
+import { closedPort, withEnv } from '../../support/environment.js';
+import { JOIN_ROUTE } from '../../support/api-client.js';
+import { joinBody, joinRequest } from '../../support/fixtures.js';
+import { newPlayer } from '../../support/players.js';
+import { createSession, store } from '../../support/stores.js';
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ApiError } from '../../../src/errors/api-error.js';
-import { getServices, resetServices } from '../../../src/runtime/services.js';
+import { getServices } from '../../../src/runtime/services.js';
 import { joinSession } from '../../../src/sessions/operations/join-session.js';
 import type { JoinRequest } from '../../../src/sessions/model/session.js';
-import { ANY_CROSSPLAY } from '../../../src/sessions/model/session.js';
 import { createDocumentClient } from '../../../src/dynamodb/client.js';
-
 import { decorate, storeOn } from '../../support/stores.js';
 import { httpApiEvent, invoke } from '../../support/api.js';
 
 const { handler: join } = await import('../../../handlers/join-session-self.js');
 
-const closedPort = () =>
-  new Promise<number>((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-
-async function withEnv(changes: Record<string, string | undefined>, run: () => Promise<void>) {
-  const saved = Object.fromEntries(Object.keys(changes).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(changes))
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  resetServices();
-  try {
-    await run();
-  } finally {
-    for (const [k, v] of Object.entries(saved))
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    resetServices();
-  }
-}
-
-const request = (playerUuid = randomUUID()): JoinRequest => ({
-  playerUuid,
-  status: 'member',
-  teamId: 0,
-  clientVersion: '1.0.0',
-  clientSettings: { platform: 'Steam', input: 'gamepad' },
-  crossplay: ANY_CROSSPLAY,
-  customData: {},
-});
+const request = (playerUuid: string = randomUUID(), over: Partial<JoinRequest> = {}): JoinRequest => joinRequest(playerUuid, over);
 
 /** RaceInjector: before each of our commits, another player's join really lands, so our condition fails. */
 function raceInjector(racesToInject: number) {

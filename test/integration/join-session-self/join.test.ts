@@ -4,7 +4,10 @@ import { join as joinPath } from 'node:path';
 import { componentValidator, loadSpec } from '../../../scripts/openapi-schemas.js';
 import { newSession } from '../../../src/sessions/model/new-session.js';
 import { httpApiEvent, invoke, restApiEvent } from '../../support/api.js';
-import { GET_ROUTE, JOIN_ROUTE, createSession, issuer, joinBody, newPlayer, seatedPlayer, store, type TestPlayer } from '../../support/services.js';
+import { GET_ROUTE, JOIN_ROUTE } from '../../support/api-client.js';
+import { joinBody, seatedPlayer } from '../../support/fixtures.js';
+import { issuer, newPlayer, type TestPlayer } from '../../support/players.js';
+import { createSession, store } from '../../support/stores.js';
 
 const { handler: join } = await import('../../../handlers/join-session-self.js');
 const { handler: get } = await import('../../../handlers/get-session.js');

@@ -1,6 +1,9 @@
 // 422s exactly in the FastAPI/pydantic-v1 shape, through the real handler; a rejected request writes nothing.
 import { httpApiEvent, invoke, restApiEvent } from '../../support/api.js';
-import { JOIN_ROUTE, createSession, joinBody, newPlayer, store } from '../../support/services.js';
+import { JOIN_ROUTE } from '../../support/api-client.js';
+import { joinBody } from '../../support/fixtures.js';
+import { newPlayer } from '../../support/players.js';
+import { createSession, store } from '../../support/stores.js';
 
 const { handler: join } = await import('../../../handlers/join-session-self.js');
 

@@ -1,7 +1,10 @@
 // Expiry, through the real handlers: a session past its time-to-live is gone at once for every operation, even
 // while its items are still in the table; writes extend its life, a GET only past half of it and never as a change
 // of state; a session id re-created after expiry is a new session, with new ETags and none of the old players.
-import { GET_ROUTE, JOIN_ROUTE, createSession, joinBody, newPlayer, seatedPlayer, store, type TestPlayer } from '../../support/services.js';
+import { api, type RequestOptions } from '../../support/api-client.js';
+import { joinBody, seatedPlayer } from '../../support/fixtures.js';
+import { newAdmin, newPlayer, type TestPlayer } from '../../support/players.js';
+import { createSession, store } from '../../support/stores.js';
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ERRORS, type ErrorCode } from '../../../src/errors/api-error.js';
@@ -9,47 +12,10 @@ import { etagOf } from '../../../src/sessions/model/etag.js';
 import type { Player, Session } from '../../../src/sessions/model/session.js';
 import { newSession } from '../../../src/sessions/model/new-session.js';
 import { sessionKey } from '../../../src/dynamodb/items.js';
-import { httpApiEvent, invoke, type Answer } from '../../support/api.js';
+import { type Answer } from '../../support/api.js';
 import { testDocumentClient, testTableName } from '../../support/dynamodb.js';
 
-const { handler: get } = await import('../../../handlers/get-session.js');
-const { handler: join } = await import('../../../handlers/join-session-self.js');
-const { handler: leave } = await import('../../../handlers/leave-session-self.js');
-const { handler: kick } = await import('../../../handlers/kick-player.js');
-const { handler: updatePlayer } = await import('../../../handlers/update-session-player.js');
-const { handler: updateSession } = await import('../../../handlers/update-session.js');
-const { handler: mySessions } = await import('../../../handlers/get-player-sessions-self.js');
-
-const PLAYER_ROUTE = '/session/v1/session/{session_id}/player/{player_uuid}';
-const CLIENT = ['session:update-player:self', 'session:read:self', 'session:update:self', 'session:promote:self', 'session:read-player:self'];
-const client = () => newPlayer(CLIENT);
-const admin = () => newPlayer(['session:*']);
-
-type Headers = Record<string, string>;
-const call = (
-  handler: typeof get,
-  method: string,
-  route: string,
-  p: TestPlayer,
-  params: Record<string, string>,
-  opts: { body?: unknown; headers?: Headers; query?: Record<string, string> } = {},
-) =>
-  invoke(
-    handler,
-    httpApiEvent({ method, route, pathParameters: params, headers: { ...p.auth, ...opts.headers }, body: opts.body, query: opts.query }),
-  );
-
-const api = {
-  get: (p: TestPlayer, id: string, opts: { headers?: Headers; query?: Record<string, string> } = {}) =>
-    call(get, 'GET', GET_ROUTE, p, { session_id: id }, opts),
-  join: (p: TestPlayer, id: string, body = joinBody()) => call(join, 'POST', JOIN_ROUTE, p, { session_id: id }, { body }),
-  leave: (p: TestPlayer, id: string) => call(leave, 'DELETE', JOIN_ROUTE, p, { session_id: id }),
-  kick: (p: TestPlayer, id: string, target: string) => call(kick, 'DELETE', PLAYER_ROUTE, p, { session_id: id, player_uuid: target }),
-  setPlayer: (p: TestPlayer, id: string, target: string, body: unknown) =>
-    call(updatePlayer, 'POST', PLAYER_ROUTE, p, { session_id: id, player_uuid: target }, { body }),
-  patch: (p: TestPlayer, id: string, body: unknown) => call(updateSession, 'PATCH', GET_ROUTE, p, { session_id: id }, { body }),
-  mine: (p: TestPlayer) => call(mySessions, 'GET', '/session/v1/player/me/session', p, {}),
-};
+const client = () => newPlayer();
 
 function expectError(r: Answer, status: number, code: ErrorCode) {
   expect({ status: r.status, body: r.body }).toEqual({ status, body: { auth_success: true, error_code: code, desc: ERRORS[code].desc } });
@@ -104,17 +70,17 @@ describe('a session past its time-to-live is gone at once', () => {
 
   test('kick: 404 session_not_found', async () => {
     expectError(await api.kick(leader, s.sessionId, member.uuid), 404, 'session_not_found');
-    expectError(await api.kick(admin(), s.sessionId, member.uuid), 404, 'session_not_found');
+    expectError(await api.kick(newAdmin(), s.sessionId, member.uuid), 404, 'session_not_found');
   });
 
   test('update player: 404 session_not_found', async () => {
     expectError(await api.setPlayer(leader, s.sessionId, randomUUID(), { status: 'invited', team_id: 0 }), 404, 'session_not_found');
-    expectError(await api.setPlayer(admin(), s.sessionId, member.uuid, { status: 'member', team_id: 1 }), 404, 'session_not_found');
+    expectError(await api.setPlayer(newAdmin(), s.sessionId, member.uuid, { status: 'member', team_id: 1 }), 404, 'session_not_found');
   });
 
   test('update session: 404 session_not_found', async () => {
     expectError(await api.patch(leader, s.sessionId, { joinable: false }), 404, 'session_not_found');
-    expectError(await api.patch(admin(), s.sessionId, { custom_data: { a: 'b' } }), 404, 'session_not_found');
+    expectError(await api.patch(newAdmin(), s.sessionId, { custom_data: { a: 'b' } }), 404, 'session_not_found');
   });
 
   test('none of it wrote anything: the expired item is as it was created', async () => {
@@ -162,7 +128,7 @@ describe('every write extends the life of the session', () => {
 
 describe('GET and refresh_ttl', () => {
   /** GET, then the session as stored and its ETag as GET shows it. */
-  async function getAndRead(p: TestPlayer, s: Session, opts: { headers?: Headers; query?: Record<string, string> } = {}) {
+  async function getAndRead(p: TestPlayer, s: Session, opts: RequestOptions = {}) {
     const t0 = nowSeconds();
     const r = await api.get(p, s.sessionId, opts);
     return { r, t0, after: (await read(s.sessionId))! };
@@ -258,7 +224,7 @@ describe('a session id re-created after expiry', () => {
     // Not in it: leaving, being kicked, declining.
     expectError(await api.leave(member, s.sessionId), 404, 'player_not_in_session');
     expectError(await api.leave(guest, s.sessionId), 404, 'player_not_in_session');
-    expectError(await api.kick(admin(), s.sessionId, member.uuid), 404, 'player_not_in_session');
+    expectError(await api.kick(newAdmin(), s.sessionId, member.uuid), 404, 'player_not_in_session');
     // The old leader has no authority over it.
     expectError(await api.patch(leader, s.sessionId, { joinable: false }), 403, 'not_session_leader');
     expectError(await api.setPlayer(leader, s.sessionId, randomUUID(), { status: 'invited', team_id: 0 }), 403, 'not_session_leader');

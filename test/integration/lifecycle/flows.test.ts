@@ -1,50 +1,12 @@
 // The session lifecycle end to end: real handlers, DynamoDB Local, real JWTs.
 import { randomUUID } from 'node:crypto';
-import { httpApiEvent, invoke, type Answer } from '../../support/api.js';
-import { GET_ROUTE, JOIN_ROUTE, createSession, joinBody, newPlayer, seatedPlayer, store, type TestPlayer } from '../../support/services.js';
+import { type Answer } from '../../support/api.js';
+import { api } from '../../support/api-client.js';
+import { joinBody, seatedPlayer } from '../../support/fixtures.js';
+import { newAdmin, newPlayer } from '../../support/players.js';
+import { createSession, store } from '../../support/stores.js';
 
-const { handler: join } = await import('../../../handlers/join-session-self.js');
-const { handler: get } = await import('../../../handlers/get-session.js');
-const { handler: leave } = await import('../../../handlers/leave-session-self.js');
-const { handler: kick } = await import('../../../handlers/kick-player.js');
-const { handler: updatePlayer } = await import('../../../handlers/update-session-player.js');
-const { handler: updateSession } = await import('../../../handlers/update-session.js');
-const { handler: createOrJoin } = await import('../../../handlers/create-or-join-session.js');
-const { handler: mySessions } = await import('../../../handlers/get-player-sessions-self.js');
-
-const PLAYER_ROUTE = '/session/v1/session/{session_id}/player/{player_uuid}';
-const CLIENT = [
-  'session:create',
-  'session:update-player:self',
-  'session:read:self',
-  'session:update:self',
-  'session:promote:self',
-  'session:read-player:self',
-];
-
-const call = (
-  handler: typeof join,
-  method: string,
-  route: string,
-  p: TestPlayer,
-  params: Record<string, string> = {},
-  body?: unknown,
-  headers: Record<string, string> = {},
-) => invoke(handler, httpApiEvent({ method, route, pathParameters: params, headers: { ...p.auth, ...headers }, body }));
-
-const api = {
-  join: (p: TestPlayer, sessionId: string, body = joinBody()) => call(join, 'POST', JOIN_ROUTE, p, { session_id: sessionId }, body),
-  get: (p: TestPlayer, sessionId: string) => call(get, 'GET', GET_ROUTE, p, { session_id: sessionId }),
-  leave: (p: TestPlayer, sessionId: string) => call(leave, 'DELETE', JOIN_ROUTE, p, { session_id: sessionId }),
-  kick: (p: TestPlayer, sessionId: string, target: string) => call(kick, 'DELETE', PLAYER_ROUTE, p, { session_id: sessionId, player_uuid: target }),
-  setPlayer: (p: TestPlayer, sessionId: string, target: string, body: Record<string, unknown>) =>
-    call(updatePlayer, 'POST', PLAYER_ROUTE, p, { session_id: sessionId, player_uuid: target }, body),
-  patch: (p: TestPlayer, sessionId: string, body: Record<string, unknown>) =>
-    call(updateSession, 'PATCH', GET_ROUTE, p, { session_id: sessionId }, body),
-  createOrJoin: (p: TestPlayer, body: Record<string, unknown>) => call(createOrJoin, 'POST', '/session/v1/session', p, {}, body),
-  mine: (p: TestPlayer, headers: Record<string, string> = {}) => call(mySessions, 'GET', '/session/v1/player/me/session', p, {}, undefined, headers),
-};
-const client = () => newPlayer(CLIENT);
+const client = () => newPlayer();
 const statuses = (g: Answer) =>
   Object.fromEntries(
     g.body.teams.flatMap((t: { players: { player_uuid: string; status: string }[] }) => t.players.map((p) => [p.player_uuid, p.status])),
@@ -111,7 +73,7 @@ describe('invite, accept, leave', () => {
     expect(inv).toMatchObject({ status: 200, body: { player_uuid: guest.uuid, status: 'invited', team_id: 0 } });
     const mine = await api.mine(guest);
     expect(mine.body.sessions.test.pending_invites[s.sessionId]).toEqual({ session_id: s.sessionId, inviting_player_uuid: leader.uuid });
-    expect((await api.mine(guest, { 'if-none-match': mine.headers.etag! })).status).toBe(304);
+    expect((await api.mine(guest, { headers: { 'if-none-match': mine.headers.etag! } })).status).toBe(304);
     // A third player cannot get in: not joinable, and the invite holds the other seat anyway.
     expect((await api.join(client(), s.sessionId)).body.error_code).toBe('session_not_joinable');
     expect((await api.join(guest, s.sessionId)).body.status).toBe('member');
@@ -143,7 +105,7 @@ describe('invite, accept, leave', () => {
     expect((await api.setPlayer(member, s.sessionId, outsider.uuid, { status: 'invited', team_id: 0 })).body.error_code).toBe('not_session_leader');
     expect((await api.kick(member, s.sessionId, leader.uuid)).body.error_code).toBe('not_session_leader');
     expect((await api.patch(member, s.sessionId, { joinable: false })).body.error_code).toBe('not_session_leader');
-    const admin = newPlayer(['session:*']);
+    const admin = newAdmin();
     expect((await api.setPlayer(admin, s.sessionId, outsider.uuid, { status: 'member', team_id: 1 })).body).toMatchObject({
       status: 'member',
       team_id: 1,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { componentValidator, loadSpec } from '../../../scripts/openapi-schemas.js';
 import { httpApiEvent, invoke, restApiEvent } from '../../support/api.js';
-import { newPlayer, type TestPlayer } from '../../support/services.js';
+import { newAdmin, newPlayer, type TestPlayer } from '../../support/players.js';
 
 const { handler: getAll } = await import('../../../handlers/get-all-session-templates.js');
 const { handler: getByType } = await import('../../../handlers/get-session-template-by-type.js');
@@ -95,7 +95,7 @@ describe('get_all_session_templates', () => {
   });
 
   test('session:* is enough; a REST API (v1) event works too', async () => {
-    const admin = newPlayer(['session:*']);
+    const admin = newAdmin();
     expect((await all(admin)).status).toBe(200);
     const r = await invoke(getAll, restApiEvent({ method: 'GET', route: ALL_ROUTE, headers: { Authorization: admin.auth.authorization } }));
     expect(r.status).toBe(200);

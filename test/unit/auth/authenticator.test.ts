@@ -1,5 +1,6 @@
 // The authenticator in OIDC mode with static keys (AUTH_JWKS): every RallyHere auth code, reached with real
 // signed tokens, and the caller a good token yields.
+import { GAME_CLIENT_PERMISSIONS } from '../../../schemas/generated/operations.js';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createAuthenticator, MAX_TOKEN_LENGTH } from '../../../src/auth/authenticator.js';
 import { ERRORS } from '../../../src/errors/api-error.js';
@@ -68,11 +69,11 @@ describe('a valid token', () => {
     expect(caller.platform).toBe('Steam');
   });
 
-  it('playerToken carries the default player permissions', async () => {
+  it("playerToken carries a game client's permissions by default", async () => {
     const sub = randomUUID();
     const caller = await auth.authenticate(bearer(playerToken(issuer, { sub })));
     expect(caller.playerUuid).toBe(sub);
-    expect([...caller.permissions].sort()).toEqual(['session:read:self', 'session:update-player:self']);
+    expect([...caller.permissions].sort()).toEqual([...GAME_CLIENT_PERMISSIONS].sort());
   });
 });
 

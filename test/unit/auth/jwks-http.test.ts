@@ -1,57 +1,10 @@
 // OIDC mode fetching its JWKS from a real HTTP server on 127.0.0.1, as the local dev stack does: first fetch,
 // key rotation, a flood of made-up kids, and an issuer that is down, hangs or answers garbage, then recovers.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { createAuthenticator, type Authenticator } from '../../../src/auth/authenticator.js';
 import { createTestIssuer, playerToken, type TestIssuer } from '../../support/test-issuer.js';
+import { JwksServer } from '../../support/jwks-server.js';
 import { rejectionOf, validConfig } from './helpers.js';
-
-type Answer = { status: number; body: string } | 'hang';
-
-/** A JWKS endpoint whose answer the test sets, and that counts the requests it gets. */
-class JwksServer {
-  answer: Answer = { status: 200, body: '{"keys":[]}' };
-  readonly requests: string[] = [];
-  private server: Server | undefined;
-  private port = 0;
-
-  get running(): boolean {
-    return this.server !== undefined;
-  }
-
-  get issuer(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  serve(jwks: unknown, status = 200): void {
-    this.answer = { status, body: typeof jwks === 'string' ? jwks : JSON.stringify(jwks) };
-  }
-
-  /** Listens on the port it had before, if any, so that the issuer's URL survives a restart. */
-  async start(): Promise<void> {
-    const server = createServer((req: IncomingMessage, res) => {
-      this.requests.push(req.url ?? '');
-      const answer = this.answer;
-      if (answer === 'hang') return;
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
 
 const jwks = new JwksServer();
 let first: TestIssuer;

@@ -4,22 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../../../src/errors/api-error.js';
 import { etagOf } from '../../../../src/sessions/model/etag.js';
 import { newSession, withPlayers } from '../../../../src/sessions/model/new-session.js';
-import { ANY_CROSSPLAY, type JoinRequest, type Player, type Session } from '../../../../src/sessions/model/session.js';
+import { type JoinRequest, type Player, type Session } from '../../../../src/sessions/model/session.js';
 import { joinSession } from '../../../../src/sessions/operations/join-session.js';
-import { seatedPlayer } from '../../../support/fixtures.js';
+import { joinRequest, seatedPlayer } from '../../../support/fixtures.js';
 import { MemoryStore } from '../../../support/memory-store.js';
 import { decorate } from '../../../support/stores.js';
 
-const request = (playerUuid: string = randomUUID(), over: Partial<JoinRequest> = {}): JoinRequest => ({
-  playerUuid,
-  status: 'member',
-  teamId: 0,
-  clientVersion: '1.0.0',
-  clientSettings: { platform: 'Steam', input: 'gamepad' },
-  crossplay: ANY_CROSSPLAY,
-  customData: {},
-  ...over,
-});
+const request = (playerUuid: string = randomUUID(), over: Partial<JoinRequest> = {}): JoinRequest => joinRequest(playerUuid, over);
 
 async function sessionIn(store: MemoryStore, sizes = [4], players: Player[] = []): Promise<Session> {
   const s = withPlayers(newSession({ sessionId: `s-${randomUUID()}`, type: 't', teamSizes: sizes, joinable: true }), players);

@@ -4,7 +4,7 @@ import type { Guard } from '../../../../src/sessions/model/change.js';
 import { decideJoin, type JoinDecision } from '../../../../src/sessions/rules/join.js';
 import { ANY_CROSSPLAY, type JoinRequest, type Player, type Session } from '../../../../src/sessions/model/session.js';
 import type { CrossplayPreferences, Input, Platform } from '../../../../src/contract/types.js';
-import { sessionFixture } from '../../../support/fixtures.js';
+import { seatedPlayer, sessionFixture } from '../../../support/fixtures.js';
 
 const NOW = '2026-11-24T12:00:00.000Z';
 const ME = '00000000-0000-4000-8000-000000000001';
@@ -37,20 +37,7 @@ function request(over: Partial<JoinRequest> = {}): JoinRequest {
   };
 }
 
-function player(over: Partial<Player> = {}): Player {
-  return {
-    playerUuid: ME,
-    status: 'member',
-    teamId: 0,
-    customData: {},
-    clientVersion: '1.0.0',
-    clientSettings: { platform: 'Steam', input: 'keyboardandmouse' },
-    crossplay: ANY_CROSSPLAY,
-    joined: '2026-11-24T11:00:00.000Z',
-    revision: 3,
-    ...over,
-  };
-}
+const player = (over: Partial<Player> = {}): Player => seatedPlayer(ME, { joined: '2026-11-24T11:00:00.000Z', revision: 3, ...over });
 
 const write = (d: JoinDecision) => {
   if (d.kind !== 'write') throw new Error(`expected a write, got ${JSON.stringify(d)}`);

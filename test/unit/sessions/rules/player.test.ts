@@ -3,10 +3,10 @@
 // earliestMember, with the guards each write relies on.
 import type { Decision, Guard } from '../../../../src/sessions/model/change.js';
 import { zeroCounters } from '../../../../src/sessions/model/crossplay.js';
-import { ANY_CROSSPLAY, type Player, type Session } from '../../../../src/sessions/model/session.js';
+import { type Player, type Session } from '../../../../src/sessions/model/session.js';
 import type { Actor } from '../../../../src/sessions/model/actor.js';
 import { decidePlayerUpdate, decideRemoval, earliestMember, type OverflowAction, type PlayerUpdate } from '../../../../src/sessions/rules/player.js';
-import { sessionFixture } from '../../../support/fixtures.js';
+import { seatedPlayer, sessionFixture } from '../../../support/fixtures.js';
 
 const NOW = '2026-11-24T12:00:00.000Z';
 const LEADER = '00000000-0000-4000-8000-00000000000a';
@@ -35,20 +35,8 @@ function session(over: Partial<Session> = {}): Session {
   });
 }
 
-function player(playerUuid: string, over: Partial<Player> = {}): Player {
-  return {
-    playerUuid,
-    status: 'member',
-    teamId: 0,
-    customData: {},
-    clientVersion: '1.0.0',
-    clientSettings: { platform: 'Steam', input: 'keyboardandmouse' },
-    crossplay: ANY_CROSSPLAY,
-    joined: '2026-11-24T11:00:00.000Z',
-    revision: 3,
-    ...over,
-  };
-}
+const player = (playerUuid: string, over: Partial<Player> = {}): Player =>
+  seatedPlayer(playerUuid, { joined: '2026-11-24T11:00:00.000Z', revision: 3, ...over });
 
 const leaderP = player(LEADER, { status: 'leader', joined: '2026-11-24T10:00:00.000Z', revision: 5 });
 const memberP = player(MEMBER);
@@ -67,7 +55,7 @@ const invitedP = (over: Partial<Player> = {}) =>
 
 const update = (over: Partial<PlayerUpdate> = {}): PlayerUpdate => ({ status: 'member', teamId: 0, customData: {}, overflowAction: 'fail', ...over });
 
-/** decidePlayerUpdate with the current leader's membership found the way player-operations.ts reads it. */
+/** decidePlayerUpdate with the current leader's membership found the way operations/update-player.ts reads it. */
 function decide(
   s: Session | undefined,
   actor: Actor,
@@ -205,10 +193,8 @@ describe('decidePlayerUpdate: a player without authority acting on themselves fo
     expect(kinds(d.change.guards)).toContain('noLeader');
   });
 
-  // As in decideJoin ("asking for leader while there is one is a wish: member"). player-rules.ts computes
-  // `status = becomesLeader ? 'leader' : req.status`, so the wish is written as status 'leader' while the
-  // session's leader stays someone else: two leaders, and no hasLeader/leaderIs guard.
-  test('BUG: asking for leader while the session has one is a wish: the player becomes a member, not a second leader', () => {
+  // As in decideJoin: asking for leader while there is one is a wish, and the player becomes a member.
+  test('asking for leader while the session has one is a wish: the player becomes a member, not a second leader', () => {
     const newcomer = write(decide(session(), asOther, OTHER, undefined, { status: 'leader' }));
     expect(newcomer.result.status).toBe('member');
     expect(newcomer.change.leader).toBeUndefined();

@@ -1,19 +1,19 @@
-// The bugs the fuzz suites found, each reduced to its smallest cases and named after it: regression tests now that
-// they are fixed (fd72727). A new bug gets its test here, failing until it is fixed, and an entry in known-bugs.ts.
-import '../support/services.js';
+// What the fuzz campaigns found, each reduced to its smallest cases and named after the behaviour it guards.
+import { seatedPlayer } from '../support/fixtures.js';
+import { newAdmin } from '../support/players.js';
+import { createSession } from '../support/stores.js';
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { playerKey } from '../../src/dynamodb/items.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
-import { createSession, newPlayer, seatedPlayer } from '../support/services.js';
 import { operation, problemWith, send, type FuzzRequest, type OperationId } from './fuzz-harness.js';
 
 beforeAll(() => {
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
 });
 
-const admin = newPlayer(['session:*']);
+const admin = newAdmin();
 const request = (id: OperationId, sessionId: string, playerUuid: string, body: string | undefined): FuzzRequest => ({
   op: operation(id),
   format: 'http',
@@ -24,14 +24,10 @@ const request = (id: OperationId, sessionId: string, playerUuid: string, body: s
   label: id,
 });
 
-describe('custom_data key "constructor" or "__proto__" answers 500 internal_error', () => {
-  // Fixed in fd72727. Was: schemas/openapi.yaml (CustomData) accepted any key of 1..128 characters. The handlers copy custom data into
-  // plain objects and the store writes them with the DynamoDB document client (src/store/session-store.ts
-  // commitChange / createSession), whose marshaller throws "Unsupported type passed" for an object whose own
-  // "constructor" is not Object, and turns an own "__proto__" key into an empty attribute value, which DynamoDB
-  // refuses (ValidationException). Either way the write fails with an unhandled error: 500 internal_error, an
-  // undocumented answer to a request the contract calls valid. Expected: the key is stored and shown like any
-  // other (e.g. custom data kept in a prototype-less object and marshalled as a map), or refused with a 422.
+describe('custom_data keys "constructor" and "__proto__" get a documented answer, never a 500', () => {
+  // The DynamoDB document client's marshaller throws for an object whose own "constructor" is not Object, and
+  // turns an own "__proto__" key into an empty attribute value that DynamoDB refuses: the contract reserves both
+  // keys (422), and a 200 must have stored exactly what it answered.
   const bodies = (key: string): [OperationId, string, (s: { sessionId: string; member: string }) => string][] => [
     [
       'join_session_by_id_self',
@@ -65,11 +61,7 @@ describe('custom_data key "constructor" or "__proto__" answers 500 internal_erro
   });
 });
 
-describe('an operation without a request body answers an undocumented 413 to a body over 128 KiB', () => {
-  // Fixed in fd72727. Was: src/http/operation.ts put bodyLimit() (src/http/middleware/body-limit.ts) in front of every route, so a
-  // DELETE or GET that carries a body over 128 KiB is answered 413 payload_too_large; schemas/openapi.yaml lists
-  // 413 only for the operations that take a body. Expected: the body of an operation that reads none is ignored
-  // (or 413 is documented for these operations too).
+describe('an operation without a request body ignores one, however large (413 is documented only where a body is read)', () => {
   const big = JSON.stringify({ pad: 'x'.repeat(129 * 1024) });
   test.each(['leave_session_by_id_self', 'kick_player_from_session_by_uuid_v2', 'get_session_by_id'] as const)('%s', async (op) => {
     const member = randomUUID();
@@ -79,12 +71,9 @@ describe('an operation without a request body answers an undocumented 413 to a b
   });
 });
 
-describe('unknown fields inside crossplay_preferences are stored and shown back', () => {
-  // Fixed in fd72727. Was: README: "Unknown fields are ignored, as FastAPI does" (pydantic drops them from nested models too). But
-  // src/sessions/join-request.ts toJoinRequest passes `body.crossplay_preferences` through as sent: every extra
-  // field is written to the player item (up to the 128 KiB body, past the caps that keep custom_data small) and
-  // GET shows it back in the player's crossplay_preferences; an extra "constructor" or "__proto__" field fails the
-  // write with a 500. Expected: only permitted_platform and permitted_input are kept.
+describe('unknown fields inside crossplay_preferences are dropped, as FastAPI drops them, never stored', () => {
+  // Stored, they would grow the player item past the caps that keep custom_data small, and a "constructor" or
+  // "__proto__" among them would fail the write.
   const crossplay = (extra: string) => `{"permitted_platform":"desired_platforms_any","permitted_input":"desired_inputs_any",${extra}}`;
   const join = (extra: string) =>
     `{"client_version":"1.0.0","client_settings":{"platform":"Steam","input":"gamepad"},"team_id":0,"crossplay_preferences":${crossplay(extra)}}`;

@@ -1,0 +1,69 @@
+// The service's API as the suites call it: every operation of the spec by its operationId, through the real
+// handler that serves it, with the event API Gateway's HTTP API would send (or a REST API's, on request).
+import { OPERATIONS, type Operation } from '../../schemas/generated/operations.js';
+import { httpApiEvent, invoke, restApiEvent, type Answer } from './api.js';
+import { joinBody } from './fixtures.js';
+
+type OperationId = Operation['operationId'];
+type Headers = Record<string, string>;
+type Handler = Parameters<typeof invoke>[0];
+
+export interface RequestOptions {
+  headers?: Headers;
+  query?: Record<string, string>;
+  /** The API Gateway payload: HTTP API (2.0, the default) or REST API (1.0). */
+  format?: 'http' | 'rest';
+}
+
+/** Whoever sends the request: a player or a trusted caller with a token, or nobody. */
+export interface Sender {
+  auth: Headers;
+}
+
+const operation = (id: OperationId) => OPERATIONS.find((o) => o.operationId === id)!;
+
+/** The route of an operation, as the spec gives it. */
+export const routeOf = (id: OperationId): string => operation(id).path;
+
+const handlers = new Map<string, Promise<Handler>>();
+/** The handler module of an operation, loaded when first called (after the environment is set, as in Lambda). */
+export function handlerOf(id: OperationId): Promise<Handler> {
+  const { handler } = operation(id);
+  let loaded = handlers.get(handler);
+  if (!loaded) handlers.set(handler, (loaded = import(`../../handlers/${handler}.js`).then((m: { handler: Handler }) => m.handler)));
+  return loaded;
+}
+
+export async function call(
+  id: OperationId,
+  sender: Sender | undefined,
+  pathParameters: Record<string, string>,
+  body?: unknown,
+  opts: RequestOptions = {},
+): Promise<Answer> {
+  const { method, path } = operation(id);
+  const spec = { method, route: path, pathParameters, headers: { ...sender?.auth, ...opts.headers }, query: opts.query, body };
+  return invoke(await handlerOf(id), opts.format === 'rest' ? restApiEvent(spec) : httpApiEvent(spec));
+}
+
+export const api = {
+  join: (p: Sender, sessionId: string, body: unknown = joinBody(), opts?: RequestOptions) =>
+    call('join_session_by_id_self', p, { session_id: sessionId }, body, opts),
+  leave: (p: Sender, sessionId: string, opts?: RequestOptions) => call('leave_session_by_id_self', p, { session_id: sessionId }, undefined, opts),
+  get: (p: Sender, sessionId: string, opts?: RequestOptions) => call('get_session_by_id', p, { session_id: sessionId }, undefined, opts),
+  patch: (p: Sender, sessionId: string, body: unknown, opts?: RequestOptions) =>
+    call('update_session_by_id', p, { session_id: sessionId }, body, opts),
+  setPlayer: (p: Sender, sessionId: string, target: string, body: unknown, opts?: RequestOptions) =>
+    call('update_session_player_by_uuid_v2', p, { session_id: sessionId, player_uuid: target }, body, opts),
+  kick: (p: Sender, sessionId: string, target: string, opts?: RequestOptions) =>
+    call('kick_player_from_session_by_uuid_v2', p, { session_id: sessionId, player_uuid: target }, undefined, opts),
+  createOrJoin: (p: Sender, body: unknown, opts?: RequestOptions) => call('create_or_join_session', p, {}, body, opts),
+  mine: (p: Sender, opts?: RequestOptions) => call('get_player_sessions_self', p, {}, undefined, opts),
+  templates: (p: Sender, opts?: RequestOptions) => call('get_all_session_templates', p, {}, undefined, opts),
+  template: (p: Sender, sessionType: string, opts?: RequestOptions) =>
+    call('get_session_template_by_type', p, { session_type: sessionType }, undefined, opts),
+};
+
+/** The routes the suites build events for by hand. */
+export const JOIN_ROUTE = routeOf('join_session_by_id_self');
+export const GET_ROUTE = routeOf('get_session_by_id');
