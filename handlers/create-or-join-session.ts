@@ -7,6 +7,7 @@ import { sessionCreation } from '../src/dynamodb/creation.js';
 import { openSessions } from '../src/dynamodb/open-sessions.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
 import { ApiError } from '../src/errors/api-error.js';
+import { ifMatchOf } from '../src/http/conditional.js';
 import { checkCreateOrJoinBody, toCreateOrJoinRequest } from '../src/http/join-request.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
@@ -18,7 +19,9 @@ export const handler = httpOperation(operation, {
   ...validators,
   checkBody: (body, caller) => checkCreateOrJoinBody(body, caller.platform),
   store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionCreation(table), ...openSessions(table) }),
-  run: async (_event, { store, caller, input: { body } }) => {
+  run: async (event, { store, caller, input: { body } }) => {
+    // The collection of sessions has no ETag: no If-Match holds for it (RFC 9110, section 13.1.1).
+    if (ifMatchOf(event)) throw new ApiError('precondition_failed', 'If-Match on create-or-join');
     const template = getTemplates().get(body.session_type);
     if (!template) throw new ApiError('session_type_not_found');
     const outcome = await createOrJoin(store, template, toCreateOrJoinRequest(body, caller.playerUuid, caller.platform));

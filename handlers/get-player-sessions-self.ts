@@ -2,7 +2,7 @@
 import { get_player_sessions_self as operation } from '../schemas/generated/operations.js';
 import { playerIndex } from '../src/dynamodb/player-index.js';
 import { jsonUnlessNotModified } from '../src/http/conditional.js';
-import { contentEtag } from '../src/http/content-etag.js';
+import { weakContentEtag } from '../src/http/content-etag.js';
 import { httpOperation } from '../src/http/operation.js';
 import { toPlayerSessions } from '../src/sessions/views/player-sessions.js';
 
@@ -11,6 +11,7 @@ export const handler = httpOperation(operation, {
   run: async (event, { store, caller }) => {
     const now = new Date();
     const view = toPlayerSessions(await store.playerMemberships(caller.playerUuid, now));
-    return jsonUnlessNotModified(event, contentEtag(view), () => ({ ...view, last_updated_timestamp: now.toISOString() }));
+    // Weak: the memberships decide the tag, and two answers under it differ only in last_updated_timestamp (now).
+    return jsonUnlessNotModified(event, weakContentEtag(view), () => ({ ...view, last_updated_timestamp: now.toISOString() }));
   },
 });

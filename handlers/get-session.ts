@@ -4,9 +4,11 @@ import * as validators from '../schemas/generated/validators/get_session_by_id.j
 import { query } from '../schemas/generated/validators/get_session_by_id.query.js';
 import { sessionExpiry } from '../src/dynamodb/expiry.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
-import { ifNoneMatchOf } from '../src/http/conditional.js';
+import { ifNoneMatchOf, jsonUnlessNotModified } from '../src/http/conditional.js';
+import { weakContentEtag } from '../src/http/content-etag.js';
 import { httpOperation } from '../src/http/operation.js';
-import { json, notModified } from '../src/http/responses.js';
+import { notModified } from '../src/http/responses.js';
+import { etagOf } from '../src/sessions/model/etag.js';
 import { getSession } from '../src/sessions/operations/get-session.js';
 import { toSessionResource } from '../src/sessions/views/session-view.js';
 
@@ -19,6 +21,9 @@ export const handler = httpOperation(operation, {
       refreshTtl: input.query.refresh_ttl !== false,
       held: ifNoneMatchOf(event),
     });
-    return read.notModified ? notModified(read.etag) : json(200, toSessionResource(read.session, read.players), { etag: read.etag });
+    if (read.notModified) return notModified(read.etag);
+    const body = toSessionResource(read.session, read.players);
+    // A busy session read in pages that never settled on one state: a weak ETag of what is shown (docs/api.md).
+    return jsonUnlessNotModified(event, read.consistent ? etagOf(read.session) : weakContentEtag(body), () => body);
   },
 });

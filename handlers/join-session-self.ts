@@ -3,7 +3,7 @@ import { join_session_by_id_self as operation } from '../schemas/generated/opera
 import * as validators from '../schemas/generated/validators/join_session_by_id_self.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
-import { ifMatchOf } from '../src/http/conditional.js';
+import { preconditionsOf } from '../src/http/conditional.js';
 import { checkJoinBody, toJoinRequest } from '../src/http/join-request.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
@@ -16,9 +16,12 @@ export const handler = httpOperation(operation, {
   checkBody: (body, caller) => checkJoinBody(body, caller.platform),
   store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
   run: async (event, { store, caller, input: { path, body } }) => {
-    const outcome = await joinSession(store, String(path.session_id), toJoinRequest(body, caller.playerUuid, caller.platform), {
-      ifMatch: ifMatchOf(event),
-    });
+    const outcome = await joinSession(
+      store,
+      String(path.session_id),
+      toJoinRequest(body, caller.playerUuid, caller.platform),
+      preconditionsOf(event),
+    );
     recordChange(operation.operationId, outcome);
     return json(200, toUpdateResponse(outcome.result), outcome.etag ? { etag: outcome.etag } : {});
   },

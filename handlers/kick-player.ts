@@ -4,8 +4,9 @@ import * as validators from '../schemas/generated/validators/kick_player_from_se
 import { sessionCleanup } from '../src/dynamodb/cleanup.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
-import { ifMatchOf } from '../src/http/conditional.js';
+import { preconditionsOf } from '../src/http/conditional.js';
 import { httpOperation } from '../src/http/operation.js';
+import { canonicalUuid } from '../src/http/uuid.js';
 import { noContent } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
 import { removePlayer } from '../src/sessions/operations/remove-player.js';
@@ -14,8 +15,8 @@ export const handler = httpOperation(operation, {
   ...validators,
   store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionCleanup(table) }),
   run: async (event, { store, actor, input: { path } }) => {
-    const target = String(path.player_uuid).toLowerCase();
-    const outcome = await removePlayer(store, String(path.session_id), actor, target, { ifMatch: ifMatchOf(event) });
+    const target = canonicalUuid(String(path.player_uuid));
+    const outcome = await removePlayer(store, String(path.session_id), actor, target, preconditionsOf(event));
     recordChange(operation.operationId, outcome);
     return noContent(outcome.etag);
   },

@@ -4,7 +4,7 @@ import * as validators from '../schemas/generated/validators/leave_session_by_id
 import { sessionCleanup } from '../src/dynamodb/cleanup.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
-import { ifMatchOf } from '../src/http/conditional.js';
+import { preconditionsOf } from '../src/http/conditional.js';
 import { httpOperation } from '../src/http/operation.js';
 import { noContent } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
@@ -14,7 +14,7 @@ export const handler = httpOperation(operation, {
   ...validators,
   store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionCleanup(table) }),
   run: async (event, { store, actor, input: { path } }) => {
-    const outcome = await removePlayer(store, String(path.session_id), actor, actor.playerUuid, { ifMatch: ifMatchOf(event) });
+    const outcome = await removePlayer(store, String(path.session_id), actor, actor.playerUuid, preconditionsOf(event));
     recordChange(operation.operationId, outcome);
     return noContent(outcome.etag);
   },

@@ -4,8 +4,9 @@ import { update_session_player_by_uuid_v2 as operation } from '../schemas/genera
 import * as validators from '../schemas/generated/validators/update_session_player_by_uuid_v2.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
-import { ifMatchOf } from '../src/http/conditional.js';
+import { preconditionsOf } from '../src/http/conditional.js';
 import { httpOperation } from '../src/http/operation.js';
+import { canonicalUuid } from '../src/http/uuid.js';
 import { json } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
 import { updatePlayer } from '../src/sessions/operations/update-player.js';
@@ -16,9 +17,14 @@ export const handler = httpOperation(operation, {
   store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
   run: async (event, { store, actor, input: { path, body } }) => {
     const update = { status: body.status, teamId: body.team_id, customData: { ...body.custom_data }, overflowAction: body.overflow_action };
-    const outcome = await updatePlayer(store, String(path.session_id), actor, String(path.player_uuid).toLowerCase(), update, {
-      ifMatch: ifMatchOf(event),
-    });
+    const outcome = await updatePlayer(
+      store,
+      String(path.session_id),
+      actor,
+      canonicalUuid(String(path.player_uuid)),
+      update,
+      preconditionsOf(event),
+    );
     recordChange(operation.operationId, outcome);
     return json(200, toUpdateResponse(outcome.result), outcome.etag ? { etag: outcome.etag } : {});
   },

@@ -3,7 +3,7 @@ import { update_session_by_id as operation } from '../schemas/generated/operatio
 import * as validators from '../schemas/generated/validators/update_session_by_id.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
-import { ifMatchOf } from '../src/http/conditional.js';
+import { preconditionsOf } from '../src/http/conditional.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
@@ -19,7 +19,7 @@ export const handler = httpOperation(operation, {
       customData: body.custom_data,
       teams: body.teams?.map((t) => ({ maxSize: t.max_size, customData: t.custom_data })),
     };
-    const outcome = await updateSession(store, String(path.session_id), actor, update, { ifMatch: ifMatchOf(event) });
+    const outcome = await updateSession(store, String(path.session_id), actor, update, preconditionsOf(event));
     recordChange(operation.operationId, outcome);
     const { session, players, etag } = outcome.shown;
     return json(200, toSessionResource(session, players), etag ? { etag } : {});

@@ -1,9 +1,10 @@
 // The HTTP API: one route per operation of the spec (schemas/generated/operations.ts) (payload format 2.0), the `$default` stage with default-route
 // throttling and JSON access logs, an optional custom domain, and an optional JWT authorizer in front (the
 // functions verify every token themselves either way).
-import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CorsHttpMethod,
   DomainName,
   HttpApi,
   HttpMethod,
@@ -19,6 +20,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { HandlerName } from './bundling.js';
+import { CORS_POLICY } from './cors.js';
 import { acknowledge } from './nag.js';
 import type { Operation } from '../schemas/generated/operations.js';
 import type { StageConfig } from './stage-config.js';
@@ -71,6 +73,14 @@ export class SessionHttpApi extends Construct {
       apiName: `rh-session-${config.stageName}`,
       description: `RallyHere-compatible session service (${config.stageName})`,
       createDefaultStage: false,
+      // API Gateway answers preflights itself and adds the CORS headers to every answer of an allowed origin.
+      corsPreflight: {
+        allowOrigins: config.corsAllowedOrigins,
+        allowHeaders: [...CORS_POLICY.allowHeaders],
+        exposeHeaders: [...CORS_POLICY.exposeHeaders],
+        allowMethods: CORS_POLICY.allowMethods.map((m) => CorsHttpMethod[m]),
+        maxAge: Duration.seconds(CORS_POLICY.maxAgeSeconds),
+      },
     });
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
@@ -115,8 +125,10 @@ export class SessionHttpApi extends Construct {
         integration = new HttpLambdaIntegration(`${route.handler}-integration`, fn, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
         integrations.set(route.handler, integration);
       }
-      const [created] = this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration, authorizer });
-      if (!authorizer && created) {
+      // HEAD is served by the GET route's function, which answers it without a body.
+      const methods = route.method === 'GET' ? [HttpMethod.GET, HttpMethod.HEAD] : [HttpMethod[route.method]];
+      for (const created of this.api.addRoutes({ path: route.path, methods, integration, authorizer })) {
+        if (authorizer) continue;
         acknowledge(
           created.node.defaultChild!,
           'AwsSolutions-APIG4',

@@ -7,6 +7,7 @@
 // `-c stage=<name>` picks the stage; no context at all gives the `dev` stage.
 // Every problem is a synth error that names the context key it came from, so a typo never deploys silently.
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ANY_ORIGIN, ORIGIN } from './cors.js';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 export type RemovalPolicyName = 'retain' | 'destroy';
@@ -49,6 +50,8 @@ export interface StageConfig {
   };
   /** HTTP API stage default route throttling. */
   readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Origins a browser page may call the API from (CORS, lib/cors.ts): `*` by default, or scheme://host[:port] each. */
+  readonly corsAllowedOrigins: string[];
   /** Days; one of CloudWatch Logs' allowed values. Applies to function, access and pipe logs. */
   readonly logRetentionDays: RetentionDays;
   readonly logLevel: LogLevel;
@@ -86,6 +89,7 @@ const STAGE_KEYS = [
   'identity',
   'auth',
   'throttling',
+  'corsAllowedOrigins',
   'logRetentionDays',
   'logLevel',
   'alarmTopicArn',
@@ -114,6 +118,7 @@ export function defaultStageConfig(stageName: string, production: boolean): Stag
     identity: { kind: 'cognito', callbackUrls: ['http://localhost:8976/callback'], logoutUrls: ['http://localhost:8976/'] },
     auth: {},
     throttling: production ? { rateLimit: 1000, burstLimit: 2000 } : { rateLimit: 50, burstLimit: 100 },
+    corsAllowedOrigins: [ANY_ORIGIN],
     logRetentionDays: production ? RetentionDays.THREE_MONTHS : RetentionDays.TWO_WEEKS,
     logLevel: 'INFO',
     removalPolicy: production ? 'retain' : 'destroy',
@@ -199,6 +204,7 @@ export function stageConfigFromContext(get: ContextReader): StageConfig {
   const identity = pick('identity');
   const auth = pick('auth');
   const templatesFile = pick('templatesFile');
+  const cors = pick('corsAllowedOrigins');
 
   return {
     stageName,
@@ -209,6 +215,7 @@ export function stageConfigFromContext(get: ContextReader): StageConfig {
       rateLimit: throttling.rateLimit ? num(throttling.rateLimit, { min: 1, max: 1_000_000 }) : d.throttling.rateLimit,
       burstLimit: throttling.burstLimit ? num(throttling.burstLimit, { min: 1, max: 1_000_000, integer: true }) : d.throttling.burstLimit,
     },
+    corsAllowedOrigins: cors ? stringList(cors, ORIGIN) : d.corsAllowedOrigins,
     logRetentionDays: logRetention ? retention(logRetention) : d.logRetentionDays,
     logLevel: logLevel ? oneOf(logLevel, ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const) : d.logLevel,
     alarmTopicArn: alarmTopic ? matching(alarmTopic, SNS_ARN, 'an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)') : undefined,

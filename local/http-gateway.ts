@@ -186,9 +186,10 @@ export function lambdaFailure(): HttpAnswer {
 
 export function writeAnswer(res: ServerResponse, answer: HttpAnswer, extraHeaders: Record<string, string> = {}): void {
   const headers: Record<string, string | string[]> = { ...answer.headers, ...extraHeaders };
-  // 204 and 304 never carry a body.
-  const body = answer.status === 204 || answer.status === 304 ? Buffer.alloc(0) : answer.body;
-  if (answer.status !== 204 && answer.status !== 304) headers['content-length'] = String(body.length);
+  // 204 and 304 never carry a body; the answer to HEAD has none and says nothing of the length of GET's.
+  const bodiless = answer.status === 204 || answer.status === 304 || res.req?.method === 'HEAD';
+  const body = bodiless ? Buffer.alloc(0) : answer.body;
+  if (!bodiless) headers['content-length'] = String(body.length);
   else delete headers['content-length'];
   res.writeHead(answer.status, headers);
   res.end(body);

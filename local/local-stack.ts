@@ -4,6 +4,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, relative, resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { handlerEntry, type HandlerName } from '../lib/bundling.js';
@@ -12,6 +13,7 @@ import { ApiError } from '../src/errors/api-error.js';
 import { errorResult } from '../src/http/responses.js';
 import { ensureTable } from './create-table.js';
 import { DEV_PLATFORM_CLAIM, loadOrCreateDevIssuer, type DevIssuer } from './dev-issuer.js';
+import { corsFrom, type Cors } from './cors.js';
 import { createDocs } from './docs.js';
 import { JAVA_MISSING_MESSAGE, freePort, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import {
@@ -89,6 +91,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
   // What needs no process comes first; the templates file is judged when the handlers load, still before any Java.
   const templates = await resolveTemplatesFile(env.SESSION_TEMPLATES_FILE, root);
+  let cors: Cors;
+  try {
+    cors = corsFrom(env.CORS_ALLOWED_ORIGINS);
+  } catch (error) {
+    throw new LocalStackError((error as Error).message);
+  }
   const table = new RouteTable(OPERATIONS);
   const docs = createDocs(join(root, 'schemas', 'openapi.yaml'));
   const issuer = await loadOrCreateDevIssuer(keysDirFor(dataDir, root));
@@ -106,9 +114,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     try {
       await readyGate; // a request that arrives while the stack starts waits for it
       const body = await readBody(req, MAX_PAYLOAD_BYTES);
-      const headers: Record<string, string> = {};
+      const origin = req.headers.origin;
+      const headers: Record<string, string> = cors.headers(origin);
       let answer: HttpAnswer;
-      if (body === undefined) {
+      if (method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+        const preflight = cors.preflight(origin);
+        answer = { status: preflight.status, headers: preflight.headers, body: Buffer.alloc(0) };
+      } else if (body === undefined) {
         answer = fromLambdaResult(errorResult(new ApiError('payload_too_large')));
       } else if (rawPath === '/.well-known/jwks.json' && (method === 'GET' || method === 'HEAD')) {
         answer = { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(issuer.jwks)) };
@@ -158,6 +170,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
   const server = createServer((req, res) => void serve(req, res));
   server.keepAliveTimeout = 5_000;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket));
   const port = await listen(server, opts.port, host);
   const baseUrl = `http://${host}:${port}`;
 
@@ -365,6 +378,20 @@ async function resolveTemplatesFile(setting: string | undefined, root: string): 
     parsed = undefined;
   }
   return { file, ...(Array.isArray(parsed) ? { count: parsed.length } : {}) };
+}
+
+/**
+ * A request Node's parser refuses before any route sees it. Headers past Node's limit (16 KiB) get a 431 in the
+ * service's envelope, as every answer of the stack does; anything else the parser's own 400.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) return void socket.destroy();
+  if (error.code !== 'HPE_HEADER_OVERFLOW') return void socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  const { statusCode, headers = {}, body = '' } = errorResult(new ApiError('request_headers_too_large'));
+  const head = Object.entries({ ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' }).map(
+    ([k, v]) => `${k}: ${v}\r\n`,
+  );
+  socket.end(`HTTP/1.1 ${statusCode} Request Header Fields Too Large\r\n${head.join('')}\r\n${body}`);
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

@@ -49,16 +49,22 @@ export class RouteTable<R extends RouteLike> {
     }
     if (candidates.length === 0) return { kind: 'not_found', result: errorResult(new ApiError('route_not_found')) };
 
-    const sameMethod = candidates.filter((c) => c.compiled.route.method === method.toUpperCase());
+    // HEAD is served by a GET route, as API Gateway is told to (lib/http-api.ts) and RFC 9110 asks.
+    const wanted = method.toUpperCase();
+    const serves = (routeMethod: string) => routeMethod === wanted || (wanted === 'HEAD' && routeMethod === 'GET');
+    const sameMethod = candidates.filter((c) => serves(c.compiled.route.method));
     if (sameMethod.length === 0) {
-      const allowed = [...new Set(candidates.map((c) => c.compiled.route.method))].sort();
+      const methods = new Set(candidates.map((c) => c.compiled.route.method));
+      if (methods.has('GET')) methods.add('HEAD');
+      const allowed = [...methods].sort();
       const result = errorResult(new ApiError('method_not_allowed'));
       result.headers = { ...result.headers, allow: allowed.join(', ') };
       return { kind: 'method_not_allowed', allowed, result };
     }
     sameMethod.sort((a, b) => specificity(b.compiled.segments, a.compiled.segments));
     const best = sameMethod[0]!;
-    return { kind: 'route', route: best.compiled.route, routeKey: best.compiled.routeKey, pathParameters: best.params };
+    const routeKey = wanted === 'HEAD' ? `HEAD ${best.compiled.route.path}` : best.compiled.routeKey;
+    return { kind: 'route', route: best.compiled.route, routeKey, pathParameters: best.params };
   }
 }
 

@@ -11,7 +11,8 @@ const USAGE = `usage: npm start [-- --data DIR]
   PORT=3000            port of the API (127.0.0.1 only); 0 picks a free one
   --data DIR           keep DynamoDB's data and the dev keys in DIR (default: data in memory, keys in .local/keys)
   SESSION_TEMPLATES_FILE  session templates (default: config/session-templates.json)
-  LOG_LEVEL=warn       the handlers' log level (debug, info, warn, error)`;
+  LOG_LEVEL=warn       the handlers' log level (debug, info, warn, error)
+  CORS_ALLOWED_ORIGINS=*  origins a browser page may call from, comma-separated (default: any)`;
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`error: ${message}\n`);

@@ -22,7 +22,8 @@ export interface OpenApiSpec {
 }
 
 export const COMPONENTS_ID = 'components';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The forms pydantic's UUID takes (Python's uuid.UUID): hex with hyphens anywhere, in braces, after urn:uuid:. */
+const UUID = /^(?:urn:)?(?:uuid:)?[{}]*(?:-*[0-9a-f]){32}-*[{}]*$/i;
 
 export async function loadSpec(file: string): Promise<OpenApiSpec> {
   return parse(await readFile(file, 'utf8')) as OpenApiSpec;

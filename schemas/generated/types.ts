@@ -71,7 +71,9 @@ export interface paths {
          * Update Session By Id
          * @description Update a session: `joinable`, `custom_data`, and its teams (the list's length is the number of teams; each
          *     entry's `max_size` and `custom_data`). A team is never made smaller than the seats held on it, and a team
-         *     holding seats is never removed.
+         *     holding seats is never removed. (extension) The session's custom data and its teams' together stay within a
+         *     256 KiB budget (as JSON text), so that no sequence of updates can outgrow what DynamoDB stores in one item:
+         *     an update beyond it is refused with 403 `session_data_too_large`.
          *
          *     Who may: a caller with an `any` permission, on any session; the session's leader with a `self`
          *     permission, on their own session.
@@ -131,7 +133,7 @@ export interface paths {
          *
          *     Required session permissions: none.
          *
-         *     Rules (see the README's "Join rules"): a newcomer needs a joinable session, a seat on the team, and
+         *     Rules (docs/api.md, "Join rules"): a newcomer needs a joinable session, a seat on the team, and
          *     crossplay preferences that admit them and every active member both ways. Invited or reserved players
          *     accept their seat. Leaders and members update their client details idempotently (an update that changes
          *     nothing writes nothing and returns the current ETag) and may move team where the session allows it.
@@ -596,10 +598,14 @@ export interface components {
         };
     };
     parameters: {
-        /** @description (extension) Apply the change only if the session's current ETag is one of these; otherwise 412 and nothing is written. */
+        /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
         IfMatch: string;
+        /** @description (extension) The collection of sessions has no ETag, so any If-Match (`*` included) fails with 412 and nothing is created or joined. */
+        IfMatchCollection: string;
         /** @description If you provide the ETag that matches the current ETag for this resource, a 304 response will be returned - indicating that the resource has not changed. */
         IfNoneMatch: string;
+        /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+        IfNoneMatchWrite: string;
         PlayerUuid: string;
         SessionId: string;
     };
@@ -652,7 +658,10 @@ export interface operations {
     create_or_join_session: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description (extension) The collection of sessions has no ETag, so any If-Match (`*` included) fails with 412 and nothing is created or joined. */
+                "if-match"?: components["parameters"]["IfMatchCollection"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -702,6 +711,7 @@ export interface operations {
                 };
             };
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
@@ -711,7 +721,7 @@ export interface operations {
     get_session_by_id: {
         parameters: {
             query?: {
-                /** @description Extend the session's inactivity time-to-live (accepted; see the README on expiry). */
+                /** @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"). */
                 refresh_ttl?: boolean;
             };
             header?: {
@@ -763,8 +773,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description (extension) Apply the change only if the session's current ETag is one of these; otherwise 412 and nothing is written. */
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
                 "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
             };
             path: {
                 session_id: components["parameters"]["SessionId"];
@@ -825,8 +837,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description (extension) Apply the change only if the session's current ETag is one of these; otherwise 412 and nothing is written. */
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
                 "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
             };
             path: {
                 player_uuid: components["parameters"]["PlayerUuid"];
@@ -878,8 +892,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description (extension) Apply the change only if the session's current ETag is one of these; otherwise 412 and nothing is written. */
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
                 "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
             };
             path: {
                 player_uuid: components["parameters"]["PlayerUuid"];
@@ -918,8 +934,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description (extension) Apply the change only if the session's current ETag is one of these; otherwise 412 and nothing is written. */
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
                 "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
             };
             path: {
                 session_id: components["parameters"]["SessionId"];
@@ -991,8 +1009,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description (extension) Apply the change only if the session's current ETag is one of these; otherwise 412 and nothing is written. */
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
                 "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
             };
             path: {
                 session_id: components["parameters"]["SessionId"];

@@ -28,6 +28,20 @@ export interface AuthenticatorOptions {
 /** Longer than any token a real issuer mints; refused before any parsing so no work is spent on junk. */
 export const MAX_TOKEN_LENGTH = 8192;
 
+/** How far an issuer's clock may run ahead of ours, for `iat` and `nbf`; `exp` is exact. */
+export const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * Beyond aws-jwt-verify's checks (which, with graceSeconds, allow the skew on nbf): a token must expire, exactly
+ * when it says, and cannot have been issued in the future.
+ */
+function checkTimes({ payload }: { payload: JwtPayload }): void {
+  const now = Date.now() / 1000;
+  if (payload.exp === undefined) throw new ApiError('auth_token_invalid_claim', 'no exp claim: a token that never expires');
+  if (payload.exp <= now) throw new ApiError('auth_token_expired', `expired at ${new Date(payload.exp * 1000).toISOString()}`);
+  if (payload.iat !== undefined && payload.iat > now + CLOCK_SKEW_SECONDS) throw new ApiError('auth_token_invalid_claim', 'iat is in the future');
+}
+
 export function createAuthenticator(config: AuthConfig, options: AuthenticatorOptions = {}): Authenticator {
   const verify = createVerify(config, options.jwksFetchTimeoutMs ?? DEFAULT_JWKS_FETCH_TIMEOUT_MS);
   const verified = new VerifiedTokens(options.verifiedTokenCapacity ?? 1000);
@@ -58,13 +72,22 @@ function createVerify(config: AuthConfig, fetchTimeoutMs: number): (token: strin
   });
   if (config.mode === 'cognito') {
     const verifier = CognitoJwtVerifier.create(
-      { userPoolId: config.userPoolId, clientId: [...config.clientIds], tokenUse: config.tokenUse },
+      {
+        userPoolId: config.userPoolId,
+        clientId: [...config.clientIds],
+        tokenUse: config.tokenUse,
+        graceSeconds: CLOCK_SKEW_SECONDS,
+        customJwtCheck: checkTimes,
+      },
       { jwksCache },
     );
     if (config.staticJwks) verifier.cacheJwks(config.staticJwks);
     return (token) => verifier.verify(token);
   }
-  const verifier = JwtVerifier.create({ issuer: config.issuer, audience: [...config.audience], jwksUri: config.jwksUri }, { jwksCache });
+  const verifier = JwtVerifier.create(
+    { issuer: config.issuer, audience: [...config.audience], jwksUri: config.jwksUri, graceSeconds: CLOCK_SKEW_SECONDS, customJwtCheck: checkTimes },
+    { jwksCache },
+  );
   if (config.staticJwks) verifier.cacheJwks(config.staticJwks);
   return (token) => verifier.verify(token);
 }

@@ -53,8 +53,13 @@ const MAPPING: readonly (readonly [ErrorClass, ErrorCode])[] = [
 const MAX_DETAIL = 300;
 
 /** `token` is only used to keep it out of the detail, which is logged. */
+/** aws-jwt-verify's parse error for a well-formed token whose claim has the wrong type ("scope claim is not a string"). */
+const CLAIM_OF_WRONG_TYPE = /^JWT payload \w+ claim is not /;
+
 export function toApiError(err: unknown, token: string): ApiError {
   if (err instanceof ApiError) return err;
+  // The token parses; one of its claims does not say what a claim of its name must: the claim's code, not "unknown".
+  if (err instanceof JwtParseError && CLAIM_OF_WRONG_TYPE.test(err.message)) return new ApiError('auth_token_invalid_claim', safeDetail(err, token));
   const code = MAPPING.find(([type]) => err instanceof type)?.[1] ?? 'auth_token_unknown';
   return new ApiError(code, safeDetail(err, token));
 }

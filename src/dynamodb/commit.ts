@@ -6,7 +6,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ApiError } from '../errors/api-error.js';
 import type { Change } from '../sessions/model/change.js';
 import { seatsFree, type Player, type Session } from '../sessions/model/session.js';
-import type { CommitResult, ConditionMode, SessionCommits } from '../sessions/store.js';
+import { DELETED_SESSION_BACKDATE_SECONDS, type CommitResult, type ConditionMode, type SessionCommits } from '../sessions/store.js';
 import { openIndexGuards, playerGuard, sessionGuard } from './conditions.js';
 import { Expression } from './expression.js';
 import { livePlayer, liveSession, playerKey, playerToItem, sessionKey, teamsToItem, type PlayerItem, type SessionItem } from './items.js';
@@ -75,9 +75,9 @@ function sessionWrite(table: Table, read: Session, change: Change, mode: Conditi
     sets.push(`${x.name('teams')} = ${x.value(teamsToItem(change.teams))}`);
     sets.push(`${x.name('seats_free')} = ${x.value(seatsFree({ teams: change.teams }))}`);
   }
-  // A deleted session is one that expired just now: reads answer 404 at once, the stream still publishes the
-  // change, DynamoDB's TTL removes the item, and the id may be created again.
-  if (change.deleteSession) sets.push(`${x.name('expires_at')} = ${x.value(nowSeconds(now))}`);
+  // A deleted session is one that has expired (backdated: see the port): reads answer 404 at once, the stream
+  // still publishes the change, DynamoDB's TTL removes the item, and the id may be created again.
+  if (change.deleteSession) sets.push(`${x.name('expires_at')} = ${x.value(nowSeconds(now) - DELETED_SESSION_BACKDATE_SECONDS)}`);
   else if (read.expiresAt !== undefined) sets.push(`${x.name('expires_at')} = ${x.value(nowSeconds(now) + read.ttlSeconds)}`);
   const subject = change.subject;
   sets.push(

@@ -1,14 +1,41 @@
 // Reading sessions and their players: strongly consistent, live incarnations only.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ApiError } from '../errors/api-error.js';
+import { GetCommand, TransactGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Player, Session } from '../sessions/model/session.js';
 import type { SessionReads, SessionWithPlayers } from '../sessions/store.js';
 import { batchGet } from './batch.js';
 import { livePlayer, liveSession, PLAYER_SK_PREFIX, playerFromItem, playerKey, sessionKey, type PlayerItem, type SessionItem } from './items.js';
 import { queryPages } from './pagination.js';
-import { call, nowSeconds, type Table } from './table.js';
+import { call, nowSeconds, unprocessedBackoff, type Table } from './table.js';
+import { ApiError } from '../errors/api-error.js';
 
 const isPlayerItem = (item: Record<string, unknown>) => String(item.sk).startsWith(PLAYER_SK_PREFIX);
+
+/** Reads of every page a session's players take, before its state is answered as not one state. */
+const SETTLE_ATTEMPTS = 2;
+
+/** Snapshot reads DynamoDB cancels because a transaction is writing one of their items, before the read gives up. */
+const SNAPSHOT_ATTEMPTS = 5;
+
+const THROTTLED = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+
+/**
+ * TransactGetItems is cancelled (TransactionConflict) while a transaction writing one of its items is in flight: on
+ * a busy session, every so often. Read again after a pause; should it keep happening, a retryable 409.
+ */
+async function transactGet(table: Table, keys: Record<string, string>[]) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call(() => table.db.send(new TransactGetCommand({ TransactItems: keys.map((Key) => ({ Get: { TableName: table.name, Key } })) })));
+    } catch (e) {
+      const err = e as { name?: string; CancellationReasons?: { Code?: string }[] };
+      if (err.name !== 'TransactionCanceledException') throw e;
+      const codes = (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+      if (codes.some((c) => THROTTLED.has(c))) throw new ApiError('service_unavailable', `snapshot read throttled: ${codes.join(',')}`);
+      if (attempt >= SNAPSHOT_ATTEMPTS) throw new ApiError('session_conflict', `snapshot read cancelled ${attempt} times: ${codes.join(',')}`);
+      await unprocessedBackoff(attempt);
+    }
+  }
+}
 
 async function readSession(table: Table, sessionId: string, now: Date): Promise<Session | undefined> {
   const out = await call(() => table.db.send(new GetCommand({ TableName: table.name, Key: sessionKey(sessionId), ConsistentRead: true })));
@@ -39,12 +66,29 @@ export const sessionReads = (table: Table): SessionReads => ({
     return { session, players };
   },
 
+  /** TransactGetItems: serializable against every transaction, so the items read are one state. */
+  async readSnapshot(sessionId, playerUuids, now) {
+    const uuids = [...new Set(playerUuids)];
+    const keys = [sessionKey(sessionId), ...uuids.map((u) => playerKey(sessionId, u))];
+    const out = await transactGet(table, keys);
+    const [sessionItem, ...playerItems] = (out.Responses ?? []).map((r) => r.Item);
+    const session = liveSession(sessionItem as SessionItem | undefined, nowSeconds(now));
+    const players = new Map<string, Player>();
+    for (const item of playerItems) {
+      const player = livePlayer(item as PlayerItem | undefined, session);
+      if (player) players.set(player.playerUuid, player);
+    }
+    return { session, players };
+  },
+
   /**
    * Pages are not a snapshot, so a read that took more than one page is bracketed by the session's version and
-   * repeated when a change landed in between.
+   * repeated when a change landed in between, a bounded number of times: a session that changes faster than its
+   * pages can be read is answered as read, marked not consistent, rather than not at all.
    */
   async readSessionWithPlayers(sessionId, now): Promise<SessionWithPlayers | undefined> {
-    for (let attempt = 0; attempt < 4; attempt++) {
+    let last: SessionWithPlayers | undefined;
+    for (let attempt = 0; attempt < SETTLE_ATTEMPTS; attempt++) {
       let session: Session | undefined;
       const players: Player[] = [];
       let pages = 0;
@@ -65,11 +109,12 @@ export const sessionReads = (table: Table): SessionReads => ({
         if (pages === 1 && !session) return undefined;
       }
       if (!session) return undefined;
-      if (pages === 1) return { session, players };
+      if (pages === 1) return { session, players, consistent: true };
       const after = await readSession(table, sessionId, now);
       if (!after) return undefined;
-      if (after.incarnation === session.incarnation && after.version === session.version) return { session, players };
+      if (after.incarnation === session.incarnation && after.version === session.version) return { session, players, consistent: true };
+      last = { session, players, consistent: false };
     }
-    throw new ApiError('session_conflict', 'session kept changing while its players were read');
+    return last;
   },
 });

@@ -32,6 +32,7 @@ export const ERRORS = {
   team_size_below_occupancy: { status: 403, desc: 'A team cannot be made smaller than the seats held on it, nor removed while it holds seats' },
   session_creation_not_allowed: { status: 403, desc: 'Players may not create sessions of this type' },
   client_version_incompatible: { status: 403, desc: 'The client version is outside the range this session type allows' },
+  session_data_too_large: { status: 403, desc: "The session's custom data and its teams' together would exceed the session's 256 KiB budget" },
   // 400 (upstream's status for an unknown type on create; the template lookup answers it with 404)
   session_type_not_found: { status: 400, desc: 'No session template of that type' },
   // 404
@@ -43,8 +44,10 @@ export const ERRORS = {
   method_not_allowed: { status: 405, desc: 'Method not allowed on this route' },
   // 409, 412, 413
   session_conflict: { status: 409, retryAfter: 1, desc: 'Too many concurrent changes to the session; retry' },
-  precondition_failed: { status: 412, desc: "If-Match does not name the session's current ETag" },
+  precondition_failed: { status: 412, desc: "The request's If-Match or If-None-Match does not hold for the session's current state" },
   payload_too_large: { status: 413, desc: 'Request body is larger than 128 KiB' },
+  // 431: the local stack's answer; API Gateway answers oversized headers itself, before the service sees them
+  request_headers_too_large: { status: 431, desc: 'Request headers are larger than the server accepts' },
   // 5xx
   configuration_invalid: { status: 500, desc: 'The service is misconfigured' },
   internal_error: { status: 500, desc: 'Internal error' },

@@ -6,6 +6,9 @@ export type ApiEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 
 export const requestIdOf = (e: ApiEvent): string | undefined => e.requestContext?.requestId;
 
+export const methodOf = (e: ApiEvent): string | undefined =>
+  'httpMethod' in e ? e.httpMethod : (e as APIGatewayProxyEventV2).requestContext?.http?.method;
+
 export const headerOf = (e: ApiEvent, name: string): string | undefined => e.headers?.[name] ?? undefined;
 
 /** Raw body size in bytes as received (base64 bodies count decoded). */

@@ -12,19 +12,25 @@ const tagsOf = (header: string) =>
     .map((t) => t.trim())
     .filter(Boolean);
 
+const isWeak = (tag: string) => tag.startsWith('W/');
+const opaque = (tag: string) => (isWeak(tag) ? tag.slice(2) : tag);
+
 /** If-Match, the strong comparison: a weak tag never matches; `*` matches any current state. Absent: no condition. */
 export function ifMatchOf(event: ApiEvent): EtagCondition | undefined {
   const header = headerOf(event, 'if-match');
-  return header === undefined ? undefined : (current) => tagsOf(header).some((t) => t === '*' || t === current);
+  return header === undefined ? undefined : (current) => tagsOf(header).some((t) => t === '*' || (t === current && !isWeak(t)));
 }
 
-/** If-None-Match, the weak comparison: `W/"x"` matches `"x"`. Absent: no condition. */
+/** If-None-Match, the weak comparison: `W/"x"` and `"x"` match each other. Absent: no condition. */
 export function ifNoneMatchOf(event: ApiEvent): EtagCondition | undefined {
   const header = headerOf(event, 'if-none-match');
-  return header === undefined ? undefined : (current) => tagsOf(header).some((t) => t === '*' || t.replace(/^W\//, '') === current);
+  return header === undefined ? undefined : (current) => tagsOf(header).some((t) => t === '*' || opaque(t) === opaque(current));
 }
 
 /** A read's answer: 304 with the ETag when If-None-Match names it, else 200 with the body and the ETag. */
 export function jsonUnlessNotModified(event: ApiEvent, etag: string, body: () => unknown): ApiResult {
   return ifNoneMatchOf(event)?.(etag) ? notModified(etag) : json(200, body(), { etag });
 }
+
+/** A change's preconditions, If-Match and If-None-Match, for the operations that change a session. */
+export const preconditionsOf = (event: ApiEvent) => ({ ifMatch: ifMatchOf(event), ifNoneMatch: ifNoneMatchOf(event) });

@@ -49,10 +49,11 @@ type CreateOrJoinRequest = components['schemas']['CreateOrJoinRequest'];
 /** `player`, when given, describes the player; otherwise the top-level fields do. */
 const topLevelPlayer = (body: CreateOrJoinRequest): SelfSessionPlayerUpdateRequest => ({ ...body, team_id: 0, status: 'member', custom_data: {} });
 
-export const checkCreateOrJoinBody = (body: CreateOrJoinRequest, tokenPlatform: Platform | undefined): ValidationErrorItem[] =>
-  body.player
-    ? checkJoinBody(body.player, tokenPlatform).map((p) => ({ ...p, loc: ['body', 'player', ...p.loc.slice(1)] }))
-    : checkJoinBody(topLevelPlayer(body), tokenPlatform);
+/** The top level is checked as a join body is, whether or not `player` is given; `player` too when it is. */
+export const checkCreateOrJoinBody = (body: CreateOrJoinRequest, tokenPlatform: Platform | undefined): ValidationErrorItem[] => [
+  ...checkJoinBody(topLevelPlayer(body), tokenPlatform),
+  ...(body.player ? checkJoinBody(body.player, tokenPlatform).map((p) => ({ ...p, loc: ['body', 'player', ...p.loc.slice(1)] })) : []),
+];
 
 /** The player create-or-join places: as `player` describes them, or from the top level on any team with room. */
 export const toCreateOrJoinRequest = (body: CreateOrJoinRequest, playerUuid: string, tokenPlatform: Platform | undefined): JoinRequest =>

@@ -1,15 +1,16 @@
 // Every route is the same middy pipeline around a small function that does the operation's work:
-// logs and metrics → errors → headers → body size → caller → JSON body → validation → run.
+// logs and metrics → errors → headers → body size → caller → store → media type and JSON body → validation → run.
 // What an operation is (path, permissions, who may call it) comes from the spec (schemas/generated/operations.ts).
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { Context } from 'aws-lambda';
 import type { OperationDefinition } from '../../schemas/generated/operations.js';
-import type { ApiEvent } from './api-event.js';
+import { methodOf, type ApiEvent } from './api-event.js';
 import { authenticate, type OperationContext } from './middleware/authenticate.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { errorEnvelope } from './middleware/error-envelope.js';
+import { readMediaType } from './middleware/media-type.js';
 import { observe } from './middleware/observe.js';
 import { provideStore } from './middleware/provide-store.js';
 import { validateRequest, type RequestValidators } from './middleware/validate-request.js';
@@ -37,8 +38,15 @@ export function httpOperation<B = undefined, K extends keyof SessionStore = neve
   // Operations without a body ignore one, as FastAPI does; those with one refuse it past the size cap.
   if (spec.body) handler.use(bodyLimit());
   handler.use(authenticate(operation)).use(provideStore(spec.store));
-  if (spec.body) handler.use(httpJsonBodyParser({ disableContentTypeError: true }));
+  if (spec.body) handler.use(readMediaType()).use(httpJsonBodyParser({ disableContentTypeError: true }));
   // The middlewares fill in OperationContext's fields before `run`; callers pass a plain Lambda context.
   const lambda = handler.use(validateRequest(spec)).handler(spec.run) as unknown as (event: ApiEvent, context: Context) => Promise<ApiResult>;
-  return Object.assign(lambda, { operationId: operation.operationId });
+  // HEAD is GET without the body (RFC 9110, section 9.3.2): the same status and headers.
+  const served = async (event: ApiEvent, context: Context) => {
+    const result = await lambda(event, context);
+    return methodOf(event)?.toUpperCase() === 'HEAD'
+      ? { statusCode: result.statusCode, ...(result.headers ? { headers: result.headers } : {}) }
+      : result;
+  };
+  return Object.assign(served, { operationId: operation.operationId });
 }

@@ -56,15 +56,55 @@ const segments = (instancePath: string) =>
   instancePath
     .split('/')
     .slice(1)
-    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
 
-export function toValidationItems(location: Location, errors: readonly ErrorObject[] | null | undefined): ValidationErrorItem[] {
+/** A path as pydantic gives it: list indices as numbers, dict keys (digits or not) as strings. */
+function locOf(data: unknown, path: readonly string[]): (string | number)[] {
+  const loc: (string | number)[] = [];
+  let at = data;
+  for (const key of path) {
+    loc.push(Array.isArray(at) && /^(0|[1-9]\d*)$/.test(key) ? Number(key) : key);
+    at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+  }
+  return loc;
+}
+
+/** The value at a JSON pointer's segments, or undefined. */
+function valueAt(data: unknown, path: readonly string[]): unknown {
+  let at = data;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
+
+const NONE: [string, string] = ['none is not an allowed value', 'type_error.none.not_allowed'];
+
+/**
+ * ajv's errors as pydantic v1 reports the same problems: one item per field, so a null is "none is not an allowed
+ * value" whatever else it fails, and a value outside an enumeration is its enumeration error alone, not also a
+ * type error.
+ */
+export function toValidationItems(location: Location, errors: readonly ErrorObject[] | null | undefined, data: unknown): ValidationErrorItem[] {
   const items: ValidationErrorItem[] = [];
-  for (const e of errors ?? []) {
+  const all = errors ?? [];
+  const enumAt = new Set(all.filter((e) => e.keyword === 'enum').map((e) => e.instancePath));
+  const noneAt = new Set<string>();
+  for (const e of all) {
+    const path = segments(e.instancePath);
+    if (e.keyword === 'type' || e.keyword === 'enum') {
+      if (valueAt(data, path) === null) {
+        if (noneAt.has(e.instancePath)) continue;
+        noneAt.add(e.instancePath);
+        items.push({ loc: [location, ...locOf(data, path)], msg: NONE[0], type: NONE[1] });
+        continue;
+      }
+      if (e.keyword === 'type' && enumAt.has(e.instancePath)) continue;
+    }
     const described = describe(e);
     if (!described) continue;
-    const loc: (string | number)[] = [location, ...segments(e.instancePath)];
+    const loc: (string | number)[] = [location, ...locOf(data, path)];
     if (e.keyword === 'required') loc.push(String((e.params as { missingProperty: string }).missingProperty));
     // A failing dict key, as pydantic reports it: [..., key, "__key__"].
     if (e.propertyName !== undefined) loc.push(e.propertyName, '__key__');

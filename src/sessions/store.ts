@@ -22,6 +22,12 @@ export type CreateResult = 'created' | 'taken';
 export interface SessionWithPlayers {
   session: Session;
   players: Player[];
+  /**
+   * Whether the session and its players are one state. A large session read in pages while changes keep landing
+   * may not settle within the read's bounded retries: then each player is as read once, the session item is as read
+   * around them, and whoever answers with it says so (a weak ETag).
+   */
+  consistent: boolean;
 }
 
 export interface PlayerMembership {
@@ -49,12 +55,27 @@ export interface SessionReads {
   readSession(sessionId: string, now: Date): Promise<Session | undefined>;
   /** The session item and the given players' items, in one round trip (not a snapshot: see run-change.ts). */
   readSessionAndPlayers(sessionId: string, playerUuids: readonly string[], now: Date): Promise<{ session?: Session; players: Map<string, Player> }>;
-  /** The session with every player, as one state. */
+  /**
+   * The same items as one state (a snapshot), for what an answer's ETag must stand behind; a few players at most.
+   * Throws session_conflict when transactions writing those items keep getting in its way.
+   */
+  readSnapshot(sessionId: string, playerUuids: readonly string[], now: Date): Promise<{ session?: Session; players: Map<string, Player> }>;
+  /** The session with every player: one state, unless it kept changing while its players were read (see `consistent`). */
   readSessionWithPlayers(sessionId: string, now: Date): Promise<SessionWithPlayers | undefined>;
 }
 
+/**
+ * How far in the past a deleted session's expiry is set. Every write is conditioned on the session not having
+ * expired by the writer's own clock, read before the deletion; an expiry of exactly "now" would still look live to a
+ * writer whose clock read a second earlier, and its late write would bring the session back.
+ */
+export const DELETED_SESSION_BACKDATE_SECONDS = 300;
+
 export interface SessionCommits {
-  /** Writes a change of the session as read, atomically, under the conditions `mode` names. */
+  /**
+   * Writes a change of the session as read, atomically, under the conditions `mode` names; in either mode only while
+   * the session is the incarnation read and has not expired.
+   */
   commitChange(read: Session, change: Change, mode: ConditionMode, now: Date): Promise<CommitResult>;
 }
 

@@ -2,12 +2,15 @@
 // (DynamoDB Local, real JWTs), each answer in the HzApiErrorModel envelope; every refusal writes nothing; every
 // write's ETag is the one GET then shows, one version further on.
 import { closedPort, withEnv } from '../support/environment.js';
-import { GAME_CLIENT_PERMISSIONS } from '../../schemas/generated/operations.js';
+import { GAME_CLIENT_PERMISSIONS, OPERATIONS } from '../../schemas/generated/operations.js';
 import { api } from '../support/api-client.js';
 import { joinBody, seatedPlayer } from '../support/fixtures.js';
 import { issuer, newPlayer } from '../support/players.js';
+import { playerToken } from '../support/test-issuer.js';
 import { createSession, store } from '../support/stores.js';
 import { randomUUID } from 'node:crypto';
+import { jest } from '@jest/globals';
+import { logger } from '../../src/observability/logger.js';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
@@ -55,6 +58,12 @@ const isJoinResponse = componentValidator(spec, 'SessionJoinResponse');
 const isPlayerSessions = componentValidator(spec, 'PlayerSessions');
 
 const CLIENT = GAME_CLIENT_PERMISSIONS;
+
+/** A game server's client-credentials token: its subject is its client id, not a player. */
+const machineClient = () => {
+  const token = playerToken(issuer, { sub: `game-server-${randomUUID().slice(0, 8)}`, permissions: ['session:*'] });
+  return { token, auth: { authorization: `Bearer ${token}` } };
+};
 
 /** A player (a game client unless told otherwise) with a token of their own. */
 const actor = (uuid: string = randomUUID(), permissions: readonly string[] = CLIENT) => newPlayer(permissions, uuid);
@@ -187,6 +196,17 @@ const sessionState = (sessionId: string) => () => snapshot(sessionId);
 
 const routes: RouteCase[] = [
   {
+    operation: 'join_session_by_id_self',
+    lacking: ['session:update:self', 'session:read:self', 'session:promote:self'],
+    conflicts: true,
+    success: 200,
+    arrange: async () => {
+      const { s } = await ledSession();
+      const joiner = actor();
+      return { actor: joiner, send: (auth = joiner.auth) => api.join({ ...joiner, auth }, s.sessionId), state: sessionState(s.sessionId) };
+    },
+  },
+  {
     operation: 'leave_session_by_id_self',
     lacking: ['session:update-player:self', 'session:read:self', 'session:promote:self'],
     conflicts: true,
@@ -261,7 +281,7 @@ const routes: RouteCase[] = [
   },
 ];
 
-describe.each(routes)('$operation: the codes every route shares', ({ arrange, lacking, conflicts, success }) => {
+describe.each(routes)('$operation: the codes every route shares', ({ operation, arrange, lacking, conflicts, success }) => {
   /** The request, refused with `code`, leaves the state as it was. */
   async function expectRefused(request: (a: Arranged) => Promise<Answer>, status: number, code: ErrorCode, a?: Arranged) {
     const arranged = a ?? (await arrange());
@@ -286,6 +306,17 @@ describe.each(routes)('$operation: the codes every route shares', ({ arrange, la
   test('403 insufficient_permissions: a valid token for the same player without the permission', () =>
     expectRefused((a) => a.send(actor(a.actor.uuid, lacking).auth), 403, 'insufficient_permissions'));
 
+  const playerOnly = OPERATIONS.find((o) => o.operationId === operation)!.playerOnly;
+  if (playerOnly) {
+    test('403 auth_token_invalid_claim: a trusted machine token (client id as subject, every permission) cannot act as a player', () =>
+      expectRefused((a) => a.send(machineClient().auth), 403, 'auth_token_invalid_claim'));
+  } else {
+    test('a trusted machine token (client id as subject, every permission) is let in', async () => {
+      const a = await arrange();
+      expect((await a.send(machineClient().auth)).status).toBe(success);
+    });
+  }
+
   test('500 configuration_invalid: a setting missing', async () => {
     const a = await arrange();
     await withEnv({ SESSIONS_TABLE_NAME: undefined }, () => expectRefused((x) => x.send(), 500, 'configuration_invalid', a));
@@ -294,6 +325,27 @@ describe.each(routes)('$operation: the codes every route shares', ({ arrange, la
   test('500 internal_error: DynamoDB answers something unexpected', async () => {
     const a = await arrange();
     await withStore(faultyStore(unexpected, /./), () => expectRefused((x) => x.send(), 500, 'internal_error', a));
+  });
+
+  test('a 500 logs the fault with its name and message, and the logger drops none of its fields', async () => {
+    const a = await arrange();
+    const printed: string[] = [];
+    const spies = (['error', 'warn'] as const).map((level) =>
+      jest.spyOn(console, level).mockImplementation((line: unknown) => void printed.push(String(line))),
+    );
+    const level = logger.getLevelName();
+    logger.setLogLevel('WARN');
+    try {
+      await withStore(faultyStore(unexpected, /./), () => expectRefused((x) => x.send(), 500, 'internal_error', a));
+    } finally {
+      logger.setLogLevel(level);
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(printed.join('\n')).not.toMatch(/reserved key/);
+    const fault = printed
+      .map((line) => JSON.parse(line) as { message?: string; error?: unknown })
+      .find((entry) => entry.message === 'unhandled error');
+    expect(fault?.error).toMatchObject({ name: 'ValidationException', message: 'One or more parameter values were invalid' });
   });
 
   test('503 service_unavailable: DynamoDB throttles', async () => {
@@ -608,13 +660,17 @@ describe('update_session_by_id', () => {
 
 describe('create_or_join_session', () => {
   /** Refused, and nothing made: the caller is in no session, and the type's open sessions are as they were. */
-  async function refusedCreate(type: string, body: unknown, status: number, code: ErrorCode) {
+  async function refusedCreate(type: string, body: unknown, status: number, code: ErrorCode, headers: Record<string, string> = {}) {
     const p = actor();
     const open = await store.openSessions(type, 100);
-    expectError(await api.createOrJoin(p, body), status, code);
+    expectError(await api.createOrJoin(p, body, { headers }), status, code);
     expect(await membershipsOf(p.uuid)).toEqual([]);
     expect(await store.openSessions(type, 100)).toEqual(open);
   }
+
+  test('412 precondition_failed: any If-Match, * included (the collection of sessions has no ETag); nothing created or joined', async () => {
+    for (const header of ['*', '"x-1"']) await refusedCreate(TYPE.open, createBody(TYPE.open), 412, 'precondition_failed', { 'if-match': header });
+  });
 
   test('200 on creation: SessionJoinResponse with the ETag GET then shows', async () => {
     const p = actor();
@@ -703,7 +759,7 @@ describe('get_player_sessions_self', () => {
     expect(r.status).toBe(200);
     expect(isPlayerSessions(r.body)).toBe(true);
     expect(r.body.sessions.test.session_ids).toEqual([s.sessionId]);
-    expect(r.headers.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    expect(r.headers.etag).toMatch(/^W\/"[A-Za-z0-9_-]+"$/);
     const again = await api.mine(member, { headers: { 'if-none-match': r.headers.etag! } });
     expect(again.status).toBe(304);
     expect(again.headers.etag).toBe(r.headers.etag);

@@ -1,7 +1,7 @@
 // The expiry reaper (handlers/reap-expired-session.ts) against DynamoDB Local: a TTL deletion of a session item
 // (a stream REMOVE by the DynamoDB service, old image marshalled) deletes that incarnation's player items and no
 // one else's, idempotently; anything else in the batch is skipped; a record it cannot process is reported as the
-// batch's first failure. test/support/services.ts first: it sets the environment the handler modules read.
+// batch's first failure.
 import { seatedPlayer } from '../support/fixtures.js';
 import { createSession, store as testStore } from '../support/stores.js';
 import { describe, expect, it } from '@jest/globals';

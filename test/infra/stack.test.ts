@@ -62,6 +62,7 @@ const FULL_PRODUCTION_CONTEXT = {
   auth: JSON.stringify({ platformClaim: 'custom:platform', groupPermissions: { players: ['session:update-player:self', 'session:read:self'] } }),
   lambda: JSON.stringify({ memoryMb: 1536, timeoutSeconds: 8 }),
   alarms: JSON.stringify({ p99LatencyMs: 500, serverErrorRatePercent: 0.5 }),
+  corsAllowedOrigins: 'https://play.example.com, https://admin.example.com',
 };
 
 let dev: Synthesized;
@@ -318,11 +319,24 @@ describe('the player-sessions index', () => {
 });
 
 describe('HTTP API', () => {
-  it('every route: method, path, its function, payload format 2.0', () => {
+  it("CORS: preflights answered by API Gateway for the stage's origins (any by default), the ETag readable", () => {
+    const corsOf = (s: Synthesized) => resourcesOfType(s, 'AWS::ApiGatewayV2::Api')[0]![1].Properties.CorsConfiguration;
+    const policy = {
+      AllowHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match'],
+      ExposeHeaders: ['etag', 'retry-after'],
+      AllowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      MaxAge: 600,
+    };
+    expect(corsOf(dev)).toEqual({ ...policy, AllowOrigins: ['*'] });
+    expect(corsOf(prod)).toEqual({ ...policy, AllowOrigins: ['https://play.example.com', 'https://admin.example.com'] });
+  });
+
+  it('every route: method, path, its function, payload format 2.0; every GET route also takes HEAD, to the same function', () => {
+    const keyed = OPERATIONS.flatMap((r) => (r.method === 'GET' ? ['GET', 'HEAD'] : [r.method]).map((method) => ({ ...r, method })));
     for (const [, s] of stages()) {
-      s.template.resourceCountIs('AWS::ApiGatewayV2::Route', OPERATIONS.length);
+      s.template.resourceCountIs('AWS::ApiGatewayV2::Route', keyed.length);
       const routes = resourcesOfType(s, 'AWS::ApiGatewayV2::Route');
-      for (const r of OPERATIONS) {
+      for (const r of keyed) {
         const found = routes.filter(([, x]) => x.Properties.RouteKey === `${r.method} ${r.path}`);
         expect(found).toHaveLength(1);
         const target = found[0]![1].Properties.Target['Fn::Join'][1][1].Ref as string;

@@ -95,6 +95,15 @@ describe('stage configuration', () => {
     );
   });
 
+  it('corsAllowedOrigins: any origin by default; a list of origins; anything else names the key', () => {
+    expect(withCdkJson().corsAllowedOrigins).toEqual(['*']);
+    expect(withCdkJson({ corsAllowedOrigins: 'https://play.example.com, http://localhost:5173' }).corsAllowedOrigins).toEqual([
+      'https://play.example.com',
+      'http://localhost:5173',
+    ]);
+    expect(() => withCdkJson({ corsAllowedOrigins: 'play.example.com' })).toThrow(/corsAllowedOrigins/);
+  });
+
   it('auth settings: platform claim and group permissions (JSON array or comma-separated)', () => {
     const c = withCdkJson({
       auth: '{"platformClaim":"custom:platform","groupPermissions":{"players":"session:read:self, session:create","admins":["session:*"]}}',

@@ -156,6 +156,17 @@ describe('RouteTable', () => {
     });
   });
 
+  it('serves HEAD with the GET route, and names HEAD among the methods a GET route allows', () => {
+    expect(table.match('HEAD', '/s/x')).toMatchObject({
+      kind: 'route',
+      routeKey: 'HEAD /s/{session_id}',
+      route: { method: 'GET' },
+      pathParameters: { session_id: 'x' },
+    });
+    expect(table.match('PATCH', '/s/x')).toMatchObject({ kind: 'method_not_allowed', allowed: ['GET', 'HEAD'] });
+    expect(table.match('HEAD', '/s/x/player/me')).toMatchObject({ kind: 'method_not_allowed', allowed: ['DELETE', 'POST'] });
+  });
+
   it('decodes path parameters', () => {
     expect(table.match('GET', '/s/a%2Fb%20c')).toMatchObject({ kind: 'route', pathParameters: { session_id: 'a/b c' } });
   });

@@ -153,11 +153,42 @@ test('an unknown route answers 404 route_not_found in the error envelope', async
 
 test('a known path with another method answers 405 method_not_allowed, with Allow', async () => {
   const path = '/session/v1/session/{session_id}';
-  const allowed = [...new Set(OPERATIONS.filter((r) => r.path === path).map((r) => r.method))].sort();
+  const allowed = [...new Set(OPERATIONS.filter((r) => r.path === path).flatMap((r) => (r.method === 'GET' ? ['GET', 'HEAD'] : [r.method])))].sort();
   const r = await call('PUT', '/session/v1/session/some-id', undefined, {});
   expect(r.status).toBe(405);
   expect(r.body).toEqual({ auth_success: true, error_code: 'method_not_allowed', desc: 'Method not allowed on this route' });
   expect(r.headers.get('allow')).toBe(allowed.join(', '));
+});
+
+test('a browser page may call it: preflights are answered, answers expose the ETag; HEAD is GET without a body', async () => {
+  const origin = 'http://localhost:5173';
+  const preflight = await call('OPTIONS', '/session/v1/session/some-id/player/me', undefined, undefined, {
+    origin,
+    'access-control-request-method': 'POST',
+    'access-control-request-headers': 'authorization,content-type',
+  });
+  expect(preflight.status).toBe(204);
+  expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+  expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+  const creator = await npmToken(['--port', String(stack.port)]);
+  const sessionId = await createSession(creator);
+  const got = await call('GET', `/session/v1/session/${sessionId}`, creator, undefined, { origin });
+  expect(got.status).toBe(200);
+  expect(got.headers.get('access-control-allow-origin')).toBe('*');
+  expect(got.headers.get('access-control-expose-headers')).toContain('etag');
+  const head = await fetch(`${stack.baseUrl}/session/v1/session/${sessionId}`, { method: 'HEAD', headers: { authorization: `Bearer ${creator}` } });
+  expect({ status: head.status, etag: head.headers.get('etag'), body: await head.text() }).toEqual({
+    status: 200,
+    etag: got.headers.get('etag'),
+    body: '',
+  });
+});
+
+test('headers past what the stack reads get 431 in the error envelope, not a bare answer or a reset', async () => {
+  const r = await call('GET', '/session/v1/session/some-id', undefined, undefined, { 'x-padding': 'x'.repeat(17 * 1024) });
+  expect(r.status).toBe(431);
+  expect(r.headers.get('content-type')).toBe('application/json');
+  expect(r.body).toEqual({ auth_success: true, error_code: 'request_headers_too_large', desc: 'Request headers are larger than the server accepts' });
 });
 
 test('serves the dev issuer JWKS and the API docs', async () => {

@@ -13,13 +13,13 @@ import { seatedPlayer } from '../support/fixtures.js';
 import { newAdmin, newPlayer, type TestPlayer } from '../support/players.js';
 import { store } from '../support/stores.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { getServices } from '../../src/runtime/services.js';
 import type { Change, Decision } from '../../src/sessions/model/change.js';
 import { toJoinRequest } from '../../src/http/join-request.js';
 import { decideJoin } from '../../src/sessions/rules/join.js';
-import { isActive, seatsFree, type Player, type Session } from '../../src/sessions/model/session.js';
+import { isActive, isOpen, seatsFree, type Player, type Session } from '../../src/sessions/model/session.js';
 import { newSession, withPlayers } from '../../src/sessions/model/new-session.js';
 import type { Actor } from '../../src/sessions/model/actor.js';
 import { decidePlayerUpdate, decideRemoval, earliestMember, type OverflowAction } from '../../src/sessions/rules/player.js';
@@ -45,22 +45,33 @@ const ADMIN = 4;
 /** Resolved when sent: the player the program last saw leading the session (a client acting as its leader). */
 const SEEN_LEADER = -1;
 
+/** A write sent with If-Match naming the ETag its client last saw (or without one). */
+interface Conditional {
+  ifMatch?: boolean;
+}
+
 export type Op =
-  | { kind: 'join'; actor: number; team: number; profile: number; data: number; wishLeader: boolean }
-  | { kind: 'leave'; actor: number }
-  | { kind: 'invite'; actor: number; target: number; team: number }
-  | { kind: 'kick'; actor: number; target: number }
-  | { kind: 'move'; actor: number; target: number; team: number; overflow: 'fail' | 'allow_overflow' }
-  | { kind: 'promote'; actor: number; target: number; team: number }
-  | { kind: 'patch'; actor: number; joinable?: boolean; data?: number; sizes?: number[] };
+  | ({ kind: 'join'; actor: number; team: number; profile: number; data: number; wishLeader: boolean } & Conditional)
+  | ({ kind: 'leave'; actor: number } & Conditional)
+  | ({ kind: 'invite'; actor: number; target: number; team: number; status: 'invited' | 'reserved'; overflow: OverflowAction } & Conditional)
+  | ({ kind: 'kick'; actor: number; target: number } & Conditional)
+  | ({ kind: 'move'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional)
+  | ({ kind: 'promote'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional)
+  | ({ kind: 'patch'; actor: number; joinable?: boolean; data?: number; sizes?: number[] } & Conditional)
+  /** Not a request: the session's time-to-live runs out (its expiry moves into the past), as the clock would do. */
+  | { kind: 'expire'; actor: number };
+
+type Request = Exclude<Op, { kind: 'expire' }>;
 
 export interface SessionSetup {
   sizes: number[];
   joinable: boolean;
   canChangeOwnTeam: boolean;
   keepAliveOnEmpty: boolean;
-  /** Per player: absent, member (the first becomes leader) or invited, and a team. */
-  seated: { status: 'absent' | 'member' | 'invited'; team: number }[];
+  /** Create-or-join may find it: the open-sessions index must follow it. */
+  autoJoin: boolean;
+  /** Per player: absent, member (the first becomes leader), invited or reserved, and a team. */
+  seated: { status: 'absent' | 'member' | 'invited' | 'reserved'; team: number }[];
 }
 
 export interface Program {
@@ -78,6 +89,16 @@ const actorArb = fc.oneof(
 // Team 2 often does not exist: team_not_found is part of the program too.
 const teamArb = fc.constantFrom(0, 0, 1, 1, 2);
 const dataArb = fc.integer({ min: 0, max: 2 });
+const overflowArb = fc.constantFrom<OverflowAction>(
+  'fail',
+  'fail',
+  'allow_overflow',
+  'partial_with_overflow',
+  'partial_without_overflow',
+  'overfill',
+);
+/** One write in five names the state its client last saw. */
+const ifMatchArb = fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -89,11 +110,23 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       profile: fc.constantFrom(0, 0, 0, 1, 1, 2, 3),
       data: dataArb,
       wishLeader: fc.boolean(),
+      ifMatch: ifMatchArb,
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('leave' as const), actor: playerArb }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('invite' as const), actor: actorArb, target: playerArb, team: teamArb }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('kick' as const), actor: actorArb, target: playerArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('leave' as const), actor: playerArb, ifMatch: ifMatchArb }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('invite' as const),
+      actor: actorArb,
+      target: playerArb,
+      team: teamArb,
+      status: fc.constantFrom('invited' as const, 'reserved' as const),
+      overflow: overflowArb,
+      ifMatch: ifMatchArb,
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('kick' as const), actor: actorArb, target: playerArb, ifMatch: ifMatchArb }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -101,10 +134,21 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       actor: actorArb,
       target: playerArb,
       team: teamArb,
-      overflow: fc.constantFrom('fail' as const, 'allow_overflow' as const),
+      overflow: overflowArb,
+      ifMatch: ifMatchArb,
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('promote' as const), actor: actorArb, target: playerArb, team: teamArb }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('promote' as const),
+      actor: actorArb,
+      target: playerArb,
+      team: teamArb,
+      overflow: overflowArb,
+      ifMatch: ifMatchArb,
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record(
@@ -114,10 +158,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
         joinable: fc.boolean(),
         data: dataArb,
         sizes: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }),
+        ifMatch: ifMatchArb,
       },
       { requiredKeys: ['kind', 'actor'] },
     ),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const), actor: fc.constant(ADMIN) }) },
 );
 
 const setupArb: fc.Arbitrary<SessionSetup> = fc.record({
@@ -125,9 +171,10 @@ const setupArb: fc.Arbitrary<SessionSetup> = fc.record({
   joinable: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   canChangeOwnTeam: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   keepAliveOnEmpty: fc.boolean(),
+  autoJoin: fc.boolean(),
   seated: fc.array(
     fc.record({
-      status: fc.constantFrom('absent' as const, 'absent' as const, 'member' as const, 'invited' as const),
+      status: fc.constantFrom('absent' as const, 'absent' as const, 'member' as const, 'invited' as const, 'reserved' as const),
       team: fc.integer({ min: 0, max: 2 }),
     }),
     {
@@ -182,10 +229,10 @@ function joinBody(op: Extract<Op, { kind: 'join' }>) {
 
 function playerUpdateBody(op: Extract<Op, { kind: 'invite' | 'move' | 'promote' }>) {
   return {
-    status: op.kind === 'invite' ? ('invited' as const) : op.kind === 'promote' ? ('leader' as const) : ('member' as const),
+    status: op.kind === 'invite' ? op.status : op.kind === 'promote' ? ('leader' as const) : ('member' as const),
     team_id: op.team,
     custom_data: {},
-    overflow_action: (op.kind === 'move' ? op.overflow : 'fail') as OverflowAction,
+    overflow_action: op.overflow,
   };
 }
 
@@ -199,22 +246,41 @@ function patchBody(op: Extract<Op, { kind: 'patch' }>) {
 
 const actorOf = (i: number): Actor => ({ playerUuid: uuidOf(i), trusted: i === ADMIN });
 
-function send(op: Op, sessionId: string): Promise<Answer> {
+function send(op: Request, sessionId: string, ifMatch: string | undefined): Promise<Answer> {
   const who = identities[op.actor]!;
+  const opts = ifMatch === undefined ? {} : { headers: { 'if-match': ifMatch } };
   switch (op.kind) {
     case 'join':
-      return api.join(who, sessionId, joinBody(op));
+      return api.join(who, sessionId, joinBody(op), opts);
     case 'leave':
-      return api.leave(who, sessionId);
+      return api.leave(who, sessionId, opts);
     case 'kick':
-      return api.kick(who, sessionId, uuidOf(op.target));
+      return api.kick(who, sessionId, uuidOf(op.target), opts);
     case 'invite':
     case 'move':
     case 'promote':
-      return api.setPlayer(who, sessionId, uuidOf(op.target), playerUpdateBody(op));
+      return api.setPlayer(who, sessionId, uuidOf(op.target), playerUpdateBody(op), opts);
     case 'patch':
-      return api.patch(who, sessionId, patchBody(op));
+      return api.patch(who, sessionId, patchBody(op), opts);
   }
+}
+
+/** The session's time-to-live runs out: its expiry moves into the past (as long as it is still this incarnation, live). */
+async function expire(sessionId: string, incarnation: string): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  await documentClient()
+    .send(
+      new UpdateCommand({
+        TableName: testTableName(),
+        Key: sessionKey(sessionId),
+        UpdateExpression: 'SET expires_at = :past',
+        ConditionExpression: 'inc = :inc AND expires_at > :now',
+        ExpressionAttributeValues: { ':past': now - 1, ':now': now, ':inc': incarnation },
+      }),
+    )
+    .catch((e: unknown) => {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+    });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -228,7 +294,7 @@ export interface ModelState {
   version: number;
 }
 
-function decide(op: Op, state: ModelState, now: Date): Decision<unknown> {
+function decide(op: Request, state: ModelState, now: Date): Decision<unknown> {
   const { session, players } = state;
   switch (op.kind) {
     case 'join':
@@ -303,12 +369,16 @@ interface CommitRecord {
   mode: ConditionMode;
   now: Date;
   ok: boolean;
+  /** Its place in the run's sequence of events, when it was sent. */
+  sent: number;
 }
 
 interface OpRecord {
   id: number;
   lane: number;
-  op: Op;
+  op: Request;
+  /** The If-Match it was sent with. */
+  ifMatch?: string;
   answer?: Answer;
   commits: CommitRecord[];
   /** The ok commit, if any. */
@@ -324,6 +394,8 @@ interface Observation {
 
 const context = new AsyncLocalStorage<OpRecord>();
 let observing = false;
+/** Orders the events of a run: commits sent, expiries done. */
+let sequence = 0;
 
 /** Gives the container a store that records every commit against the operation that made it (an observer). */
 function observeCommits(): void {
@@ -332,8 +404,9 @@ function observeCommits(): void {
   const real = storeOn();
   getServices().store = decorate(real, {
     async commitChange(read: Session, change: Change, mode: ConditionMode, now: Date): Promise<CommitResult> {
+      const sent = ++sequence;
       const out = await real.commitChange(read, change, mode, now);
-      context.getStore()?.commits.push({ read, change, mode, now, ok: out.ok });
+      context.getStore()?.commits.push({ read, change, mode, now, ok: out.ok, sent });
       return out;
     },
   });
@@ -366,6 +439,8 @@ export interface ProgramResult {
   floating: number;
   snapshots: number;
   orderSearchSteps: number;
+  /** How often what the generator widened to was met: so that a run shows it tested them. */
+  met: Record<'expired' | 'autoJoin' | 'ifMatchCommitted' | 'overfilled' | 'reservedCommitted', number>;
 }
 
 let sessionSeq = 0;
@@ -378,7 +453,9 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
   // The session and its first players, written through the store as a creation would.
   const base = newSession({
     sessionId,
-    type: 'test',
+    // A type of its own: the open-sessions index of this session alone.
+    type: `model-${sessionId}`,
+    autoJoin: setup.autoJoin,
     teamSizes: setup.sizes,
     joinable: setup.joinable,
     canChangeOwnTeam: setup.canChangeOwnTeam,
@@ -393,9 +470,9 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
     const leader = s.status === 'member' && !hasLeader;
     hasLeader ||= leader;
     seated.push(
-      s.status === 'invited'
+      s.status === 'invited' || s.status === 'reserved'
         ? seatedPlayer(uuidOf(i), {
-            status: 'invited',
+            status: s.status,
             teamId: s.team,
             joined: undefined,
             clientVersion: undefined,
@@ -418,6 +495,8 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
   const observations: Observation[] = [];
   let seenLeader = initial.session.leader;
   const reader = identities[ADMIN]!;
+  /** The ETag a client saw last (any client's observation will do: they share the program's view). */
+  let lastSeen: string | undefined;
   const observe = async (source: string) => {
     const g = await invoke(
       getHandler,
@@ -426,13 +505,16 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
     if (g.status >= 500) throw new InvariantViolation('GET answered a 5xx', { source, answer: g });
     if (g.status === 200) {
       observations.push({ etag: g.headers.etag!, body: g.body, source });
+      lastSeen = g.headers.etag;
       seenLeader = (g.body.teams as { players: { player_uuid: string; status: string }[] }[])
         .flatMap((t) => t.players)
         .find((p) => p.status === 'leader')?.player_uuid;
     } else if (g.status !== 404) throw new InvariantViolation('GET answered an undocumented status', { source, answer: g });
   };
   let nextId = 0;
-  const resolve = (op: Op): Op => {
+  /** When the session's time-to-live ran out, in the run's sequence; undefined while it has not. */
+  let expired: number | undefined;
+  const resolve = <O extends Op>(op: O): O => {
     if (op.actor !== SEEN_LEADER) return op;
     const i = identities.findIndex((p) => p.uuid === seenLeader);
     return { ...op, actor: i >= 0 ? i : ADMIN };
@@ -440,17 +522,23 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
   await Promise.all(
     program.lanes.map(async (ops, lane) => {
       for (const planned of ops) {
+        if (planned.kind === 'expire') {
+          await expire(sessionId, initial.session!.incarnation);
+          expired ??= ++sequence;
+          continue;
+        }
         const op = resolve(planned);
-        const record: OpRecord = { id: nextId++, lane, op, commits: [] };
+        const ifMatch = op.ifMatch ? lastSeen : undefined;
+        const record: OpRecord = { id: nextId++, lane, op, ifMatch, commits: [] };
         records.push(record);
-        record.answer = await context.run(record, () => send(op, sessionId));
+        record.answer = await context.run(record, () => send(op, sessionId, ifMatch));
         if (opts.observeBetweenSteps !== false) await observe(`after op ${record.id}`);
       }
     }),
   );
   const final = await readPartition(sessionId);
-  const result = check(program, initial, final, records, observations);
-  return result;
+  const open = setup.autoJoin ? await store.openSessions(base.type, 10) : [];
+  return check(program, initial, final, records, observations, { expired, open: open.some((o) => o.incarnation === base.incarnation) });
 }
 
 interface Partition {
@@ -495,13 +583,13 @@ const documentClient = () => (db ??= testDocumentClient());
 // ---------------------------------------------------------------------------------------------------------------
 
 /** The invariants a stored session and its players must satisfy at rest. */
-export function checkAtRest(where: string, session: Session, players: readonly Player[], raw?: SessionItem): void {
+export function checkAtRest(where: string, session: Session, players: readonly Player[], raw?: SessionItem, overfilled = false): void {
   const fail = (what: string, details: unknown = {}) => {
     throw new InvariantViolation(`${where}: ${what}`, { session, players, ...((details as object) ?? {}) });
   };
   session.teams.forEach((t, i) => {
     const n = players.filter((p) => p.teamId === i).length;
-    if (n > t.maxSize) fail(`team ${i} holds ${n} players, above its max_size ${t.maxSize}`);
+    if (n > t.maxSize && !overfilled) fail(`team ${i} holds ${n} players, above its max_size ${t.maxSize}`);
   });
   if (players.some((p) => p.teamId >= session.teams.length)) fail('a player sits on a team the session does not have');
   const expected = withPlayers(session, players);
@@ -521,11 +609,27 @@ export function checkAtRest(where: string, session: Session, players: readonly P
   if (players.some((p) => isActive(p.status)) && leaders.length === 0) fail('active members and no leader');
 }
 
-function check(program: Program, initial: Partition, final: Partition, records: OpRecord[], observations: Observation[]): ProgramResult {
+interface RunFacts {
+  /** When the session's time-to-live ran out, in the run's sequence of events. */
+  expired?: number;
+  /** Whether the open-sessions index lists this incarnation. */
+  open: boolean;
+}
+
+function check(
+  program: Program,
+  initial: Partition,
+  final: Partition,
+  records: OpRecord[],
+  observations: Observation[],
+  facts: RunFacts,
+): ProgramResult {
   const inc = initial.session!.incarnation;
   const v0 = initial.session!.version;
   const violation = (what: string, details: unknown = {}) =>
     new InvariantViolation(what, { program, ...((details as object) ?? {}), answers: summary(records) });
+  // Overfill is asked for: a team above its max_size is then the request's own effect, not a seat too many.
+  const overfilled = records.some((r) => r.commits.some((c) => c.ok) && 'overflow' in r.op && r.op.overflow === 'overfill');
 
   // 1. Answers: never a 5xx, and a request commits at most once; an error commits nothing; a 204 always wrote.
   for (const r of records) {
@@ -533,12 +637,24 @@ function check(program: Program, initial: Partition, final: Partition, records: 
     const oks = r.commits.filter((c) => c.ok);
     r.commit = oks[0];
     if (a.status >= 500) throw violation(`op ${r.id} (${r.op.kind}) answered ${a.status}`, { answer: a });
-    if (![200, 204, 403, 404, 409].includes(a.status)) throw violation(`op ${r.id} answered an undocumented ${a.status}`, { answer: a });
+    if (![200, 204, 403, 404, 409, 412].includes(a.status)) throw violation(`op ${r.id} answered an undocumented ${a.status}`, { answer: a });
+    if (a.status === 412 && r.ifMatch === undefined) throw violation(`op ${r.id} answered 412 without If-Match`, { answer: a });
     if (a.status >= 400 && (typeof a.body?.error_code !== 'string' || typeof a.body?.auth_success !== 'boolean'))
       throw violation(`op ${r.id}: error not in the HzApiErrorModel shape`, { answer: a });
     if (oks.length > 1) throw violation(`op ${r.id} committed ${oks.length} times (a duplicate write)`, { commits: oks });
     if (a.status >= 400 && oks.length > 0) throw violation(`op ${r.id} answered ${a.status} yet committed`, { answer: a });
     if (a.status === 204 && oks.length === 0) throw violation(`op ${r.id} answered 204 without writing`, { answer: a });
+    // If-Match: only the state the client named may be changed, and only under the version condition.
+    if (r.ifMatch !== undefined) {
+      const named = versionOf(r.ifMatch, inc);
+      const off = r.commits.find((c) => c.mode !== 'version' || c.read.version !== named || c.read.incarnation !== inc);
+      if (off) throw violation(`op ${r.id} sent If-Match ${r.ifMatch} and wrote on another state or condition`, { commit: off });
+      if (a.status === 200 && oks.length === 0 && r.op.kind !== 'patch' && a.headers.etag !== r.ifMatch)
+        throw violation(`op ${r.id} sent If-Match ${r.ifMatch}, changed nothing, and answered ETag ${a.headers.etag}`, { answer: a });
+    }
+    // Once the session's time-to-live ran out, nothing may bring it back.
+    const late = facts.expired === undefined ? undefined : oks.find((c) => c.sent > facts.expired!);
+    if (late) throw violation(`op ${r.id} committed after the session expired`, { commit: late });
     if (a.status === 200 && oks.length === 0 && r.op.kind !== 'patch') {
       // Unchanged: the ETag names the state as read, which must not be from the future.
       const v = versionOf(a.headers.etag, inc);
@@ -552,7 +668,10 @@ function check(program: Program, initial: Partition, final: Partition, records: 
   // A deleted session is an expired item; should DynamoDB's TTL have removed it already, its version is gone.
   const vf = final.session ? final.session.version : v0 + committed.length;
   if (vf - v0 !== committed.length) throw violation(`version moved by ${vf - v0} for ${committed.length} committed writes`, { v0, vf });
-  if (final.live) checkAtRest('final state', final.session!, final.players, final.raw);
+  if (facts.expired !== undefined && final.live) throw violation('the session expired, yet it is live again', { final: final.raw });
+  if (final.live) checkAtRest('final state', final.session!, final.players, final.raw, overfilled);
+  if (program.setup.autoJoin && facts.expired === undefined && facts.open !== (final.live && isOpen(final.session!)))
+    throw violation(`the open-sessions index ${facts.open ? 'lists' : 'misses'} the session`, { final: final.raw });
 
   // 3. No ETag names two different states; every state shown satisfies the invariants.
   const byEtag = new Map<string, string>();
@@ -562,12 +681,12 @@ function check(program: Program, initial: Partition, final: Partition, records: 
     if (seen !== undefined && seen !== body)
       throw violation(`ETag ${o.etag} named two different states`, { first: JSON.parse(seen), second: o.body });
     byEtag.set(o.etag, body);
-    checkShownState(o, violation);
+    checkShownState(o, violation, overfilled);
   }
   for (const r of records) {
     if (r.op.kind === 'patch' && r.answer!.status === 200) {
       const o = { etag: r.answer!.headers.etag!, body: r.answer!.body, source: `answer of op ${r.id}` };
-      checkShownState(o, violation);
+      checkShownState(o, violation, overfilled);
       // An update whose session was deleted before its read-back (whether it wrote or found nothing to change)
       // answers the session as it left it, with no ETag: it names no state, so there is nothing to compare.
       if (o.etag === undefined) {
@@ -661,10 +780,12 @@ function check(program: Program, initial: Partition, final: Partition, records: 
     session: replayed.session && view(replayed.session, [...replayed.players.values()]),
     players: sortPlayers([...replayed.players.values()]),
   };
+  // A session that expired is kept as it was when its time ran out: compared as if it were still live.
+  const asLeft = final.live || (facts.expired !== undefined && expected.live);
   const actual = {
-    live: final.live,
-    session: final.live ? view(final.session!, final.players) : undefined,
-    players: final.live ? sortPlayers(final.players) : [],
+    live: asLeft,
+    session: asLeft ? view(final.session!, final.players) : undefined,
+    players: asLeft ? sortPlayers(final.players) : [],
   };
   if (canonical(expected) !== canonical(actual)) throw violation('the final state differs from the replay', { expected, actual });
 
@@ -682,14 +803,21 @@ function check(program: Program, initial: Partition, final: Partition, records: 
     floating: floating.length,
     snapshots: snapshots.size,
     orderSearchSteps: search.steps,
+    met: {
+      expired: facts.expired === undefined ? 0 : 1,
+      autoJoin: program.setup.autoJoin ? 1 : 0,
+      ifMatchCommitted: committed.filter((r) => r.ifMatch !== undefined).length,
+      overfilled: overfilled ? 1 : 0,
+      reservedCommitted: committed.filter((r) => r.op.kind === 'invite' && r.op.status === 'reserved').length,
+    },
   };
 }
 
-function checkShownState(o: Observation, violation: (what: string, details?: unknown) => Error): void {
+function checkShownState(o: Observation, violation: (what: string, details?: unknown) => Error, overfilled: boolean): void {
   const body = o.body as { teams: { max_size: number; players: { player_uuid: string; status: string }[] }[] };
   const all = body.teams.flatMap((t) => t.players);
   body.teams.forEach((t, i) => {
-    if (t.players.length > t.max_size)
+    if (t.players.length > t.max_size && !overfilled)
       throw violation(`${o.source}: team ${i} shown with ${t.players.length} players above max_size ${t.max_size}`, { body });
   });
   if (new Set(all.map((p) => p.player_uuid)).size !== all.length) throw violation(`${o.source}: a player shown twice`, { body });

@@ -401,6 +401,8 @@ describe('SdkFaultInjector: throttling and transaction conflicts through the han
     injector.fault = (command) => {
       const r = random();
       if (/TransactWrite/.test(command) && r < 0.35) return faults[Math.floor(random() * faults.length)]!();
+      // Snapshot reads are cancelled while a transaction writes their items: on AWS, under load, every so often.
+      if (/TransactGet/.test(command) && r < 0.35) return cancelledByConflict();
       if (r < 0.05) return throttling('ThrottlingException')();
       return undefined;
     };

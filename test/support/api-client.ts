@@ -23,18 +23,24 @@ export interface Sender {
 const operation = (id: OperationId) => OPERATIONS.find((o) => o.operationId === id)!;
 
 /** The route of an operation, as the spec gives it. */
-export const routeOf = (id: OperationId): string => operation(id).path;
+const routeOf = (id: OperationId): string => operation(id).path;
 
 const handlers = new Map<string, Promise<Handler>>();
+/** One import at a time: jest's ESM loader loses a module two concurrent imports both wait for. */
+let importing: Promise<unknown> = Promise.resolve();
 /** The handler module of an operation, loaded when first called (after the environment is set, as in Lambda). */
 export function handlerOf(id: OperationId): Promise<Handler> {
   const { handler } = operation(id);
   let loaded = handlers.get(handler);
-  if (!loaded) handlers.set(handler, (loaded = import(`../../handlers/${handler}.js`).then((m: { handler: Handler }) => m.handler)));
+  if (!loaded) {
+    loaded = importing.then(() => import(`../../handlers/${handler}.js`)).then((m: { handler: Handler }) => m.handler);
+    importing = loaded.catch(() => undefined);
+    handlers.set(handler, loaded);
+  }
   return loaded;
 }
 
-export async function call(
+async function call(
   id: OperationId,
   sender: Sender | undefined,
   pathParameters: Record<string, string>,

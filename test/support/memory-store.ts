@@ -6,7 +6,13 @@
 // own condition failed, a failed player condition alone asks for a new read.
 import type { Change, Guard } from '../../src/sessions/model/change.js';
 import { isOpen, seatsFree, type Player, type Session } from '../../src/sessions/model/session.js';
-import type { CommitResult, OpenSession, PlayerMembership, SessionStore } from '../../src/sessions/store.js';
+import {
+  DELETED_SESSION_BACKDATE_SECONDS,
+  type CommitResult,
+  type OpenSession,
+  type PlayerMembership,
+  type SessionStore,
+} from '../../src/sessions/store.js';
 
 interface Stored {
   session: Session;
@@ -59,9 +65,14 @@ export class MemoryStore implements SessionStore {
     return { session: copyOf(stored?.session), players };
   }
 
+  /** Every read here is of one state already. */
+  readSnapshot(sessionId: string, playerUuids: readonly string[], now: Date) {
+    return this.readSessionAndPlayers(sessionId, playerUuids, now);
+  }
+
   async readSessionWithPlayers(sessionId: string, now: Date) {
     const stored = this.liveStored(sessionId, now);
-    return stored ? { session: copySession(stored.session), players: this.playersOf(stored) } : undefined;
+    return stored ? { session: copySession(stored.session), players: this.playersOf(stored), consistent: true } : undefined;
   }
 
   async commitChange(read: Session, change: Change, mode: 'version' | 'facts', now: Date): Promise<CommitResult> {
@@ -114,7 +125,7 @@ export class MemoryStore implements SessionStore {
     if (change.joinable !== undefined) s.joinable = change.joinable;
     if (change.customData !== undefined) s.customData = { ...change.customData };
     if (change.teams) s.teams = change.teams.map((t) => ({ ...t }));
-    if (change.deleteSession) s.expiresAt = seconds(now);
+    if (change.deleteSession) s.expiresAt = seconds(now) - DELETED_SESSION_BACKDATE_SECONDS;
     else if (before.expiresAt !== undefined) s.expiresAt = seconds(now) + before.ttlSeconds;
     for (const write of change.players) {
       if (write.kind === 'put') stored.players.set(write.player.playerUuid, { incarnation: read.incarnation, player: copyPlayer(write.player) });

@@ -3,7 +3,7 @@
 // about our internals.
 import type middy from '@middy/core';
 import { ApiError } from '../../errors/api-error.js';
-import { log } from '../../observability/logger.js';
+import { log, logger } from '../../observability/logger.js';
 import { recordRejection } from '../../observability/metrics.js';
 import type { ApiEvent } from '../api-event.js';
 import { errorResult, validationResult, type ApiResult } from '../responses.js';
@@ -45,7 +45,8 @@ export function errorEnvelope(operation: string): middy.MiddlewareObj<ApiEvent, 
       }
       const timedOut = (e as Error | undefined)?.name === 'TimeoutError';
       const apiError = new ApiError(timedOut ? 'service_unavailable' : 'internal_error');
-      log('error', 'unhandled error', { error: (e as Error)?.name, message: (e as Error)?.message, stack: (e as Error)?.stack });
+      // Passed as Powertools' own error field (name, message, stack): a field called "message" would be dropped as reserved.
+      logger.error('unhandled error', e instanceof Error ? e : new Error(String(e)));
       recordRejection(operation, apiError.code);
       request.response = errorResult(apiError);
     },

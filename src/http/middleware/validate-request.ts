@@ -19,7 +19,7 @@ export interface RequestValidators<B> {
 }
 
 function check(location: Location, validate: ValidateFunction | undefined, data: unknown, detail: ValidationErrorItem[]): void {
-  if (validate && !validate(data)) detail.push(...toValidationItems(location, validate.errors));
+  if (validate && !validate(data)) detail.push(...toValidationItems(location, validate.errors, data));
 }
 
 export const validateRequest = <B>(v: RequestValidators<B>): middy.MiddlewareObj<ApiEvent, unknown, Error, OperationContext<B>> => ({
@@ -34,7 +34,7 @@ export const validateRequest = <B>(v: RequestValidators<B>): middy.MiddlewareObj
     let accepted: B | undefined;
     if (v.body) {
       if (body === undefined || body === null) detail.push(missingBody());
-      else if (!v.body(body)) detail.push(...toValidationItems('body', v.body.errors));
+      else if (!v.body(body)) detail.push(...toValidationItems('body', v.body.errors, body));
       else {
         accepted = body;
         if (v.checkBody) detail.push(...v.checkBody(body, context.caller));

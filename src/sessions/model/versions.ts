@@ -64,4 +64,19 @@ function holds(version: string, c: Comparator): boolean {
   }
 }
 
-export const satisfiesRange = (version: string, range: VersionRange) => range.some((set) => set.every((c) => holds(version, c)));
+/**
+ * As the semver package's Range.test: every comparator of a set holds and, for a pre-release, some comparator of
+ * that set is a pre-release of the same major.minor.patch (so `2.0.0-rc.1` does not satisfy `>=1.4.0 <2.0.0`).
+ */
+export function satisfiesRange(version: string, range: VersionRange): boolean {
+  const v = parts(version);
+  if (!v) return false;
+  return range.some((set) => {
+    if (!set.every((c) => holds(version, c))) return false;
+    if (v.pre.length === 0) return true;
+    return set.some((c) => {
+      const p = parts(c.version);
+      return p !== undefined && p.pre.length > 0 && p.core.every((n, i) => n === v.core[i]);
+    });
+  });
+}

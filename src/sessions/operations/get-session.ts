@@ -2,11 +2,12 @@
 // item read, no players); a read extends the session's life when it asks to (rules/expiry.ts).
 import { ApiError } from '../../errors/api-error.js';
 import { etagOf } from '../model/etag.js';
-import type { Player, Session } from '../model/session.js';
+import type { Session } from '../model/session.js';
 import { needsExtension } from '../rules/expiry.js';
-import type { SessionExpiry, SessionReads } from '../store.js';
+import type { SessionExpiry, SessionReads, SessionWithPlayers } from '../store.js';
 
-export type SessionRead = { notModified: true; etag: string } | { notModified: false; etag: string; session: Session; players: Player[] };
+/** Not modified, with the session's ETag; or the session as read (whose ETag is its version's when it is one state). */
+export type SessionRead = { notModified: true; etag: string } | ({ notModified: false } & SessionWithPlayers);
 
 export interface ReadOptions {
   /** Extend the session's life (refresh_ttl). */
@@ -29,5 +30,5 @@ export async function getSession(store: SessionReads & SessionExpiry, sessionId:
   const found = await store.readSessionWithPlayers(sessionId, now);
   if (!found) throw new ApiError('session_not_found');
   await refresh(found.session);
-  return { notModified: false, etag: etagOf(found.session), session: found.session, players: found.players };
+  return { notModified: false, ...found };
 }

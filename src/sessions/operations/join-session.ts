@@ -1,7 +1,7 @@
-// A join: the caller's membership and the session, read in one round trip, decided by rules/join.ts.ts.
-import type { SessionCommits, SessionReads } from '../store.js';
+// A join: the caller's membership and the session, read in one round trip, decided by rules/join.ts.
+import type { JoinRequest, Player, Session } from '../model/session.js';
 import { decideJoin } from '../rules/join.js';
-import type { JoinRequest, Player } from '../model/session.js';
+import type { SessionCommits, SessionReads } from '../store.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
 export async function joinSession(
@@ -10,17 +10,23 @@ export async function joinSession(
   req: JoinRequest,
   opts: ChangeOptions = {},
 ): Promise<ChangeOutcome<Player>> {
+  const stateOf = ({ session, players }: { session?: Session; players: Map<string, Player> }): JoinState => ({
+    session,
+    player: players.get(req.playerUuid),
+  });
   return runChange(
     store,
     {
-      read: async (now) => {
-        const { session, players } = await store.readSessionAndPlayers(sessionId, [req.playerUuid], now);
-        return { session, player: players.get(req.playerUuid) };
-      },
+      read: async (now) => stateOf(await store.readSessionAndPlayers(sessionId, [req.playerUuid], now)),
+      snapshot: async (now) => stateOf(await store.readSnapshot(sessionId, [req.playerUuid], now)),
       decide: ({ session, player }, now) => decideJoin(session, player, req, now.toISOString()),
       refresh: (state, session, players) => ({ session, player: players.has(req.playerUuid) ? players.get(req.playerUuid) : state.player }),
-      sameState: (a, b) => a.player?.revision === b.player?.revision,
     },
     opts,
   );
+}
+
+interface JoinState {
+  session?: Session;
+  player?: Player;
 }

@@ -4,13 +4,16 @@
 // changes commits side by side, and the ETag is read back after the write (docs/architecture.md, "Concurrency and ETags").
 import { ApiError } from '../../errors/api-error.js';
 import type { ConditionMode, SessionCommits, SessionReads } from '../store.js';
-import type { Decision } from '../model/change.js';
+import type { Change, Decision } from '../model/change.js';
 import { etagOf } from '../model/etag.js';
 import type { Player, Session } from '../model/session.js';
+import { sameData } from '../rules/toolkit.js';
 
 export interface ChangeOptions {
   /** The client named the state to change (If-Match): whether the ETag of the state read is one it named. */
   ifMatch?: (etag: string) => boolean;
+  /** The client named states not to change (If-None-Match): whether the ETag of the state read is one of them. */
+  ifNoneMatch?: (etag: string) => boolean;
   maxAttempts?: number;
   /** Give up (409) once this much time has passed, well inside the Lambda timeout. */
   budgetMs?: number;
@@ -35,13 +38,13 @@ export interface ChangeOutcome<T> {
 
 export interface ChangeSpec<S extends { session?: Session }, T> {
   read: (now: Date) => Promise<S>;
+  /** The same state read as one snapshot, when `read` is not one (items read in one round trip may straddle a change). */
+  snapshot?: (now: Date) => Promise<S>;
   decide: (state: S, now: Date) => Decision<T>;
   /** The state after a lost race, from what the failed transaction handed back; without it, read again. */
   refresh?: (state: S, session: Session | undefined, players: ReadonlyMap<string, Player | undefined>) => S;
   /** Changes of the team layout must be written under the version condition. */
   versionOnly?: boolean;
-  /** Whether two reads show the same players (the session's version is compared already). */
-  sameState?: (a: S, b: S) => boolean;
 }
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 5 * 2 ** attempt)));
@@ -56,13 +59,19 @@ export async function runChange<S extends { session?: Session }, T>(
   const deadline = Date.now() + (opts.budgetMs ?? 4000);
 
   let state: S | undefined;
+  /** Whether `state` is one snapshot: then an unchanged decision on it can be answered with its ETag at once. */
+  let snapshot = false;
   for (let attempt = 1; attempt <= maxAttempts && Date.now() < deadline; attempt++) {
     const now = clock();
-    state ??= await spec.read(now);
+    if (!state) {
+      state = await spec.read(now);
+      snapshot = !spec.snapshot;
+    }
     const decision = spec.decide(state, now);
     const read = state.session;
     if (!read || (decision.kind === 'reject' && decision.code === 'session_not_found')) throw new ApiError('session_not_found');
     if (opts.ifMatch && !opts.ifMatch(etagOf(read))) throw new ApiError('precondition_failed');
+    if (opts.ifNoneMatch?.(etagOf(read))) throw new ApiError('precondition_failed');
     // The items read did not describe one state (a player moved on between the reads): read again.
     if (decision.kind === 'reject' && decision.code === 'session_conflict') {
       state = undefined;
@@ -71,13 +80,11 @@ export async function runChange<S extends { session?: Session }, T>(
     }
     if (decision.kind === 'reject') throw new ApiError(decision.code);
     if (decision.kind === 'unchanged') {
-      // BatchGetItem is not a snapshot: the items read may straddle a change. Answer "unchanged" only when a
-      // second read finds the same state (same version, same players), so the ETag names a state that holds it.
-      const again = await spec.read(clock());
-      const same =
-        again.session?.incarnation === read.incarnation && again.session.version === read.version && (spec.sameState?.(state, again) ?? true);
-      if (same) return { result: decision.result, etag: etagOf(read), attempts: attempt, read, written: false, deleted: false };
-      state = again;
+      // BatchGetItem is not a snapshot: the items read may straddle a change. An unchanged answer is decided again
+      // on a snapshot, whose ETag names a state in which it holds, however many unrelated changes landed meanwhile.
+      if (snapshot) return { result: decision.result, etag: etagOf(read), attempts: attempt, read, written: false, deleted: false };
+      state = await spec.snapshot!(clock());
+      snapshot = true;
       continue;
     }
 
@@ -90,12 +97,43 @@ export async function runChange<S extends { session?: Session }, T>(
       if (decision.change.deleteSession) return done;
       if (mode === 'version') return { ...done, etag: etagOf({ ...read, version: read.version + 1 }) };
       if (opts.readBack === false) return done;
-      const after = await store.readSession(read.sessionId, clock());
-      return { ...done, etag: after && after.incarnation === read.incarnation ? etagOf(after) : undefined };
+      return { ...done, etag: await etagStandingBehind(store, read, decision.change, clock()) };
     }
     if (opts.ifMatch !== undefined && outcome.retry !== 'conflict') throw new ApiError('precondition_failed');
     if (outcome.retry === 'conflict') await backoff(attempt);
     state = outcome.retry === 'decide' && spec.refresh ? spec.refresh(state, outcome.session, outcome.players) : undefined;
+    snapshot = false;
   }
   throw new ApiError('session_conflict', `gave up after ${maxAttempts} attempts or the time budget`);
 }
+
+/**
+ * After a write conditioned on the facts, the version it produced is not known: other changes may have landed
+ * before and after it. A snapshot read shows a later state; its ETag names a state in which the answer holds only
+ * while every player the change wrote is still as written (a put's membership, a delete's absence). Otherwise the
+ * answer carries no ETag: it cannot name a state it stands behind.
+ */
+async function etagStandingBehind(store: SessionReads, read: Session, change: Change, now: Date): Promise<string | undefined> {
+  const uuids = change.players.map((w) => (w.kind === 'put' ? w.player.playerUuid : w.playerUuid));
+  // The change is written: a read-back that cannot get a snapshot answers without an ETag, never with an error.
+  const after = await store.readSnapshot(read.sessionId, uuids, now).catch((e: unknown) => {
+    if (e instanceof ApiError && e.code === 'session_conflict') return undefined;
+    throw e;
+  });
+  if (!after) return undefined;
+  if (!after.session || after.session.incarnation !== read.incarnation) return undefined;
+  const asWritten = change.players.every((w) => {
+    const now = after.players.get(w.kind === 'put' ? w.player.playerUuid : w.playerUuid);
+    return w.kind === 'put' ? now !== undefined && sameMembership(now, w.player) : now === undefined;
+  });
+  return asWritten ? etagOf(after.session) : undefined;
+}
+
+/** The same membership in the same state: revisions restart with a new membership, so what it is counts too. */
+const sameMembership = (a: Player, b: Player) =>
+  a.revision === b.revision &&
+  a.status === b.status &&
+  a.teamId === b.teamId &&
+  a.joined === b.joined &&
+  a.invited === b.invited &&
+  sameData(a.customData, b.customData);

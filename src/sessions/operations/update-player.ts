@@ -15,17 +15,17 @@ export function updatePlayer(
   req: PlayerUpdate,
   opts: ChangeOptions = {},
 ): Promise<ChangeOutcome<Player>> {
+  const readWith = (read: SessionReads['readSnapshot']) => async (now: Date) => {
+    let state = await read(sessionId, [targetUuid, actor.playerUuid], now);
+    const leader = state.session?.leader;
+    if (req.status === 'leader' && leader && !state.players.has(leader)) state = await read(sessionId, [targetUuid, leader], now);
+    return state;
+  };
   return runChange(
     store,
     {
-      read: async (now) => {
-        let state = await store.readSessionAndPlayers(sessionId, [targetUuid, actor.playerUuid], now);
-        const leader = state.session?.leader;
-        if (req.status === 'leader' && leader && !state.players.has(leader)) {
-          state = await store.readSessionAndPlayers(sessionId, [targetUuid, leader], now);
-        }
-        return state;
-      },
+      read: readWith((...args) => store.readSessionAndPlayers(...args)),
+      snapshot: readWith((...args) => store.readSnapshot(...args)),
       decide: ({ session, players }, now) =>
         decidePlayerUpdate(
           session,
@@ -35,7 +35,6 @@ export function updatePlayer(
           req,
           now.toISOString(),
         ),
-      sameState: (a, b) => a.players.get(targetUuid)?.revision === b.players.get(targetUuid)?.revision,
     },
     opts,
   );

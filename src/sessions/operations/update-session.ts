@@ -32,5 +32,6 @@ export async function updateSession(
   // Gone already (its last player left just now): the update did commit, so the answer is the session it wrote.
   // Its players are not known then, so no ETag: the answer names no state that exists.
   if (!found) return { ...outcome, shown: { session: outcome.result, players: [] } };
-  return { ...outcome, shown: { ...found, etag: etagOf(found.session) } };
+  // Read back as one state, its version's ETag names what is shown; otherwise no ETag names it.
+  return { ...outcome, shown: { session: found.session, players: found.players, ...(found.consistent ? { etag: etagOf(found.session) } : {}) } };
 }

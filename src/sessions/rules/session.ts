@@ -7,6 +7,17 @@ import { sameData } from './toolkit.js';
 import type { Session, Team } from '../model/session.js';
 import type { Actor } from '../model/actor.js';
 
+/**
+ * What the session item may hold of custom data, the session's and every team's together: with everything else the
+ * item carries (teams, counters, the version range: a few KiB), it stays well below DynamoDB's 400 KB item limit,
+ * whatever sequence of updates got it there. Measured as the data's JSON text, which is at least its size in DynamoDB.
+ */
+export const SESSION_DATA_BUDGET_BYTES = 256 * 1024;
+
+const jsonBytes = (data: CustomData | undefined) => (data ? Buffer.byteLength(JSON.stringify(data), 'utf8') : 0);
+
+const sessionDataBytes = (s: Pick<Session, 'customData' | 'teams'>) => s.teams.reduce((n, t) => n + jsonBytes(t.customData), jsonBytes(s.customData));
+
 export interface SessionUpdate {
   joinable?: boolean;
   customData?: CustomData;
@@ -43,6 +54,7 @@ export function decideSessionUpdate(session: Session | undefined, actor: Actor, 
   if (after.joinable === session.joinable && sameData(after.customData, session.customData) && sameTeams) {
     return { kind: 'unchanged', result: session };
   }
+  if (sessionDataBytes(after) > SESSION_DATA_BUDGET_BYTES) return { kind: 'reject', code: 'session_data_too_large' };
   const change: Change = {
     event: 'Session Updated',
     guards: [],

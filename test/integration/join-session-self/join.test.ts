@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join as joinPath } from 'node:path';
 import { componentValidator, loadSpec } from '../../../scripts/openapi-schemas.js';
 import { newSession } from '../../../src/sessions/model/new-session.js';
+import { compileVersionRange } from '../../../src/templates/version-range.js';
 import { httpApiEvent, invoke, restApiEvent } from '../../support/api.js';
 import { GET_ROUTE, JOIN_ROUTE } from '../../support/api-client.js';
 import { joinBody, seatedPlayer } from '../../support/fixtures.js';
@@ -52,6 +53,15 @@ describe('joining', () => {
     expect(g.body.teams[0].players).toEqual([
       expect.objectContaining({ player_uuid: p.uuid, status: 'leader', version: '1.0.0', custom_data: { loadout: 'sniper' } }),
     ]);
+  });
+
+  test("a client version inside the session's range joins, and the member shows that version", async () => {
+    const s = await createSession({ clientVersionRange: compileVersionRange('>=2.0.0 <3.0.0') });
+    const p = newPlayer();
+    const r = await joinAs(p, s.sessionId, joinBody({ client_version: '2.4.1' }));
+    expect(r.status).toBe(200);
+    const g = await getAs(p, s.sessionId);
+    expect(g.body.teams[0].players).toEqual([expect.objectContaining({ player_uuid: p.uuid, version: '2.4.1' })]);
   });
 
   test('later players join as members; each join advances the version by one', async () => {
@@ -177,6 +187,15 @@ describe('refusals change nothing', () => {
     ],
     ['session not joinable', async () => ({ sessionId: (await createSession({ joinable: false })).sessionId }), 403, 'session_not_joinable'],
     [
+      "client version outside the session's range",
+      async () => ({
+        sessionId: (await createSession({ clientVersionRange: compileVersionRange('>=2.0.0') })).sessionId,
+        body: joinBody({ client_version: '1.9.9' }),
+      }),
+      403,
+      'client_version_incompatible',
+    ],
+    [
       'team full',
       async () => {
         const s = await createSession({ teamSizes: [1] }, [seatedPlayer(randomUUID(), { status: 'leader' })]);
@@ -288,6 +307,18 @@ describe('ETags and preconditions', () => {
     expect((await joinAs(c, s.sessionId, joinBody(), { 'if-match': `"nope", ${rb.headers.etag}` })).status).toBe(200);
     expect((await joinAs(newPlayer(), s.sessionId, joinBody(), { 'if-match': '*' })).status).toBe(200);
     expectError(await joinAs(newPlayer(), s.sessionId, joinBody(), { 'if-match': `W/${rb.headers.etag}` }), 412, 'precondition_failed');
+  });
+
+  test('If-None-Match on a join: * (the session exists) or the current ETag is 412 and writes nothing; a stale one joins', async () => {
+    const s = await createSession();
+    const [a, b] = [newPlayer(), newPlayer()];
+    const ra = await joinAs(a, s.sessionId);
+    const v = await version(s.sessionId);
+    for (const header of ['*', ra.headers.etag!, `W/${ra.headers.etag}`, `"nope", ${ra.headers.etag}`]) {
+      expectError(await joinAs(b, s.sessionId, joinBody(), { 'if-none-match': header }), 412, 'precondition_failed');
+    }
+    expect(await version(s.sessionId)).toBe(v);
+    expect((await joinAs(b, s.sessionId, joinBody(), { 'if-none-match': `"${s.incarnation}-${s.version}"` })).status).toBe(200);
   });
 
   test('GET with If-None-Match: 304 while unchanged, 200 with a new ETag after a join; reads never change the ETag', async () => {

@@ -38,6 +38,18 @@ describe('the body as a whole', () => {
     }));
   test('a JSON body sent as text/plain is not a dict', () =>
     expect422(JSON.stringify(joinBody()), [notDict('body')], { 'content-type': 'text/plain' }));
+  test.each(['application/JSON', 'Application/Json; charset=UTF-8', 'application/vnd.game+JSON'])(
+    'media types compare without case: %s is JSON',
+    async (type) => expect((await post(JSON.stringify(joinBody()), { 'content-type': type })).status).toBe(200),
+  );
+  test('a body without a Content-Type is read as JSON, as FastAPI reads it', async () => {
+    expect((await post(JSON.stringify(joinBody()), {})).status).toBe(200);
+    await expect422('{"team_id": 0,', [{ loc: ['body'], msg: 'Invalid JSON body', type: 'value_error.jsondecode' }], {});
+  });
+  test('an empty Content-Type reads as none: the body is JSON', async () => {
+    expect((await post(JSON.stringify(joinBody()), { 'content-type': '' })).status).toBe(200);
+    expect((await post(JSON.stringify(joinBody()), { 'content-type': '  ' })).status).toBe(200);
+  });
   test.each([
     ['an array', []],
     ['a string', 'x'],
@@ -123,6 +135,29 @@ describe('fields', () => {
         },
       ],
     ));
+
+  test('null for a field is "none is not an allowed value", once per field, as pydantic says it', () =>
+    expect422(joinBody({ client_version: null, status: null, team_id: null, client_settings: { platform: 'Steam', input: null } }), [
+      { loc: ['body', 'status'], msg: 'none is not an allowed value', type: 'type_error.none.not_allowed' },
+      { loc: ['body', 'client_version'], msg: 'none is not an allowed value', type: 'type_error.none.not_allowed' },
+      { loc: ['body', 'client_settings', 'input'], msg: 'none is not an allowed value', type: 'type_error.none.not_allowed' },
+      { loc: ['body', 'team_id'], msg: 'none is not an allowed value', type: 'type_error.none.not_allowed' },
+    ]));
+
+  test('a value of the wrong type in an enumeration field is its enumeration error alone', () =>
+    expect422(joinBody({ status: 5 }), [
+      {
+        loc: ['body', 'status'],
+        msg: "value is not a valid enumeration member; permitted: 'leader', 'member', 'invited', 'reserved'",
+        type: 'type_error.enum',
+      },
+    ]));
+
+  test('a custom_data key with / and ~ is shown as sent in loc (JSON-pointer escapes undone), a key of digits as a string', () =>
+    expect422(joinBody({ custom_data: { 'a/b~c': '', '7': '' } }), [
+      { loc: ['body', 'custom_data', '7'], msg: 'ensure this value has at least 1 characters', type: 'value_error.any_str.min_length' },
+      { loc: ['body', 'custom_data', 'a/b~c'], msg: 'ensure this value has at least 1 characters', type: 'value_error.any_str.min_length' },
+    ]));
 
   test('crossplay_preferences needs both of its fields', () =>
     expect422(joinBody({ crossplay_preferences: {} }), [

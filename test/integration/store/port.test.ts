@@ -47,7 +47,7 @@ describe.each(implementations)('%s store', (_, make) => {
     const leader = seatedPlayer(randomUUID(), { status: 'leader' });
     const s = await created({}, [leader]);
     expect(await store.readSession(s.sessionId, now())).toEqual(s);
-    expect(await store.readSessionWithPlayers(s.sessionId, now())).toEqual({ session: s, players: [leader] });
+    expect(await store.readSessionWithPlayers(s.sessionId, now())).toEqual({ session: s, players: [leader], consistent: true });
     const both = await store.readSessionAndPlayers(s.sessionId, [leader.playerUuid, randomUUID()], now());
     expect({ session: both.session, players: [...both.players.values()] }).toEqual({ session: s, players: [leader] });
     expect(await store.createSession({ ...s, incarnation: 'other' }, [], now())).toBe('taken');

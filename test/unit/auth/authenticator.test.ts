@@ -2,7 +2,7 @@
 // signed tokens, and the caller a good token yields.
 import { GAME_CLIENT_PERMISSIONS } from '../../../schemas/generated/operations.js';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { createAuthenticator, MAX_TOKEN_LENGTH } from '../../../src/auth/authenticator.js';
+import { CLOCK_SKEW_SECONDS, createAuthenticator, MAX_TOKEN_LENGTH } from '../../../src/auth/authenticator.js';
 import { ERRORS } from '../../../src/errors/api-error.js';
 import { authEnvFor, b64url, createTestIssuer, playerToken, publicKeyPem, type TestIssuer } from '../../support/test-issuer.js';
 import { rejectionOf, validConfig } from './helpers.js';
@@ -117,9 +117,16 @@ describe('tokens that are not JWTs', () => {
     ['a header that is not JSON', () => rawToken(b64url('not json'), claimsB64())],
     ['a payload that is not JSON', () => rawToken(headerB64(), b64url('{"sub": '))],
     ['a header that is a JSON array', () => rawToken(b64url('[1,2]'), claimsB64())],
-    ['an exp claim that is not a number', () => rawToken(headerB64(), claimsB64({ exp: 'tomorrow' }))],
   ])('%s -> auth_token_unknown', async (_, token) => {
     expect(await codeOf(bearer(token()))).toBe('auth_token_unknown');
+  });
+
+  // The token parses; a claim of a standard name has the wrong type: its value is invalid, which is the claim's code.
+  it.each([
+    ['an exp claim that is not a number', () => rawToken(headerB64(), claimsB64({ exp: 'tomorrow' }))],
+    ['a scope claim that is an array', () => rawToken(headerB64(), claimsB64({ scope: ['session:read:self'] }))],
+  ])('%s -> auth_token_invalid_claim', async (_, token) => {
+    expect(await codeOf(bearer(token()))).toBe('auth_token_invalid_claim');
   });
 });
 
@@ -193,8 +200,23 @@ describe('claims', () => {
     ['a permissions claim that is an object', () => issuer.sign({ permissions: { all: true } })],
     ['a permissions array with a number', () => issuer.sign({ permissions: ['session:read:self', 1] })],
     ['cognito:groups that is an object', () => issuer.sign({ 'cognito:groups': { admin: true } })],
+    ['no exp (a token that would never expire)', () => issuer.sign({ exp: undefined })],
+    ['iat a year ahead', () => issuer.sign({ iat: now() + 365 * 86_400 })],
+    [`iat beyond the clock skew (${CLOCK_SKEW_SECONDS + 30} s ahead)`, () => issuer.sign({ iat: now() + CLOCK_SKEW_SECONDS + 30 })],
+    [`nbf beyond the clock skew (${CLOCK_SKEW_SECONDS + 30} s ahead)`, () => issuer.sign({ nbf: now() + CLOCK_SKEW_SECONDS + 30 })],
+    ['a scope that is a JSON array', () => issuer.sign({ scope: ['session:read:self'] })],
   ])('%s -> auth_token_invalid_claim', async (_, token) => {
     expect(await codeOf(bearer(token()))).toBe('auth_token_invalid_claim');
+  });
+
+  it(`iat and nbf up to the clock skew (${CLOCK_SKEW_SECONDS} s) ahead are accepted: an issuer's clock may run ahead`, async () => {
+    await expect(
+      auth.authenticate(bearer(issuer.sign({ iat: now() + CLOCK_SKEW_SECONDS - 10, nbf: now() + CLOCK_SKEW_SECONDS - 10 }))),
+    ).resolves.toBeDefined();
+  });
+
+  it('exp is exact: a token that expired a second ago is refused, the skew does not apply to it', async () => {
+    expect(await codeOf(bearer(issuer.sign({ exp: now() - 1 })))).toBe('auth_token_expired');
   });
 });
 

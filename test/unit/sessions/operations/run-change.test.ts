@@ -77,7 +77,7 @@ test('If-Match and a lost race: 412, since the state the client named is gone', 
   expect(err).toMatchObject({ code: 'precondition_failed' });
 });
 
-test('a join that changes nothing writes nothing and answers the ETag of the state it read twice', async () => {
+test('a join that changes nothing writes nothing and answers the ETag of a snapshot of the state', async () => {
   const store = new MemoryStore();
   const member = seatedPlayer(randomUUID(), { clientSettings: { platform: 'Steam', input: 'gamepad' } });
   const s = await sessionIn(store, [4], [seatedPlayer(randomUUID(), { status: 'leader' }), member]);
@@ -124,4 +124,69 @@ test('an unknown session is session_not_found, with no write', async () => {
   const store = new MemoryStore();
   await expect(joinSession(store, 'nope', request())).rejects.toMatchObject({ code: 'session_not_found' });
   expect(store.commits).toEqual([]);
+});
+
+describe("an answer's ETag names a state in which the answer holds", () => {
+  test('a facts-conditioned join whose player changes again before the read-back answers no ETag it cannot stand behind', async () => {
+    const store = new MemoryStore();
+    const leader = seatedPlayer(randomUUID(), { status: 'leader' });
+    const me = seatedPlayer(randomUUID(), { clientSettings: { platform: 'Steam', input: 'gamepad' } });
+    const s = await sessionIn(store, [4], [leader, me]);
+    let commits = 0;
+    // The first attempt loses to a leader's update; once the retry has committed, the player's other device writes.
+    const busy = decorate(store, {
+      async commitChange(read, change, mode, now) {
+        if (++commits === 1)
+          await joinSession(store, s.sessionId, request(leader.playerUuid, { clientVersion: '1.0.0', customData: { round: '2' } }));
+        const out = await store.commitChange(read, change, mode, now);
+        if (commits === 2) await joinSession(store, s.sessionId, request(me.playerUuid, { customData: { device: 'b' } }));
+        return out;
+      },
+    });
+    const out = await joinSession(busy, s.sessionId, request(me.playerUuid, { customData: { device: 'a' } }));
+    expect(out.result.customData).toEqual({ device: 'a' });
+    const now = (await store.readSessionWithPlayers(s.sessionId, new Date()))!;
+    // The state now shows the other device's data: its ETag must not be this answer's.
+    expect(now.players.find((p) => p.playerUuid === me.playerUuid)?.customData).toEqual({ device: 'b' });
+    expect(out.etag).not.toBe(etagOf(now.session));
+    expect(out.etag).toBeUndefined();
+  });
+
+  test('a facts-conditioned join answers the ETag of the state read back when its player is still as written', async () => {
+    const store = new MemoryStore();
+    const s = await sessionIn(store, [10]);
+    let commits = 0;
+    const racing = decorate(store, {
+      async commitChange(read, change, mode, now) {
+        if (++commits === 1) await joinSession(store, read.sessionId, request());
+        const out = await store.commitChange(read, change, mode, now);
+        // An unrelated player joins after our commit: the state read back is still one in which the answer holds.
+        if (commits === 2) await joinSession(store, read.sessionId, request());
+        return out;
+      },
+    });
+    const out = await joinSession(racing, s.sessionId, request());
+    expect(out.etag).toBe(etagOf((await store.readSession(s.sessionId, new Date()))!));
+  });
+});
+
+describe('a join that changes nothing answers 200 under any rate of unrelated writes', () => {
+  test('an unrelated player writes before every read: still 200 with the ETag of a state in which the player is as answered', async () => {
+    const store = new MemoryStore();
+    const me = seatedPlayer(randomUUID(), { clientSettings: { platform: 'Steam', input: 'gamepad' } });
+    const s = await sessionIn(store, [40], [seatedPlayer(randomUUID(), { status: 'leader' }), me]);
+    const busy = decorate(store, {
+      async readSessionAndPlayers(...args) {
+        await joinSession(store, s.sessionId, request());
+        return store.readSessionAndPlayers(...args);
+      },
+      async readSnapshot(...args) {
+        await joinSession(store, s.sessionId, request());
+        return store.readSnapshot(...args);
+      },
+    });
+    const out = await joinSession(busy, s.sessionId, request(me.playerUuid, { clientVersion: me.clientVersion! }));
+    const now = (await store.readSession(s.sessionId, new Date()))!;
+    expect({ written: out.written, etag: out.etag }).toEqual({ written: false, etag: etagOf(now) });
+  });
 });
