@@ -1,9 +1,11 @@
 // 3. Our CPU per request: the join handler on the in-memory store (test/support/memory-store.ts: our code alone,
 // no I/O), real RS256 tokens, measured in a child process of its own. The store goes in as the `store` of the
 // Services object getServices() (src/runtime/services.ts) hands every request.
-// Run directly (`node --import tsx bench/cpu.ts`) it prints one JSON line; runCpuBench() spawns it.
+// runCpuBench() runs it in a child process, which writes its result to the file BENCH_CPU_RESULT_FILE names.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
@@ -224,26 +226,28 @@ async function profiled(run: () => Promise<unknown>): Promise<CpuResult['profile
 
 // ---------------------------------------------------------------------------------------------- the parent
 export function runCpuBench(): Promise<CpuResult> {
+  // The result comes back in a file: the handlers' EMF lines fill stdout, and a line written to a pipe just before
+  // the child exits may never arrive.
+  const resultFile = join(mkdtempSync(join(tmpdir(), 'rh-bench-cpu-')), 'result.json');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'cpu.ts')], {
       cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', BENCH_CPU_CHILD: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '', BENCH_CPU_CHILD: '1', BENCH_CPU_RESULT_FILE: resultFile },
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
-    let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => {
-      // The handlers' own output (EMF metric lines) shares stdout: the result is the marked line.
-      const line =
-        out
-          .split('\n')
-          .find((l) => l.startsWith('BENCH_RESULT '))
-          ?.slice('BENCH_RESULT '.length) ?? '';
-      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`cpu bench exited ${code}: ${err.slice(-3000)}`));
-      resolve(JSON.parse(line) as CpuResult);
+    child.on('close', (code) => {
+      let text = '';
+      try {
+        text = readFileSync(resultFile, 'utf8');
+      } catch {
+        // no result written: reported below
+      }
+      rmSync(dirname(resultFile), { recursive: true, force: true });
+      if (code !== 0 || !text.startsWith('{')) return reject(new Error(`cpu bench exited ${code}: ${err.slice(-3000)}`));
+      resolve(JSON.parse(text) as CpuResult);
     });
   });
 }
@@ -251,7 +255,7 @@ export function runCpuBench(): Promise<CpuResult> {
 if (process.env.BENCH_CPU_CHILD === '1' && process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   child().then(
     (r) => {
-      process.stdout.write(`\nBENCH_RESULT ${JSON.stringify(r)}\n`);
+      writeFileSync(process.env.BENCH_CPU_RESULT_FILE!, JSON.stringify(r));
       process.exit(0);
     },
     (e) => {

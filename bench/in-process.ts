@@ -44,6 +44,7 @@ export interface OpResult {
   cpuMs: number;
   calls: Call[];
   status: number;
+  etag?: string;
 }
 
 function phasesOf(calls: Call[], t0: number, t1: number): OpResult['phases'] {
@@ -92,7 +93,7 @@ export async function oursGet(ctx: InProcess, sessionId: string, player: BenchPl
   const r = await ctx.get(event as never, context);
   const ms = performance.now() - t0;
   const cpuMs = cpuMsSince(c0);
-  return { ms, cpuMs, calls: ctx.rec.take(), status: r.statusCode };
+  return { ms, cpuMs, calls: ctx.rec.take(), status: r.statusCode, etag: (r.headers as Record<string, string> | undefined)?.etag };
 }
 
 /** The floor issuing the calls ours made, retargeted to the twin session; timed around the SDK calls alone. */
