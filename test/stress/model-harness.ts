@@ -13,7 +13,7 @@ import { seatedPlayer } from '../support/fixtures.js';
 import { newAdmin, newPlayer, type TestPlayer } from '../support/players.js';
 import { store } from '../support/stores.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { getServices } from '../../src/runtime/services.js';
 import type { Change, Decision } from '../../src/sessions/model/change.js';
@@ -59,9 +59,11 @@ export type Op =
   | ({ kind: 'promote'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional)
   | ({ kind: 'patch'; actor: number; joinable?: boolean; data?: number; sizes?: number[] } & Conditional)
   /** Not a request: the session's time-to-live runs out (its expiry moves into the past), as the clock would do. */
-  | { kind: 'expire'; actor: number };
+  | { kind: 'expire'; actor: number }
+  /** Not a request: the id is deleted and created again (a new incarnation, no players), as after a TTL deletion. */
+  | { kind: 'recreate'; actor: number };
 
-type Request = Exclude<Op, { kind: 'expire' }>;
+type Request = Exclude<Op, { kind: 'expire' | 'recreate' }>;
 
 export interface SessionSetup {
   sizes: number[];
@@ -164,6 +166,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     ),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const), actor: fc.constant(ADMIN) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('recreate' as const), actor: fc.constant(ADMIN) }) },
 );
 
 const setupArb: fc.Arbitrary<SessionSetup> = fc.record({
@@ -281,6 +284,36 @@ async function expire(sessionId: string, incarnation: string): Promise<void> {
     .catch((e: unknown) => {
       if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
     });
+}
+
+/**
+ * The id deleted and created again: the session item is deleted exactly at the state last read (so that state is
+ * the old incarnation's last), then a fresh session with the same setup and no players is created under the id.
+ */
+async function recreate(sessionId: string, fresh: () => Session): Promise<{ last: Partition; created: Session }> {
+  for (;;) {
+    const last = await readPartition(sessionId);
+    const deleted = await documentClient()
+      .send(
+        new DeleteCommand({
+          TableName: testTableName(),
+          Key: sessionKey(sessionId),
+          ConditionExpression: 'version = :v AND inc = :inc',
+          ExpressionAttributeValues: { ':v': last.session!.version, ':inc': last.session!.incarnation },
+        }),
+      )
+      .then(
+        () => true,
+        (e: unknown) => {
+          if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+          return false;
+        },
+      );
+    if (!deleted) continue;
+    const created = fresh();
+    if ((await store.createSession(created, [], new Date())) !== 'created') throw new Error(`session ${sessionId} could not be created again`);
+    return { last, created };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -440,7 +473,7 @@ export interface ProgramResult {
   snapshots: number;
   orderSearchSteps: number;
   /** How often what the generator widened to was met: so that a run shows it tested them. */
-  met: Record<'expired' | 'autoJoin' | 'ifMatchCommitted' | 'overfilled' | 'reservedCommitted', number>;
+  met: Record<'expired' | 'recreated' | 'autoJoin' | 'ifMatchCommitted' | 'overfilled' | 'reservedCommitted', number>;
 }
 
 let sessionSeq = 0;
@@ -451,16 +484,18 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
   const sessionId = `mb-${process.pid}-${Date.now().toString(36)}-${sessionSeq++}`;
 
   // The session and its first players, written through the store as a creation would.
-  const base = newSession({
-    sessionId,
-    // A type of its own: the open-sessions index of this session alone.
-    type: `model-${sessionId}`,
-    autoJoin: setup.autoJoin,
-    teamSizes: setup.sizes,
-    joinable: setup.joinable,
-    canChangeOwnTeam: setup.canChangeOwnTeam,
-    keepAliveOnEmpty: setup.keepAliveOnEmpty,
-  });
+  const sessionOf = () =>
+    newSession({
+      sessionId,
+      // A type of its own: the open-sessions index of this session alone.
+      type: `model-${sessionId}`,
+      autoJoin: setup.autoJoin,
+      teamSizes: setup.sizes,
+      joinable: setup.joinable,
+      canChangeOwnTeam: setup.canChangeOwnTeam,
+      keepAliveOnEmpty: setup.keepAliveOnEmpty,
+    });
+  const base = sessionOf();
   const seated: Player[] = [];
   const t0 = Date.now() - 60_000;
   let hasLeader = false;
@@ -514,6 +549,11 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
   let nextId = 0;
   /** When the session's time-to-live ran out, in the run's sequence; undefined while it has not. */
   let expired: number | undefined;
+  /** The id deleted and created again: when (in the run's sequence), the old incarnation's last state, the new one. */
+  let recreated: { at: number; last: Partition; created: Session } | undefined;
+  let recreation: Promise<void> | undefined;
+  // Expiry and re-creation are each checked against one incarnation's history: a program has one or the other.
+  const recreates = program.lanes.flat().some((op) => op.kind === 'recreate');
   const resolve = <O extends Op>(op: O): O => {
     if (op.actor !== SEEN_LEADER) return op;
     const i = identities.findIndex((p) => p.uuid === seenLeader);
@@ -523,8 +563,17 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
     program.lanes.map(async (ops, lane) => {
       for (const planned of ops) {
         if (planned.kind === 'expire') {
+          if (recreates) continue;
           await expire(sessionId, initial.session!.incarnation);
           expired ??= ++sequence;
+          continue;
+        }
+        if (planned.kind === 'recreate') {
+          // Once per program, however many lanes ask for it.
+          recreation ??= recreate(sessionId, sessionOf).then((done) => {
+            recreated = { at: ++sequence, ...done };
+          });
+          await recreation;
           continue;
         }
         const op = resolve(planned);
@@ -538,7 +587,61 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
   );
   const final = await readPartition(sessionId);
   const open = setup.autoJoin ? await store.openSessions(base.type, 10) : [];
-  return check(program, initial, final, records, observations, { expired, open: open.some((o) => o.incarnation === base.incarnation) });
+  const listed = (incarnation: string) => open.some((o) => o.incarnation === incarnation);
+  if (!recreated) return check(program, initial, final, records, observations, { expired, open: listed(base.incarnation) });
+
+  // Each incarnation's history on its own: the requests that committed on it (or, committing nothing, answered its
+  // ETag), with their attempts on it alone, and the states shown under its ETags.
+  const incarnationOf = (etag: string | undefined) => (etag ? /^"(.+)-\d+"$/.exec(etag)?.[1] : undefined);
+  const second = recreated.created.incarnation;
+  const onSecond = (r: OpRecord) => {
+    const committed = r.commits.find((c) => c.ok);
+    return committed ? committed.read.incarnation === second : incarnationOf(r.answer?.headers.etag) === second;
+  };
+  const attemptsOn = (r: OpRecord, incarnation: string): OpRecord => ({ ...r, commits: r.commits.filter((c) => c.read.incarnation === incarnation) });
+  const first = check(
+    program,
+    initial,
+    recreated.last,
+    records.filter((r) => !onSecond(r)).map((r) => attemptsOn(r, base.incarnation)),
+    observations.filter((o) => incarnationOf(o.etag) !== second),
+    { ended: recreated.at },
+  );
+  const fresh: Partition = { session: recreated.created, live: true, players: [] };
+  const after = check(
+    program,
+    fresh,
+    final,
+    records.filter(onSecond).map((r) => attemptsOn(r, second)),
+    observations.filter((o) => incarnationOf(o.etag) === second),
+    { open: listed(second) },
+  );
+  return merge(first, after, { recreated: 1 });
+}
+
+function merge(a: ProgramResult, b: ProgramResult, met: Partial<ProgramResult['met']>): ProgramResult {
+  const rejected = { ...a.rejected };
+  for (const [code, n] of Object.entries(b.rejected)) rejected[code] = (rejected[code] ?? 0) + n;
+  const sum = (k: keyof ProgramResult['met']) => a.met[k] + b.met[k] + (met[k] ?? 0);
+  return {
+    ops: a.ops + b.ops,
+    committed: a.committed + b.committed,
+    unchanged: a.unchanged + b.unchanged,
+    rejected,
+    conflicts: a.conflicts + b.conflicts,
+    conflictDetails: [...a.conflictDetails, ...b.conflictDetails],
+    floating: a.floating + b.floating,
+    snapshots: a.snapshots + b.snapshots,
+    orderSearchSteps: a.orderSearchSteps + b.orderSearchSteps,
+    met: {
+      expired: sum('expired'),
+      recreated: sum('recreated'),
+      autoJoin: Math.min(1, sum('autoJoin')),
+      ifMatchCommitted: sum('ifMatchCommitted'),
+      overfilled: Math.min(1, sum('overfilled')),
+      reservedCommitted: sum('reservedCommitted'),
+    },
+  };
 }
 
 interface Partition {
@@ -612,8 +715,10 @@ export function checkAtRest(where: string, session: Session, players: readonly P
 interface RunFacts {
   /** When the session's time-to-live ran out, in the run's sequence of events. */
   expired?: number;
-  /** Whether the open-sessions index lists this incarnation. */
-  open: boolean;
+  /** When this incarnation was deleted (its id then created again); `final` is its last state. */
+  ended?: number;
+  /** Whether the open-sessions index lists this incarnation (unknown for one whose item was deleted outright). */
+  open?: boolean;
 }
 
 function check(
@@ -653,8 +758,9 @@ function check(
         throw violation(`op ${r.id} sent If-Match ${r.ifMatch}, changed nothing, and answered ETag ${a.headers.etag}`, { answer: a });
     }
     // Once the session's time-to-live ran out, nothing may bring it back.
-    const late = facts.expired === undefined ? undefined : oks.find((c) => c.sent > facts.expired!);
-    if (late) throw violation(`op ${r.id} committed after the session expired`, { commit: late });
+    const over = facts.expired ?? facts.ended;
+    const late = over === undefined ? undefined : oks.find((c) => c.sent > over);
+    if (late) throw violation(`op ${r.id} committed after the session ${facts.expired ? 'expired' : 'was deleted'}`, { commit: late });
     if (a.status === 200 && oks.length === 0 && r.op.kind !== 'patch') {
       // Unchanged: the ETag names the state as read, which must not be from the future.
       const v = versionOf(a.headers.etag, inc);
@@ -670,7 +776,7 @@ function check(
   if (vf - v0 !== committed.length) throw violation(`version moved by ${vf - v0} for ${committed.length} committed writes`, { v0, vf });
   if (facts.expired !== undefined && final.live) throw violation('the session expired, yet it is live again', { final: final.raw });
   if (final.live) checkAtRest('final state', final.session!, final.players, final.raw, overfilled);
-  if (program.setup.autoJoin && facts.expired === undefined && facts.open !== (final.live && isOpen(final.session!)))
+  if (program.setup.autoJoin && facts.open !== undefined && facts.expired === undefined && facts.open !== (final.live && isOpen(final.session!)))
     throw violation(`the open-sessions index ${facts.open ? 'lists' : 'misses'} the session`, { final: final.raw });
 
   // 3. No ETag names two different states; every state shown satisfies the invariants.
@@ -690,7 +796,8 @@ function check(
       // An update whose session was deleted before its read-back (whether it wrote or found nothing to change)
       // answers the session as it left it, with no ETag: it names no state, so there is nothing to compare.
       if (o.etag === undefined) {
-        if (final.live) throw violation(`op ${r.id}: a session update answered 200 without an ETag`, { answer: r.answer });
+        if (final.live && facts.ended === undefined)
+          throw violation(`op ${r.id}: a session update answered 200 without an ETag`, { answer: r.answer });
         continue;
       }
       const seen = byEtag.get(o.etag);
@@ -805,6 +912,7 @@ function check(
     orderSearchSteps: search.steps,
     met: {
       expired: facts.expired === undefined ? 0 : 1,
+      recreated: 0,
       autoJoin: program.setup.autoJoin ? 1 : 0,
       ifMatchCommitted: committed.filter((r) => r.ifMatch !== undefined).length,
       overfilled: overfilled ? 1 : 0,

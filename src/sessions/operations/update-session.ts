@@ -29,9 +29,9 @@ export async function updateSession(
     opts,
   );
   const found = await store.readSessionWithPlayers(sessionId, opts.clock?.() ?? new Date());
-  // Gone already (its last player left just now): the update did commit, so the answer is the session it wrote.
-  // Its players are not known then, so no ETag: the answer names no state that exists.
-  if (!found) return { ...outcome, shown: { session: outcome.result, players: [] } };
+  // Gone already (its last player left just now, or the id was created again since): the update did commit, so the
+  // answer is the session it wrote. Its players are not known then, so no ETag: the answer names no state that exists.
+  if (!found || found.session.incarnation !== outcome.read.incarnation) return { ...outcome, shown: { session: outcome.result, players: [] } };
   // Read back as one state, its version's ETag names what is shown; otherwise no ETag names it.
   return { ...outcome, shown: { session: found.session, players: found.players, ...(found.consistent ? { etag: etagOf(found.session) } : {}) } };
 }
