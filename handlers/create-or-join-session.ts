@@ -26,6 +26,6 @@ export const handler = httpOperation(operation, {
     if (!template) throw new ApiError('session_type_not_found');
     const outcome = await createOrJoin(store, template, toCreateOrJoinRequest(body, caller.playerUuid, caller.platform));
     metrics.addMetric(`${operation.operationId}.${outcome.created ? 'created' : 'joined'}`, MetricUnit.Count, 1);
-    return json(200, { session_id: outcome.sessionId }, outcome.etag ? { etag: outcome.etag } : {});
+    return json(200, { session_id: outcome.sessionId }, { etag: outcome.etag });
   },
 });

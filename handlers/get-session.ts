@@ -4,10 +4,10 @@ import * as validators from '../schemas/generated/validators/get_session_by_id.j
 import { query } from '../schemas/generated/validators/get_session_by_id.query.js';
 import { sessionExpiry } from '../src/dynamodb/expiry.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
-import { ifNoneMatchOf, jsonUnlessNotModified } from '../src/http/conditional.js';
+import { ifNoneMatchOf } from '../src/http/conditional.js';
 import { weakContentEtag } from '../src/http/content-etag.js';
 import { httpOperation } from '../src/http/operation.js';
-import { notModified } from '../src/http/responses.js';
+import { json, notModified } from '../src/http/responses.js';
 import { etagOf } from '../src/sessions/model/etag.js';
 import { getSession } from '../src/sessions/operations/get-session.js';
 import { toSessionResource } from '../src/sessions/views/session-view.js';
@@ -17,13 +17,12 @@ export const handler = httpOperation(operation, {
   query,
   store: (table) => ({ ...sessionReads(table), ...sessionExpiry(table) }),
   run: async (event, { store, input }) => {
-    const read = await getSession(store, String(input.path.session_id), {
-      refreshTtl: input.query.refresh_ttl !== false,
-      held: ifNoneMatchOf(event),
-    });
+    const held = ifNoneMatchOf(event);
+    const read = await getSession(store, String(input.path.session_id), { refreshTtl: input.query.refresh_ttl !== false, held });
     if (read.notModified) return notModified(read.etag);
     const body = toSessionResource(read.session, read.players);
     // A busy session read in pages that never settled on one state: a weak ETag of what is shown (docs/api.md).
-    return jsonUnlessNotModified(event, read.consistent ? etagOf(read.session) : weakContentEtag(body), () => body);
+    const etag = read.consistent ? etagOf(read.session) : weakContentEtag(body);
+    return held?.(etag) ? notModified(etag) : json(200, body, { etag });
   },
 });

@@ -26,6 +26,6 @@ export const handler = httpOperation(operation, {
       preconditionsOf(event),
     );
     recordChange(operation.operationId, outcome);
-    return json(200, toUpdateResponse(outcome.result), outcome.etag ? { etag: outcome.etag } : {});
+    return json(200, toUpdateResponse(outcome.result), { etag: outcome.etag });
   },
 });

@@ -22,6 +22,6 @@ export const handler = httpOperation(operation, {
     const outcome = await updateSession(store, String(path.session_id), actor, update, preconditionsOf(event));
     recordChange(operation.operationId, outcome);
     const { session, players, etag } = outcome.shown;
-    return json(200, toSessionResource(session, players), etag ? { etag } : {});
+    return json(200, toSessionResource(session, players), { etag });
   },
 });

@@ -2,7 +2,7 @@
 // some back unprocessed (throttling); those are sent again after a pause, a bounded number of times.
 import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ApiError } from '../errors/api-error.js';
-import { call, unprocessedBackoff, type Table } from './table.js';
+import { call, retryBackoff, type Table } from './table.js';
 
 type Key = Record<string, unknown>;
 const MAX_ATTEMPTS = 6;
@@ -14,7 +14,7 @@ export async function batchGet(table: Table, keys: readonly Key[], consistent: b
     let left = keys.slice(i, i + 100);
     for (let attempt = 0; left.length > 0; attempt++) {
       if (attempt === MAX_ATTEMPTS) throw new ApiError('service_unavailable', 'BatchGet kept returning unprocessed keys');
-      if (attempt > 0) await unprocessedBackoff(attempt);
+      if (attempt > 0) await retryBackoff(attempt);
       const out = await call(() =>
         table.db.send(new BatchGetCommand({ RequestItems: { [table.name]: { Keys: left, ConsistentRead: consistent } } })),
       );
@@ -31,7 +31,7 @@ export async function batchDelete(table: Table, keys: readonly Key[]): Promise<v
     let left = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
     for (let attempt = 0; left.length > 0; attempt++) {
       if (attempt === MAX_ATTEMPTS) throw new ApiError('service_unavailable', 'BatchWrite kept returning unprocessed items');
-      if (attempt > 0) await unprocessedBackoff(attempt);
+      if (attempt > 0) await retryBackoff(attempt);
       const out = await call(() => table.db.send(new BatchWriteCommand({ RequestItems: { [table.name]: left } })));
       left = (out.UnprocessedItems?.[table.name] ?? []) as typeof left;
     }

@@ -11,6 +11,7 @@ import { openIndexGuards, playerGuard, sessionGuard } from './conditions.js';
 import { Expression } from './expression.js';
 import { livePlayer, liveSession, playerKey, playerToItem, sessionKey, teamsToItem, type PlayerItem, type SessionItem } from './items.js';
 import { openIndexWrite, openTransition } from './open-sessions.js';
+import { cancellationCodes, refuseIfThrottled } from './faults.js';
 import { call, nowSeconds, type Table } from './table.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -112,13 +113,10 @@ function afterLayout(read: Session, change: Change): Session {
 function readCancellation(e: unknown, written: readonly string[], now: number): CommitResult {
   const err = e as { name?: string; CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] };
   if (err.name === 'TransactionConflictException') return { ok: false, retry: 'conflict' };
-  if (err.name !== 'TransactionCanceledException' || !err.CancellationReasons) throw e;
-  const reasons = err.CancellationReasons;
-  const codes = reasons.map((r) => r.Code ?? 'None');
-  if (codes.some((c) => c === 'ThrottlingError' || c === 'ProvisionedThroughputExceeded' || c === 'RequestLimitExceeded')) {
-    throw new ApiError('service_unavailable', `transaction throttled: ${codes.join(',')}`);
-  }
-  const [sessionReason, ...playerReasons] = reasons;
+  const codes = cancellationCodes(e);
+  if (!codes || !err.CancellationReasons) throw e;
+  refuseIfThrottled(codes, 'transaction');
+  const [sessionReason, ...playerReasons] = err.CancellationReasons;
   if (sessionReason?.Code === 'ConditionalCheckFailed' && sessionReason.Item) {
     const session = liveSession(unmarshall(sessionReason.Item) as SessionItem, now);
     const players = new Map<string, Player | undefined>();

@@ -5,6 +5,7 @@ import { isOpen } from '../sessions/model/session.js';
 import type { SessionCreation } from '../sessions/store.js';
 import { playerToItem, sessionToItem } from './items.js';
 import { openIndexWrite } from './open-sessions.js';
+import { cancellationCodes } from './faults.js';
 import { call, nowSeconds, type Table } from './table.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -34,11 +35,10 @@ export const sessionCreation = (table: Table): SessionCreation => ({
       );
       return 'created';
     } catch (e) {
-      const err = e as { name?: string; CancellationReasons?: { Code?: string }[] };
-      if (err.name === 'ConditionalCheckFailedException') return 'taken';
+      if ((e as Error).name === 'ConditionalCheckFailedException') return 'taken';
       // A conflict can only be another player creating the same (ticket) session at this moment: it is theirs.
-      const code = err.CancellationReasons?.[0]?.Code;
-      if (err.name === 'TransactionCanceledException' && (code === 'ConditionalCheckFailed' || code === 'TransactionConflict')) return 'taken';
+      const code = cancellationCodes(e)?.[0];
+      if (code === 'ConditionalCheckFailed' || code === 'TransactionConflict') return 'taken';
       throw e;
     }
   },

@@ -13,6 +13,19 @@ const BUSY = new Set([
   'RequestTimeoutException',
 ]);
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Reasons a transaction (a write or a snapshot read) is cancelled for throttling. */
+const THROTTLED_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+
+/** The reason codes of a cancelled transaction, in the order of its items; undefined for any other error. */
+export function cancellationCodes(e: unknown): string[] | undefined {
+  const err = e as { name?: string; CancellationReasons?: { Code?: string }[] };
+  return err?.name === 'TransactionCanceledException' ? (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None') : undefined;
+}
+
+/** A transaction cancelled for throttling is a 503, as any throttling is. */
+export function refuseIfThrottled(codes: readonly string[], what: string): void {
+  if (codes.some((c) => THROTTLED_REASONS.has(c))) throw new ApiError('service_unavailable', `${what} throttled: ${codes.join(',')}`);
+}
 
 export function storeFault(e: unknown): unknown {
   if (e instanceof ApiError) return e;

@@ -5,7 +5,8 @@ import type { SessionReads, SessionWithPlayers } from '../sessions/store.js';
 import { batchGet } from './batch.js';
 import { livePlayer, liveSession, PLAYER_SK_PREFIX, playerFromItem, playerKey, sessionKey, type PlayerItem, type SessionItem } from './items.js';
 import { queryPages } from './pagination.js';
-import { call, nowSeconds, unprocessedBackoff, type Table } from './table.js';
+import { cancellationCodes, refuseIfThrottled } from './faults.js';
+import { call, nowSeconds, retryBackoff, type Table } from './table.js';
 import { ApiError } from '../errors/api-error.js';
 
 const isPlayerItem = (item: Record<string, unknown>) => String(item.sk).startsWith(PLAYER_SK_PREFIX);
@@ -16,8 +17,6 @@ const SETTLE_ATTEMPTS = 2;
 /** Snapshot reads DynamoDB cancels because a transaction is writing one of their items, before the read gives up. */
 const SNAPSHOT_ATTEMPTS = 5;
 
-const THROTTLED = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
-
 /**
  * TransactGetItems is cancelled (TransactionConflict) while a transaction writing one of its items is in flight: on
  * a busy session, every so often. Read again after a pause; should it keep happening, a retryable 409.
@@ -27,14 +26,24 @@ async function transactGet(table: Table, keys: Record<string, string>[]) {
     try {
       return await call(() => table.db.send(new TransactGetCommand({ TransactItems: keys.map((Key) => ({ Get: { TableName: table.name, Key } })) })));
     } catch (e) {
-      const err = e as { name?: string; CancellationReasons?: { Code?: string }[] };
-      if (err.name !== 'TransactionCanceledException') throw e;
-      const codes = (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-      if (codes.some((c) => THROTTLED.has(c))) throw new ApiError('service_unavailable', `snapshot read throttled: ${codes.join(',')}`);
+      const codes = cancellationCodes(e);
+      if (!codes) throw e;
+      refuseIfThrottled(codes, 'snapshot read');
       if (attempt >= SNAPSHOT_ATTEMPTS) throw new ApiError('session_conflict', `snapshot read cancelled ${attempt} times: ${codes.join(',')}`);
-      await unprocessedBackoff(attempt);
+      await retryBackoff(attempt);
     }
   }
+}
+
+/** The session item and player items read, as the live session and those of its players in its incarnation. */
+function liveState(sessionItem: unknown, playerItems: readonly unknown[], now: Date): { session?: Session; players: Map<string, Player> } {
+  const session = liveSession(sessionItem as SessionItem | undefined, nowSeconds(now));
+  const players = new Map<string, Player>();
+  for (const item of playerItems) {
+    const player = livePlayer(item as PlayerItem | undefined, session);
+    if (player) players.set(player.playerUuid, player);
+  }
+  return { session, players };
 }
 
 async function readSession(table: Table, sessionId: string, now: Date): Promise<Session | undefined> {
@@ -57,13 +66,11 @@ export const sessionReads = (table: Table): SessionReads => ({
 
   async readSessionAndPlayers(sessionId, playerUuids, now) {
     const items = await batchGet(table, [sessionKey(sessionId), ...[...new Set(playerUuids)].map((u) => playerKey(sessionId, u))], true);
-    const session = liveSession(items.find((i) => !isPlayerItem(i)) as SessionItem | undefined, nowSeconds(now));
-    const players = new Map<string, Player>();
-    for (const item of items) {
-      const player = isPlayerItem(item) ? livePlayer(item as unknown as PlayerItem, session) : undefined;
-      if (player) players.set(player.playerUuid, player);
-    }
-    return { session, players };
+    return liveState(
+      items.find((i) => !isPlayerItem(i)),
+      items.filter(isPlayerItem),
+      now,
+    );
   },
 
   /** TransactGetItems: serializable against every transaction, so the items read are one state. */
@@ -72,13 +79,7 @@ export const sessionReads = (table: Table): SessionReads => ({
     const keys = [sessionKey(sessionId), ...uuids.map((u) => playerKey(sessionId, u))];
     const out = await transactGet(table, keys);
     const [sessionItem, ...playerItems] = (out.Responses ?? []).map((r) => r.Item);
-    const session = liveSession(sessionItem as SessionItem | undefined, nowSeconds(now));
-    const players = new Map<string, Player>();
-    for (const item of playerItems) {
-      const player = livePlayer(item as PlayerItem | undefined, session);
-      if (player) players.set(player.playerUuid, player);
-    }
-    return { session, players };
+    return liveState(sessionItem, playerItems, now);
   },
 
   /**

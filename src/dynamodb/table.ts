@@ -23,5 +23,5 @@ export const nowSeconds = (now: Date) => Math.floor(now.getTime() / 1000);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Jittered, growing pauses between retries of the keys or items DynamoDB left unprocessed. */
-export const unprocessedBackoff = (attempt: number) => sleep(20 * 2 ** attempt * Math.random());
+/** Jittered, growing pauses between the adapter's own retries (unprocessed batch keys, cancelled snapshot reads). */
+export const retryBackoff = (attempt: number) => sleep(20 * 2 ** attempt * Math.random());

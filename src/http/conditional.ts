@@ -1,4 +1,4 @@
-// Conditional requests (RFC 9110, section 13): If-Match on a change, If-None-Match on a read.
+// Conditional requests (RFC 9110, section 13): If-Match and If-None-Match, on a change and on a read.
 import type { ApiEvent } from './api-event.js';
 import { headerOf } from './api-event.js';
 import { json, notModified, type ApiResult } from './responses.js';

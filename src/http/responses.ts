@@ -10,8 +10,12 @@ export interface ApiResult {
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
-export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
-  return { statusCode, headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify(body) };
+/** Headers whose value is undefined (an answer without an ETag) are left out. */
+const present = (headers: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).filter((e): e is [string, string] => e[1] !== undefined));
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string | undefined> = {}): ApiResult {
+  return { statusCode, headers: { ...JSON_TYPE, ...present(headers) }, body: JSON.stringify(body) };
 }
 
 export function errorResult(e: ApiError): ApiResult {
@@ -24,4 +28,4 @@ export const validationResult = (detail: ValidationErrorItem[]): ApiResult => js
 
 export const notModified = (etag: string): ApiResult => ({ statusCode: 304, headers: { etag } });
 
-export const noContent = (etag?: string): ApiResult => ({ statusCode: 204, headers: etag ? { etag } : {} });
+export const noContent = (etag?: string): ApiResult => ({ statusCode: 204, headers: present({ etag }) });

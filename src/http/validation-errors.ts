@@ -93,18 +93,15 @@ export function toValidationItems(location: Location, errors: readonly ErrorObje
   const noneAt = new Set<string>();
   for (const e of all) {
     const path = segments(e.instancePath);
-    if (e.keyword === 'type' || e.keyword === 'enum') {
-      if (valueAt(data, path) === null) {
-        if (noneAt.has(e.instancePath)) continue;
-        noneAt.add(e.instancePath);
-        items.push({ loc: [location, ...locOf(data, path)], msg: NONE[0], type: NONE[1] });
-        continue;
-      }
-      if (e.keyword === 'type' && enumAt.has(e.instancePath)) continue;
+    const loc: (string | number)[] = [location, ...locOf(data, path)];
+    if ((e.keyword === 'type' || e.keyword === 'enum') && valueAt(data, path) === null) {
+      if (!noneAt.has(e.instancePath)) items.push({ loc, msg: NONE[0], type: NONE[1] });
+      noneAt.add(e.instancePath);
+      continue;
     }
+    if (e.keyword === 'type' && enumAt.has(e.instancePath)) continue;
     const described = describe(e);
     if (!described) continue;
-    const loc: (string | number)[] = [location, ...locOf(data, path)];
     if (e.keyword === 'required') loc.push(String((e.params as { missingProperty: string }).missingProperty));
     // A failing dict key, as pydantic reports it: [..., key, "__key__"].
     if (e.propertyName !== undefined) loc.push(e.propertyName, '__key__');

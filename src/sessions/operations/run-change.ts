@@ -70,8 +70,8 @@ export async function runChange<S extends { session?: Session }, T>(
     const decision = spec.decide(state, now);
     const read = state.session;
     if (!read || (decision.kind === 'reject' && decision.code === 'session_not_found')) throw new ApiError('session_not_found');
-    if (opts.ifMatch && !opts.ifMatch(etagOf(read))) throw new ApiError('precondition_failed');
-    if (opts.ifNoneMatch?.(etagOf(read))) throw new ApiError('precondition_failed');
+    const current = etagOf(read);
+    if ((opts.ifMatch && !opts.ifMatch(current)) || opts.ifNoneMatch?.(current)) throw new ApiError('precondition_failed');
     // The items read did not describe one state (a player moved on between the reads): read again.
     if (decision.kind === 'reject' && decision.code === 'session_conflict') {
       state = undefined;
@@ -82,7 +82,7 @@ export async function runChange<S extends { session?: Session }, T>(
     if (decision.kind === 'unchanged') {
       // BatchGetItem is not a snapshot: the items read may straddle a change. An unchanged answer is decided again
       // on a snapshot, whose ETag names a state in which it holds, however many unrelated changes landed meanwhile.
-      if (snapshot) return { result: decision.result, etag: etagOf(read), attempts: attempt, read, written: false, deleted: false };
+      if (snapshot) return { result: decision.result, etag: current, attempts: attempt, read, written: false, deleted: false };
       state = await spec.snapshot!(clock());
       snapshot = true;
       continue;
@@ -120,11 +120,10 @@ async function etagStandingBehind(store: SessionReads, read: Session, change: Ch
     if (e instanceof ApiError && e.code === 'session_conflict') return undefined;
     throw e;
   });
-  if (!after) return undefined;
-  if (!after.session || after.session.incarnation !== read.incarnation) return undefined;
+  if (!after?.session || after.session.incarnation !== read.incarnation) return undefined;
   const asWritten = change.players.every((w) => {
-    const now = after.players.get(w.kind === 'put' ? w.player.playerUuid : w.playerUuid);
-    return w.kind === 'put' ? now !== undefined && sameMembership(now, w.player) : now === undefined;
+    const found = after.players.get(w.kind === 'put' ? w.player.playerUuid : w.playerUuid);
+    return w.kind === 'put' ? found !== undefined && sameMembership(found, w.player) : found === undefined;
   });
   return asWritten ? etagOf(after.session) : undefined;
 }
