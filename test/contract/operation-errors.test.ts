@@ -14,20 +14,15 @@ import { logger } from '../../src/observability/logger.js';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { componentValidator, loadSpec } from '../../scripts/openapi-schemas.js';
 import { ERRORS, type ErrorCode } from '../../src/errors/api-error.js';
-import { getServices } from '../../src/runtime/services.js';
 import { resetTemplates } from '../../src/runtime/templates.js';
 import { etagOf } from '../../src/sessions/model/etag.js';
 import type { Player } from '../../src/sessions/model/session.js';
-import { createDocumentClient } from '../../src/dynamodb/client.js';
-import type { CommitResult, CreateResult, SessionStore } from '../../src/sessions/store.js';
+import type { CommitResult, CreateResult } from '../../src/sessions/store.js';
+import { sdkFaultStore, throttled, transactionConflict, withStore } from '../support/sdk-faults.js';
 import { decorate } from '../support/stores.js';
-import { dynamoDbStore } from '../../src/dynamodb/store.js';
-import { tableOf } from '../../src/dynamodb/table.js';
 import type { Answer } from '../support/api.js';
-import { testTableName } from '../support/dynamodb.js';
 
 // Session types of this file only, so that no other suite's create-or-join ever meets these sessions.
 const T = `ec-${randomUUID().slice(0, 8)}`;
@@ -137,39 +132,8 @@ const version = async (sessionId: string) => (await store.readSession(sessionId,
 const LONG_ID = 'x'.repeat(129);
 const HUGE = JSON.stringify({ team_id: 0, custom_data: { blob: 'x'.repeat(140 * 1024) } });
 
-// ---- fault injection, as in test/integration/join-session-self/faults.test.ts ----
+// ---- fault injection: the SDK fault injector (test/support/sdk-faults.ts) ----
 
-/** A store whose SDK calls matching `commands` fail with `error` before reaching DynamoDB. */
-function faultyStore(error: () => Error, commands: RegExp) {
-  const db = createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT });
-  db.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (commands.test(context.commandName ?? '')) throw error();
-      return next(args);
-    },
-    { step: 'initialize', name: 'sdkFaultInjector' },
-  );
-  return dynamoDbStore(tableOf(db, testTableName()));
-}
-
-/** The handlers' store replaced for the duration of `run`. */
-async function withStore(faulty: SessionStore, run: () => Promise<void>) {
-  const services = getServices();
-  services.store = faulty;
-  try {
-    await run();
-  } finally {
-    delete services.store;
-  }
-}
-
-const transactionConflict = () =>
-  new TransactionCanceledException({
-    message: 'Transaction cancelled',
-    $metadata: {},
-    CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
-  });
-const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
 const unexpected = () => Object.assign(new Error('One or more parameter values were invalid'), { name: 'ValidationException' });
 
 // ---- the codes every operation shares: auth, permissions, configuration, DynamoDB, JWKS ----
@@ -324,7 +288,7 @@ describe.each(routes)('$operation: the codes every route shares', ({ operation, 
 
   test('500 internal_error: DynamoDB answers something unexpected', async () => {
     const a = await arrange();
-    await withStore(faultyStore(unexpected, /./), () => expectRefused((x) => x.send(), 500, 'internal_error', a));
+    await withStore(sdkFaultStore(unexpected, { commands: /./ }).store, () => expectRefused((x) => x.send(), 500, 'internal_error', a));
   });
 
   test('a 500 logs the fault with its name and message, and the logger drops none of its fields', async () => {
@@ -336,7 +300,7 @@ describe.each(routes)('$operation: the codes every route shares', ({ operation, 
     const level = logger.getLevelName();
     logger.setLogLevel('WARN');
     try {
-      await withStore(faultyStore(unexpected, /./), () => expectRefused((x) => x.send(), 500, 'internal_error', a));
+      await withStore(sdkFaultStore(unexpected, { commands: /./ }).store, () => expectRefused((x) => x.send(), 500, 'internal_error', a));
     } finally {
       logger.setLogLevel(level);
       for (const spy of spies) spy.mockRestore();
@@ -350,7 +314,7 @@ describe.each(routes)('$operation: the codes every route shares', ({ operation, 
 
   test('503 service_unavailable: DynamoDB throttles', async () => {
     const a = await arrange();
-    await withStore(faultyStore(throttled, /./), () => expectRefused((x) => x.send(), 503, 'service_unavailable', a));
+    await withStore(sdkFaultStore(throttled, { commands: /./ }).store, () => expectRefused((x) => x.send(), 503, 'service_unavailable', a));
   });
 
   test('503 auth_keys_unavailable: the issuer keys cannot be fetched', async () => {
@@ -362,7 +326,7 @@ describe.each(routes)('$operation: the codes every route shares', ({ operation, 
   if (conflicts) {
     test('409 session_conflict: every transaction conflicts, attempts run out, nothing written', async () => {
       const a = await arrange();
-      await withStore(faultyStore(transactionConflict, /TransactWrite/), () => expectRefused((x) => x.send(), 409, 'session_conflict', a));
+      await withStore(sdkFaultStore(transactionConflict).store, () => expectRefused((x) => x.send(), 409, 'session_conflict', a));
     });
   }
 });

@@ -608,18 +608,6 @@ export async function freshTarget(): Promise<Target & { leader: string }> {
   return { sessionId: s.sessionId, playerUuid: member, leader };
 }
 
-/** JSON with sorted keys: equal data, equal text. */
-export const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.keys(v)
-            .sort()
-            .map((k) => [k, v[k]]),
-        )
-      : v,
-  ) ?? 'undefined';
-
 export function identities(): Identities {
   return {
     admin: newAdmin(),

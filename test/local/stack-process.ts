@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { isPortFree } from '../../local/dynamodb-local.js';
+import { groupAlive, pidAlive, signalGroup } from '../../local/processes.js';
 import { CHECKOUT_ROOT } from '../../local/stack-state.js';
 
 const execFileAsync = promisify(execFile);
@@ -51,7 +52,7 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
   while (!(ready = /Local stack ready at (http:\/\/\S+)/.exec(out))) {
     const code = await Promise.race([exited, sleep(100, 'running' as const)]);
     if (code !== 'running' || Date.now() > deadline) {
-      killGroup(child.pid!, 'SIGKILL');
+      signalGroup(child.pid!, 'SIGKILL');
       throw new Error(`npm start did not get ready (${code === 'running' ? 'timed out' : `exit ${code}`})\nstdout:\n${out}\nstderr:\n${err}`);
     }
   }
@@ -72,10 +73,10 @@ export async function startStack(opts: StartOptions): Promise<RunningStack> {
     stderr: () => err,
     stop: () =>
       (stopped ??= (async () => {
-        killGroup(child.pid!, 'SIGTERM');
+        signalGroup(child.pid!, 'SIGTERM');
         const gone = await waitUntil(async () => !groupAlive(child.pid!) && !pidAlive(javaPid), 20_000);
         if (!gone) {
-          killGroup(child.pid!, 'SIGKILL');
+          signalGroup(child.pid!, 'SIGKILL');
           throw new Error(`the local stack did not stop within 20 s of SIGTERM\nstdout:\n${out}\nstderr:\n${err}`);
         }
       })()),
@@ -90,32 +91,6 @@ async function waitUntil(check: () => Promise<boolean> | boolean, ms: number): P
     await sleep(100);
   }
   return check();
-}
-
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Java processes whose command line names this port, wherever they came from. */
@@ -162,11 +137,11 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv, tim
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString();
       // A start that was meant to fail but came up: take it down at once, and let the test's checks say why.
-      if (/Local stack ready at /.test(stdout)) killGroup(child.pid!, 'SIGTERM');
+      if (/Local stack ready at /.test(stdout)) signalGroup(child.pid!, 'SIGTERM');
     });
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => {
-      killGroup(child.pid!, 'SIGKILL');
+      signalGroup(child.pid!, 'SIGKILL');
       reject(new Error(`${command} ${args.join(' ')} did not end within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
     }, timeoutMs);
     child.once('error', reject);

@@ -1,30 +1,16 @@
 // A stampede: 60 players join a session of 2 teams x 10 at once, each asking for a random team.
-import { GET_ROUTE, JOIN_ROUTE } from '../support/api-client.js';
+import { api, handlerOf } from '../support/api-client.js';
 import { joinBody } from '../support/fixtures.js';
 import { newPlayer } from '../support/players.js';
 import { createSession, store } from '../support/stores.js';
-import { httpApiEvent, invoke } from '../support/api.js';
 
-const { handler: join } = await import('../../handlers/join-session-self.js');
-const { handler: get } = await import('../../handlers/get-session.js');
+// Loaded before the stampede, as in a warm container: the joins start together.
+await handlerOf('join_session_by_id_self');
 
 test('60 joiners, 2 x 10 seats: exactly 10 per team, everyone else team_full, no 409, version +20, GET agrees', async () => {
   const s = await createSession({ teamSizes: [10, 10] });
   const players = Array.from({ length: 60 }, () => ({ ...newPlayer(), team: Math.random() < 0.5 ? 0 : 1 }));
-  const answers = await Promise.all(
-    players.map((p) =>
-      invoke(
-        join,
-        httpApiEvent({
-          method: 'POST',
-          route: JOIN_ROUTE,
-          pathParameters: { session_id: s.sessionId },
-          headers: p.auth,
-          body: joinBody({ team_id: p.team }),
-        }),
-      ),
-    ),
-  );
+  const answers = await Promise.all(players.map((p) => api.join(p, s.sessionId, joinBody({ team_id: p.team }))));
 
   const admitted = players.filter((_, i) => answers[i]!.status === 200);
   const refused = answers.filter((a) => a.status !== 200);
@@ -47,10 +33,7 @@ test('60 joiners, 2 x 10 seats: exactly 10 per team, everyone else team_full, no
   expect(Math.max(...versions)).toBeLessThanOrEqual(found.session.version);
   expect(Math.min(...versions)).toBeGreaterThan(s.version);
 
-  const g = await invoke(
-    get,
-    httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: players[0]!.auth }),
-  );
+  const g = await api.get(players[0]!, s.sessionId);
   expect(g.headers.etag).toBe(`"${s.incarnation}-${found.session.version}"`);
   expect(g.body.teams.map((t: { players: { player_uuid: string }[] }) => t.players.map((p) => p.player_uuid).sort())).toEqual(
     [0, 1].map((t) =>

@@ -6,27 +6,22 @@
 //
 // Budget: MODEL_RUNS programs (default 200 in `npm test`; `npm run stress` sets thousands). Seeded: MODEL_SEED
 // (default a new one per run) is printed with the summary and on failure with the counterexample, for a replay.
-import { GET_ROUTE } from '../support/api-client.js';
+import { api } from '../support/api-client.js';
 import { joinRequest, seatedPlayer } from '../support/fixtures.js';
 import { newPlayer } from '../support/players.js';
 import { createSession, store } from '../support/stores.js';
 import { writeFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import fc from 'fast-check';
-import { httpApiEvent, invoke } from '../support/api.js';
 import { joinSession } from '../../src/sessions/operations/join-session.js';
 import { removePlayer } from '../../src/sessions/operations/remove-player.js';
 import { updatePlayer as updatePlayerOf } from '../../src/sessions/operations/update-player.js';
 import { updateSession as updateSessionOf } from '../../src/sessions/operations/update-session.js';
-import { getServices } from '../../src/runtime/services.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
 import { decorate } from '../support/stores.js';
+import { withStore } from '../support/sdk-faults.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { programArb, runProgram, type ProgramResult } from './model-harness.js';
-
-const { handler: updatePlayer } = await import('../../handlers/update-session-player.js');
-const { handler: get } = await import('../../handlers/get-session.js');
-const { handler: patchSession } = await import('../../handlers/update-session.js');
 
 const RUNS = Number(process.env.MODEL_RUNS ?? 200);
 // A new seed every run unless MODEL_SEED names one: each run explores new programs, and the seed, printed in the
@@ -117,23 +112,12 @@ describe('regressions found by the model-based programs', () => {
     });
   };
 
-  const PLAYER_ROUTE = '/session/v1/session/{session_id}/player/{player_uuid}';
-
   test("a member's own wish to lead, while someone else leads, leaves them a member: never a second leader", async () => {
     // For a player acting on themselves without authority, `leader` is a wish, as on a join.
     const [leader, player] = [newPlayer(), newPlayer()];
     const s = await createSession({ teamSizes: [4] }, [seatedPlayer(leader.uuid, { status: 'leader' })]);
-    const r = await invoke(
-      updatePlayer,
-      httpApiEvent({
-        method: 'POST',
-        route: PLAYER_ROUTE,
-        pathParameters: { session_id: s.sessionId, player_uuid: player.uuid },
-        headers: player.auth,
-        body: { status: 'leader', team_id: 0 },
-      }),
-    );
-    const g = await invoke(get, httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: leader.auth }));
+    const r = await api.setPlayer(player, s.sessionId, player.uuid, { status: 'leader', team_id: 0 });
+    const g = await api.get(leader, s.sessionId);
     const shown = g.body.teams[0].players.map((p: { player_uuid: string; status: string }) => [p.player_uuid, p.status]);
     const stored = await store.readSession(s.sessionId, new Date());
     expect({ status: r.status, answered: r.body.status, leaderAttribute: stored?.leader, shown: Object.fromEntries(shown) }).toEqual({
@@ -211,8 +195,8 @@ describe('regressions found by the model-based programs', () => {
     expect(outcome).toEqual({ status: 'leader' });
   });
 
-  test('a session update that committed answers 200 even when its session is deleted before the read-back', async () => {
-    // Once the update has committed, the leader leaves and the session ends: the answer must not call it refused.
+  /** A PATCH of the session's custom_data; right after it commits, the leader (its only player) leaves and the session ends. */
+  async function patchThenLeaderLeaves() {
     const leader = newPlayer();
     const s = await createSession({ teamSizes: [4], keepAliveOnEmpty: false }, [seatedPlayer(leader.uuid, { status: 'leader' })]);
     const deleteAfterCommit = decorate(store, {
@@ -223,33 +207,20 @@ describe('regressions found by the model-based programs', () => {
         return out;
       },
     });
-    const services = getServices();
-    const real = services.store;
-    services.store = deleteAfterCommit;
-    let status: number;
-    try {
-      status = (
-        await invoke(
-          patchSession,
-          httpApiEvent({
-            method: 'PATCH',
-            route: GET_ROUTE,
-            pathParameters: { session_id: s.sessionId },
-            headers: leader.auth,
-            body: { custom_data: { mode: 'ranked' } },
-          }),
-        )
-      ).status;
-    } finally {
-      services.store = real;
-    }
+    const answer = await withStore(deleteAfterCommit, () => api.patch(leader, s.sessionId, { custom_data: { mode: 'ranked' } }));
+    return { s, answer };
+  }
+
+  test('a session update that committed answers 200 even when its session is deleted before the read-back', async () => {
+    // Once the update has committed, the leader leaves and the session ends: the answer must not call it refused.
+    const { s, answer } = await patchThenLeaderLeaves();
     const { Item } = await testDocumentClient().send(
       new GetCommand({ TableName: testTableName(), Key: { pk: `S#${s.sessionId}`, sk: '#SESSION' }, ConsistentRead: true }),
     );
     // The update and the leave both committed...
     expect({ version: Item?.version, customData: Item?.custom_data }).toEqual({ version: s.version + 2, customData: { mode: 'ranked' } });
     // ...yet the update was answered as refused.
-    expect(status).toBe(200);
+    expect(answer.status).toBe(200);
   });
 
   test('a retried join reading the players before a kick lands answers the ETag of a state in which it holds', async () => {
@@ -269,34 +240,7 @@ describe('regressions found by the model-based programs', () => {
   });
 
   test('a session update whose session is deleted before the read-back answers 200 with no ETag, which would name a state with players', async () => {
-    const leader = newPlayer();
-    const s = await createSession({ teamSizes: [4], keepAliveOnEmpty: false }, [seatedPlayer(leader.uuid, { status: 'leader' })]);
-    const deleteAfterCommit = decorate(store, {
-      async commitChange(read, change, mode, now) {
-        const out = await store.commitChange(read, change, mode, now);
-        if (out.ok && change.event === 'Session Updated')
-          await removePlayer(store, s.sessionId, { playerUuid: leader.uuid, trusted: false }, leader.uuid);
-        return out;
-      },
-    });
-    const services = getServices();
-    const real = services.store;
-    services.store = deleteAfterCommit;
-    let answer;
-    try {
-      answer = await invoke(
-        patchSession,
-        httpApiEvent({
-          method: 'PATCH',
-          route: GET_ROUTE,
-          pathParameters: { session_id: s.sessionId },
-          headers: leader.auth,
-          body: { custom_data: { mode: 'ranked' } },
-        }),
-      );
-    } finally {
-      services.store = real;
-    }
+    const { answer } = await patchThenLeaderLeaves();
     // The update wrote version + 1, in which the leader was still there; their leave wrote version + 2 and deleted
     // the session. The answer cannot show version + 1's players any more, so it names no state: 200, no ETag.
     expect(answer.status).toBe(200);

@@ -25,6 +25,7 @@ import type { Actor } from '../../src/sessions/model/actor.js';
 import { decidePlayerUpdate, decideRemoval, earliestMember, type OverflowAction } from '../../src/sessions/rules/player.js';
 import { decideSessionUpdate } from '../../src/sessions/rules/session.js';
 import { toSessionResource } from '../../src/sessions/views/session-view.js';
+import { canonicalJson } from '../../src/http/content-etag.js';
 import { PLAYER_SK_PREFIX, playerFromItem, sessionFromItem, sessionKey, type PlayerItem, type SessionItem } from '../../src/dynamodb/items.js';
 import type { CommitResult, ConditionMode } from '../../src/sessions/store.js';
 import { decorate, storeOn } from '../support/stores.js';
@@ -1021,20 +1022,8 @@ const view = (session: Session, players: Player[]) => toSessionResource(session,
 const sortPlayers = (players: Player[]) =>
   [...players].sort((a, b) => a.playerUuid.localeCompare(b.playerUuid)).map((p) => JSON.parse(JSON.stringify(p)));
 
-/** JSON with sorted keys and undefined dropped: equal data, equal text. */
-function canonical(value: unknown): string {
-  return (
-    JSON.stringify(value, (_, v) =>
-      v && typeof v === 'object' && !Array.isArray(v)
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, v[k]]),
-          )
-        : v,
-    ) ?? 'undefined'
-  );
-}
+/** JSON with sorted keys and undefined dropped (the service's own canonical JSON): equal data, equal text. */
+const canonical = (value: unknown): string => canonicalJson(value) ?? 'undefined';
 
 function summary(records: OpRecord[]) {
   return records.map((r) => ({

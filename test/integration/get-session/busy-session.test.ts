@@ -1,11 +1,11 @@
 // A session too large for one page of DynamoDB's Query, read while changes keep landing: GET answers 200 with every
 // player listed once, under a weak ETag of what it shows (it cannot name one state); quiet again, a strong ETag.
 import { randomUUID } from 'node:crypto';
-import { getServices } from '../../../src/runtime/services.js';
 import { joinSession } from '../../../src/sessions/operations/join-session.js';
 import { api } from '../../support/api-client.js';
 import { joinRequest, seatedPlayer } from '../../support/fixtures.js';
 import { newPlayer } from '../../support/players.js';
+import { withStore } from '../../support/sdk-faults.js';
 import { seedSession, store, storeOn, testClient } from '../../support/stores.js';
 
 /** Custom data of about 3.2 KB, so that 400 players take more than one 1 MB page. */
@@ -30,14 +30,7 @@ test('a GET whose pages keep straddling changes answers 200: every seated player
   const seated = Array.from({ length: 400 }, (_, i) => seatedPlayer(randomUUID(), { status: i === 0 ? 'leader' : 'member', customData: bulky(i) }));
   const s = await seedSession({ teamSizes: [1000] }, seated);
   const reader = newPlayer();
-  const services = getServices();
-  services.store = storeWritingBetweenPages(s.sessionId);
-  let busy;
-  try {
-    busy = await api.get(reader, s.sessionId);
-  } finally {
-    delete services.store;
-  }
+  const busy = await withStore(storeWritingBetweenPages(s.sessionId), () => api.get(reader, s.sessionId));
   expect(busy.status).toBe(200);
   expect(busy.headers.etag).toMatch(/^W\/"/);
   const listed: string[] = busy.body.teams.flatMap((t: { players: { player_uuid: string }[] }) => t.players.map((p) => p.player_uuid));

@@ -3,31 +3,24 @@
 // injectors stand in for those: RaceInjector (a real competing write lands between our read and our write)
 // the SDK fault injector (an SDK middleware that throws the error DynamoDB would), and LifecycleInjector (the session
 // expires, is deleted or re-created between our read and our write: time and DynamoDB's TTL do not run on demand).
-import { closedPort, withEnv } from '../../support/environment.js';
-import { JOIN_ROUTE } from '../../support/api-client.js';
-import { joinBody, joinRequest, seatedPlayer } from '../../support/fixtures.js';
-import { newPlayer } from '../../support/players.js';
-import { createSession, store } from '../../support/stores.js';
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { ApiError } from '../../../src/errors/api-error.js';
-import { getServices } from '../../../src/runtime/services.js';
-import { joinSession } from '../../../src/sessions/operations/join-session.js';
-import type { JoinRequest } from '../../../src/sessions/model/session.js';
-import { createDocumentClient } from '../../../src/dynamodb/client.js';
-import { decorate, storeOn, testClient } from '../../support/stores.js';
-import { httpApiEvent, invoke } from '../../support/api.js';
-
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { api } from '../../support/api-client.js';
+import { testTableName } from '../../support/dynamodb.js';
+import { closedPort, withEnv } from '../../support/environment.js';
+import { joinRequest, seatedPlayer } from '../../support/fixtures.js';
+import { newPlayer } from '../../support/players.js';
+import { sdkFaultStore, throttled, transactionConflict, withStore } from '../../support/sdk-faults.js';
+import { createSession, decorate, store, testClient } from '../../support/stores.js';
+import { sessionKey } from '../../../src/dynamodb/items.js';
+import { nowSeconds } from '../../../src/dynamodb/table.js';
+import { ApiError } from '../../../src/errors/api-error.js';
+import type { JoinRequest, Session } from '../../../src/sessions/model/session.js';
+import { joinSession } from '../../../src/sessions/operations/join-session.js';
 import { removePlayer } from '../../../src/sessions/operations/remove-player.js';
 import { updatePlayer } from '../../../src/sessions/operations/update-player.js';
 import type { ConditionMode } from '../../../src/sessions/store.js';
-import type { Session } from '../../../src/sessions/model/session.js';
-import { sessionKey } from '../../../src/dynamodb/items.js';
-import { nowSeconds } from '../../../src/dynamodb/table.js';
-import { testTableName } from '../../support/dynamodb.js';
-
-const { handler: join } = await import('../../../handlers/join-session-self.js');
 
 const request = (playerUuid: string = randomUUID(), over: Partial<JoinRequest> = {}): JoinRequest => joinRequest(playerUuid, over);
 
@@ -93,40 +86,11 @@ function lifecycleInjector(event: LifecycleEvent) {
   return injector;
 }
 
-/** SDK fault injector: the next `times` calls of `commands` (TransactWriteItems by default) fail with `error` before reaching DynamoDB. */
-function storeWithSdkFaults(error: () => Error, times: number, commands = /TransactWrite/) {
-  const db = createDocumentClient({ region: 'local', endpoint: process.env.DYNAMODB_ENDPOINT });
-  let left = times;
-  const calls = { transactions: 0 };
-  db.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (commands.test(context.commandName ?? '')) {
-        calls.transactions++;
-        if (left-- > 0) throw error();
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'sdkFaultInjector' },
-  );
-  return { store: storeOn(db), calls };
-}
-
-const transactionConflict = () =>
-  new TransactionCanceledException({
-    message: 'Transaction cancelled',
-    $metadata: {},
-    CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
-  });
-const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-
 describe('configuration and reachability', () => {
   test('a missing setting: 500 configuration_invalid in the envelope', () =>
     withEnv({ SESSIONS_TABLE_NAME: undefined }, async () => {
       const p = newPlayer();
-      const r = await invoke(
-        join,
-        httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: 'x' }, headers: p.auth, body: joinBody() }),
-      );
+      const r = await api.join(p, 'x');
       expect(r.status).toBe(500);
       expect(r.body).toEqual({ auth_success: true, error_code: 'configuration_invalid', desc: 'The service is misconfigured' });
     }));
@@ -135,10 +99,7 @@ describe('configuration and reachability', () => {
     const s = await createSession();
     await withEnv({ DYNAMODB_ENDPOINT: `http://127.0.0.1:${await closedPort()}` }, async () => {
       const p = newPlayer();
-      const r = await invoke(
-        join,
-        httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, body: joinBody() }),
-      );
+      const r = await api.join(p, s.sessionId);
       expect(r.status).toBe(503);
       expect(r.headers['retry-after']).toBe('1');
       expect(r.body).toMatchObject({ auth_success: true, error_code: 'service_unavailable' });
@@ -149,10 +110,7 @@ describe('configuration and reachability', () => {
     const s = await createSession();
     await withEnv({ AUTH_JWKS: undefined, AUTH_JWKS_URI: `http://127.0.0.1:${await closedPort()}/.well-known/jwks.json` }, async () => {
       const p = newPlayer();
-      const r = await invoke(
-        join,
-        httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, body: joinBody() }),
-      );
+      const r = await api.join(p, s.sessionId);
       expect(r.status).toBe(503);
       expect(r.body).toMatchObject({ error_code: 'auth_keys_unavailable' });
       expect(r.headers['retry-after']).toBeDefined();
@@ -264,7 +222,7 @@ describe('the session expires, is deleted or re-created between the read and the
 describe('SDK fault injector', () => {
   test('TransactionConflict is retried with backoff, and the join lands once', async () => {
     const s = await createSession();
-    const { store: faulty, calls } = storeWithSdkFaults(transactionConflict, 2);
+    const { store: faulty, calls } = sdkFaultStore(transactionConflict, { times: 2 });
     const out = await joinSession(faulty, s.sessionId, request());
     expect(calls.transactions).toBe(3);
     expect(out.attempts).toBe(3);
@@ -275,7 +233,7 @@ describe('SDK fault injector', () => {
 
   test('TransactionConflict every time: 409 session_conflict after bounded attempts, nothing written', async () => {
     const s = await createSession();
-    const { store: faulty, calls } = storeWithSdkFaults(transactionConflict, 1000);
+    const { store: faulty, calls } = sdkFaultStore(transactionConflict);
     const err = await joinSession(faulty, s.sessionId, request(), { maxAttempts: 5 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).code).toBe('session_conflict');
@@ -285,22 +243,11 @@ describe('SDK fault injector', () => {
 
   test('retries run out: 409 session_conflict with Retry-After, through the handler', async () => {
     const s = await createSession();
-    const services = getServices();
-    const real = services.store;
-    services.store = storeWithSdkFaults(transactionConflict, 1000).store;
-    try {
-      const p = newPlayer();
-      const r = await invoke(
-        join,
-        httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, body: joinBody() }),
-      );
-      expect(r.status).toBe(409);
-      expect(r.headers['retry-after']).toBe('1');
-      expect(r.body).toMatchObject({ auth_success: true, error_code: 'session_conflict' });
-      expect((await store.readSession(s.sessionId, new Date()))?.version).toBe(s.version);
-    } finally {
-      services.store = real;
-    }
+    const r = await withStore(sdkFaultStore(transactionConflict).store, () => api.join(newPlayer(), s.sessionId));
+    expect(r.status).toBe(409);
+    expect(r.headers['retry-after']).toBe('1');
+    expect(r.body).toMatchObject({ auth_success: true, error_code: 'session_conflict' });
+    expect((await store.readSession(s.sessionId, new Date()))?.version).toBe(s.version);
   });
 
   describe('a snapshot read (TransactGetItems) cancelled by transactions in flight on its items', () => {
@@ -311,7 +258,7 @@ describe('SDK fault injector', () => {
       const s = await createSession();
       const me = request();
       await joinSession(store, s.sessionId, me);
-      const { store: faulty, calls } = storeWithSdkFaults(snapshotConflict, 2, /TransactGet/);
+      const { store: faulty, calls } = sdkFaultStore(snapshotConflict, { commands: /TransactGet/, times: 2 });
       const again = await joinSession(faulty, s.sessionId, me);
       expect(again).toMatchObject({ written: false, etag: `"${s.incarnation}-${s.version + 1}"` });
       expect(calls.transactions).toBe(3);
@@ -321,7 +268,7 @@ describe('SDK fault injector', () => {
       const s = await createSession();
       const me = request();
       await joinSession(store, s.sessionId, me);
-      const { store: faulty } = storeWithSdkFaults(snapshotConflict, 1000, /TransactGet/);
+      const { store: faulty } = sdkFaultStore(snapshotConflict, { commands: /TransactGet/ });
       await expect(joinSession(faulty, s.sessionId, me)).rejects.toMatchObject({ code: 'session_conflict', status: 409 });
       const other = await joinSession(faulty, s.sessionId, request(), { strategy: 'facts' });
       expect(other).toMatchObject({ written: true, attempts: 1 });
@@ -332,7 +279,7 @@ describe('SDK fault injector', () => {
 
   test('throttling: 503 service_unavailable, never a 500', async () => {
     const s = await createSession();
-    const { store: faulty } = storeWithSdkFaults(throttled, 1000);
+    const { store: faulty } = sdkFaultStore(throttled);
     await expect(joinSession(faulty, s.sessionId, request())).rejects.toMatchObject({ code: 'service_unavailable', status: 503 });
   });
 });

@@ -4,32 +4,21 @@ import { join as joinPath } from 'node:path';
 import { componentValidator, loadSpec } from '../../../scripts/openapi-schemas.js';
 import { newSession } from '../../../src/sessions/model/new-session.js';
 import { compileVersionRange } from '../../../src/templates/version-range.js';
-import { httpApiEvent, invoke, restApiEvent } from '../../support/api.js';
-import { GET_ROUTE, JOIN_ROUTE } from '../../support/api-client.js';
+import { api } from '../../support/api-client.js';
 import { joinBody, seatedPlayer } from '../../support/fixtures.js';
 import { issuer, newPlayer, type TestPlayer } from '../../support/players.js';
 import { createSession, store } from '../../support/stores.js';
-
-const { handler: join } = await import('../../../handlers/join-session-self.js');
-const { handler: get } = await import('../../../handlers/get-session.js');
 
 const spec = await loadSpec(joinPath(process.cwd(), 'schemas', 'openapi.yaml'));
 const isUpdateResponse = componentValidator(spec, 'SessionPlayerUpdateResponse');
 const isSession = componentValidator(spec, 'Session');
 const isError = componentValidator(spec, 'HzApiErrorModel');
 
-function joinAs(p: TestPlayer, sessionId: string, body: unknown = joinBody(), headers: Record<string, string> = {}) {
-  return invoke(
-    join,
-    httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: sessionId }, headers: { ...p.auth, ...headers }, body }),
-  );
-}
-function getAs(p: TestPlayer, sessionId: string, headers: Record<string, string> = {}) {
-  return invoke(
-    get,
-    httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: sessionId }, headers: { ...p.auth, ...headers } }),
-  );
-}
+const joinAs = (p: TestPlayer, sessionId: string, body: unknown = joinBody(), headers: Record<string, string> = {}) =>
+  api.join(p, sessionId, body, { headers });
+const getAs = (p: TestPlayer, sessionId: string, headers: Record<string, string> = {}) => api.get(p, sessionId, { headers });
+/** Nobody's request: no Authorization header. */
+const anonymous = { auth: {} };
 const version = async (sessionId: string) => (await store.readSession(sessionId, new Date()))?.version;
 
 function expectError(r: { status: number; body: unknown }, status: number, error_code: string, auth_success = true) {
@@ -127,16 +116,7 @@ describe('joining', () => {
   test('a REST API (v1) event joins the same way', async () => {
     const s = await createSession();
     const p = newPlayer();
-    const r = await invoke(
-      join,
-      restApiEvent({
-        method: 'POST',
-        route: JOIN_ROUTE,
-        pathParameters: { session_id: s.sessionId },
-        headers: { Authorization: p.auth.authorization },
-        body: joinBody(),
-      }),
-    );
+    const r = await api.join({ auth: { Authorization: p.auth.authorization } }, s.sessionId, joinBody(), { format: 'rest' });
     expect(r.status).toBe(200);
     expect(r.body.player_uuid).toBe(p.uuid);
   });
@@ -254,7 +234,7 @@ describe('auth', () => {
   test('no token: 403 auth_token_format with auth_success false, nothing written', async () => {
     const s = await createSession();
     const v = await version(s.sessionId);
-    const r = await invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: s.sessionId }, body: joinBody() }));
+    const r = await api.join(anonymous, s.sessionId);
     expectError(r, 403, 'auth_token_format', false);
     expect(await version(s.sessionId)).toBe(v);
   });
@@ -288,7 +268,7 @@ describe('auth', () => {
   });
 
   test('auth comes before validation: no token and a bad body is a 403', async () => {
-    const r = await invoke(join, httpApiEvent({ method: 'POST', route: JOIN_ROUTE, pathParameters: { session_id: 'x' }, body: {} }));
+    const r = await api.join(anonymous, 'x', {});
     expect(r.status).toBe(403);
   });
 });
@@ -361,11 +341,7 @@ describe('ETags and preconditions', () => {
   test('GET refresh_ttl: accepted as a boolean, anything else is a 422', async () => {
     const s = await createSession();
     const p = newPlayer();
-    const send = (refresh_ttl: string) =>
-      invoke(
-        get,
-        httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: s.sessionId }, headers: p.auth, query: { refresh_ttl } }),
-      );
+    const send = (refresh_ttl: string) => api.get(p, s.sessionId, { query: { refresh_ttl } });
     expect((await send('false')).status).toBe(200);
     expect((await send('true')).status).toBe(200);
     const bad = await send('perhaps');
