@@ -23,6 +23,8 @@ export interface CpuResult {
     restMicros: number;
   };
   profile: { sampledMs: number; top: { fn: string; where: string; selfPct: number }[]; byModule: { module: string; selfPct: number }[] };
+  /** Whole-handler CPU per join of what some joins add: a newcomer giving a session's password (scrypt), a join by short code. */
+  variants: { passwordJoins: number; passwordJoinMicros: number; shortCodeJoins: number; shortCodeJoinMicros: number };
 }
 
 // ----------------------------------------------------------------------------------------------- the child
@@ -60,6 +62,19 @@ async function child(): Promise<CpuResult> {
   });
   let sessions = 0;
   let mood = 0;
+  /** A join of `sessionId` by `p`, the session named in the path as `named` (its id, or its short code). */
+  const joinEvent = (p: (typeof players)[number], sessionId: string, named: string, body: ReturnType<typeof joinBody>) => ({
+    playerUuid: p.uuid,
+    sessionId,
+    body,
+    event: httpApiEvent({
+      method: 'POST',
+      route: JOIN_ROUTE,
+      pathParameters: { session_id: named },
+      headers: { authorization: `Bearer ${p.token}` },
+      body,
+    }),
+  });
   /** The warm bench's mix: per session of 2 x 10 seats, 10 fresh joins and 10 updates that write. */
   const makeEvents = (n: number) => {
     const events: { event: unknown; playerUuid: string; sessionId: string; body: ReturnType<typeof joinBody> }[] = [];
@@ -67,22 +82,8 @@ async function child(): Promise<CpuResult> {
       const s = newSession({ sessionId: `cpu-${sessions++}`, type: 'bench', teamSizes: [10, 10], joinable: true });
       void memory.createSession(s, [], new Date());
       const who = (i: number) => players[(sessions * 10 + i) % players.length]!;
-      const push = (i: number, update: boolean) => {
-        const body = update ? joinBody(i % 2, { mood: `m${mood++}` }) : joinBody(i % 2);
-        const p = who(i);
-        events.push({
-          playerUuid: p.uuid,
-          sessionId: s.sessionId,
-          body,
-          event: httpApiEvent({
-            method: 'POST',
-            route: JOIN_ROUTE,
-            pathParameters: { session_id: s.sessionId },
-            headers: { authorization: `Bearer ${p.token}` },
-            body,
-          }),
-        });
-      };
+      const push = (i: number, update: boolean) =>
+        events.push(joinEvent(who(i), s.sessionId, s.sessionId, update ? joinBody(i % 2, { mood: `m${mood++}` }) : joinBody(i % 2)));
       for (let i = 0; i < 10; i++) {
         push(i, false);
         if (i > 0) push(i - 1, true);
@@ -142,6 +143,31 @@ async function child(): Promise<CpuResult> {
     });
   });
 
+  // What some joins add, measured the same way: a newcomer giving the password of a password-protected session (one
+  // scrypt verification: fewer requests, each costs milliseconds), and a join naming the session by its short code.
+  const { hashPassword } = await import('../src/security/password-hash.js');
+  const passwordHash = await hashPassword('bench password');
+  const variantEvents = (n: number, over: (sessionId: string) => { id: string; body: ReturnType<typeof joinBody> }) =>
+    Array.from({ length: n }, (_, i) => {
+      const s = newSession({ sessionId: `cpu-v-${sessions++}`, type: 'bench', teamSizes: [10, 10], joinable: true, passwordHash });
+      void memory.createSession(s, [], new Date());
+      const { id, body } = over(s.sessionId);
+      return joinEvent(players[i % players.length]!, s.sessionId, id, body);
+    });
+  const PASSWORD_JOINS = 100;
+  const password = await runHandler(variantEvents(PASSWORD_JOINS, (id) => ({ id, body: { ...joinBody(0), password: 'bench password' } as never })));
+  let codes = 0;
+  const withCode = (sessionId: string) => {
+    const code = `B${String(codes++).padStart(5, '0')}`;
+    const stored = memory.sessions.get(sessionId)!;
+    stored.session.shortCode = code;
+    delete stored.session.passwordHash;
+    memory.shortCodes.set(code, { sessionId, incarnation: stored.session.incarnation });
+    return code;
+  };
+  const SHORT_CODE_JOINS = 2000;
+  const shortCode = await runHandler(variantEvents(SHORT_CODE_JOINS, (id) => ({ id: withCode(id).toLowerCase(), body: joinBody(0) })));
+
   // Profile of another N requests, sampled every 100 µs by V8's CPU profiler (what `node --cpu-prof` writes).
   const profEvents = makeEvents(N);
   const profContexts = contextsFor(profEvents);
@@ -158,6 +184,12 @@ async function child(): Promise<CpuResult> {
       restMicros: Math.round((main.cpuMicros - jwtVerifyMicros - joinSessionWithFakeMicros) * 10) / 10,
     },
     profile,
+    variants: {
+      passwordJoins: PASSWORD_JOINS,
+      passwordJoinMicros: Math.round(password.cpuMicros),
+      shortCodeJoins: SHORT_CODE_JOINS,
+      shortCodeJoinMicros: Math.round(shortCode.cpuMicros * 10) / 10,
+    },
   };
 }
 

@@ -31,6 +31,10 @@ function figureTable(r: Result): string[] {
     ]),
   );
   lines.push(row(['our CPU per join (in-memory store, real RS256 tokens)', `${r.cpu.cpuMicrosPerJoin} µs`, '', '']));
+  if (r.cpu.variants) {
+    lines.push(row(['our CPU per join by short code (the code looked up)', `${r.cpu.variants.shortCodeJoinMicros} µs`, '', '']));
+    lines.push(row(["our CPU per newcomer's join with the session's password (scrypt)", `${r.cpu.variants.passwordJoinMicros} µs`, '', '']));
+  }
   for (const c of r.contention)
     lines.push(
       row([`contention, ${c.n} joiners on one session`, `${c.admitted}/${c.joiners} admitted, ${c.attemptsPerAdmitted} attempts each`, '', '']),

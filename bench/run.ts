@@ -401,6 +401,8 @@ function printReport(r: any): void {
       ['    of which the RS256 signature check alone', c.parts.rs256VerifyOnlyMicros],
       ['  of which joinSession + rules + fake store', c.parts.joinSessionWithFakeMicros],
       ['  rest: middy, parsing, validation, response', c.parts.restMicros],
+      [`a join by short code (code lookup included; ${c.variants.shortCodeJoins} requests)`, c.variants.shortCodeJoinMicros],
+      [`a newcomer's join with the session's password (scrypt; ${c.variants.passwordJoins} requests)`, c.variants.passwordJoinMicros],
     ],
   );
   table(

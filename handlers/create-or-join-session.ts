@@ -5,6 +5,7 @@ import * as validators from '../schemas/generated/validators/create_or_join_sess
 import { sessionCommits } from '../src/dynamodb/commit.js';
 import { sessionCreation } from '../src/dynamodb/creation.js';
 import { openSessions } from '../src/dynamodb/open-sessions.js';
+import { passwordTries } from '../src/dynamodb/password-tries.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
 import { ApiError } from '../src/errors/api-error.js';
 import { ifMatchOf } from '../src/http/conditional.js';
@@ -18,13 +19,21 @@ import { createOrJoin } from '../src/sessions/operations/create-or-join.js';
 export const handler = httpOperation(operation, {
   ...validators,
   checkBody: (body, caller) => checkCreateOrJoinBody(body, caller.platform),
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionCreation(table), ...openSessions(table) }),
+  store: (table) => ({
+    ...sessionReads(table),
+    ...sessionCommits(table),
+    ...sessionCreation(table),
+    ...openSessions(table),
+    ...passwordTries(table),
+  }),
   run: async (event, { store, caller, input: { body } }) => {
     // The collection of sessions has no ETag: no If-Match holds for it (RFC 9110, section 13.1.1).
     if (ifMatchOf(event)) throw new ApiError('precondition_failed', 'If-Match on create-or-join');
     const template = getTemplates().get(body.session_type);
     if (!template) throw new ApiError('session_type_not_found');
-    const outcome = await createOrJoin(store, template, toCreateOrJoinRequest(body, caller.playerUuid, caller.platform));
+    const outcome = await createOrJoin(store, template, toCreateOrJoinRequest(body, caller.playerUuid, caller.platform), {
+      ...(body.password !== undefined ? { password: body.password } : {}),
+    });
     metrics.addMetric(`${operation.operationId}.${outcome.created ? 'created' : 'joined'}`, MetricUnit.Count, 1);
     return json(200, { session_id: outcome.sessionId }, { etag: outcome.etag });
   },

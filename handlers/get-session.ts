@@ -1,7 +1,7 @@
 // GET /session/v1/session/{session_id} — Get Session By Id, with ETag / If-None-Match.
 import { get_session_by_id as operation } from '../schemas/generated/operations.js';
 import * as validators from '../schemas/generated/validators/get_session_by_id.js';
-import { query } from '../schemas/generated/validators/get_session_by_id.query.js';
+import * as query from '../schemas/generated/validators/get_session_by_id.query.js';
 import { sessionExpiry } from '../src/dynamodb/expiry.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
 import { ifNoneMatchOf } from '../src/http/conditional.js';
@@ -14,7 +14,7 @@ import { toSessionResource } from '../src/sessions/views/session-view.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
-  query,
+  ...query,
   store: (table) => ({ ...sessionReads(table), ...sessionExpiry(table) }),
   run: async (event, { store, input }) => {
     const held = ifNoneMatchOf(event);

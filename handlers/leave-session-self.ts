@@ -1,6 +1,7 @@
 // DELETE /session/v1/session/{session_id}/player/me — Leave Session By Id Self.
 import { leave_session_by_id_self as operation } from '../schemas/generated/operations.js';
 import * as validators from '../schemas/generated/validators/leave_session_by_id_self.js';
+import * as query from '../schemas/generated/validators/leave_session_by_id_self.query.js';
 import { sessionCleanup } from '../src/dynamodb/cleanup.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
@@ -12,9 +13,11 @@ import { removePlayer } from '../src/sessions/operations/remove-player.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
+  ...query,
   store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionCleanup(table) }),
-  run: async (event, { store, actor, input: { path } }) => {
-    const outcome = await removePlayer(store, String(path.session_id), actor, actor.playerUuid, preconditionsOf(event));
+  run: async (event, { store, actor, input: { path, query } }) => {
+    const options = { ...preconditionsOf(event), refreshTtl: query.refresh_ttl !== false };
+    const outcome = await removePlayer(store, String(path.session_id), actor, actor.playerUuid, options, query.reason as string | undefined);
     recordChange(operation.operationId, outcome);
     return noContent(outcome.etag);
   },

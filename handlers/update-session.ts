@@ -1,6 +1,7 @@
-// PATCH /session/v1/session/{session_id} — Update Session By Id: joinable, custom data, teams.
+// PATCH /session/v1/session/{session_id} — Update Session By Id: joinability, password, custom data, teams.
 import { update_session_by_id as operation } from '../schemas/generated/operations.js';
 import * as validators from '../schemas/generated/validators/update_session_by_id.js';
+import * as query from '../schemas/generated/validators/update_session_by_id.query.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
 import { preconditionsOf } from '../src/http/conditional.js';
@@ -12,14 +13,22 @@ import { toSessionResource } from '../src/sessions/views/session-view.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
+  ...query,
   store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
-  run: async (event, { store, actor, input: { path, body } }) => {
+  run: async (event, { store, actor, input: { path, query, body } }) => {
+    // `joinability` is taken whole and wins over the deprecated `joinable` (its `open`).
     const update = {
-      joinable: body.joinable,
+      joinable: body.joinability?.open ?? body.joinable,
+      friendsMayJoin: body.joinability?.friends,
+      platformJoinable: body.joinability?.platform,
+      password: body.password,
       customData: body.custom_data,
       teams: body.teams?.map((t) => ({ maxSize: t.max_size, customData: t.custom_data })),
     };
-    const outcome = await updateSession(store, String(path.session_id), actor, update, preconditionsOf(event));
+    const outcome = await updateSession(store, String(path.session_id), actor, update, {
+      ...preconditionsOf(event),
+      refreshTtl: query.refresh_ttl !== false,
+    });
     recordChange(operation.operationId, outcome);
     const { session, players, etag } = outcome.shown;
     return json(200, toSessionResource(session, players), { etag });

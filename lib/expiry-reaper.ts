@@ -2,7 +2,7 @@
 // deletes the player items that incarnation of the session left behind (player items carry no TTL of their own).
 //
 //   sessions table stream (NEW_AND_OLD_IMAGES) --> event source mapping (filter: TTL REMOVE of session items)
-//                                                     --> reap-expired-session --> Query + BatchWriteItem on the table
+//                                                     --> reap-expired-session --> Query + BatchWriteItem + DeleteItem on the table
 //                                                     \--> on failure: SQS queue (the batch's stream coordinates)
 //
 // Not an HTTP route, so not an operation of the spec nor in HANDLERS; bundled with the same nodejsBundlingOptions().
@@ -51,8 +51,8 @@ export const REAPER_FILTER_PATTERN = {
   },
 };
 
-/** deleteOrphanPlayers: a Query of the session's partition (pk, sk, inc), BatchWriteItem deletes. No index. */
-const REAPER_DYNAMODB_ACTIONS: readonly DynamoDbAction[] = ['BatchWriteItem', 'Query'];
+/** deleteOrphanPlayers: a Query of the session's partition (pk, sk, inc), BatchWriteItem deletes; releaseShortCode: a conditional DeleteItem. No index. */
+const REAPER_DYNAMODB_ACTIONS: readonly DynamoDbAction[] = ['BatchWriteItem', 'DeleteItem', 'Query'];
 
 export const REAPER_SETTINGS = {
   memoryMb: 256,
@@ -95,7 +95,7 @@ export class ExpiryReaper extends Construct {
 
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `${REAPER_NAME} (${config.stageName}): read the sessions table stream, Query and BatchWriteItem on the table, its log group, its failure queue`,
+      description: `${REAPER_NAME} (${config.stageName}): read the sessions table stream, Query, BatchWriteItem and DeleteItem on the table, its log group, its failure queue`,
     });
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
@@ -161,7 +161,7 @@ export class ExpiryReaper extends Construct {
       'AwsSolutions-IAM5[Resource::*]',
       'Only dynamodb:ListStreams (required by a DynamoDB stream event source mapping) and X-Ray active tracing ' +
         '(xray:PutTraceSegments, xray:PutTelemetryRecords) use "*": neither supports resource-level permissions. Stream ' +
-        "reads name this table's stream; Query and BatchWriteItem the table; logs its log group; SendMessage its queue.",
+        "reads name this table's stream; Query, BatchWriteItem and DeleteItem the table; logs its log group; SendMessage its queue.",
     );
     acknowledge(
       this.fn.node.defaultChild!,

@@ -20,15 +20,28 @@ import { GAME_CLIENT_PERMISSIONS, PERMISSIONS } from '../schemas/generated/opera
 import { acknowledge } from './nag.js';
 import type { IdentityConfig, StageConfig } from './stage-config.js';
 
-const RESOURCE_SERVER_ID = 'session';
+/** A permission `<server>:<scope>` is the scope `<server>/<scope>` of the pool's resource server `<server>`. */
+const scopeOf = (permission: string): { server: string; scope: string } => {
+  const at = permission.indexOf(':');
+  return { server: permission.slice(0, at), scope: permission.slice(at + 1) };
+};
 
-/** The resource server's scopes, one per permission of the spec: `session/<scope>` in a token is the permission `session:<scope>`. */
-export const SESSION_SCOPES: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(PERMISSIONS).map(([permission, description]) => [permission.slice(`${RESOURCE_SERVER_ID}:`.length), description]),
-);
+/**
+ * The pool's resource servers and their scopes, one scope per permission of the spec: `session` for this service,
+ * `friend` for the friends service the same tokens are shown to (friends-only joins ask it with the caller's token).
+ */
+export const RESOURCE_SERVERS: Readonly<Record<string, Readonly<Record<string, string>>>> = Object.entries(PERMISSIONS).reduce<
+  Record<string, Record<string, string>>
+>((servers, [permission, description]) => {
+  const { server, scope } = scopeOf(permission);
+  (servers[server] ??= {})[scope] = description;
+  return servers;
+}, {});
+
+const SERVER_NAMES: Readonly<Record<string, string>> = { session: 'Session service', friend: 'Friends service' };
 
 /** Scopes a game client (a player acting for themselves) may request: the spec's game-client permissions. */
-export const GAME_CLIENT_SCOPES = GAME_CLIENT_PERMISSIONS.map((p) => p.slice(`${RESOURCE_SERVER_ID}:`.length));
+export const GAME_CLIENT_SCOPES: readonly { server: string; scope: string }[] = GAME_CLIENT_PERMISSIONS.map(scopeOf);
 
 /** Group -> permissions when the stack creates the pool: members of `players` get what a game client needs. */
 const DEFAULT_PLAYER_GROUP = 'players';
@@ -141,13 +154,18 @@ export class SessionIdentity extends Construct {
         'infra team can switch featurePlan once the player count and the cost are known. Tokens are still verified per request.',
     );
 
-    const server = pool.addResourceServer('SessionResourceServer', {
-      identifier: RESOURCE_SERVER_ID,
-      userPoolResourceServerName: 'Session service',
-      scopes: Object.entries(SESSION_SCOPES).map(([scopeName, scopeDescription]) => new ResourceServerScope({ scopeName, scopeDescription })),
-    });
-    const scope = (name: string) =>
-      OAuthScope.resourceServer(server, new ResourceServerScope({ scopeName: name, scopeDescription: SESSION_SCOPES[name]! }));
+    const servers = Object.fromEntries(
+      Object.entries(RESOURCE_SERVERS).map(([identifier, scopes]) => [
+        identifier,
+        pool.addResourceServer(`${identifier[0]!.toUpperCase()}${identifier.slice(1)}ResourceServer`, {
+          identifier,
+          userPoolResourceServerName: SERVER_NAMES[identifier] ?? identifier,
+          scopes: Object.entries(scopes).map(([scopeName, scopeDescription]) => new ResourceServerScope({ scopeName, scopeDescription })),
+        }),
+      ]),
+    );
+    const scope = ({ server, scope: scopeName }: { server: string; scope: string }) =>
+      OAuthScope.resourceServer(servers[server]!, new ResourceServerScope({ scopeName, scopeDescription: RESOURCE_SERVERS[server]![scopeName]! }));
 
     const domain = pool.addDomain('Domain', {
       cognitoDomain: { domainPrefix: identity.domainPrefix ?? `rh-session-${config.stageName}-${Stack.of(this).account}` },
@@ -172,13 +190,13 @@ export class SessionIdentity extends Construct {
       refreshTokenValidity: Duration.days(30),
     });
 
-    // Trusted servers: client credentials with a secret, every session scope.
+    // Trusted servers: client credentials with a secret, every session scope (they act on sessions, never as a player).
     const machine = pool.addClient('MachineClient', {
       userPoolClientName: 'machine-client',
       generateSecret: true,
       oAuth: {
         flows: { clientCredentials: true },
-        scopes: Object.keys(SESSION_SCOPES).map(scope),
+        scopes: Object.keys(RESOURCE_SERVERS.session!).map((name) => scope({ server: 'session', scope: name })),
       },
       supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       enableTokenRevocation: true,
@@ -186,8 +204,10 @@ export class SessionIdentity extends Construct {
     });
     // No user sign-in flows on the machine client (Cognito's default would allow SRP and custom auth).
     (machine.node.defaultChild as CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
-    game.node.addDependency(server);
-    machine.node.addDependency(server);
+    for (const server of Object.values(servers)) {
+      game.node.addDependency(server);
+      machine.node.addDependency(server);
+    }
 
     pool.addGroup('PlayersGroup', {
       groupName: DEFAULT_PLAYER_GROUP,

@@ -87,6 +87,8 @@ export const PIPE_INPUT_TEMPLATE =
     `"player_uuid": "<${IMAGE}.last_change.M.player_uuid.S>"`,
     `"team_id": "<${IMAGE}.last_change.M.team_id.N>"`,
     `"status": "<${IMAGE}.last_change.M.status.S>"`,
+    // Pipes escapes the strings it places between quotes, so a reason with quotes still makes valid JSON.
+    `"reason": "<${IMAGE}.last_change.M.reason.S>"`,
     `"version": <${IMAGE}.version.N>`,
     `"etag": "\\"<${IMAGE}.inc.S>-<${IMAGE}.version.N>\\""`,
   ].join(', ') +

@@ -85,6 +85,7 @@ export class SessionServiceStack extends Stack {
       LOG_LEVEL: config.logLevel,
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+      ...(config.friendsApiUrl ? { FRIENDS_API_URL: config.friendsApiUrl } : {}),
     };
 
     const functions = new Map<HandlerName, RouteFunction>();

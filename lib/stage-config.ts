@@ -65,6 +65,8 @@ export interface StageConfig {
   readonly reservedConcurrency?: number;
   readonly lambda: { readonly memoryMb: number; readonly timeoutSeconds: number };
   readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
+  /** The RallyHere-Friends-compatible service friends-only joins ask (FRIENDS_API_URL); without it those joins answer 503. */
+  readonly friendsApiUrl?: string;
   /** Put an API Gateway JWT authorizer in front of every route (the functions verify tokens regardless). */
   readonly jwtAuthorizer: boolean;
   /** NODE_OPTIONS=--enable-source-maps: readable stack traces at a measured cold-start cost (see route-function.ts). */
@@ -99,6 +101,7 @@ const STAGE_KEYS = [
   'reservedConcurrency',
   'lambda',
   'customDomain',
+  'friendsApiUrl',
   'jwtAuthorizer',
   'enableSourceMaps',
   'templatesFile',
@@ -199,6 +202,7 @@ export function stageConfigFromContext(get: ContextReader): StageConfig {
   const protection = pick('deletionProtection');
   const reserved = pick('reservedConcurrency');
   const domain = pick('customDomain');
+  const friends = pick('friendsApiUrl');
   const jwt = pick('jwtAuthorizer');
   const sourceMaps = pick('enableSourceMaps');
   const identity = pick('identity');
@@ -229,6 +233,7 @@ export function stageConfigFromContext(get: ContextReader): StageConfig {
       timeoutSeconds: lambda.timeoutSeconds ? num(lambda.timeoutSeconds, { min: 1, max: 29, integer: true }) : d.lambda.timeoutSeconds,
     },
     customDomain: domain ? customDomain(domain) : undefined,
+    friendsApiUrl: friends ? httpsUrl(friends) : undefined,
     jwtAuthorizer: jwt ? bool(jwt) : d.jwtAuthorizer,
     enableSourceMaps: sourceMaps ? bool(sourceMaps) : d.enableSourceMaps,
     templatesFile: templatesFile ? filePath(templatesFile) : d.templatesFile,

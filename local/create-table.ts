@@ -2,6 +2,7 @@
 // also uses. Safe to call on every start: an existing table is left as it is, bar turning TTL on.
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   ResourceInUseException,
@@ -13,9 +14,16 @@ import {
 import { SESSIONS_TABLE, createTableInput } from '../src/dynamodb/table-definition.js';
 
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await ensureTableOf(client, createTableInput(tableName));
+  await ensureTtl(client, tableName);
+}
+
+/** A table as `input` defines it, created unless it exists, and active. */
+export async function ensureTableOf(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  const tableName = input.TableName!;
   if (!(await tableExists(client, tableName))) {
     try {
-      await client.send(new CreateTableCommand(createTableInput(tableName)));
+      await client.send(new CreateTableCommand(input));
     } catch (error) {
       // Someone else created it between our look and our create: just as good.
       if (!(error instanceof ResourceInUseException)) throw error;
@@ -23,7 +31,6 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
   // The waiter's defaults poll every 20 s; DynamoDB Local is ACTIVE at once, and AWS within seconds.
   await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 5 }, { TableName: tableName });
-  await ensureTtl(client, tableName);
 }
 
 async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {

@@ -16,6 +16,8 @@ import { DEV_PLATFORM_CLAIM, loadOrCreateDevIssuer, type DevIssuer } from './dev
 import { corsFrom, type Cors } from './cors.js';
 import { createDocs } from './docs.js';
 import { JAVA_MISSING_MESSAGE, freePort, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { friendsRequestHandler, type FriendsRequestHandler } from './friends-service.js';
+import { ensureFriendsTable } from './friends-table.js';
 import {
   fromLambdaResult,
   lambdaContext,
@@ -30,6 +32,7 @@ import { RouteTable } from './route-table.js';
 import { CHECKOUT_ROOT, keysDirFor, localDir, removeStackState, writeStackState, type StackState } from './stack-state.js';
 
 const TABLE_NAME = 'sessions-local';
+const FRIENDS_TABLE_NAME = 'friends-local';
 /** The default templates file, relative to the checkout. */
 const DEFAULT_TEMPLATES_FILE = 'config/session-templates.json';
 /** A session every start makes sure exists, so that a join can be tried at once (see seedDemoSession). */
@@ -105,6 +108,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let ready: (() => void) | undefined;
   const readyGate = new Promise<void>((r) => (ready = r));
   const inFlight = new AbortController();
+  let friends: FriendsRequestHandler | undefined;
 
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
@@ -127,7 +131,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       } else if (rawPath === '/' && (method === 'GET' || method === 'HEAD')) {
         answer = { status: 302, headers: { location: '/docs' }, body: Buffer.alloc(0) };
       } else {
-        answer = (await docs.answer(method, rawPath, req.headers.host)) ?? (await invokeRoute(req, method, body, headers));
+        // One API host, as RallyHere serves /session and /friends side by side.
+        answer =
+          (await friends!(method, rawPath, req.headers, body)) ??
+          (await docs.answer(method, rawPath, req.headers.host)) ??
+          (await invokeRoute(req, method, body, headers));
       }
       writeAnswer(res, answer, headers);
       status = answer.status;
@@ -205,6 +213,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       // Embedded-metric-format lines are for CloudWatch; locally they would only bury the request log.
       POWERTOOLS_METRICS_DISABLED: 'true',
       SESSION_TEMPLATES_FILE: templates.file,
+      // Friends-only joins ask the friends service this stack serves itself; as with DynamoDB Local, under load it
+      // answers slower than the deployed bound allows.
+      FRIENDS_API_URL: baseUrl,
+      FRIENDS_API_TIMEOUT_MS: '5000',
     };
     applyHandlerEnv(handlerEnv);
     await loadHandlers(root, handlers, templates);
@@ -223,9 +235,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
     try {
       await ensureTable(client, TABLE_NAME);
+      await ensureFriendsTable(client, FRIENDS_TABLE_NAME);
     } finally {
       client.destroy();
     }
+    friends = friendsRequestHandler({ endpoint: dynamoDb.endpoint, tableName: FRIENDS_TABLE_NAME });
     await seedDemoSession();
 
     stateFile = await writeStackState(

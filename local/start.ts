@@ -75,16 +75,17 @@ const rel = (p: string) => {
   return r.startsWith('..') ? p : r;
 };
 const base = stack.baseUrl;
-const width = Math.max(...stack.routes.map((r) => r.method.length + 1 + r.path.length));
+const width = Math.max(...stack.routes.map((r) => r.method.length + 1 + r.contractPath.length));
 console.log(
   [
-    `DynamoDB Local: ${stack.dynamoDb.endpoint}, ${args.data ? `data in ${args.data}` : 'data in memory'}, table sessions-local (Java pid ${stack.dynamoDb.pid})`,
+    `DynamoDB Local: ${stack.dynamoDb.endpoint}, ${args.data ? `data in ${args.data}` : 'data in memory'}, tables sessions-local and friends-local (Java pid ${stack.dynamoDb.pid})`,
     `Dev token issuer: ${stack.issuer.issuer}, keys in ${rel(stack.issuer.dir)}, JWKS at ${base}/.well-known/jwks.json`,
     stack.templates.file
       ? `Session templates: ${stack.templates.count} from ${rel(stack.templates.file)}`
       : 'Session templates: none (config/session-templates.json not found, SESSION_TEMPLATES_FILE not set)',
     `Routes (schemas/openapi.yaml):`,
-    ...stack.routes.map((r) => `  ${`${r.method} ${r.path}`.padEnd(width)}  handlers/${r.handler}.ts`),
+    ...stack.routes.map((r) => `  ${`${r.method} ${r.contractPath}`.padEnd(width)}  handlers/${r.handler}.ts`),
+    `Friends service (friends-only joins; local/friends-service.ts): GET, PUT, DELETE ${base}/friends/v2/player/{player_uuid}/friend/{other_player_uuid}`,
     `Local stack ready at ${base}`,
     '',
     'Try it, in another terminal of this checkout:',

@@ -1,6 +1,7 @@
 // Turns schemas/openapi.yaml into the code the service runs on, all under schemas/generated/:
 //   validators/<operationId>.js (+ .d.ts)        precompiled ajv standalone validators: exports `path`, `body`
-//   validators/<operationId>.query.js (+ .d.ts)  the query string's, which coerces "true" -> true as FastAPI does
+//   validators/<operationId>.query.js (+ .d.ts)  the query string's, which coerces "true" -> true as FastAPI does,
+//                                                and `queryBooleans`: the parameters read as pydantic reads booleans
 //   types.ts                         TypeScript types of every component schema (openapi-typescript)
 //   platform-ids.ts                  the deprecated PlatformID -> Platform mapping
 //   operations.ts                    every operation's route, handler, permissions and table actions
@@ -66,8 +67,10 @@ async function render(): Promise<Record<string, string>> {
     if (query) {
       // Query strings arrive as strings: this validator coerces ("true" -> true) as FastAPI does.
       const m = validatorModule({ query }, true, spec);
-      files[`validators/${operationId}.query.js`] = m.js;
-      files[`validators/${operationId}.query.d.ts`] = m.dts;
+      const properties = (query as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
+      const booleans = Object.keys(properties).filter((name) => properties[name]?.type === 'boolean');
+      files[`validators/${operationId}.query.js`] = `${m.js}\nexport const queryBooleans = ${JSON.stringify(booleans)};\n`;
+      files[`validators/${operationId}.query.d.ts`] = `${m.dts}export declare const queryBooleans: readonly string[];\n`;
     }
   }
   const types = banner + astToString(await openapiTS(spec as never, { alphabetize: true }));

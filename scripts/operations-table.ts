@@ -27,12 +27,18 @@ interface OperationExtensions {
   'x-permissions'?: { any?: unknown; self?: unknown };
   'x-player-only'?: unknown;
   'x-dynamodb-actions'?: unknown;
+  'x-route'?: { path?: unknown; parameter?: unknown; suffix?: unknown };
 }
 
 export interface OperationRow {
   operationId: string;
   method: string;
+  /** The route API Gateway serves it on (x-route's path where the contract's cannot be routed as it is). */
   path: string;
+  /** The path as the contract gives it. */
+  contractPath: string;
+  /** The part of a path parameter the route cannot match: it must end with `suffix`, which is taken off. */
+  pathSuffix?: { parameter: string; suffix: string };
   handler: string;
   permissions: { any: string[]; self: string[] };
   playerOnly: boolean;
@@ -65,10 +71,23 @@ export function operationRows(spec: OpenApiSpec & { 'x-permission-catalog'?: Rec
       if (!isStrings(dynamodb) || dynamodb.some((a) => !(DYNAMODB_ACTIONS as readonly string[]).includes(a))) {
         problems.push(`${where}: x-dynamodb-actions must list actions of ${DYNAMODB_ACTIONS.join(', ')}`);
       }
+      const route = op['x-route'];
+      const routed =
+        route && typeof route.path === 'string' && typeof route.parameter === 'string' && typeof route.suffix === 'string'
+          ? { path: route.path, pathSuffix: { parameter: route.parameter, suffix: route.suffix } }
+          : undefined;
+      if (
+        route &&
+        (!routed || path !== routed.path.replace(`{${routed.pathSuffix.parameter}}`, `{${routed.pathSuffix.parameter}}${routed.pathSuffix.suffix}`))
+      ) {
+        problems.push(`${where}: x-route must give the path, parameter and suffix that make up the contract's path`);
+      }
       rows.push({
         operationId: op.operationId,
         method: method.toUpperCase(),
-        path,
+        path: routed?.path ?? path,
+        contractPath: path,
+        ...(routed ? { pathSuffix: routed.pathSuffix } : {}),
         handler: String(handler),
         permissions: { any: isStrings(any) ? any : [], self: isStrings(self) ? self : [] },
         playerOnly: op['x-player-only'] === true,
@@ -101,8 +120,12 @@ export function renderOperations(
     'export interface OperationDefinition {',
     '  readonly operationId: string;',
     "  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';",
-    '  /** As the contract gives it, with {parameters}. */',
+    '  /** The route API Gateway serves it on, with {parameters}. */',
     '  readonly path: string;',
+    '  /** As the contract gives it. */',
+    '  readonly contractPath: string;',
+    '  /** A path parameter the route matches whole must end with `suffix`, which is taken off (x-route). */',
+    '  readonly pathSuffix?: { readonly parameter: string; readonly suffix: string };',
     '  /** The file under handlers/ that serves it, its Lambda function and its bundle (dist/<handler>/). */',
     '  readonly handler: string;',
     '  /** any: act on anyone; self: act on oneself, or on the session one leads. The caller needs one of either. */',

@@ -5,8 +5,12 @@ export type DynamoDbAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'Scan' | 'Pu
 export interface OperationDefinition {
   readonly operationId: string;
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** As the contract gives it, with {parameters}. */
+  /** The route API Gateway serves it on, with {parameters}. */
   readonly path: string;
+  /** As the contract gives it. */
+  readonly contractPath: string;
+  /** A path parameter the route matches whole must end with `suffix`, which is taken off (x-route). */
+  readonly pathSuffix?: { readonly parameter: string; readonly suffix: string };
   /** The file under handlers/ that serves it, its Lambda function and its bundle (dist/<handler>/). */
   readonly handler: string;
   /** any: act on anyone; self: act on oneself, or on the session one leads. The caller needs one of either. */
@@ -21,6 +25,7 @@ export const join_session_by_id_self = {
   "operationId": "join_session_by_id_self",
   "method": "POST",
   "path": "/session/v1/session/{session_id}/player/me",
+  "contractPath": "/session/v1/session/{session_id}/player/me",
   "handler": "join-session-self",
   "permissions": {
     "any": [
@@ -46,6 +51,7 @@ export const leave_session_by_id_self = {
   "operationId": "leave_session_by_id_self",
   "method": "DELETE",
   "path": "/session/v1/session/{session_id}/player/me",
+  "contractPath": "/session/v1/session/{session_id}/player/me",
   "handler": "leave-session-self",
   "permissions": {
     "any": [
@@ -72,6 +78,7 @@ export const get_session_by_id = {
   "operationId": "get_session_by_id",
   "method": "GET",
   "path": "/session/v1/session/{session_id}",
+  "contractPath": "/session/v1/session/{session_id}",
   "handler": "get-session",
   "permissions": {
     "any": [
@@ -94,6 +101,7 @@ export const update_session_by_id = {
   "operationId": "update_session_by_id",
   "method": "PATCH",
   "path": "/session/v1/session/{session_id}",
+  "contractPath": "/session/v1/session/{session_id}",
   "handler": "update-session",
   "permissions": {
     "any": [
@@ -115,10 +123,40 @@ export const update_session_by_id = {
   ]
 } as const satisfies OperationDefinition;
 
+export const generate_session_short_code = {
+  "operationId": "generate_session_short_code",
+  "method": "POST",
+  "path": "/session/v1/session/{session_id}",
+  "contractPath": "/session/v1/session/{session_id}:generate-short-code",
+  "pathSuffix": {
+    "parameter": "session_id",
+    "suffix": ":generate-short-code"
+  },
+  "handler": "generate-session-short-code",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:shortcode:any"
+    ],
+    "self": [
+      "session:shortcode:active"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "BatchGetItem",
+    "ConditionCheckItem",
+    "GetItem",
+    "PutItem",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
 export const update_session_player_by_uuid_v2 = {
   "operationId": "update_session_player_by_uuid_v2",
   "method": "POST",
   "path": "/session/v1/session/{session_id}/player/{player_uuid}",
+  "contractPath": "/session/v1/session/{session_id}/player/{player_uuid}",
   "handler": "update-session-player",
   "permissions": {
     "any": [
@@ -144,6 +182,7 @@ export const kick_player_from_session_by_uuid_v2 = {
   "operationId": "kick_player_from_session_by_uuid_v2",
   "method": "DELETE",
   "path": "/session/v1/session/{session_id}/player/{player_uuid}",
+  "contractPath": "/session/v1/session/{session_id}/player/{player_uuid}",
   "handler": "kick-player",
   "permissions": {
     "any": [
@@ -171,6 +210,7 @@ export const create_or_join_session = {
   "operationId": "create_or_join_session",
   "method": "POST",
   "path": "/session/v1/session",
+  "contractPath": "/session/v1/session",
   "handler": "create-or-join-session",
   "permissions": {
     "any": [
@@ -195,6 +235,7 @@ export const get_player_sessions_self = {
   "operationId": "get_player_sessions_self",
   "method": "GET",
   "path": "/session/v1/player/me/session",
+  "contractPath": "/session/v1/player/me/session",
   "handler": "get-player-sessions-self",
   "permissions": {
     "any": [
@@ -215,6 +256,7 @@ export const get_all_session_templates = {
   "operationId": "get_all_session_templates",
   "method": "GET",
   "path": "/session/v1/template",
+  "contractPath": "/session/v1/template",
   "handler": "get-all-session-templates",
   "permissions": {
     "any": [
@@ -231,6 +273,7 @@ export const get_session_template_by_type = {
   "operationId": "get_session_template_by_type",
   "method": "GET",
   "path": "/session/v1/template/{session_type}",
+  "contractPath": "/session/v1/template/{session_type}",
   "handler": "get-session-template-by-type",
   "permissions": {
     "any": [
@@ -244,7 +287,7 @@ export const get_session_template_by_type = {
 } as const satisfies OperationDefinition;
 
 /** Every operation, in the order of the spec. */
-export const OPERATIONS = [join_session_by_id_self, leave_session_by_id_self, get_session_by_id, update_session_by_id, update_session_player_by_uuid_v2, kick_player_from_session_by_uuid_v2, create_or_join_session, get_player_sessions_self, get_all_session_templates, get_session_template_by_type] as const;
+export const OPERATIONS = [join_session_by_id_self, leave_session_by_id_self, get_session_by_id, update_session_by_id, generate_session_short_code, update_session_player_by_uuid_v2, kick_player_from_session_by_uuid_v2, create_or_join_session, get_player_sessions_self, get_all_session_templates, get_session_template_by_type] as const;
 
 /** One operation of the spec, with its literal types. */
 export type Operation = (typeof OPERATIONS)[number];
@@ -264,7 +307,11 @@ export const PERMISSIONS: Readonly<Record<string, string>> = {
   "session:update-player:any": "Add, update and remove any player of any session",
   "session:update-player:self": "Join, leave and update oneself in a session",
   "session:promote:any": "Change players of any session",
-  "session:promote:self": "Change players of a session one leads"
+  "session:promote:self": "Change players of a session one leads",
+  "session:shortcode:any": "Generate a short code for any session",
+  "session:shortcode:active": "Generate a short code for a session one is active in",
+  "friend:friend_list:read": "Read one's friends (the friends service; checked there, on the caller's token)",
+  "friend:friend_list:write": "Change one's friends (the friends service)"
 };
 
 /** What a game client's token carries (x-game-client-permissions): the dev token's default, the Cognito players group. */
@@ -275,5 +322,8 @@ export const GAME_CLIENT_PERMISSIONS = [
   "session:update:self",
   "session:promote:self",
   "session:read-player:self",
-  "session:read:config"
+  "session:read:config",
+  "session:shortcode:active",
+  "friend:friend_list:read",
+  "friend:friend_list:write"
 ] as const;

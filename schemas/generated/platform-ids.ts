@@ -13,6 +13,7 @@ export const PLATFORM_BY_ID: Readonly<Record<number, components['schemas']['Plat
   "16": "Twitch",
   "22": "NintendoSwitch",
   "24": "Apple",
+  "25": "Discord",
   "26": "NintendoNAID",
   "28": "Epic"
 };

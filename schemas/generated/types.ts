@@ -81,6 +81,35 @@ export interface paths {
         patch: operations["update_session_by_id"];
         trace?: never;
     };
+    "/session/v1/session/{session_id}:generate-short-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate Session Short Code
+         * @description A short code for the session, usable in place of its id by every operation that takes a `session_id`
+         *     (docs/api.md, "Short codes"): 6 characters (SHORT_CODE_LENGTH, 5..12) of `0-9 A-Z` without `I L O U`,
+         *     read case-insensitively, unique among live sessions and released when the session ends. A session that has
+         *     one gets the same code again. When too many generated codes are taken, 409 (retry).
+         *
+         *     Who may: a caller with an `any` permission, on any session; an active member (leader or member) with
+         *     `session:shortcode:active`, on their session.
+         *
+         *     (extension) API Gateway cannot route on part of a path segment, so this is served by the route
+         *     `POST /session/v1/session/{session_id}`, whose `session_id` must end in `:generate-short-code`.
+         */
+        post: operations["generate_session_short_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/session/v1/session/{session_id}/player/{player_uuid}": {
         parameters: {
             query?: never;
@@ -109,7 +138,8 @@ export interface paths {
          *     unless its template keeps it alive when empty.
          *
          *     Who may: a caller with an `any` permission, on any player; the session's leader with a `self`
-         *     permission, on the players of their session; anyone with a `self` permission, on themselves.
+         *     permission, on the players of their session; anyone with a `self` permission, on themselves. `reason` is
+         *     published with the change event.
          */
         delete: operations["kick_player_from_session_by_uuid_v2"];
         options?: never;
@@ -146,7 +176,7 @@ export interface paths {
          * @description Leave a session with the currently authed player. An invited player leaving declines the invite. A leaving
          *     leader hands leadership to the member who joined earliest, in the same transaction. When no leader or
          *     member is left (invited and reserved players do not count), the session is deleted unless its template
-         *     keeps it alive when empty.
+         *     keeps it alive when empty. `reason` is published with the change event.
          */
         delete: operations["leave_session_by_id_self"];
         options?: never;
@@ -219,9 +249,11 @@ export interface components {
          */
         CreateOrJoinRequest: {
             client_settings: components["schemas"]["ClientSettings"];
-            /** @description Semantic version of the client (semver 2.0.0, our rule) */
+            /** @description String representation of semver for client */
             client_version: string;
             crossplay_preferences?: components["schemas"]["CrossplayPreferences"];
+            /** @description Password to set on a session if a new one is created (sessions with a password are never joined automatically) */
+            password?: string;
             player?: components["schemas"]["SelfSessionPlayerUpdateRequest"];
             /** @description Accepted and ignored (no instances here) */
             region_id?: string;
@@ -280,16 +312,39 @@ export interface components {
          */
         Input: "keyboardandmouse" | "gamepad" | "touch";
         /**
+         * IntraSessionPermissions
+         * @description Leader permissions that can be given to single players of a session
+         * @enum {string}
+         */
+        IntraSessionPermissions: "invite" | "kick" | "move";
+        /**
          * Platform
          * @enum {string}
          */
-        Platform: "Anon" | "Basic" | "XboxLive" | "PSN" | "NintendoNAID" | "NintendoSwitch" | "NintendoPPID" | "Google" | "GooglePlay" | "Apple" | "Epic" | "Steam" | "Amazon" | "Twitch" | "RallyHere" | "LegacyName";
+        Platform: "Anon" | "Basic" | "XboxLive" | "PSN" | "NintendoNAID" | "NintendoSwitch" | "NintendoPPID" | "Google" | "GooglePlay" | "Apple" | "Epic" | "Steam" | "Amazon" | "Twitch" | "RallyHere" | "LegacyName" | "AndroidDevice" | "iosDevice" | "Discord";
         /**
          * PlatformID
          * @description DEPRECATED. Use Platform instead. Unique ids for different client platforms
          * @enum {integer}
          */
-        PlatformID: 2 | 4 | 5 | 9 | 10 | 11 | 13 | 16 | 22 | 24 | 26 | 28;
+        PlatformID: 2 | 4 | 5 | 9 | 10 | 11 | 13 | 16 | 22 | 24 | 26 | 28 | 25;
+        /**
+         * PlatformSession
+         * @description A platform session of a session (none are made here; the list is always empty)
+         */
+        PlatformSession: {
+            /** @default {} */
+            custom_data: components["schemas"]["CustomData"];
+            platform: components["schemas"]["Platform"];
+            platform_session_id_base64: string;
+            platform_session_type: string;
+            players: components["schemas"]["PlatformSessionPlayer"][];
+        };
+        /** PlatformSessionPlayer */
+        PlatformSessionPlayer: {
+            /** Format: uuid */
+            player_uuid: string;
+        };
         /** PlayerSession */
         PlayerSession: {
             /** @default {} */
@@ -325,13 +380,25 @@ export interface components {
             client_settings: components["schemas"]["ClientSettings"];
             /**
              * Client Version
-             * @description Semver for updated client. (extension) Must be a semantic version (semver 2.0.0), such as `1.4.2-beta.1+b77`.
+             * @description Semver for updated client; any string is taken. (extension) A session whose template sets a
+             *     `client_version_range` admits only versions the semver package finds within it.
              */
             client_version: string;
             /** @description If not given, as permissive as possible (any platform, any input). */
             crossplay_preferences?: components["schemas"]["CrossplayPreferences"];
             /** @default {} */
             custom_data: components["schemas"]["CustomData"];
+            /**
+             * Friend Uuid
+             * Format: uuid
+             * @description The friend whose session you are joining (a session only friends of its members may join)
+             */
+            friend_uuid?: string;
+            /**
+             * Password
+             * @description Password to join a password protected session that you are not invited to
+             */
+            password?: string;
             /**
              * @description Status the player would like after the request. Some joins promote the player from `member` to `leader`.
              * @default member
@@ -350,14 +417,50 @@ export interface components {
         Session: {
             /** Format: date-time */
             created: string;
+            /** @default false */
+            created_by_matchmaking: boolean;
             /** @default {} */
             custom_data: components["schemas"]["CustomData"];
-            /** @description Is this session freely joinable by players without an invite? */
+            joinability?: components["schemas"]["SessionJoinability"];
+            /**
+             * @deprecated
+             * @description DEPRECATED. Use joinability. Equal to `joinability.open`
+             */
             joinable: boolean;
+            /** @default [] */
+            platform_session: components["schemas"]["PlatformSession"][];
             session_id: string;
+            /** @description The session's short code (generate_session_short_code), usable in place of its id */
+            short_code?: string;
             teams: components["schemas"]["SessionTeam"][];
+            /**
+             * @description Whether the list of players was left out for its size (never here)
+             * @default false
+             */
+            teams_suppressed: boolean;
             /** @description template type */
             type: string;
+        };
+        /**
+         * SessionJoinability
+         * @description Who may join a session without an invite. Platform sessions are not served here; `platform` is stored and shown.
+         */
+        SessionJoinability: {
+            /**
+             * @description Friends of the session's active members can join without an invite
+             * @default false
+             */
+            friends: boolean;
+            /**
+             * @description All players can join without an invite; overrides the other flags
+             * @default false
+             */
+            open: boolean;
+            /**
+             * @description Players can join through platform sessions
+             * @default true
+             */
+            platform: boolean;
         };
         /** SessionJoinResponse */
         SessionJoinResponse: {
@@ -384,6 +487,11 @@ export interface components {
             joined?: string;
             /** Format: uuid */
             player_uuid: string;
+            /**
+             * @description Intra-session permissions granted to this player
+             * @default []
+             */
+            session_permissions: components["schemas"]["IntraSessionPermissions"][];
             status: components["schemas"]["SessionPlayerStatus"];
             /**
              * Version
@@ -399,7 +507,9 @@ export interface components {
         SessionPlayerStatus: "leader" | "member" | "invited" | "reserved";
         /**
          * SessionPlayerUpdateRequest
-         * @description A request body to update information about a player in a session. Unknown fields are ignored.
+         * @description A request body to update information about a player in a session. Unknown fields are ignored. Without
+         *     `team_id`, a player in the session keeps their team and one not yet in it lands on the first team with a
+         *     free seat.
          */
         SessionPlayerUpdateRequest: {
             /** @default {} */
@@ -412,7 +522,7 @@ export interface components {
              * Team Id
              * @description Which team the player should be on
              */
-            team_id: number;
+            team_id?: number;
         };
         /**
          * SessionPlayerUpdateResponse
@@ -429,6 +539,11 @@ export interface components {
             status: components["schemas"]["SessionPlayerStatus"];
             /** Team Id */
             team_id: number;
+        };
+        /** SessionShortCodeResponse */
+        SessionShortCodeResponse: {
+            /** @description The session's short code */
+            short_code: string;
         };
         /**
          * SessionTeam
@@ -479,6 +594,11 @@ export interface components {
             keep_alive_on_empty: boolean;
             /** @default 1 */
             num_teams: number;
+            /**
+             * @description Seconds a player may go without querying a session before they are culled; unset or 0, never
+             * @default 0
+             */
+            player_culling_timeout: number;
             /** @default 4 */
             players_per_team: number;
             /**
@@ -502,7 +622,15 @@ export interface components {
          */
         SessionUpdate: {
             custom_data?: components["schemas"]["CustomData"];
+            /** @description Taken whole (fields left out take their defaults); wins over `joinable` */
+            joinability?: components["schemas"]["SessionJoinability"];
+            /**
+             * @deprecated
+             * @description DEPRECATED. Use joinability. Sets `joinability.open`
+             */
             joinable?: boolean;
+            /** @description A password to join this session; `null` removes it */
+            password?: string | null;
             /** @description Accepted and ignored (no instances here) */
             region_id?: string;
             /** @description The length of the list is the number of teams */
@@ -577,7 +705,7 @@ export interface components {
                 "application/json": components["schemas"]["HzApiErrorModel"];
             };
         };
-        /** @description (extension) DynamoDB is throttling or unreachable, or the token issuer's keys cannot be fetched. Retry after `Retry-After` seconds. */
+        /** @description (extension) DynamoDB is throttling or unreachable, the token issuer's keys cannot be fetched, or the friends service cannot answer a friendship check. Retry after `Retry-After` seconds. */
         ServiceUnavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -607,6 +735,13 @@ export interface components {
         /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
         IfNoneMatchWrite: string;
         PlayerUuid: string;
+        /** @description Why the player leaves or is removed, published with the change event. */
+        Reason: string;
+        /**
+         * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+         *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+         */
+        RefreshTtl: boolean;
         SessionId: string;
     };
     requestBodies: never;
@@ -721,8 +856,11 @@ export interface operations {
     get_session_by_id: {
         parameters: {
             query?: {
-                /** @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"). */
-                refresh_ttl?: boolean;
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
             };
             header?: {
                 /** @description If you provide the ETag that matches the current ETag for this resource, a 304 response will be returned - indicating that the resource has not changed. */
@@ -771,7 +909,13 @@ export interface operations {
     };
     update_session_by_id: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
             header?: {
                 /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
                 "if-match"?: components["parameters"]["IfMatch"];
@@ -833,9 +977,58 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    generate_session_short_code: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
+            header?: never;
+            path: {
+                session_id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionShortCodeResponse"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description (extension) The session does not exist or has expired. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HzApiErrorModel"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     update_session_player_by_uuid_v2: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
             header?: {
                 /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
                 "if-match"?: components["parameters"]["IfMatch"];
@@ -890,7 +1083,15 @@ export interface operations {
     };
     kick_player_from_session_by_uuid_v2: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Why the player leaves or is removed, published with the change event. */
+                reason?: components["parameters"]["Reason"];
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
             header?: {
                 /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
                 "if-match"?: components["parameters"]["IfMatch"];
@@ -932,7 +1133,13 @@ export interface operations {
     };
     join_session_by_id_self: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
             header?: {
                 /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
                 "if-match"?: components["parameters"]["IfMatch"];
@@ -1001,13 +1208,31 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationError"];
+            /** @description (extension) Too many wrong passwords for this session; retry after `Retry-After` seconds (the lock lifts by itself). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HzApiErrorModel"];
+                };
+            };
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
     leave_session_by_id_self: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Why the player leaves or is removed, published with the change event. */
+                reason?: components["parameters"]["Reason"];
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
             header?: {
                 /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
                 "if-match"?: components["parameters"]["IfMatch"];

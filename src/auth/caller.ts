@@ -33,6 +33,9 @@ const PLATFORMS = [
   'Twitch',
   'RallyHere',
   'LegacyName',
+  'AndroidDevice',
+  'iosDevice',
+  'Discord',
 ] as const satisfies readonly Platform[];
 // Fails to compile when the contract gains a platform this list lacks.
 const platformsComplete: [Exclude<Platform, (typeof PLATFORMS)[number]>] extends [never] ? true : never = true;

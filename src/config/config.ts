@@ -2,6 +2,7 @@
 // back as sentences naming the variable, reported once and answered with a 500 envelope.
 import { readAuthConfig, type AuthConfig } from '../auth/auth-config.js';
 import { DYNAMODB_TIMEOUTS } from '../dynamodb/client.js';
+import { SHORT_CODE_LENGTH } from '../sessions/model/short-code.js';
 import { templatesFileFrom } from '../templates/templates-file.js';
 
 export interface TableConfig {
@@ -15,8 +16,23 @@ export interface TableConfig {
   dynamoDbConnectTimeoutMs: number;
 }
 
+/** Where friends-only joins learn who is a friend (a RallyHere-Friends-compatible service). */
+export interface FriendsConfig {
+  /** FRIENDS_API_URL: the service's base URL, under which `/friends/v2/...` is served; friend joins answer 503 without it. */
+  apiUrl?: string;
+  /** FRIENDS_API_TIMEOUT_MS: how long one friendship check may take before the join answers 503. */
+  timeoutMs: number;
+  /** FRIENDS_CACHE_SECONDS: how long a container remembers that two players are friends (0: not at all). */
+  cacheSeconds: number;
+}
+
+const FRIENDS_DEFAULTS = { timeoutMs: 1500, cacheSeconds: 30 } as const;
+
 export interface ServiceConfig extends TableConfig {
   auth: AuthConfig;
+  friends: FriendsConfig;
+  /** SHORT_CODE_LENGTH: characters of a generated short code. */
+  shortCodeLength: number;
   /** SESSION_TEMPLATES_FILE, absolute (default: next to the bundle in Lambda, config/session-templates.json elsewhere). */
   templatesFile: string;
 }
@@ -53,10 +69,31 @@ export function readTableConfig(env: Record<string, string | undefined>): Config
   };
 }
 
+function readFriendsConfig(env: Record<string, string | undefined>, problems: string[]): FriendsConfig {
+  const apiUrl = env.FRIENDS_API_URL?.trim() || undefined;
+  if (apiUrl && !/^https?:\/\/[^\s/]+/.test(apiUrl)) problems.push('FRIENDS_API_URL must be an http(s) URL');
+  const whole = (name: string, fallback: number, min: number, max: number, unit: string) => {
+    const value = env[name]?.trim() || String(fallback);
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+      problems.push(`${name} must be a whole number of ${unit} from ${min} to ${max}`);
+    return Number(value);
+  };
+  return {
+    ...(apiUrl ? { apiUrl: apiUrl.replace(/\/+$/, '') } : {}),
+    timeoutMs: whole('FRIENDS_API_TIMEOUT_MS', FRIENDS_DEFAULTS.timeoutMs, 100, 30_000, 'milliseconds'),
+    cacheSeconds: whole('FRIENDS_CACHE_SECONDS', FRIENDS_DEFAULTS.cacheSeconds, 0, 3600, 'seconds'),
+  };
+}
+
 export function readConfig(env: Record<string, string | undefined>): ConfigResult<ServiceConfig> {
   const table = readTableConfig(env);
   const auth = readAuthConfig(env);
   const problems = [...('problems' in table ? table.problems : []), ...('problems' in auth ? auth.problems : [])];
+  const friends = readFriendsConfig(env, problems);
+  const length = env.SHORT_CODE_LENGTH?.trim() || String(SHORT_CODE_LENGTH.default);
+  if (!/^\d+$/.test(length) || Number(length) < SHORT_CODE_LENGTH.min || Number(length) > SHORT_CODE_LENGTH.max) {
+    problems.push(`SHORT_CODE_LENGTH must be a whole number from ${SHORT_CODE_LENGTH.min} to ${SHORT_CODE_LENGTH.max}`);
+  }
   if (problems.length || !('config' in table) || !('config' in auth)) return { problems };
-  return { config: { ...table.config, auth: auth.config, templatesFile: templatesFileFrom(env) } };
+  return { config: { ...table.config, auth: auth.config, friends, shortCodeLength: Number(length), templatesFile: templatesFileFrom(env) } };
 }

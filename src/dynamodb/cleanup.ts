@@ -4,9 +4,11 @@ import type { SessionCleanup } from '../sessions/store.js';
 import { batchDelete } from './batch.js';
 import { PLAYER_SK_PREFIX, sessionKey } from './items.js';
 import { queryPages } from './pagination.js';
+import { shortCodeRelease } from './short-codes.js';
 import type { Table } from './table.js';
 
 export const sessionCleanup = (table: Table): SessionCleanup => ({
+  ...shortCodeRelease(table),
   async deleteOrphanPlayers(sessionId, incarnation) {
     const pages = queryPages(table, {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',

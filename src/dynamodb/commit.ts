@@ -9,7 +9,17 @@ import { seatsFree, type Player, type Session } from '../sessions/model/session.
 import { DELETED_SESSION_BACKDATE_SECONDS, type CommitResult, type ConditionMode, type SessionCommits } from '../sessions/store.js';
 import { openIndexGuards, playerGuard, sessionGuard } from './conditions.js';
 import { Expression } from './expression.js';
-import { livePlayer, liveSession, playerKey, playerToItem, sessionKey, teamsToItem, type PlayerItem, type SessionItem } from './items.js';
+import {
+  livePlayer,
+  liveSession,
+  playerKey,
+  playerToItem,
+  sessionKey,
+  shortCodeKey,
+  teamsToItem,
+  type PlayerItem,
+  type SessionItem,
+} from './items.js';
 import { openIndexWrite, openTransition } from './open-sessions.js';
 import { cancellationCodes, refuseIfThrottled } from './faults.js';
 import { call, nowSeconds, type Table } from './table.js';
@@ -37,6 +47,17 @@ export const sessionCommits = (table: Table): SessionCommits => ({
             },
       );
     }
+    // Facts about players the change does not write (a friend still in the session) are checked, not written.
+    for (const g of change.guards) {
+      if (g.kind !== 'playerActive' || written.includes(g.playerUuid)) continue;
+      const x = new Expression();
+      const condition = playerGuard(x, g, g.playerUuid, read.incarnation).join(' AND ');
+      items.push({
+        ConditionCheck: { TableName: table.name, Key: playerKey(read.sessionId, g.playerUuid), ConditionExpression: condition, ...x.attributes() },
+      });
+    }
+    const code = shortCodeWrite(table, read, change);
+    if (code) items.push(code);
     const transition = openTransition(read, change.deleteSession ? undefined : afterLayout(read, change));
     if (transition !== 'none') items.push(openIndexWrite(table, read, transition));
     try {
@@ -71,6 +92,11 @@ function sessionWrite(table: Table, read: Session, change: Change, mode: Conditi
   if (change.leader && 'set' in change.leader) sets.push(`${x.name('leader')} = ${x.value(change.leader.set)}`);
   if (change.leader && 'remove' in change.leader) removes.push(x.name('leader'));
   if (change.joinable !== undefined) sets.push(`${x.name('joinable')} = ${x.value(change.joinable)}`);
+  if (change.friendsMayJoin !== undefined) sets.push(`${x.name('friends_join')} = ${x.value(change.friendsMayJoin)}`);
+  if (change.platformJoinable !== undefined) sets.push(`${x.name('platform_join')} = ${x.value(change.platformJoinable)}`);
+  if (typeof change.passwordHash === 'string') sets.push(`${x.name('pw_hash')} = ${x.value(change.passwordHash)}`);
+  if (change.passwordHash === null) removes.push(x.name('pw_hash'));
+  if (change.shortCode) sets.push(`${x.name('short_code')} = ${x.value(change.shortCode)}`);
   if (change.customData !== undefined) sets.push(`${x.name('custom_data')} = ${x.value(change.customData)}`);
   if (change.teams) {
     sets.push(`${x.name('teams')} = ${x.value(teamsToItem(change.teams))}`);
@@ -79,12 +105,13 @@ function sessionWrite(table: Table, read: Session, change: Change, mode: Conditi
   // A deleted session is one that has expired (backdated: see the port): reads answer 404 at once, the stream
   // still publishes the change, DynamoDB's TTL removes the item, and the id may be created again.
   if (change.deleteSession) sets.push(`${x.name('expires_at')} = ${x.value(nowSeconds(now) - DELETED_SESSION_BACKDATE_SECONDS)}`);
-  else if (read.expiresAt !== undefined) sets.push(`${x.name('expires_at')} = ${x.value(nowSeconds(now) + read.ttlSeconds)}`);
+  else if (read.expiresAt !== undefined && !change.keepExpiry) sets.push(`${x.name('expires_at')} = ${x.value(nowSeconds(now) + read.ttlSeconds)}`);
   const subject = change.subject;
   sets.push(
     `${x.name('last_change')} = ${x.value({
       event: change.event,
       ...(subject ? { player_uuid: subject.playerUuid, team_id: subject.teamId, status: subject.status } : {}),
+      ...(change.reason ? { reason: change.reason } : {}),
     })}`,
   );
   return {
@@ -102,7 +129,35 @@ function sessionWrite(table: Table, read: Session, change: Change, mode: Conditi
 /** The team layout after the change, for deciding whether it opens or fills the session. */
 function afterLayout(read: Session, change: Change): Session {
   const teams = (change.teams ?? read.teams).map((t, i) => ({ ...t, occupied: t.occupied + (change.teams ? 0 : (change.seats?.[i] ?? 0)) }));
-  return { ...read, teams, joinable: change.joinable ?? read.joinable };
+  const passwordHash = change.passwordHash === undefined ? read.passwordHash : (change.passwordHash ?? undefined);
+  return { ...read, teams, joinable: change.joinable ?? read.joinable, passwordHash };
+}
+
+/**
+ * A code the change claims (taken by another session: the transaction is cancelled and the change decided again
+ * with another code), or the code of a session the change deletes, released with it.
+ */
+function shortCodeWrite(table: Table, read: Session, change: Change): TransactItem | undefined {
+  if (change.shortCode) {
+    return {
+      Put: {
+        TableName: table.name,
+        Item: { ...shortCodeKey(change.shortCode), session_id: read.sessionId, inc: read.incarnation },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+  if (change.deleteSession && read.shortCode) {
+    return {
+      Delete: {
+        TableName: table.name,
+        Key: shortCodeKey(read.shortCode),
+        ConditionExpression: 'attribute_not_exists(pk) OR (session_id = :id AND inc = :inc)',
+        ExpressionAttributeValues: { ':id': read.sessionId, ':inc': read.incarnation },
+      },
+    };
+  }
+  return undefined;
 }
 
 /**

@@ -8,6 +8,14 @@ export function sessionGuard(x: Expression, g: Guard): string[] {
   switch (g.kind) {
     case 'joinable':
       return [`${x.name('joinable')} = ${x.value(true)}`];
+    case 'friendsMayJoin':
+      return [`${x.name('friends_join')} = ${x.value(true)}`];
+    case 'noShortCode':
+      return [`attribute_not_exists(${x.name('short_code')})`];
+    case 'noPassword':
+      return [`attribute_not_exists(${x.name('pw_hash')})`];
+    case 'passwordIs':
+      return [`${x.name('pw_hash')} = ${x.value(g.hash)}`];
     case 'seatFree':
       return [`${x.path('teams', String(g.teamId), 'n')} < ${x.path('teams', String(g.teamId), 'max')}`];
     case 'teamFull':
@@ -35,6 +43,8 @@ export function playerGuard(x: Expression, g: Guard, playerUuid: string, incarna
       return [`(attribute_not_exists(${x.name('pk')}) OR ${x.name('inc')} <> ${x.value(incarnation)})`];
     case 'playerRevision':
       return [`${x.name('inc')} = ${x.value(incarnation)} AND ${x.name('rev')} = ${x.value(g.revision)}`];
+    case 'playerActive':
+      return [`${x.name('inc')} = ${x.value(incarnation)} AND ${x.name('status')} IN (${x.value('leader')}, ${x.value('member')})`];
     default:
       return [];
   }
@@ -46,7 +56,10 @@ export function playerGuard(x: Expression, g: Guard, playerUuid: string, incarna
  * seat count it read; one that does not needs a count that keeps it on the same side.
  */
 export function openIndexGuards(x: Expression, read: Session, change: Change): string[] {
-  const guards = [`${x.name('joinable')} = ${x.value(read.joinable)}`];
+  const guards = [
+    `${x.name('joinable')} = ${x.value(read.joinable)}`,
+    read.passwordHash === undefined ? `attribute_not_exists(${x.name('pw_hash')})` : `attribute_exists(${x.name('pw_hash')})`,
+  ];
   if (!read.joinable && change.joinable === undefined) return guards;
   const free = seatsFree(read);
   const taken = Object.values(change.seats ?? {}).reduce((n, d) => n + d, 0);

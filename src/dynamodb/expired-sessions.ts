@@ -1,5 +1,5 @@
 // What the stream reaper does when DynamoDB's TTL deletes a session item: delete the player items that incarnation
-// of the session left behind (player items carry no TTL of their own; readers already ignore them, this is storage
+// of the session left behind, and release its short code (player items carry no TTL of their own; readers already ignore them, this is storage
 // hygiene and keeps the partition small for the next session with that id).
 //
 // The event source mapping (lib/expiry-reaper.ts) passes only REMOVE records of session items (pk S#<id>,
@@ -22,6 +22,7 @@ export const TTL_PRINCIPAL = { type: 'Service', principalId: 'dynamodb.amazonaws
 export interface ExpiredSession {
   sessionId: string;
   incarnation: string;
+  shortCode?: string;
 }
 
 export type Selection = { expired: ExpiredSession } | { skip: string } | { problem: string };
@@ -39,7 +40,8 @@ export function selectRecord(record: DynamoDBRecord): Selection {
   // Without the old image the incarnation is unknown, and deleting every player of the partition could hit a new
   // session of the same id: report it (the stream must be NEW_AND_OLD_IMAGES) rather than guess.
   if (!incarnation) return { problem: 'the record has no OldImage.inc (is the table stream NEW_AND_OLD_IMAGES?)' };
-  return { expired: { sessionId: pk.slice(SESSION_PK_PREFIX.length), incarnation } };
+  const shortCode = record.dynamodb?.OldImage?.short_code?.S;
+  return { expired: { sessionId: pk.slice(SESSION_PK_PREFIX.length), incarnation, ...(shortCode ? { shortCode } : {}) } };
 }
 
 /** Processes records in stream order; stops at the first failure and reports it, so nothing after it is lost. */
@@ -55,7 +57,9 @@ export async function reapExpiredSessions(event: DynamoDBStreamEvent, store: Ses
     }
     try {
       if ('problem' in selected) throw new Error(selected.problem);
-      await store.deleteOrphanPlayers(selected.expired.sessionId, selected.expired.incarnation);
+      const { sessionId, incarnation, shortCode } = selected.expired;
+      await store.deleteOrphanPlayers(sessionId, incarnation);
+      if (shortCode) await store.releaseShortCode(shortCode, sessionId, incarnation);
       reaped++;
     } catch (e) {
       log('error', 'could not delete the players of an expired session; the batch is retried from this record', {

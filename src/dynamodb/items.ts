@@ -2,6 +2,7 @@
 //   session item  pk = S#<session_id>  sk = #SESSION
 //   player item   pk = S#<session_id>  sk = P#<player_uuid>
 //   open-session index entry  pk = OPEN#<type>  sk = E#<created>#<session_id>   (see open-sessions.ts)
+//   short code                pk = CODE#<code>  sk = #CODE   session_id, inc   (see short-codes.ts)
 // The session id is only ever a suffix after a fixed prefix, so whatever characters it holds it addresses its
 // own partition and nothing else; "#SESSION" sorts before every "P#" so a query reads the session item first.
 // Player items carry gsi1pk = P#<player_uuid>, gsi1sk = <session_id>: the player-sessions index.
@@ -20,6 +21,7 @@ export const playerKey = (sessionId: string, playerUuid: string) => ({
   pk: `${SESSION_PK_PREFIX}${sessionId}`,
   sk: `${PLAYER_SK_PREFIX}${playerUuid}`,
 });
+export const shortCodeKey = (code: string) => ({ pk: `CODE#${code}`, sk: '#CODE' });
 export const PLAYER_INDEX = SESSIONS_TABLE.indexes.find((i) => i.name === 'player-sessions')!;
 export const playerIndexKey = (playerUuid: string) => `P#${playerUuid}`;
 
@@ -31,6 +33,11 @@ export interface SessionItem {
   inc: string;
   version: number;
   joinable: boolean;
+  /** Absent on items written before joinability had these flags: upstream's defaults. */
+  friends_join?: boolean;
+  platform_join?: boolean;
+  pw_hash?: string;
+  short_code?: string;
   created: string;
   custom_data: CustomData;
   teams: Record<string, { max: number; n: number; data?: CustomData }>;
@@ -46,7 +53,7 @@ export interface SessionItem {
   expires_at?: number;
   ttl_seconds: number;
   /** What the last committed change was; the session-events pipe publishes it. */
-  last_change?: { event: SessionEvent; player_uuid?: string; team_id?: number; status?: PlayerStatus | 'left' };
+  last_change?: { event: SessionEvent; player_uuid?: string; team_id?: number; status?: PlayerStatus | 'left'; reason?: string };
 }
 
 export interface PlayerItem {
@@ -82,6 +89,10 @@ export function sessionFromItem(item: SessionItem): Session {
     incarnation: item.inc,
     version: Number(item.version),
     joinable: item.joinable,
+    friendsMayJoin: item.friends_join ?? false,
+    platformJoinable: item.platform_join ?? true,
+    ...(item.pw_hash ? { passwordHash: item.pw_hash } : {}),
+    ...(item.short_code ? { shortCode: item.short_code } : {}),
     created: item.created,
     customData: item.custom_data ?? {},
     teams,
@@ -105,6 +116,10 @@ export function sessionToItem(s: Session): SessionItem {
     inc: s.incarnation,
     version: s.version,
     joinable: s.joinable,
+    friends_join: s.friendsMayJoin,
+    platform_join: s.platformJoinable,
+    pw_hash: s.passwordHash,
+    short_code: s.shortCode,
     created: s.created,
     custom_data: s.customData,
     teams: teamsToItem(s.teams),

@@ -6,6 +6,8 @@ import { sessionCommits } from './commit.js';
 import { sessionCreation } from './creation.js';
 import { sessionExpiry } from './expiry.js';
 import { openSessions } from './open-sessions.js';
+import { passwordTries } from './password-tries.js';
+import { shortCodes } from './short-codes.js';
 import { playerIndex } from './player-index.js';
 import { sessionReads } from './reads.js';
 import type { Table } from './table.js';
@@ -18,4 +20,6 @@ export const dynamoDbStore = (table: Table): SessionStore => ({
   ...playerIndex(table),
   ...sessionExpiry(table),
   ...sessionCleanup(table),
+  ...passwordTries(table),
+  ...shortCodes(table),
 });

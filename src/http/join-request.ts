@@ -1,11 +1,11 @@
-// From a body the contract accepted to the plain JoinRequest the rules take: the rules a schema cannot say
-// (a platform from somewhere, a semantic client version), and the platform resolved as upstream documents it:
-// the token's platform claim, else `platform`, else the deprecated `platform_id`.
+// From a body the contract accepted to the plain JoinRequest the rules take: the rule a schema cannot say (a
+// platform from somewhere), and the platform resolved as upstream documents it: the token's platform claim, else
+// `platform`, else the deprecated `platform_id`. A client version is any string, as upstream takes it; a session
+// whose template sets a version range judges it (rules/join.ts).
 import { PLATFORM_BY_ID } from '../../schemas/generated/platform-ids.js';
 import type { components } from '../../schemas/generated/types.js';
 import type { Platform, SelfSessionPlayerUpdateRequest, ValidationErrorItem } from '../contract/types.js';
 import { ANY_CROSSPLAY, type JoinRequest } from '../sessions/model/session.js';
-import { isSemver } from '../sessions/model/versions.js';
 
 export function checkJoinBody(body: SelfSessionPlayerUpdateRequest, tokenPlatform: Platform | undefined): ValidationErrorItem[] {
   const problems: ValidationErrorItem[] = [];
@@ -15,13 +15,6 @@ export function checkJoinBody(body: SelfSessionPlayerUpdateRequest, tokenPlatfor
       loc: ['body', 'client_settings', 'platform'],
       msg: 'one of platform and platform_id is required',
       type: 'value_error.missing',
-    });
-  }
-  if (!isSemver(body.client_version)) {
-    problems.push({
-      loc: ['body', 'client_version'],
-      msg: 'value is not a valid semantic version (semver 2.0.0), e.g. 1.4.2 or 1.4.2-beta.1+b77',
-      type: 'value_error.semver',
     });
   }
   return problems;
@@ -41,13 +34,22 @@ export function toJoinRequest(body: SelfSessionPlayerUpdateRequest, playerUuid: 
       ? { permitted_platform: body.crossplay_preferences.permitted_platform, permitted_input: body.crossplay_preferences.permitted_input }
       : ANY_CROSSPLAY,
     customData: { ...body.custom_data },
+    ...(body.password !== undefined ? { password: body.password } : {}),
+    ...(body.friend_uuid !== undefined ? { friendUuid: body.friend_uuid.toLowerCase() } : {}),
   };
 }
 
 type CreateOrJoinRequest = components['schemas']['CreateOrJoinRequest'];
 
 /** `player`, when given, describes the player; otherwise the top-level fields do. */
-const topLevelPlayer = (body: CreateOrJoinRequest): SelfSessionPlayerUpdateRequest => ({ ...body, team_id: 0, status: 'member', custom_data: {} });
+const topLevelPlayer = ({ client_version, client_settings, crossplay_preferences }: CreateOrJoinRequest): SelfSessionPlayerUpdateRequest => ({
+  client_version,
+  client_settings,
+  ...(crossplay_preferences ? { crossplay_preferences } : {}),
+  team_id: 0,
+  status: 'member',
+  custom_data: {},
+});
 
 /** The top level is checked as a join body is, whether or not `player` is given; `player` too when it is. */
 export const checkCreateOrJoinBody = (body: CreateOrJoinRequest, tokenPlatform: Platform | undefined): ValidationErrorItem[] => [

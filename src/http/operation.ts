@@ -1,5 +1,6 @@
 // Every route is the same middy pipeline around a small function that does the operation's work:
-// logs and metrics → errors → headers → body size → caller → store → media type and JSON body → validation → run.
+// logs and metrics → errors → headers → (path suffix) → body size → caller → store → media type and JSON body →
+// validation → (a short code in place of the session id) → run.
 // What an operation is (path, permissions, who may call it) comes from the spec (schemas/generated/operations.ts).
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -12,7 +13,9 @@ import { bodyLimit } from './middleware/body-limit.js';
 import { errorEnvelope } from './middleware/error-envelope.js';
 import { readMediaType } from './middleware/media-type.js';
 import { observe } from './middleware/observe.js';
+import { pathSuffix } from './middleware/path-suffix.js';
 import { provideStore } from './middleware/provide-store.js';
+import { resolveShortCode } from './middleware/short-code.js';
 import { validateRequest, type RequestValidators } from './middleware/validate-request.js';
 import type { ApiResult } from './responses.js';
 import type { Table } from '../dynamodb/table.js';
@@ -35,12 +38,15 @@ export function httpOperation<B = undefined, K extends keyof SessionStore = neve
     .use(observe(operation.operationId))
     .use(errorEnvelope(operation.operationId))
     .use(httpHeaderNormalizer());
+  if (operation.pathSuffix) handler.use(pathSuffix(operation.pathSuffix));
   // Operations without a body ignore one, as FastAPI does; those with one refuse it past the size cap.
   if (spec.body) handler.use(bodyLimit());
   handler.use(authenticate(operation)).use(provideStore(spec.store));
   if (spec.body) handler.use(readMediaType()).use(httpJsonBodyParser({ disableContentTypeError: true }));
   // The middlewares fill in OperationContext's fields before `run`; callers pass a plain Lambda context.
-  const lambda = handler.use(validateRequest(spec)).handler(spec.run) as unknown as (event: ApiEvent, context: Context) => Promise<ApiResult>;
+  handler.use(validateRequest(spec));
+  if (operation.path.includes('{session_id}')) handler.use(resolveShortCode());
+  const lambda = handler.handler(spec.run) as unknown as (event: ApiEvent, context: Context) => Promise<ApiResult>;
   // HEAD is GET without the body (RFC 9110, section 9.3.2): the same status and headers.
   const served = async (event: ApiEvent, context: Context) => {
     const result = await lambda(event, context);

@@ -20,7 +20,8 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 
 export function errorResult(e: ApiError): ApiResult {
   const d = e.definition;
-  const headers: Record<string, string> = d.retryAfter ? { 'retry-after': String(d.retryAfter) } : {};
+  const retryAfter = e.retryAfter ?? d.retryAfter;
+  const headers: Record<string, string> = retryAfter ? { 'retry-after': String(retryAfter) } : {};
   return json(e.status, { auth_success: d.authSuccess ?? true, error_code: e.code, desc: d.desc }, headers);
 }
 

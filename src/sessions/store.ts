@@ -106,6 +106,31 @@ export interface SessionExpiry {
 export interface SessionCleanup {
   /** Removes the player items an ended incarnation of a session left behind; readers already ignore them. */
   deleteOrphanPlayers(sessionId: string, incarnation: string): Promise<void>;
+  /** Releases the short code of an ended incarnation of a session (unless another session holds it by now). */
+  releaseShortCode(code: string, sessionId: string, incarnation: string): Promise<void>;
 }
 
-export type SessionStore = SessionReads & SessionCommits & SessionCreation & OpenSessions & PlayerIndex & SessionExpiry & SessionCleanup;
+export interface ShortCodes {
+  /** The session a short code names (strongly consistent), if any; whether it still lives is the session read's to say. */
+  resolveShortCode(code: string): Promise<string | undefined>;
+}
+
+/** Guessing a session's password is bounded: this many tries per player and session within a window. */
+export const PASSWORD_TRIES = { max: 10, windowSeconds: 900 } as const;
+
+export interface PasswordTries {
+  /** Takes one of a player's tries at a session's password; with none left, the seconds until the window ends. */
+  takePasswordTry(sessionId: string, playerUuid: string, now: Date): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
+  /** The right password was given: the tries taken are forgiven. */
+  forgetPasswordTries(sessionId: string, playerUuid: string): Promise<void>;
+}
+
+export type SessionStore = SessionReads &
+  SessionCommits &
+  SessionCreation &
+  OpenSessions &
+  PlayerIndex &
+  SessionExpiry &
+  SessionCleanup &
+  ShortCodes &
+  PasswordTries;

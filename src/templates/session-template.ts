@@ -36,6 +36,8 @@ export const FIELDS = {
   num_teams: { kind: 'integer', min: 1, max: 50, default: 1 },
   players_per_team: { kind: 'integer', min: 1, max: 100, default: 4 },
   can_change_own_team: { kind: 'boolean', default: true },
+  // Unset and 0 both mean "never cull"; 0 is shown for unset, as the contract's integer allows no null.
+  player_culling_timeout: { kind: 'integer', min: 0, max: 31_536_000, default: 0 },
   session_ttl_seconds: { kind: 'integer', min: 60, max: 31_536_000, default: 3600 },
   client_version_range: { kind: 'semver_range', maxLength: 256 },
 } as const satisfies Record<keyof SessionTemplate, FieldRule>;

@@ -29,7 +29,7 @@ test('the operations table has every operation of the spec, each once, with perm
   const inSpec = Object.entries(spec.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
   );
-  expect(OPERATIONS.map((o) => `${o.method} ${o.path} ${o.operationId}`).sort()).toEqual(inSpec.sort());
+  expect(OPERATIONS.map((o) => `${o.method} ${o.contractPath} ${o.operationId}`).sort()).toEqual(inSpec.sort());
   for (const o of OPERATIONS) for (const p of [...o.permissions.any, ...o.permissions.self]) expect(Object.keys(PERMISSIONS)).toContain(p);
   for (const p of GAME_CLIENT_PERMISSIONS) expect(Object.keys(PERMISSIONS)).toContain(p);
 });

@@ -27,6 +27,7 @@ const handlers = {
   update_session_player_by_uuid_v2: (await import('../../handlers/update-session-player.js')).handler,
   kick_player_from_session_by_uuid_v2: (await import('../../handlers/kick-player.js')).handler,
   create_or_join_session: (await import('../../handlers/create-or-join-session.js')).handler,
+  generate_session_short_code: (await import('../../handlers/generate-session-short-code.js')).handler,
 } satisfies Record<string, Handler>;
 
 export type OperationId = keyof typeof handlers;
@@ -35,6 +36,9 @@ export interface Operation {
   id: OperationId;
   method: string;
   route: string;
+  /** The path as the contract gives it (the route's, but where a parameter carries a suffix). */
+  contractPath: string;
+  pathSuffix?: { parameter: string; suffix: string };
   /** Whether the operation reads a body (the others get one anyway, sometimes). */
   hasBody: boolean;
   /** A body the contract accepts, to mutate. */
@@ -47,12 +51,22 @@ const validJoin = () => ({
   team_id: 0,
   crossplay_preferences: { permitted_platform: 'desired_platforms_any', permitted_input: 'desired_inputs_any' },
   custom_data: { k: 'v' },
+  password: 'a password',
+  friend_uuid: '00000000-0000-4000-8000-000000000001',
 });
 
 /** The operations fuzzed, with their method and route from the spec and a body the contract accepts. */
 const fuzzed = (id: OperationId, validBody?: () => Record<string, unknown>): Operation => {
   const op = SPEC_OPERATIONS.find((o) => o.operationId === id)!;
-  return { id, method: op.method, route: op.path, hasBody: validBody !== undefined, ...(validBody ? { validBody } : {}) };
+  return {
+    id,
+    method: op.method,
+    route: op.path,
+    contractPath: op.contractPath,
+    ...('pathSuffix' in op ? { pathSuffix: op.pathSuffix } : {}),
+    hasBody: validBody !== undefined,
+    ...(validBody ? { validBody } : {}),
+  };
 };
 
 export const FUZZED_OPERATIONS: Operation[] = [
@@ -61,6 +75,8 @@ export const FUZZED_OPERATIONS: Operation[] = [
   fuzzed('get_session_by_id'),
   fuzzed('update_session_by_id', () => ({
     joinable: true,
+    joinability: { open: true, friends: false },
+    password: null,
     custom_data: { mode: 'x' },
     teams: [{ max_size: 4 }, { max_size: 4, custom_data: { a: 'b' } }],
   })),
@@ -72,6 +88,7 @@ export const FUZZED_OPERATIONS: Operation[] = [
     client_settings: { platform: 'Steam', input: 'gamepad' },
     player: validJoin(),
   })),
+  fuzzed('generate_session_short_code'),
 ];
 export const operation = (id: OperationId) => FUZZED_OPERATIONS.find((o) => o.id === id)!;
 
@@ -92,7 +109,8 @@ const validatorFor = (ref: string) => {
 
 /** Status → the error codes documented for it (undefined: a success or a 422, which has no codes). */
 function documented(op: Operation): Map<number, { codes?: string[]; schema?: string }> {
-  const raw = (spec.paths[op.route] as unknown as Record<string, { responses: Record<string, SpecResponse> }>)[op.method.toLowerCase()]!.responses;
+  const raw = (spec.paths[op.contractPath] as unknown as Record<string, { responses: Record<string, SpecResponse> }>)[op.method.toLowerCase()]!
+    .responses;
   return new Map(
     Object.entries(raw).map(([status, r]) => [Number(status), { codes: r['x-error-codes'], schema: r.content?.['application/json']?.schema?.$ref }]),
   );
@@ -131,6 +149,8 @@ export interface FuzzRequest {
   body?: string;
   isBase64Encoded?: boolean;
   headers: Record<string, string>;
+  /** Query parameters as name-value pairs (a name may repeat). */
+  query?: [string, string][];
   /** The player the token names, when the token is valid. */
   caller?: string;
   /** A description of what the case tries, for the failure message. */
@@ -144,7 +164,9 @@ function toEvent(r: FuzzRequest): APIGatewayProxyEventV2 | APIGatewayProxyEvent 
   const pathParameters: Record<string, string> = {};
   if (r.op.route.includes('{session_id}')) pathParameters.session_id = delivered(r.sessionId);
   if (r.op.route.includes('{player_uuid}')) pathParameters.player_uuid = delivered(r.playerUuid);
-  const spec = { method: r.op.method, route: r.op.route, pathParameters, headers: r.headers, body: r.body };
+  const suffix = r.op.pathSuffix;
+  if (suffix) pathParameters[suffix.parameter] += suffix.suffix;
+  const spec = { method: r.op.method, route: r.op.route, pathParameters, headers: r.headers, body: r.body, query: r.query };
   const event = r.format === 'http' ? httpApiEvent(spec) : restApiEvent(spec);
   if (r.isBase64Encoded) event.isBase64Encoded = true;
   return event;
@@ -495,6 +517,11 @@ export const hostileSessionId: fc.Arbitrary<string> = fc.oneof(
     'undefined',
     '__proto__',
     'constructor',
+    // The shape of a short code: looked up as one, and answered as an unknown id when no session has it.
+    'ABCDE',
+    'zzzzzz',
+    '0123456789AB',
+    'CODE#ABCDE',
   ),
   fc.constantFrom(1, 127, 128, 129, 1000, 10_000).map((n) => 's'.repeat(n)),
   fc.constantFrom(128, 129).map((n) => '😀'.repeat(n)),
@@ -525,6 +552,24 @@ export interface Target {
 }
 
 /** A full request: an operation, an event format, a body, headers, and path parameters (the target's or hostile). */
+/** The query parameters the operations read, with values pydantic takes and values it refuses; sometimes repeated. */
+const queryArb: fc.Arbitrary<[string, string][]> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<[string, string][]>([]) },
+  {
+    weight: 2,
+    arbitrary: fc.array(
+      fc.tuple(
+        fc.constantFrom('refresh_ttl', 'reason', 'REFRESH_TTL', 'other'),
+        fc.oneof(
+          fc.constantFrom('true', 'False', 'YES', 'off', '1', '0', 't', 'n', '', 'maybe', '2', 'truee', 'x'.repeat(129), '"gg"'),
+          hostileString,
+        ),
+      ),
+      { minLength: 1, maxLength: 3 },
+    ),
+  },
+);
+
 export function requestArb(ops: readonly Operation[], ids: Identities, target: () => Target): fc.Arbitrary<FuzzRequest> {
   return fc.constantFrom(...ops).chain((op) =>
     fc
@@ -540,8 +585,9 @@ export function requestArb(ops: readonly Operation[], ids: Identities, target: (
         extra: extraHeaders,
         sessionId: fc.option(hostileSessionId, { freq: 4 }),
         playerUuid: fc.option(hostilePlayerUuid, { freq: 3 }),
+        query: queryArb,
       })
-      .map(({ format, body, auth, extra, sessionId, playerUuid }) => {
+      .map(({ format, body, auth, extra, sessionId, playerUuid, query }) => {
         const t = target();
         const text = body.text;
         const headers: Record<string, string> = { ...auth.headers, ...extra.headers };
@@ -554,11 +600,13 @@ export function requestArb(ops: readonly Operation[], ids: Identities, target: (
           body: extra.base64 && text !== undefined ? Buffer.from(text).toString('base64') : text,
           isBase64Encoded: extra.base64,
           headers,
+          query,
           caller: auth.caller,
           label: [
             op.id,
             format,
             body.label,
+            query?.length ? `query ${JSON.stringify(query).slice(0, 80)}` : '',
             auth.label,
             extra.label,
             sessionId !== null ? `session_id ${JSON.stringify(sessionId).slice(0, 60)}` : '',

@@ -129,11 +129,28 @@ describe('reap-expired-session', () => {
     expect(await partition(third.sessionId)).toHaveLength(2);
   });
 
+  it("a TTL deletion releases the session's short code, unless another session holds that code by then", async () => {
+    const { PutCommand, GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { shortCodeKey } = await import('../../src/dynamodb/items.js');
+    const codeOf = async (code: string) => (await db.send(new GetCommand({ TableName: table, Key: shortCodeKey(code) }))).Item;
+    const [a, b] = [await createSession({}, players(1)), await createSession({}, players(1))];
+    await db.send(new PutCommand({ TableName: table, Item: { ...shortCodeKey('REAP01'), session_id: a.sessionId, inc: a.incarnation } }));
+    await db.send(new PutCommand({ TableName: table, Item: { ...shortCodeKey('REAP02'), session_id: 'someone-else', inc: 'x' } }));
+    await Promise.all([expireByTtl(a), expireByTtl(b)]);
+    const result = await handler(event(ttlRemoval({ ...a, shortCode: 'REAP01' }), ttlRemoval({ ...b, shortCode: 'REAP02' })));
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(await codeOf('REAP01')).toBeUndefined();
+    expect(await codeOf('REAP02')).toMatchObject({ session_id: 'someone-else' });
+  });
+
   it('a DynamoDB failure fails the record (reported, so Lambda retries it)', async () => {
     const expired = await createSession({}, players(1));
     await expireByTtl(expired);
     const record = ttlRemoval(expired);
-    const failing = { deleteOrphanPlayers: async () => Promise.reject(new Error('ProvisionedThroughputExceededException')) };
+    const failing = {
+      deleteOrphanPlayers: async () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
+      releaseShortCode: async () => undefined,
+    };
     expect(await reapExpiredSessions(event(record), failing)).toEqual({ batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber }] });
     expect(await reapExpiredSessions(event(record), sessionCleanup(tableFromEnv()))).toEqual({ batchItemFailures: [] });
     expect(await partition(expired.sessionId)).toEqual([]);

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUNDLE_SETTINGS, HANDLERS, type HandlerName } from '../../lib/bundling.js';
 import { ACCESS_LOG_FIELDS } from '../../lib/http-api.js';
-import { GAME_CLIENT_SCOPES, SESSION_SCOPES } from '../../lib/identity.js';
+import { GAME_CLIENT_SCOPES, RESOURCE_SERVERS } from '../../lib/identity.js';
+import { GAME_CLIENT_PERMISSIONS } from '../../schemas/generated/operations.js';
 import { OPERATIONS } from '../../schemas/generated/operations.js';
 import {
   EVENT_SOURCE,
@@ -63,6 +64,7 @@ const FULL_PRODUCTION_CONTEXT = {
   lambda: JSON.stringify({ memoryMb: 1536, timeoutSeconds: 8 }),
   alarms: JSON.stringify({ p99LatencyMs: 500, serverErrorRatePercent: 0.5 }),
   corsAllowedOrigins: 'https://play.example.com, https://admin.example.com',
+  friendsApiUrl: 'https://friends.example.com',
 };
 
 let dev: Synthesized;
@@ -236,7 +238,7 @@ describe('functions', () => {
         AUTH_COGNITO_USER_POOL_ID: ref(logicalIdOf(s, id.userPool!)),
         AUTH_COGNITO_CLIENT_IDS: { 'Fn::Join': ['', [ref(logicalIdOf(s, id.gameClient!)), ',', ref(logicalIdOf(s, id.machineClient!))]] },
         AUTH_TOKEN_USE: 'access',
-        AUTH_GROUP_PERMISSIONS: JSON.stringify({ players: GAME_CLIENT_SCOPES.map((x) => `session:${x}`) }),
+        AUTH_GROUP_PERMISSIONS: JSON.stringify({ players: GAME_CLIENT_PERMISSIONS }),
         LOG_LEVEL: 'INFO',
         POWERTOOLS_SERVICE_NAME: 'rh-session-service',
         POWERTOOLS_METRICS_NAMESPACE: 'RhSessionService/dev',
@@ -244,7 +246,7 @@ describe('functions', () => {
     }
   });
 
-  it('environment: platform claim, group permissions, source maps from the production context', () => {
+  it('environment: platform claim, group permissions, source maps, the friends service from the production context', () => {
     for (const h of HANDLERS) {
       expect(fnProps(prod, h).Environment.Variables).toMatchObject({
         AUTH_PLATFORM_CLAIM: 'custom:platform',
@@ -252,8 +254,10 @@ describe('functions', () => {
         LOG_LEVEL: 'WARN',
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_METRICS_NAMESPACE: 'RhSessionService/prod',
+        FRIENDS_API_URL: 'https://friends.example.com',
       });
       expect(fnProps(dev, h).Environment.Variables.NODE_OPTIONS).toBeUndefined();
+      expect(fnProps(dev, h).Environment.Variables.FRIENDS_API_URL).toBeUndefined();
     }
   });
 
@@ -399,15 +403,21 @@ describe('HTTP API', () => {
 });
 
 describe('Cognito (created by the stack)', () => {
-  it('resource server `session` with every permission as a scope', () => {
+  it('resource servers `session` and `friend` with every permission as a scope', () => {
     for (const [, s] of stages()) {
-      s.template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
-        Identifier: 'session',
-        Scopes: Object.entries(SESSION_SCOPES).map(([ScopeName, ScopeDescription]) => ({ ScopeName, ScopeDescription })),
-      });
+      for (const [Identifier, scopes] of Object.entries(RESOURCE_SERVERS)) {
+        s.template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+          Identifier,
+          Scopes: Object.entries(scopes).map(([ScopeName, ScopeDescription]) => ({ ScopeName, ScopeDescription })),
+        });
+      }
+      s.template.resourceCountIs('AWS::Cognito::UserPoolResourceServer', 2);
     }
-    expect(Object.keys(SESSION_SCOPES).sort()).toEqual(
+    expect(Object.keys(RESOURCE_SERVERS.friend!).sort()).toEqual(['friend_list:read', 'friend_list:write']);
+    expect(Object.keys(RESOURCE_SERVERS.session!).sort()).toEqual(
       [
+        'shortcode:any',
+        'shortcode:active',
         'update-player:self',
         'update-player:any',
         'read:self',
@@ -426,8 +436,11 @@ describe('Cognito (created by the stack)', () => {
 
   it('a public game client (no secret, user flows) and a machine client (client credentials, secret)', () => {
     for (const [name, s] of stages()) {
-      const serverId = logicalIdOf(s, s.stack.identity.userPool!.node.findChild('SessionResourceServer'));
-      const scope = (x: string) => ({ 'Fn::Join': ['', [ref(serverId), `/${x}`]] });
+      const serverIds: Record<string, string> = {
+        session: logicalIdOf(s, s.stack.identity.userPool!.node.findChild('SessionResourceServer')),
+        friend: logicalIdOf(s, s.stack.identity.userPool!.node.findChild('FriendResourceServer')),
+      };
+      const scope = ({ server, scope: x }: { server: string; scope: string }) => ({ 'Fn::Join': ['', [ref(serverIds[server]!), `/${x}`]] });
       s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
         ClientName: 'game-client',
         GenerateSecret: false,
@@ -441,7 +454,7 @@ describe('Cognito (created by the stack)', () => {
         GenerateSecret: true,
         AllowedOAuthFlows: ['client_credentials'],
         ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
-        AllowedOAuthScopes: Object.keys(SESSION_SCOPES).map(scope),
+        AllowedOAuthScopes: Object.keys(RESOURCE_SERVERS.session!).map((x) => scope({ server: 'session', scope: x })),
       });
       s.template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'players' });
       s.template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
@@ -616,6 +629,7 @@ describe('session events', () => {
       player_uuid: left!.player_uuid,
       team_id: '1',
       status: 'left',
+      reason: '',
       version: 3,
       etag: etagOf(session),
     });
@@ -639,10 +653,14 @@ describe('session events', () => {
       player_uuid: lastChange!.player_uuid,
       team_id: '0',
       status: 'member',
+      reason: '',
       version: 12,
       etag: etagOf(session),
     });
     expect(SESSION_EVENT_TYPES).toContain(lastChange!.event);
+    // A leave's reason, with what JSON must escape, is published as the text the client sent.
+    const said = marshal({ ...sessionToItem(session), last_change: { ...lastChange!, reason: 'said "gg" \\o/' } }).M;
+    expect(render(PIPE_INPUT_TEMPLATE, record('MODIFY', { pk: said.pk, sk: said.sk }, said)).reason).toBe('said "gg" \\o/');
     // Every path the filter and the store guarantee is in the item the store writes.
     for (const path of PIPE_REQUIRED_PATHS)
       expect(
@@ -674,7 +692,7 @@ describe('session events', () => {
     expect(bare.length).toBeGreaterThan(0);
     for (const path of bare) expect(PIPE_REQUIRED_PATHS).toContain(path);
     // The player fields are quoted.
-    for (const field of ['player_uuid.S', 'team_id.N', 'status.S'])
+    for (const field of ['player_uuid.S', 'team_id.N', 'status.S', 'reason.S'])
       expect(PIPE_INPUT_TEMPLATE).toContain(`"<$.dynamodb.NewImage.last_change.M.${field}>"`);
   });
 });
@@ -746,7 +764,7 @@ describe('expiry reaper', () => {
     }
   });
 
-  it('least privilege: Query and BatchWriteItem on the table (no index), the stream, its log group and queue, X-Ray', () => {
+  it('least privilege: Query, BatchWriteItem and DeleteItem on the table (no index), the stream, its log group and queue, X-Ray', () => {
     for (const [, s] of stages()) {
       const r = s.stack.reaper;
       const roleId = logicalIdOf(s, r.role);
@@ -759,7 +777,7 @@ describe('expiry reaper', () => {
       expect(statements).toEqual(
         expect.arrayContaining([
           { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: arnOf(logicalIdOf(s, r.logGroup)) },
-          { Action: ['dynamodb:BatchWriteItem', 'dynamodb:Query'], Effect: 'Allow', Resource: arnOf(tableId) },
+          { Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], Effect: 'Allow', Resource: arnOf(tableId) },
           { Action: 'dynamodb:ListStreams', Effect: 'Allow', Resource: '*' },
           {
             Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
@@ -778,6 +796,7 @@ describe('expiry reaper', () => {
       expect(all.filter((a: string) => a.startsWith('dynamodb:')).sort()).toEqual(
         [
           'dynamodb:BatchWriteItem',
+          'dynamodb:DeleteItem',
           'dynamodb:DescribeStream',
           'dynamodb:GetRecords',
           'dynamodb:GetShardIterator',

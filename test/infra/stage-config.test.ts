@@ -95,6 +95,15 @@ describe('stage configuration', () => {
     );
   });
 
+  it('friendsApiUrl: none by default; an https URL from the context or the stage; anything else names the key', () => {
+    expect(withCdkJson().friendsApiUrl).toBeUndefined();
+    expect(withCdkJson({ friendsApiUrl: 'https://friends.example.com' }).friendsApiUrl).toBe('https://friends.example.com');
+    expect(withCdkJson({ stage: 'qa', stages: { qa: { friendsApiUrl: 'https://qa-friends.example.com' } } }).friendsApiUrl).toBe(
+      'https://qa-friends.example.com',
+    );
+    expect(() => withCdkJson({ friendsApiUrl: 'http://friends.example.com' })).toThrow('"friendsApiUrl": must be an https URL');
+  });
+
   it('corsAllowedOrigins: any origin by default; a list of origins; anything else names the key', () => {
     expect(withCdkJson().corsAllowedOrigins).toEqual(['*']);
     expect(withCdkJson({ corsAllowedOrigins: 'https://play.example.com, http://localhost:5173' }).corsAllowedOrigins).toEqual([

@@ -1,6 +1,6 @@
 // `npm start` end to end, as a developer uses it: a child process on a free port, tokens from `npm run token`,
-// a real flow over HTTP (create, joins, team_full, ETags and 304), the error envelope for unknown routes and
-// methods, `npm run invoke` against the same stack, and a SIGTERM that leaves nothing running.
+// a real flow over HTTP (create, joins, team_full, ETags and 304), the friends service beside it, the error envelope
+// for unknown routes and methods, `npm run invoke` against the same stack, and a SIGTERM that leaves nothing running.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { OPERATIONS } from '../../schemas/generated/operations.js';
 import { freePort } from '../../local/dynamodb-local.js';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../local/dev-issuer.js';
+import { findStack } from '../../local/stack-state.js';
 import { nothingLeft, npmToken, ROOT, startStack, type RunningStack } from './stack-process.js';
 
 const execFileAsync = promisify(execFile);
@@ -235,6 +236,49 @@ test(
     );
     expect(missing.statusCode).toBe(403);
     expect(JSON.parse(missing.body).error_code).toBe('auth_token_format');
+  },
+  SLOW,
+);
+
+test('serves the friends service on the same host, and points the handlers at it', async () => {
+  const [a, b] = await Promise.all(
+    [0, 1].map(async () => {
+      const player = randomUUID();
+      const permissions = 'friend:friend_list:read friend:friend_list:write';
+      return { player, token: await npmToken(['--player', player, '--permissions', permissions, '--port', String(stack.port)]) };
+    }),
+  );
+  const path = (player: string, other: string) => `/friends/v2/player/${player}/friend/${other}`;
+  expect(await call('PUT', path(a!.player, b!.player), a!.token)).toMatchObject({ status: 200, body: { status: 'FRIEND_REQUEST_SENT' } });
+  expect(await call('PUT', path(b!.player, a!.player), b!.token)).toMatchObject({ status: 200, body: { status: 'FRIENDS' } });
+  const got = await call('GET', path(a!.player, b!.player), a!.token);
+  expect(got).toMatchObject({ status: 200, body: { friends_player_uuid: b!.player, status: 'FRIENDS' } });
+  expect(got.headers.get('etag')).toMatch(/^"[^"]+"$/);
+  expect((await findStack({ port: stack.port }))?.handlerEnv).toMatchObject({ FRIENDS_API_URL: stack.baseUrl, FRIENDS_API_TIMEOUT_MS: '5000' });
+});
+
+test(
+  "a newcomer's day with the dev tokens: two friends, a friends-only session with a password, joined by its short code",
+  async () => {
+    const [leader, friend] = await Promise.all(
+      [0, 1].map(async () => {
+        const player = randomUUID();
+        return { player, token: await npmToken(['--player', player, '--port', String(stack.port)]) };
+      }),
+    );
+    const path = (player: string, other: string) => `/friends/v2/player/${player}/friend/${other}`;
+    expect((await call('PUT', path(leader!.player, friend!.player), leader!.token)).status).toBe(200);
+    expect((await call('PUT', path(friend!.player, leader!.player), friend!.token)).body).toMatchObject({ status: 'FRIENDS' });
+    const sessionId = await createSession(leader!.token);
+    const patched = await call('PATCH', `/session/v1/session/${sessionId}`, leader!.token, { joinability: { friends: true }, password: 'let me in' });
+    expect(patched.body).toMatchObject({ joinable: false, joinability: { open: false, friends: true, platform: true } });
+    const code = await call('POST', `/session/v1/session/${sessionId}:generate-short-code?`, leader!.token);
+    expect(code).toMatchObject({ status: 200, body: { short_code: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{6}$/) } });
+    const joinByCode = (body: Record<string, unknown>) =>
+      call('POST', `/session/v1/session/${(code.body.short_code as string).toLowerCase()}/player/me?`, friend!.token, { ...clientBody(0), ...body });
+    expect((await joinByCode({ password: 'let me in' })).body).toMatchObject({ error_code: 'not_a_friend' });
+    expect((await joinByCode({ friend_uuid: leader!.player })).body).toMatchObject({ error_code: 'session_password_required' });
+    expect(await joinByCode({ friend_uuid: leader!.player, password: 'let me in' })).toMatchObject({ status: 200, body: { status: 'member' } });
   },
   SLOW,
 );

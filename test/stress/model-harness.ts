@@ -26,6 +26,7 @@ import { decidePlayerUpdate, decideRemoval, earliestMember, type OverflowAction 
 import { decideSessionUpdate } from '../../src/sessions/rules/session.js';
 import { toSessionResource } from '../../src/sessions/views/session-view.js';
 import { canonicalJson } from '../../src/http/content-etag.js';
+import { hashPassword } from '../../src/security/password-hash.js';
 import { PLAYER_SK_PREFIX, playerFromItem, sessionFromItem, sessionKey, type PlayerItem, type SessionItem } from '../../src/dynamodb/items.js';
 import type { CommitResult, ConditionMode } from '../../src/sessions/store.js';
 import { decorate, storeOn } from '../support/stores.js';
@@ -52,13 +53,23 @@ interface Conditional {
 }
 
 export type Op =
-  | ({ kind: 'join'; actor: number; team: number; profile: number; data: number; wishLeader: boolean } & Conditional)
+  | ({ kind: 'join'; actor: number; team: number; profile: number; data: number; wishLeader: boolean; password?: number } & Conditional)
   | ({ kind: 'leave'; actor: number } & Conditional)
   | ({ kind: 'invite'; actor: number; target: number; team: number; status: 'invited' | 'reserved'; overflow: OverflowAction } & Conditional)
   | ({ kind: 'kick'; actor: number; target: number } & Conditional)
   | ({ kind: 'move'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional)
   | ({ kind: 'promote'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional)
-  | ({ kind: 'patch'; actor: number; joinable?: boolean; data?: number; sizes?: number[] } & Conditional)
+  | ({
+      kind: 'patch';
+      actor: number;
+      joinable?: boolean;
+      /** Sent as `joinability.open` instead of the deprecated `joinable`. */
+      viaJoinability?: boolean;
+      /** An index of PASSWORDS to set, or null to remove the password. */
+      password?: number | null;
+      data?: number;
+      sizes?: number[];
+    } & Conditional)
   /** Not a request: the session's time-to-live runs out (its expiry moves into the past), as the clock would do. */
   | { kind: 'expire'; actor: number }
   /** Not a request: the id is deleted and created again (a new incarnation, no players), as after a TTL deletion. */
@@ -73,6 +84,8 @@ export interface SessionSetup {
   keepAliveOnEmpty: boolean;
   /** Create-or-join may find it: the open-sessions index must follow it. */
   autoJoin: boolean;
+  /** An index of PASSWORDS the session starts with, if any. */
+  password?: number;
   /** Per player: absent, member (the first becomes leader), invited or reserved, and a team. */
   seated: { status: 'absent' | 'member' | 'invited' | 'reserved'; team: number }[];
 }
@@ -100,6 +113,8 @@ const overflowArb = fc.constantFrom<OverflowAction>(
   'partial_without_overflow',
   'overfill',
 );
+/** Which of PASSWORDS a join gives or a PATCH sets. */
+const passwordArb = fc.integer({ min: 0, max: 1 });
 /** One write in five names the state its client last saw. */
 const ifMatchArb = fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
 
@@ -114,6 +129,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       data: dataArb,
       wishLeader: fc.boolean(),
       ifMatch: ifMatchArb,
+      password: fc.option(passwordArb, { nil: undefined }),
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('leave' as const), actor: playerArb, ifMatch: ifMatchArb }) },
@@ -159,6 +175,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
         kind: fc.constant('patch' as const),
         actor: actorArb,
         joinable: fc.boolean(),
+        viaJoinability: fc.boolean(),
+        password: fc.oneof(passwordArb, fc.constant(null)),
         data: dataArb,
         sizes: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }),
         ifMatch: ifMatchArb,
@@ -176,6 +194,7 @@ const setupArb: fc.Arbitrary<SessionSetup> = fc.record({
   canChangeOwnTeam: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   keepAliveOnEmpty: fc.boolean(),
   autoJoin: fc.boolean(),
+  password: fc.option(passwordArb, { nil: undefined, freq: 2 }),
   seated: fc.array(
     fc.record({
       status: fc.constantFrom('absent' as const, 'absent' as const, 'member' as const, 'invited' as const, 'reserved' as const),
@@ -217,6 +236,17 @@ const PROFILES = [
   { platform: 'PSN', input: 'gamepad', crossplay: { permitted_platform: 'desired_platforms_any', permitted_input: 'desired_inputs_gamepad' } },
 ] as const;
 const DATA: Record<string, string>[] = [{}, { k: 'a' }, { k: 'b', mood: 'ready' }];
+const PASSWORDS = ['open sesame', 'swordfish'];
+/**
+ * What the replay stores for a password: scrypt's real hashes are salted at random, so the model names the password
+ * instead, and, as a fresh salt does, makes every setting of it a new hash.
+ */
+let hashes = 0;
+const modelHash = (password: string) => `model:${password}#${hashes++}`;
+/** Real hashes of PASSWORDS, made once, for sessions that start with a password. */
+const REAL_HASHES = await Promise.all(PASSWORDS.map(hashPassword));
+const isHashOf = (hash: string, password: string) =>
+  hash === REAL_HASHES[PASSWORDS.indexOf(password)] || hash.slice(0, hash.lastIndexOf('#')) === `model:${password}`;
 
 function joinBody(op: Extract<Op, { kind: 'join' }>) {
   const p = PROFILES[op.profile]!;
@@ -228,6 +258,7 @@ function joinBody(op: Extract<Op, { kind: 'join' }>) {
     status: op.wishLeader ? ('leader' as const) : ('member' as const),
     crossplay_preferences: { ...p.crossplay },
     custom_data: { ...DATA[op.data]! },
+    ...(op.password !== undefined ? { password: PASSWORDS[op.password]! } : {}),
   };
 }
 
@@ -242,7 +273,8 @@ function playerUpdateBody(op: Extract<Op, { kind: 'invite' | 'move' | 'promote' 
 
 function patchBody(op: Extract<Op, { kind: 'patch' }>) {
   return {
-    ...(op.joinable !== undefined ? { joinable: op.joinable } : {}),
+    ...(op.joinable !== undefined ? (op.viaJoinability ? { joinability: { open: op.joinable } } : { joinable: op.joinable }) : {}),
+    ...(op.password !== undefined ? { password: op.password === null ? null : PASSWORDS[op.password]! } : {}),
     ...(op.data !== undefined ? { custom_data: { ...DATA[op.data]! } } : {}),
     ...(op.sizes !== undefined ? { teams: op.sizes.map((max_size) => ({ max_size })) } : {}),
   };
@@ -331,8 +363,13 @@ export interface ModelState {
 function decide(op: Request, state: ModelState, now: Date): Decision<unknown> {
   const { session, players } = state;
   switch (op.kind) {
-    case 'join':
-      return decideJoin(session, players.get(uuidOf(op.actor)), toJoinRequest(joinBody(op), uuidOf(op.actor), undefined), now.toISOString());
+    case 'join': {
+      const req = toJoinRequest(joinBody(op), uuidOf(op.actor), undefined);
+      // What the operation checks before deciding: the password given against the one set.
+      const hash = session?.passwordHash;
+      const facts = hash && req.password !== undefined ? { password: { hash, matches: isHashOf(hash, req.password) } } : {};
+      return decideJoin(session, players.get(uuidOf(op.actor)), req, now.toISOString(), { facts });
+    }
     case 'invite':
     case 'move':
     case 'promote': {
@@ -364,7 +401,8 @@ function decide(op: Request, state: ModelState, now: Date): Decision<unknown> {
     case 'patch': {
       const b = patchBody(op);
       return decideSessionUpdate(session, actorOf(op.actor), {
-        joinable: b.joinable,
+        joinable: 'joinability' in b ? b.joinability.open : 'joinable' in b ? b.joinable : undefined,
+        ...(b.password !== undefined ? { passwordHash: b.password === null ? null : modelHash(b.password) } : {}),
         customData: b.custom_data,
         teams: b.teams?.map((t) => ({ maxSize: t.max_size })),
       });
@@ -385,13 +423,18 @@ function apply(state: ModelState, change: Change): ModelState {
     version: s.version + 1,
     joinable: change.joinable ?? s.joinable,
     customData: change.customData ?? s.customData,
+    friendsMayJoin: change.friendsMayJoin ?? s.friendsMayJoin,
+    platformJoinable: change.platformJoinable ?? s.platformJoinable,
     teams: (change.teams ?? s.teams).map((t) => ({ ...t })),
   };
+  if (typeof change.passwordHash === 'string') next.passwordHash = change.passwordHash;
+  if (change.passwordHash === null) delete next.passwordHash;
   return { session: withPlayers(next, [...players.values()]), players, version: state.version + 1 };
 }
 
 /** What a change does, without the facts it relied on (those may be read at another version). */
-const effectOf = (c: Change) => canonical({ ...c, guards: undefined });
+const effectOf = (c: Change) =>
+  canonical({ ...c, guards: undefined, passwordHash: c.passwordHash === undefined ? undefined : c.passwordHash === null ? null : 'a new hash' });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Running a program
@@ -474,7 +517,18 @@ export interface ProgramResult {
   snapshots: number;
   orderSearchSteps: number;
   /** How often what the generator widened to was met: so that a run shows it tested them. */
-  met: Record<'expired' | 'recreated' | 'autoJoin' | 'ifMatchCommitted' | 'overfilled' | 'reservedCommitted', number>;
+  met: Record<
+    | 'expired'
+    | 'recreated'
+    | 'autoJoin'
+    | 'ifMatchCommitted'
+    | 'overfilled'
+    | 'reservedCommitted'
+    | 'passwordSet'
+    | 'passwordJoined'
+    | 'passwordRefused',
+    number
+  >;
 }
 
 let sessionSeq = 0;
@@ -495,6 +549,7 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
       joinable: setup.joinable,
       canChangeOwnTeam: setup.canChangeOwnTeam,
       keepAliveOnEmpty: setup.keepAliveOnEmpty,
+      ...(setup.password !== undefined ? { passwordHash: REAL_HASHES[setup.password]! } : {}),
     });
   const base = sessionOf();
   const seated: Player[] = [];
@@ -641,6 +696,9 @@ function merge(a: ProgramResult, b: ProgramResult, met: Partial<ProgramResult['m
       ifMatchCommitted: sum('ifMatchCommitted'),
       overfilled: Math.min(1, sum('overfilled')),
       reservedCommitted: sum('reservedCommitted'),
+      passwordSet: sum('passwordSet'),
+      passwordJoined: sum('passwordJoined'),
+      passwordRefused: sum('passwordRefused'),
     },
   };
 }
@@ -743,7 +801,8 @@ function check(
     const oks = r.commits.filter((c) => c.ok);
     r.commit = oks[0];
     if (a.status >= 500) throw violation(`op ${r.id} (${r.op.kind}) answered ${a.status}`, { answer: a });
-    if (![200, 204, 403, 404, 409, 412].includes(a.status)) throw violation(`op ${r.id} answered an undocumented ${a.status}`, { answer: a });
+    if (![200, 204, 403, 404, 409, 412].includes(a.status) && !(a.status === 429 && a.body?.error_code === 'password_attempts_exceeded'))
+      throw violation(`op ${r.id} answered an undocumented ${a.status}`, { answer: a });
     if (a.status === 412 && r.ifMatch === undefined) throw violation(`op ${r.id} answered 412 without If-Match`, { answer: a });
     if (a.status >= 400 && (typeof a.body?.error_code !== 'string' || typeof a.body?.auth_success !== 'boolean'))
       throw violation(`op ${r.id}: error not in the HzApiErrorModel shape`, { answer: a });
@@ -918,6 +977,10 @@ function check(
       ifMatchCommitted: committed.filter((r) => r.ifMatch !== undefined).length,
       overfilled: overfilled ? 1 : 0,
       reservedCommitted: committed.filter((r) => r.op.kind === 'invite' && r.op.status === 'reserved').length,
+      passwordSet: committed.filter((r) => r.op.kind === 'patch' && typeof r.op.password === 'number').length,
+      passwordJoined: committed.filter((r) => r.op.kind === 'join' && r.op.password !== undefined && r.commit!.read.passwordHash !== undefined)
+        .length,
+      passwordRefused: (rejected.session_password_incorrect ?? 0) + (rejected.session_password_required ?? 0),
     },
   };
 }

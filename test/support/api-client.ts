@@ -10,7 +10,8 @@ type Handler = Parameters<typeof invoke>[0];
 
 export interface RequestOptions {
   headers?: Headers;
-  query?: Record<string, string>;
+  /** Name-value pairs may repeat a name. */
+  query?: Record<string, string> | [string, string][];
   /** The API Gateway payload: HTTP API (2.0, the default) or REST API (1.0). */
   format?: 'http' | 'rest';
 }
@@ -63,6 +64,9 @@ export const api = {
     call('update_session_player_by_uuid_v2', p, { session_id: sessionId, player_uuid: target }, body, opts),
   kick: (p: Sender, sessionId: string, target: string, opts?: RequestOptions) =>
     call('kick_player_from_session_by_uuid_v2', p, { session_id: sessionId, player_uuid: target }, undefined, opts),
+  /** The route's session_id carries the `:generate-short-code` suffix, as the contract's path does. */
+  shortCode: (p: Sender, sessionId: string, opts?: RequestOptions) =>
+    call('generate_session_short_code', p, { session_id: `${sessionId}:generate-short-code` }, undefined, opts),
   createOrJoin: (p: Sender, body: unknown, opts?: RequestOptions) => call('create_or_join_session', p, {}, body, opts),
   mine: (p: Sender, opts?: RequestOptions) => call('get_player_sessions_self', p, {}, undefined, opts),
   templates: (p: Sender, opts?: RequestOptions) => call('get_all_session_templates', p, {}, undefined, opts),

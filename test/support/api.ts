@@ -9,9 +9,26 @@ export interface RequestSpec {
   route: string;
   pathParameters?: Record<string, string>;
   headers?: Record<string, string>;
-  query?: Record<string, string>;
+  /** Name-value pairs may repeat a name, as a query string may. */
+  query?: Record<string, string> | [string, string][];
   /** An object is sent as JSON with content-type application/json; a string is sent as is. */
   body?: unknown;
+}
+
+const pairsOf = (query: RequestSpec['query']): [string, string][] => (Array.isArray(query) ? query : Object.entries(query ?? {}));
+
+/** As API Gateway gives them: HTTP API joins a repeated name's values with commas; REST API keeps the last, and lists them all. */
+function queryParameters(query: RequestSpec['query']) {
+  const joined: Record<string, string> = {};
+  const last: Record<string, string> = {};
+  const all: Record<string, string[]> = {};
+  for (const [name, value] of pairsOf(query)) {
+    joined[name] = name in joined ? `${joined[name]},${value}` : value;
+    last[name] = value;
+    (all[name] ??= []).push(value);
+  }
+  const any = Object.keys(all).length > 0;
+  return { joined: any ? joined : undefined, last: any ? last : null, all: any ? all : null };
 }
 
 const fill = (route: string, params: Record<string, string> = {}) =>
@@ -27,14 +44,14 @@ export function httpApiEvent(spec: RequestSpec): APIGatewayProxyEventV2 {
   const { body, type } = bodyAndType(spec);
   const path = fill(spec.route, spec.pathParameters);
   const headers = Object.fromEntries(Object.entries({ ...type, ...spec.headers }).map(([k, v]) => [k.toLowerCase(), v]));
-  const rawQueryString = new URLSearchParams(spec.query ?? {}).toString();
+  const rawQueryString = new URLSearchParams(pairsOf(spec.query)).toString();
   return {
     version: '2.0',
     routeKey: `${spec.method} ${spec.route}`,
     rawPath: path,
     rawQueryString,
     headers,
-    queryStringParameters: spec.query,
+    queryStringParameters: queryParameters(spec.query).joined,
     pathParameters: spec.pathParameters,
     requestContext: {
       accountId: '123456789012',
@@ -64,8 +81,8 @@ export function restApiEvent(spec: RequestSpec): APIGatewayProxyEvent {
     httpMethod: spec.method,
     headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    queryStringParameters: spec.query ?? null,
-    multiValueQueryStringParameters: null,
+    queryStringParameters: queryParameters(spec.query).last,
+    multiValueQueryStringParameters: queryParameters(spec.query).all,
     pathParameters: spec.pathParameters ?? null,
     stageVariables: null,
     requestContext: {

@@ -10,6 +10,8 @@ export function sessionFixture(over: Partial<Session> = {}): Session {
     incarnation: 'inc',
     version: 7,
     joinable: true,
+    friendsMayJoin: false,
+    platformJoinable: true,
     created: '2026-11-24T12:00:00.000Z',
     customData: {},
     teams: [{ maxSize: 2, occupied: 0 }],

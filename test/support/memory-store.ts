@@ -5,9 +5,10 @@
 // open-session index as decided); a failed session condition hands back the session and the written players whose
 // own condition failed, a failed player condition alone asks for a new read.
 import type { Change, Guard } from '../../src/sessions/model/change.js';
-import { isOpen, seatsFree, type Player, type Session } from '../../src/sessions/model/session.js';
+import { isActive, isOpen, seatsFree, type Player, type Session } from '../../src/sessions/model/session.js';
 import {
   DELETED_SESSION_BACKDATE_SECONDS,
+  PASSWORD_TRIES,
   type CommitResult,
   type OpenSession,
   type PlayerMembership,
@@ -109,6 +110,22 @@ export class MemoryStore implements SessionStore {
       return { ok: false, retry: 'decide', session: copyOf(live(current, now)), players: failedPlayers };
     }
     if (failedPlayers.size) return { ok: false, retry: 'reread' };
+    // As the DynamoDB store's conditional put of the code: taken by anyone, the change is decided again.
+    if (change.shortCode && this.shortCodes.has(change.shortCode)) return { ok: false, retry: 'reread' };
+    // As the DynamoDB store's condition checks on players the change does not write.
+    const written = new Set(change.players.map((w) => (w.kind === 'put' ? w.player.playerUuid : w.playerUuid)));
+    const checked = change.guards.filter((g) => g.kind === 'playerActive' && !written.has(g.playerUuid));
+    if (
+      !checked.every((g) =>
+        playerGuardHolds(
+          stored?.players.get((g as { playerUuid: string }).playerUuid),
+          g,
+          (g as { playerUuid: string }).playerUuid,
+          read.incarnation,
+        ),
+      )
+    )
+      return { ok: false, retry: 'reread' };
     this.apply(stored!, read, change, now);
     return { ok: true };
   }
@@ -123,10 +140,19 @@ export class MemoryStore implements SessionStore {
     if (change.leader && 'set' in change.leader) s.leader = change.leader.set;
     if (change.leader && 'remove' in change.leader) delete s.leader;
     if (change.joinable !== undefined) s.joinable = change.joinable;
+    if (change.friendsMayJoin !== undefined) s.friendsMayJoin = change.friendsMayJoin;
+    if (change.platformJoinable !== undefined) s.platformJoinable = change.platformJoinable;
+    if (typeof change.passwordHash === 'string') s.passwordHash = change.passwordHash;
+    if (change.passwordHash === null) delete s.passwordHash;
+    if (change.shortCode) {
+      s.shortCode = change.shortCode;
+      this.shortCodes.set(change.shortCode, { sessionId: read.sessionId, incarnation: read.incarnation });
+    }
+    if (change.deleteSession && before.shortCode) void this.releaseShortCode(before.shortCode, read.sessionId, read.incarnation);
     if (change.customData !== undefined) s.customData = { ...change.customData };
     if (change.teams) s.teams = change.teams.map((t) => ({ ...t }));
     if (change.deleteSession) s.expiresAt = seconds(now) - DELETED_SESSION_BACKDATE_SECONDS;
-    else if (before.expiresAt !== undefined) s.expiresAt = seconds(now) + before.ttlSeconds;
+    else if (before.expiresAt !== undefined && !change.keepExpiry) s.expiresAt = seconds(now) + before.ttlSeconds;
     for (const write of change.players) {
       if (write.kind === 'put') stored.players.set(write.player.playerUuid, { incarnation: read.incarnation, player: copyPlayer(write.player) });
       else stored.players.delete(write.playerUuid);
@@ -136,6 +162,7 @@ export class MemoryStore implements SessionStore {
     const after = {
       ...read,
       joinable: change.joinable ?? read.joinable,
+      passwordHash: change.passwordHash === undefined ? read.passwordHash : (change.passwordHash ?? undefined),
       teams: change.teams ?? read.teams.map((t, i) => ({ ...t, occupied: t.occupied + (change.seats?.[i] ?? 0) })),
     };
     const is = read.autoJoin && !change.deleteSession && isOpen(after);
@@ -207,6 +234,37 @@ export class MemoryStore implements SessionStore {
     }
   }
 
+  /** Short codes, claimed by a session's incarnation (src/dynamodb/short-codes.ts). */
+  readonly shortCodes = new Map<string, { sessionId: string; incarnation: string }>();
+
+  async resolveShortCode(code: string) {
+    return this.shortCodes.get(code)?.sessionId;
+  }
+
+  async releaseShortCode(code: string, sessionId: string, incarnation: string) {
+    const held = this.shortCodes.get(code);
+    if (held?.sessionId === sessionId && held.incarnation === incarnation) this.shortCodes.delete(code);
+  }
+
+  /** Password tries by `<session_id> <player_uuid>`, as the DynamoDB store counts them (src/dynamodb/password-tries.ts). */
+  readonly passwordTries = new Map<string, { n: number; windowEnds: number }>();
+
+  async takePasswordTry(sessionId: string, playerUuid: string, now: Date) {
+    const key = `${sessionId} ${playerUuid}`;
+    const tries = this.passwordTries.get(key);
+    if (!tries || tries.windowEnds <= seconds(now)) {
+      this.passwordTries.set(key, { n: 1, windowEnds: seconds(now) + PASSWORD_TRIES.windowSeconds });
+      return { ok: true as const };
+    }
+    if (tries.n >= PASSWORD_TRIES.max) return { ok: false as const, retryAfterSeconds: tries.windowEnds - seconds(now) };
+    tries.n++;
+    return { ok: true as const };
+  }
+
+  async forgetPasswordTries(sessionId: string, playerUuid: string) {
+    this.passwordTries.delete(`${sessionId} ${playerUuid}`);
+  }
+
   async deleteOrphanPlayers(sessionId: string, incarnation: string) {
     const stored = this.sessions.get(sessionId);
     for (const [uuid, p] of stored?.players ?? []) if (p.incarnation === incarnation) stored!.players.delete(uuid);
@@ -221,6 +279,14 @@ function sessionGuardHolds(s: Session, g: Guard): boolean {
   switch (g.kind) {
     case 'joinable':
       return s.joinable;
+    case 'friendsMayJoin':
+      return s.friendsMayJoin;
+    case 'noPassword':
+      return s.passwordHash === undefined;
+    case 'noShortCode':
+      return s.shortCode === undefined;
+    case 'passwordIs':
+      return s.passwordHash === g.hash;
     case 'seatFree':
       return team(s, g.teamId) !== undefined && team(s, g.teamId)!.occupied < team(s, g.teamId)!.maxSize;
     case 'teamFull':
@@ -247,6 +313,8 @@ function playerGuardHolds(item: { incarnation: string; player: Player } | undefi
       return item === undefined || item.incarnation !== incarnation;
     case 'playerRevision':
       return item !== undefined && item.incarnation === incarnation && item.player.revision === g.revision;
+    case 'playerActive':
+      return item !== undefined && item.incarnation === incarnation && isActive(item.player.status);
     default:
       return true;
   }
@@ -256,6 +324,7 @@ function playerGuardHolds(item: { incarnation: string; player: Player } | undefi
 function openIndexGuardsHold(current: Session, read: Session, change: Change): boolean {
   if (!read.autoJoin) return true;
   if (current.joinable !== read.joinable) return false;
+  if ((current.passwordHash === undefined) !== (read.passwordHash === undefined)) return false;
   if (!read.joinable && change.joinable === undefined) return true;
   const free = seatsFree(read);
   const taken = Object.values(change.seats ?? {}).reduce((n, d) => n + d, 0);

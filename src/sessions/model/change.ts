@@ -11,8 +11,14 @@ export type Guard =
   // on a player item
   | { kind: 'playerAbsent'; playerUuid: string }
   | { kind: 'playerRevision'; playerUuid: string; revision: number }
+  /** On a player the change does not write: still a leader or member (a friend whose session one joins). */
+  | { kind: 'playerActive'; playerUuid: string }
   // on the session item
   | { kind: 'joinable' }
+  | { kind: 'friendsMayJoin' }
+  | { kind: 'noPassword' }
+  | { kind: 'noShortCode' }
+  | { kind: 'passwordIs'; hash: string }
   | { kind: 'seatFree'; teamId: number }
   | { kind: 'teamFull'; teamId: number }
   | { kind: 'noLeader' }
@@ -27,6 +33,8 @@ export interface Change {
   event: SessionEvent;
   /** The player the change is about, published with the event. */
   subject?: { playerUuid: string; teamId: number; status: PlayerStatus | 'left' };
+  /** Why (a leave's or kick's `reason`), published with the event. */
+  reason?: string;
   guards: Guard[];
   players: PlayerWrite[];
   /** team_id -> seats taken (+) or given back (-). */
@@ -36,10 +44,18 @@ export interface Change {
   active?: number;
   leader?: { set: string } | { remove: true };
   joinable?: boolean;
+  friendsMayJoin?: boolean;
+  platformJoinable?: boolean;
+  /** A new password hash, or null to remove the password. */
+  passwordHash?: string | null;
   customData?: CustomData;
   /** The whole new team layout (session update); written under the version condition only. */
   teams?: Team[];
   deleteSession?: boolean;
+  /** A short code the session takes (it has none), claimed for it in the same transaction. */
+  shortCode?: string;
+  /** refresh_ttl false: the session's life is left as it is. */
+  keepExpiry?: boolean;
 }
 
 export type Decision<T> = { kind: 'reject'; code: ErrorCode } | { kind: 'unchanged'; result: T } | { kind: 'write'; change: Change; result: T };

@@ -13,7 +13,11 @@ export interface NewSession {
   type: string;
   /** max_size of each team; the list's length is the number of teams. */
   teamSizes: number[];
+  /** joinability.open */
   joinable: boolean;
+  friendsMayJoin?: boolean;
+  platformJoinable?: boolean;
+  passwordHash?: string;
   canChangeOwnTeam?: boolean;
   customData?: CustomData;
   /** Inactivity time-to-live; 0 for a session that never expires. */
@@ -33,6 +37,9 @@ export function newSession(n: NewSession): Session {
     incarnation: randomBytes(9).toString('base64url'),
     version: 1,
     joinable: n.joinable,
+    friendsMayJoin: n.friendsMayJoin ?? false,
+    platformJoinable: n.platformJoinable ?? true,
+    ...(n.passwordHash ? { passwordHash: n.passwordHash } : {}),
     created: now.toISOString(),
     customData: n.customData ?? {},
     teams: n.teamSizes.map((maxSize) => ({ maxSize, occupied: 0 })),

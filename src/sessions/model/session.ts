@@ -17,7 +17,16 @@ export interface Session {
   /** Random per creation, so a deleted and re-created session id never repeats an ETag. */
   incarnation: string;
   version: number;
+  /** joinability.open: anyone may join without an invite (the deprecated `joinable` shows the same). */
   joinable: boolean;
+  /** joinability.friends: friends of the session's active members may join without an invite. */
+  friendsMayJoin: boolean;
+  /** joinability.platform: stored and shown; platform sessions are not served here. */
+  platformJoinable: boolean;
+  /** A salted slow hash (security/password-hash.ts) a player not yet in the session must match. */
+  passwordHash?: string;
+  /** Usable in place of the id (generate_session_short_code); released when the session ends. */
+  shortCode?: string;
   created: string;
   customData: CustomData;
   /** Index = team_id. */
@@ -73,6 +82,10 @@ export interface JoinRequest {
   clientSettings: PlayerClientSettings;
   crossplay: CrossplayPreferences;
   customData: CustomData;
+  /** Password to join a password protected session one is not invited to. */
+  password?: string;
+  /** The friend whose session one joins (a session friends of its members may join). */
+  friendUuid?: string;
 }
 
 export const isActive = (status: PlayerStatus) => status === 'leader' || status === 'member';
@@ -88,5 +101,6 @@ export const ANY_CROSSPLAY: CrossplayPreferences = {
  */
 export const seatsFree = (s: Pick<Session, 'teams'>) => s.teams.reduce((n, t) => n + t.maxSize - t.occupied, 0);
 
-/** Open: create-or-join may put players into it. */
-export const isOpen = (s: Pick<Session, 'teams' | 'joinable' | 'autoJoin'>) => s.autoJoin && s.joinable && seatsFree(s) > 0;
+/** Open: create-or-join may put players into it (never into a session with a password). */
+export const isOpen = (s: Pick<Session, 'teams' | 'joinable' | 'autoJoin' | 'passwordHash'>) =>
+  s.autoJoin && s.joinable && s.passwordHash === undefined && seatsFree(s) > 0;

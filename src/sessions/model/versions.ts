@@ -16,8 +16,9 @@ export interface Comparator {
 /** Satisfied when every comparator of at least one set holds (an empty set always holds). */
 export type VersionRange = Comparator[][];
 
+/** A version as the semver package reads one (not loosely): surrounding spaces and one leading `v` are allowed. */
 function parts(v: string) {
-  const m = SEMVER.exec(v);
+  const m = v.length <= 256 ? SEMVER.exec(v.trim().replace(/^v/, '')) : null;
   if (!m) return undefined;
   return { core: [Number(m[1]), Number(m[2]), Number(m[3])], pre: m[4] ? m[4].split('.') : [] };
 }

@@ -6,7 +6,7 @@
 // join"). A type that does not auto-join simply gets a new session, if its template lets players create them.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiError, type ErrorCode } from '../../errors/api-error.js';
-import type { OpenSessions, SessionCommits, SessionCreation, SessionReads } from '../store.js';
+import type { OpenSessions, PasswordTries, SessionCommits, SessionCreation, SessionReads } from '../store.js';
 import type { SessionTemplate } from '../../templates/session-template.js';
 import { teamSizesOf } from '../../templates/session-template.js';
 import { compileVersionRange } from '../../templates/version-range.js';
@@ -20,9 +20,17 @@ import { newSession, withPlayers } from '../model/new-session.js';
 const CANDIDATES = 16;
 const TRIES = 1;
 /** The session filled up, closed or went away since it was seen: another may do. */
-export type CreateOrJoinStore = SessionReads & SessionCommits & SessionCreation & OpenSessions;
+export type CreateOrJoinStore = SessionReads & SessionCommits & SessionCreation & OpenSessions & PasswordTries;
 
-const GONE: readonly ErrorCode[] = ['team_full', 'session_not_joinable', 'session_not_found', 'session_conflict', 'service_unavailable'];
+const GONE: readonly ErrorCode[] = [
+  'team_full',
+  'session_not_joinable',
+  'not_a_friend',
+  'session_password_required',
+  'session_not_found',
+  'session_conflict',
+  'service_unavailable',
+];
 /** The session would never take this player (its members' crossplay, its teams): they need a session of their own. */
 const NOT_FOR_THEM: readonly ErrorCode[] = ['crossplay_not_permitted', 'team_change_not_allowed', 'client_version_incompatible', 'team_not_found'];
 
@@ -38,7 +46,7 @@ export async function createOrJoin(
   store: CreateOrJoinStore,
   template: SessionTemplate,
   req: JoinRequest,
-  opts: { budgetMs?: number; clock?: () => Date } = {},
+  opts: { budgetMs?: number; clock?: () => Date; /** Set on a session this creates. */ password?: string } = {},
 ): Promise<CreateOrJoinOutcome> {
   const clock = opts.clock ?? (() => new Date());
   const deadline = Date.now() + (opts.budgetMs ?? 8000);
@@ -48,9 +56,11 @@ export async function createOrJoin(
   if (req.teamId !== 'any' && req.teamId >= template.num_teams) throw new ApiError('team_not_found');
   // Sessions that are not public cannot be joined without an invite, so there is nothing to auto-join.
   const autoJoin = (template.attempt_auto_join || template.joinable) && template.default_public;
+  const passwordHash = opts.password === undefined ? undefined : () => hashOnce(opts.password!);
+  const createOwn = async () => (await create(store, template, req, randomUUID(), clock(), versionRange, await passwordHash?.()))!;
   if (!autoJoin) {
     if (!template.can_be_created_by_players_directly) throw new ApiError('session_creation_not_allowed');
-    return (await create(store, template, req, randomUUID(), clock(), versionRange))!;
+    return createOwn();
   }
 
   // Conditioned on the facts from the start (under a stampede the version has always moved on); the answer
@@ -73,11 +83,9 @@ export async function createOrJoin(
       await pause(round);
       continue;
     }
-    // A player the sessions of the crowd would not take starts one of their own, outside the ticket blocks.
-    if (turnedAway) {
-      const created = await create(store, template, req, randomUUID(), clock(), versionRange);
-      if (created) return created;
-    }
+    // A player the sessions of the crowd would not take starts one of their own, outside the ticket blocks; so does
+    // one whose session gets a password, which the block's other ticket holders could not join.
+    if (turnedAway || passwordHash) return createOwn();
     // 2. A seat ticket. The block's first ticket creates its session; the others join it, waiting a moment if
     // they arrive before it exists, and create it themselves if its creator never does.
     const ticket = await store.takeTicket(template.session_type, randomBytes(6).toString('base64url'));
@@ -105,6 +113,9 @@ export async function createOrJoin(
 }
 
 const seatsOf = (t: SessionTemplate) => t.num_teams * t.players_per_team;
+
+/** The hashing module loads only for a create-or-join that sets a password. */
+const hashOnce = async (password: string) => (await import('../../security/password-hash.js')).hashPassword(password);
 
 /** A join that may find the session gone or full (undefined), or one that would never take this player. */
 async function attempt<T>(join: () => Promise<T>): Promise<T | undefined | 'not for them'> {
@@ -135,12 +146,14 @@ async function create(
   sessionId: string,
   now: Date,
   versionRange: VersionRange | undefined,
+  passwordHash?: string,
 ): Promise<CreateOrJoinOutcome | undefined> {
   const base = newSession({
     sessionId,
     type: template.session_type,
     teamSizes: teamSizesOf(template),
     joinable: template.default_public,
+    ...(passwordHash ? { passwordHash } : {}),
     canChangeOwnTeam: template.can_change_own_team,
     customData: { ...template.custom_data },
     ttlSeconds: template.session_ttl_seconds,

@@ -18,6 +18,7 @@ export async function removePlayer(
   actor: Actor,
   targetUuid: string,
   opts: ChangeOptions = {},
+  reason?: string,
 ): Promise<ChangeOutcome<null>> {
   const outcome = await runChange(
     store,
@@ -36,7 +37,7 @@ export async function removePlayer(
         };
       },
       decide: ({ session, players, successor }) =>
-        decideRemoval(session, actor, { playerUuid: targetUuid, current: players.get(targetUuid) }, successor),
+        decideRemoval(session, actor, { playerUuid: targetUuid, current: players.get(targetUuid) }, successor, reason),
     },
     opts,
   );

@@ -22,6 +22,8 @@ export interface ChangeOptions {
   strategy?: 'hybrid' | ConditionMode;
   /** After a facts-conditioned write, read the version back for the ETag (default true). */
   readBack?: boolean;
+  /** refresh_ttl: false leaves the session's life as it is (default true: every write extends it). */
+  refreshTtl?: boolean;
 }
 
 export interface ChangeOutcome<T> {
@@ -91,7 +93,8 @@ export async function runChange<S extends { session?: Session }, T>(
     // With If-Match the client named a state, so only that exact state may be changed.
     const strategy = opts.ifMatch !== undefined || spec.versionOnly ? 'version' : (opts.strategy ?? 'hybrid');
     const mode: ConditionMode = strategy === 'hybrid' ? (attempt === 1 ? 'version' : 'facts') : strategy;
-    const outcome = await store.commitChange(read, decision.change, mode, now);
+    const change = opts.refreshTtl === false ? { ...decision.change, keepExpiry: true } : decision.change;
+    const outcome = await store.commitChange(read, change, mode, now);
     if (outcome.ok) {
       const done = { result: decision.result, attempts: attempt, read, written: true, deleted: decision.change.deleteSession === true };
       if (decision.change.deleteSession) return done;

@@ -3,7 +3,7 @@
 import type { Actor } from '../model/actor.js';
 import { etagOf } from '../model/etag.js';
 import type { Player, Session } from '../model/session.js';
-import { decideSessionUpdate, type SessionUpdate } from '../rules/session.js';
+import { decideSessionUpdate, mayUpdateSession, type SessionUpdate } from '../rules/session.js';
 import type { SessionCommits, SessionReads } from '../store.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
@@ -12,17 +12,28 @@ export interface SessionUpdateOutcome extends ChangeOutcome<Session> {
   shown: { session: Session; players: Player[]; etag?: string };
 }
 
+/** A session update as asked: a password in the clear (null removes it), hashed here. */
+export type SessionUpdateRequest = Omit<SessionUpdate, 'passwordHash'> & { password?: string | null };
+
 export async function updateSession(
   store: SessionReads & SessionCommits,
   sessionId: string,
   actor: Actor,
-  update: SessionUpdate,
+  { password, ...rest }: SessionUpdateRequest,
   opts: ChangeOptions = {},
 ): Promise<SessionUpdateOutcome> {
+  const update: SessionUpdate = { ...rest, ...(password === null ? { passwordHash: null } : {}) };
   const outcome = await runChange(
     store,
     {
-      read: async (now) => ({ session: await store.readSession(sessionId, now) }),
+      read: async (now) => {
+        const session = await store.readSession(sessionId, now);
+        // Hashed once, and only for a caller who may set it: the hash costs real CPU time.
+        if (typeof password === 'string' && update.passwordHash === undefined && session && mayUpdateSession(session, actor)) {
+          update.passwordHash = await (await import('../../security/password-hash.js')).hashPassword(password);
+        }
+        return { session };
+      },
       decide: ({ session }) => decideSessionUpdate(session, actor, update),
       versionOnly: true,
     },

@@ -9,6 +9,63 @@ import { crossplayFor, hasSeat, reject, sameData } from './toolkit.js';
 
 export type JoinDecision = Decision<Player>;
 
+/** What was established for a player not yet in the session before the rules ran (operations/join-session.ts). */
+export interface AdmissionFacts {
+  /** The join's friend_uuid, confirmed a friend of the caller by the friends service. */
+  friendConfirmed?: string;
+  /** The join's password, checked against this hash. */
+  password?: { hash: string; matches: boolean };
+}
+
+/** The friend a join names, as read: the active member whose friendship admits the caller. */
+const friendAsRead = (session: Session, req: JoinRequest, friend: Player | undefined) =>
+  !session.joinable && session.friendsMayJoin && friend !== undefined && friend.playerUuid === req.friendUuid && isActive(friend.status)
+    ? friend
+    : undefined;
+
+/**
+ * What must be established before a newcomer's join is decided: the friendship to ask the friends service about,
+ * and whether the password is worth checking (only once joinability admits the caller, so a refused join is no
+ * password oracle and costs no try).
+ */
+export function admissionChecks(
+  session: Session | undefined,
+  current: Player | undefined,
+  req: JoinRequest,
+  friend: Player | undefined,
+): { friend?: string; password: (friendConfirmed: boolean) => boolean } {
+  if (!session || current) return { password: () => false };
+  const viaFriend = friendAsRead(session, req, friend);
+  const asksPassword = session.passwordHash !== undefined && req.password !== undefined;
+  return {
+    ...(viaFriend ? { friend: viaFriend.playerUuid } : {}),
+    password: (friendConfirmed) => asksPassword && (session.joinable || (viaFriend !== undefined && friendConfirmed)),
+  };
+}
+
+/** Whether a player not yet in the session may join it: joinability, then the password; the guards it rests on. */
+function admission(
+  session: Session,
+  req: JoinRequest,
+  friend: Player | undefined,
+  facts: AdmissionFacts,
+): { ok: true; guards: Guard[] } | { ok: false; code: Extract<JoinDecision, { kind: 'reject' }>['code'] } {
+  const guards: Guard[] = [];
+  const viaFriend = friendAsRead(session, req, friend);
+  if (session.joinable) guards.push({ kind: 'joinable' });
+  else if (!session.friendsMayJoin) return { ok: false, code: 'session_not_joinable' };
+  else if (!viaFriend || facts.friendConfirmed !== viaFriend.playerUuid) return { ok: false, code: 'not_a_friend' };
+  else guards.push({ kind: 'friendsMayJoin' }, { kind: 'playerActive', playerUuid: viaFriend.playerUuid });
+
+  if (session.passwordHash === undefined) guards.push({ kind: 'noPassword' });
+  else if (req.password === undefined) return { ok: false, code: 'session_password_required' };
+  // Checked against another password than the session has now (changed since): decide again from a fresh read.
+  else if (facts.password?.hash !== session.passwordHash) return { ok: false, code: 'session_conflict' };
+  else if (!facts.password.matches) return { ok: false, code: 'session_password_incorrect' };
+  else guards.push({ kind: 'passwordIs', hash: session.passwordHash });
+  return { ok: true, guards };
+}
+
 function samePlayer(a: Player, b: Player): boolean {
   return (
     a.status === b.status &&
@@ -20,7 +77,13 @@ function samePlayer(a: Player, b: Player): boolean {
   );
 }
 
-export function decideJoin(session: Session | undefined, current: Player | undefined, req: JoinRequest, now: string): JoinDecision {
+export function decideJoin(
+  session: Session | undefined,
+  current: Player | undefined,
+  req: JoinRequest,
+  now: string,
+  newcomer: { friend?: Player; facts?: AdmissionFacts } = {},
+): JoinDecision {
   if (!session) return reject('session_not_found');
   if (req.status === 'invited' || req.status === 'reserved') return reject('status_not_allowed');
   if (req.teamId !== 'any' && req.teamId >= session.teams.length) return reject('team_not_found');
@@ -39,8 +102,9 @@ export function decideJoin(session: Session | undefined, current: Player | undef
   const moving = current !== undefined && current.teamId !== teamId;
 
   if (!current) {
-    if (!session.joinable) return reject('session_not_joinable');
-    guards.push({ kind: 'joinable' });
+    const admitted = admission(session, req, newcomer.friend, newcomer.facts ?? {});
+    if (!admitted.ok) return reject(admitted.code);
+    guards.push(...admitted.guards);
   }
   if (!current || moving) {
     if (moving && !session.canChangeOwnTeam) return reject('team_change_not_allowed');

@@ -12,7 +12,8 @@ export type OverflowAction = 'fail' | 'allow_overflow' | 'partial_with_overflow'
 
 export interface PlayerUpdate {
   status: PlayerStatus;
-  teamId: number;
+  /** Absent: a player in the session keeps their team; one not yet in it goes to the first team with a free seat. */
+  teamId?: number;
   customData: CustomData;
   overflowAction: OverflowAction;
 }
@@ -44,10 +45,17 @@ export function decidePlayerUpdate(
   now: string,
 ): Decision<Player> {
   if (!session) return reject('session_not_found');
-  if (req.teamId >= session.teams.length) return reject('team_not_found');
+  if (req.teamId !== undefined && req.teamId >= session.teams.length) return reject('team_not_found');
   const auth = authority(session, actor, target.playerUuid);
   if (!auth.ok) return reject('not_session_leader');
   const current = target.current;
+  const askedTeam =
+    req.teamId ??
+    current?.teamId ??
+    Math.max(
+      0,
+      session.teams.findIndex((_, t) => hasSeat(session, t)),
+    );
   const guards: Guard[] = [...auth.guards, current ? revisionOf(current) : { kind: 'playerAbsent', playerUuid: target.playerUuid }];
   // A player with no authority over the session acting on themselves follows the join rules.
   const selfOnly = !actor.trusted && actor.playerUuid === target.playerUuid && session.leader !== actor.playerUuid;
@@ -57,18 +65,20 @@ export function decidePlayerUpdate(
   const wasActive = current !== undefined && isActive(current.status);
   if (selfOnly) {
     if (!wantsActive) return reject('status_not_allowed');
+    // Without an invite, only an open session without a password admits a player this way (the join takes the rest).
     if (!current && !session.joinable) return reject('session_not_joinable');
-    if (!current) guards.push({ kind: 'joinable' });
-    if (current && current.teamId !== req.teamId && !session.canChangeOwnTeam) return reject('team_change_not_allowed');
+    if (!current && session.passwordHash !== undefined) return reject('session_password_required');
+    if (!current) guards.push({ kind: 'joinable' }, { kind: 'noPassword' });
+    if (current && current.teamId !== askedTeam && !session.canChangeOwnTeam) return reject('team_change_not_allowed');
   }
   // An active player is never sent back to invited or reserved, and a leader steps down only by promoting another.
   if (wasActive && !wantsActive) return reject('status_not_allowed');
   if (current?.status === 'leader' && req.status === 'member') return reject('status_not_allowed');
 
   const seats: Record<number, number> = {};
-  let teamId = current?.teamId ?? req.teamId;
-  if (!current || current.teamId !== req.teamId) {
-    const place = placement(session, req.teamId, overflowAction);
+  let teamId = current?.teamId ?? askedTeam;
+  if (!current || current.teamId !== askedTeam) {
+    const place = placement(session, askedTeam, overflowAction);
     if (!place) return reject('team_full');
     teamId = place.teamId;
     guards.push(...place.guards);
@@ -132,6 +142,7 @@ export function decideRemoval(
   actor: Actor,
   target: { playerUuid: string; current?: Player },
   successor: Player | undefined,
+  reason?: string,
 ): Decision<null> {
   if (!session) return reject('session_not_found');
   const auth = authority(session, actor, target.playerUuid);
@@ -144,6 +155,7 @@ export function decideRemoval(
   const change: Change = {
     event: 'Session Player Left',
     subject: { playerUuid: current.playerUuid, teamId: current.teamId, status: 'left' },
+    ...(reason ? { reason } : {}),
     guards: [...auth.guards, revisionOf(current)],
     players: [{ kind: 'delete', playerUuid: current.playerUuid }],
     seats: { [current.teamId]: -1 },

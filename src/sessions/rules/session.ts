@@ -1,4 +1,4 @@
-// The rules of update_session_by_id: joinable, custom data and the team layout. A team never shrinks below the
+// The rules of update_session_by_id: joinability, the password, custom data and the team layout. A team never shrinks below the
 // seats held on it, and a team holding seats is never removed. Written under the version condition, so the
 // decision sees exactly the session it changes.
 import type { CustomData } from '../../contract/types.js';
@@ -19,15 +19,23 @@ const jsonBytes = (data: CustomData | undefined) => (data ? Buffer.byteLength(JS
 const sessionDataBytes = (s: Pick<Session, 'customData' | 'teams'>) => s.teams.reduce((n, t) => n + jsonBytes(t.customData), jsonBytes(s.customData));
 
 export interface SessionUpdate {
+  /** joinability.open */
   joinable?: boolean;
+  friendsMayJoin?: boolean;
+  platformJoinable?: boolean;
+  /** A new password's hash (hashed before deciding: hashing is slow and async), or null to remove the password. */
+  passwordHash?: string | null;
   customData?: CustomData;
   /** The new layout: one entry per team, in team_id order. */
   teams?: { maxSize?: number; customData?: CustomData }[];
 }
 
+/** Who may update a session: a trusted caller, or its leader. */
+export const mayUpdateSession = (session: Session, actor: Actor) => actor.trusted || session.leader === actor.playerUuid;
+
 export function decideSessionUpdate(session: Session | undefined, actor: Actor, update: SessionUpdate): Decision<Session> {
   if (!session) return { kind: 'reject', code: 'session_not_found' };
-  if (!actor.trusted && session.leader !== actor.playerUuid) return { kind: 'reject', code: 'not_session_leader' };
+  if (!mayUpdateSession(session, actor)) return { kind: 'reject', code: 'not_session_leader' };
 
   let teams: Team[] | undefined;
   if (update.teams) {
@@ -42,16 +50,23 @@ export function decideSessionUpdate(session: Session | undefined, actor: Actor, 
     if (teams.some((t) => t.maxSize < t.occupied)) return { kind: 'reject', code: 'team_size_below_occupancy' };
   }
 
+  const passwordHash = update.passwordHash === undefined ? session.passwordHash : (update.passwordHash ?? undefined);
   const after: Session = {
     ...session,
     joinable: update.joinable ?? session.joinable,
+    friendsMayJoin: update.friendsMayJoin ?? session.friendsMayJoin,
+    platformJoinable: update.platformJoinable ?? session.platformJoinable,
     customData: update.customData ?? session.customData,
     teams: teams ?? session.teams,
   };
+  if (passwordHash === undefined) delete after.passwordHash;
+  else after.passwordHash = passwordHash;
+  const sameJoinability =
+    after.joinable === session.joinable && after.friendsMayJoin === session.friendsMayJoin && after.platformJoinable === session.platformJoinable;
   const sameTeams =
     after.teams.length === session.teams.length &&
     after.teams.every((t, i) => t.maxSize === session.teams[i]!.maxSize && sameData(t.customData ?? {}, session.teams[i]!.customData ?? {}));
-  if (after.joinable === session.joinable && sameData(after.customData, session.customData) && sameTeams) {
+  if (sameJoinability && after.passwordHash === session.passwordHash && sameData(after.customData, session.customData) && sameTeams) {
     return { kind: 'unchanged', result: session };
   }
   if (sessionDataBytes(after) > SESSION_DATA_BUDGET_BYTES) return { kind: 'reject', code: 'session_data_too_large' };
@@ -60,6 +75,9 @@ export function decideSessionUpdate(session: Session | undefined, actor: Actor, 
     guards: [],
     players: [],
     ...(after.joinable !== session.joinable ? { joinable: after.joinable } : {}),
+    ...(after.friendsMayJoin !== session.friendsMayJoin ? { friendsMayJoin: after.friendsMayJoin } : {}),
+    ...(after.platformJoinable !== session.platformJoinable ? { platformJoinable: after.platformJoinable } : {}),
+    ...(after.passwordHash !== session.passwordHash ? { passwordHash: after.passwordHash ?? null } : {}),
     ...(!sameData(after.customData, session.customData) ? { customData: after.customData } : {}),
     ...(!sameTeams ? { teams: after.teams } : {}),
   };

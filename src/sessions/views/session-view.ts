@@ -12,6 +12,7 @@ const toPlayerResource = (p: Player): SessionPlayerResource => ({
   ...(p.invitedBy ? { inviting_player_uuid: p.invitedBy } : {}),
   ...(p.invited ? { invited: p.invited } : {}),
   ...(p.joined ? { joined: p.joined } : {}),
+  session_permissions: [],
 });
 
 /** Players in the order they joined (invited and reserved players after them), so the view is stable. */
@@ -23,13 +24,18 @@ export function toSessionResource(session: Session, players: Player[]): SessionR
     type: session.type,
     session_id: session.sessionId,
     joinable: session.joinable,
+    joinability: { open: session.joinable, friends: session.friendsMayJoin, platform: session.platformJoinable },
     teams: session.teams.map((t, teamId) => ({
       team_id: teamId,
       max_size: t.maxSize,
       ...(t.customData ? { custom_data: t.customData } : {}),
       players: sorted.filter((p) => p.teamId === teamId).map(toPlayerResource),
     })),
+    teams_suppressed: false,
+    platform_session: [],
     custom_data: session.customData,
     created: session.created,
+    created_by_matchmaking: false,
+    ...(session.shortCode ? { short_code: session.shortCode } : {}),
   };
 }

@@ -76,6 +76,7 @@ describe('get_all_session_templates', () => {
       num_teams: 1,
       players_per_team: 4,
       can_change_own_team: true,
+      player_culling_timeout: 0,
       session_ttl_seconds: 3600,
     });
   });
@@ -129,6 +130,7 @@ describe('get_session_template_by_type', () => {
       num_teams: 4,
       players_per_team: 10,
       can_change_own_team: true,
+      player_culling_timeout: 0,
       session_ttl_seconds: 7200,
       client_version_range: '>=1.0.0',
     });
@@ -193,6 +195,7 @@ describe('the templates file', () => {
           num_teams: 1,
           players_per_team: 4,
           can_change_own_team: true,
+          player_culling_timeout: 0,
           session_ttl_seconds: 3600,
         });
       },

@@ -25,6 +25,7 @@ const DEFAULTS: Omit<SessionTemplate, 'session_type'> = {
   num_teams: 1,
   players_per_team: 4,
   can_change_own_team: true,
+  player_culling_timeout: 0,
   session_ttl_seconds: 3600,
 };
 

@@ -53,6 +53,12 @@ const VERSIONS = [
   '1.5.0-beta',
   '1.2.3.4',
   'build-7781',
+  // What the package also reads as a version: a leading v, surrounding spaces; and the Unreal SDK's default form.
+  'v1.5.0',
+  ' 1.5.0 ',
+  'v2.0.0-rc.1',
+  '12345.12345.0+5.4.2',
+  '',
 ];
 
 test.each(RANGES)('range %p: every version gets the answer semver gives', (range) => {

@@ -1,7 +1,7 @@
 // The join rules over plain data: every branch of decideJoin, with the guards each decision relies on.
 import { contribution, zeroCounters, type CrossplayCounters } from '../../../../src/sessions/model/crossplay.js';
 import type { Guard } from '../../../../src/sessions/model/change.js';
-import { decideJoin, type JoinDecision } from '../../../../src/sessions/rules/join.js';
+import { admissionChecks, decideJoin, type JoinDecision } from '../../../../src/sessions/rules/join.js';
 import { ANY_CROSSPLAY, type JoinRequest, type Player, type Session } from '../../../../src/sessions/model/session.js';
 import type { CrossplayPreferences, Input, Platform } from '../../../../src/contract/types.js';
 import { seatedPlayer, sessionFixture } from '../../../support/fixtures.js';
@@ -275,5 +275,101 @@ describe('crossplay', () => {
     expect(
       decideJoin(session({ crossplay: c }), me, request({ clientSettings: xbox(), crossplay: prefs('desired_platforms_xboxlike') }), NOW),
     ).toEqual({ kind: 'reject', code: 'crossplay_not_permitted' });
+  });
+});
+
+describe('admission of newcomers: joinability x password x friend', () => {
+  const FRIEND = OTHER;
+  const HASH = 'scrypt$16384$8$1$salt$key';
+  const friend = seatedPlayer(FRIEND, { status: 'leader', revision: 2 });
+  const checked = (matches: boolean) => ({ password: { hash: HASH, matches } });
+
+  type Row = [string, Partial<Session>, Partial<JoinRequest>, { friend?: Player; facts?: object }, string | Guard[]];
+  test.each<Row>([
+    ['open, no password: joins', { joinable: true }, {}, {}, [{ kind: 'joinable' }, { kind: 'noPassword' }]],
+    [
+      'closed, friends off: refused',
+      { joinable: false },
+      { friendUuid: FRIEND },
+      { friend, facts: { friendConfirmed: FRIEND } },
+      'session_not_joinable',
+    ],
+    ['friends only, no friend named', { joinable: false, friendsMayJoin: true }, {}, {}, 'not_a_friend'],
+    ['friends only, friend not in the session', { joinable: false, friendsMayJoin: true }, { friendUuid: FRIEND }, {}, 'not_a_friend'],
+    [
+      'friends only, friend only invited',
+      { joinable: false, friendsMayJoin: true },
+      { friendUuid: FRIEND },
+      { friend: { ...friend, status: 'invited' }, facts: { friendConfirmed: FRIEND } },
+      'not_a_friend',
+    ],
+    ['friends only, friendship not confirmed', { joinable: false, friendsMayJoin: true }, { friendUuid: FRIEND }, { friend }, 'not_a_friend'],
+    [
+      'friends only, confirmed friend: joins, relying on the flag and the friend still active',
+      { joinable: false, friendsMayJoin: true },
+      { friendUuid: FRIEND },
+      { friend, facts: { friendConfirmed: FRIEND } },
+      [{ kind: 'friendsMayJoin' }, { kind: 'playerActive', playerUuid: FRIEND }, { kind: 'noPassword' }],
+    ],
+    ['open with a password, none given', { passwordHash: HASH }, {}, {}, 'session_password_required'],
+    ['open with a password, wrong one', { passwordHash: HASH }, { password: 'nope' }, { facts: checked(false) }, 'session_password_incorrect'],
+    [
+      'open with a password, checked against another hash: read again',
+      { passwordHash: HASH },
+      { password: 'x' },
+      { facts: { password: { hash: 'other', matches: true } } },
+      'session_conflict',
+    ],
+    [
+      'open with a password, right one',
+      { passwordHash: HASH },
+      { password: 'right' },
+      { facts: checked(true) },
+      [{ kind: 'joinable' }, { kind: 'passwordIs', hash: HASH }],
+    ],
+    [
+      'friends only with a password: a confirmed friend still needs it',
+      { joinable: false, friendsMayJoin: true, passwordHash: HASH },
+      { friendUuid: FRIEND },
+      { friend, facts: { friendConfirmed: FRIEND } },
+      'session_password_required',
+    ],
+    [
+      'friends only with a password: a confirmed friend with it joins',
+      { joinable: false, friendsMayJoin: true, passwordHash: HASH },
+      { friendUuid: FRIEND, password: 'right' },
+      { friend, facts: { friendConfirmed: FRIEND, ...checked(true) } },
+      [{ kind: 'friendsMayJoin' }, { kind: 'playerActive', playerUuid: FRIEND }, { kind: 'passwordIs', hash: HASH }],
+    ],
+  ])('%s', (_name, over, req, newcomer, expected) => {
+    const d = decideJoin(session({ leader: FRIEND, ...over }), undefined, request(req), NOW, newcomer as never);
+    if (typeof expected === 'string') expect(d).toEqual({ kind: 'reject', code: expected });
+    else for (const g of expected) expect(write(d).change.guards).toContainEqual(g);
+  });
+
+  test.each(['invited', 'reserved', 'member', 'leader'] as const)('a %s player needs neither joinability nor the password', (status) => {
+    const s = session({ joinable: false, friendsMayJoin: false, passwordHash: HASH, leader: status === 'leader' ? ME : FRIEND });
+    const d = write(decideJoin(s, player({ status }), request({ teamId: 0, customData: { changed: 'yes' } }), NOW));
+    const guardKinds = kinds(d.change.guards);
+    for (const k of ['joinable', 'friendsMayJoin', 'noPassword', 'passwordIs'] as const) expect(guardKinds).not.toContain(k);
+  });
+
+  test('what must be established first: the friendship only for a friends-only session, the password only once admitted', () => {
+    const friendsOnly = session({ joinable: false, friendsMayJoin: true, passwordHash: HASH });
+    const asks = admissionChecks(friendsOnly, undefined, request({ friendUuid: FRIEND, password: 'p' }), friend);
+    expect(asks.friend).toBe(FRIEND);
+    expect(asks.password(false)).toBe(false);
+    expect(asks.password(true)).toBe(true);
+    const open = admissionChecks(session({ passwordHash: HASH }), undefined, request({ friendUuid: FRIEND, password: 'p' }), friend);
+    expect(open.friend).toBeUndefined();
+    expect(open.password(false)).toBe(true);
+    expect(admissionChecks(session({ passwordHash: HASH }), undefined, request(), friend).password(true)).toBe(false);
+    expect(admissionChecks(session({ joinable: false, passwordHash: HASH }), undefined, request({ password: 'p' }), undefined).password(true)).toBe(
+      false,
+    );
+    expect(admissionChecks(friendsOnly, player(), request({ friendUuid: FRIEND, password: 'p' }), friend)).toEqual({
+      password: expect.any(Function),
+    });
+    expect(admissionChecks(friendsOnly, player(), request({ password: 'p' }), friend).password(true)).toBe(false);
   });
 });

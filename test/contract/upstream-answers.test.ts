@@ -1,0 +1,67 @@
+// Every answer of ours validates against RallyHere's own published schemas (the 2026-08-17 session spec), so a
+// client generated from upstream's spec (RallyHere's Unreal SDK is) reads what we send.
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { api } from '../support/api-client.js';
+import { joinBody } from '../support/fixtures.js';
+import { newAdmin, newPlayer } from '../support/players.js';
+import { createSession } from '../support/stores.js';
+
+const upstream = JSON.parse(readFileSync(new URL('./upstream/session-api.schemas.json', import.meta.url), 'utf8')) as {
+  schemas: Record<string, unknown>;
+};
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+// Formats annotate in JSON Schema 2020-12; uuid and date-time are asserted here all the same, semver (any string upstream takes) is not.
+ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
+ajv.addFormat('semver', () => true);
+ajv.addSchema({ $id: 'upstream', components: { schemas: upstream.schemas } });
+const conforms = (name: string, body: unknown) => {
+  const validate = ajv.getSchema(`upstream#/components/schemas/${name}`)!;
+  expect({ name, ok: validate(body), errors: validate.errors ?? null }).toEqual({ name, ok: true, errors: null });
+};
+
+test("a session's life, answer by answer", async () => {
+  const s = await createSession({ customData: { map: 'harbour' } });
+  const [leader, member, invitee] = [newPlayer(), newPlayer(), newPlayer()];
+  conforms('SessionPlayerUpdateResponse', (await api.join(leader, s.sessionId, joinBody({ custom_data: { loadout: 'a' } }))).body);
+  conforms(
+    'SessionPlayerUpdateResponse',
+    (
+      await api.join(
+        member,
+        s.sessionId,
+        joinBody({ client_version: 'build-7781', client_settings: { platform: 'Discord', input: 'touch', device_type: 'web' } }),
+      )
+    ).body,
+  );
+  conforms('SessionPlayerUpdateResponse', (await api.setPlayer(leader, s.sessionId, invitee.uuid, { status: 'invited' })).body);
+  conforms('Session', (await api.get(member, s.sessionId)).body);
+  conforms(
+    'Session',
+    (
+      await api.patch(leader, s.sessionId, {
+        joinability: { friends: true },
+        password: 'secret',
+        teams: [{ max_size: 5, custom_data: { side: 'red' } }, { max_size: 5 }],
+      })
+    ).body,
+  );
+  conforms('SessionShortCodeResponse', (await api.shortCode(leader, s.sessionId)).body);
+  conforms('Session', (await api.get(member, s.sessionId)).body);
+  conforms('PlayerSessions', (await api.mine(invitee)).body);
+  conforms('SessionTemplates', (await api.templates(member)).body);
+  conforms('SessionTemplate', (await api.template(member, 'lobby')).body);
+  conforms(
+    'SessionJoinResponse',
+    (await api.createOrJoin(newPlayer(), { session_type: 'lobby', client_version: '1', client_settings: { platform: 'iosDevice', input: 'touch' } }))
+      .body,
+  );
+});
+
+test('errors and validation errors', async () => {
+  const s = await createSession({ joinable: false });
+  conforms('HzApiErrorModel', (await api.join(newPlayer(), s.sessionId)).body);
+  conforms('HzApiErrorModel', (await api.get(newAdmin(), 'no-such-session')).body);
+  conforms('HTTPValidationError', (await api.join(newPlayer(), s.sessionId, { team_id: -1 }, { query: { refresh_ttl: 'maybe' } })).body);
+});
