@@ -9,48 +9,59 @@ import { PLAYER_SK_PREFIX } from './items.js';
 import { SESSIONS_TABLE } from './table-definition.js';
 import { call, nowSeconds, type Table } from './table.js';
 
+/** A conditional write: whether it was made, and the item as it was when its condition failed. */
+async function conditional(send: () => Promise<unknown>): Promise<{ ok: true } | { ok: false; old?: Record<string, AttributeValue> }> {
+  try {
+    await call(send);
+    return { ok: true };
+  } catch (e) {
+    if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+    return { ok: false, old: (e as { Item?: Record<string, AttributeValue> }).Item };
+  }
+}
+
 const triesKey = (sessionId: string, playerUuid: string) => ({ pk: `TRIES#${sessionId}`, sk: `${PLAYER_SK_PREFIX}${playerUuid}` });
 const TTL = SESSIONS_TABLE.ttlAttribute;
 
 export const passwordTries = (table: Table): PasswordTries => ({
   async takePasswordTry(sessionId, playerUuid, now) {
     const t = nowSeconds(now);
-    try {
-      await call(() =>
+    const end = t + PASSWORD_TRIES.windowSeconds;
+    const key = triesKey(sessionId, playerUuid);
+    // A try counts in the current window; a window that is over is restarted once, by whoever gets there first (the
+    // restart is conditioned on the window it ends), and the others count in the new one.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const counted = await conditional(() =>
         table.db.send(
           new UpdateCommand({
             TableName: table.name,
-            Key: triesKey(sessionId, playerUuid),
+            Key: key,
             UpdateExpression: 'SET window_ends = if_not_exists(window_ends, :end), #ttl = if_not_exists(#ttl, :end) ADD n :one',
             ConditionExpression: 'attribute_not_exists(n) OR (n < :max AND window_ends > :now)',
             ExpressionAttributeNames: { '#ttl': TTL },
-            ExpressionAttributeValues: { ':end': t + PASSWORD_TRIES.windowSeconds, ':one': 1, ':max': PASSWORD_TRIES.max, ':now': t },
+            ExpressionAttributeValues: { ':end': end, ':one': 1, ':max': PASSWORD_TRIES.max, ':now': t },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         ),
       );
-      return { ok: true };
-    } catch (e) {
-      const old = (e as { name?: string; Item?: Record<string, AttributeValue> }).Item;
-      if ((e as Error).name !== 'ConditionalCheckFailedException' || !old) throw e;
-      const windowEnds = Number(unmarshall(old).window_ends);
+      if (counted.ok) return { ok: true };
+      if (!counted.old) continue;
+      const windowEnds = Number(unmarshall(counted.old).window_ends);
       if (windowEnds > t) return { ok: false, retryAfterSeconds: windowEnds - t };
-      // The window is over but TTL has not removed its item yet: a new window starts with this try.
-      await call(() =>
+      const restarted = await conditional(() =>
         table.db.send(
           new PutCommand({
             TableName: table.name,
-            Item: {
-              ...triesKey(sessionId, playerUuid),
-              n: 1,
-              window_ends: t + PASSWORD_TRIES.windowSeconds,
-              [TTL]: t + PASSWORD_TRIES.windowSeconds,
-            },
+            Item: { ...key, n: 1, window_ends: end, [TTL]: end },
+            ConditionExpression: 'window_ends = :old',
+            ExpressionAttributeValues: { ':old': windowEnds },
           }),
         ),
       );
-      return { ok: true };
+      if (restarted.ok) return { ok: true };
     }
+    // Still racing after three rounds: refused for now, as a try would be in a full window.
+    return { ok: false, retryAfterSeconds: 1 };
   },
   async forgetPasswordTries(sessionId, playerUuid) {
     await call(() => table.db.send(new DeleteCommand({ TableName: table.name, Key: triesKey(sessionId, playerUuid) })));

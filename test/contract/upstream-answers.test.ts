@@ -54,7 +54,7 @@ test("a session's life, answer by answer", async () => {
   conforms('SessionTemplate', (await api.template(member, 'lobby')).body);
   conforms(
     'SessionJoinResponse',
-    (await api.createOrJoin(newPlayer(), { session_type: 'lobby', client_version: '1', client_settings: { platform: 'iosDevice', input: 'touch' } }))
+    (await api.createOrJoin(newPlayer(), { session_type: 'duel', client_version: '1', client_settings: { platform: 'iosDevice', input: 'touch' } }))
       .body,
   );
 });

@@ -174,6 +174,8 @@ export class MemoryStore implements SessionStore {
   async createSession(session: Session, players: readonly Player[], now: Date) {
     const existing = this.sessions.get(session.sessionId);
     if (existing && live(existing.session, now)) return 'taken' as const;
+    // As the DynamoDB store does when it takes over an expired id: its short code goes with it.
+    if (existing?.session.shortCode) await this.releaseShortCode(existing.session.shortCode, session.sessionId, existing.session.incarnation);
     const stored: Stored = { session: copySession(session), players: existing?.players ?? new Map() };
     for (const p of players) stored.players.set(p.playerUuid, { incarnation: session.incarnation, player: copyPlayer(p) });
     this.sessions.set(session.sessionId, stored);

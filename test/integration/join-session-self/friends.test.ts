@@ -8,7 +8,11 @@ import { closedPort, setEnv, withEnv } from '../../support/environment.js';
 import { joinBody } from '../../support/fixtures.js';
 import { makeFriends, newFriendsPlayer, startTestFriendsService, type TestFriendsService } from '../../support/friends.js';
 import { newPlayer, type TestPlayer } from '../../support/players.js';
-import { createSession, store } from '../../support/stores.js';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { playerKey } from '../../../src/dynamodb/items.js';
+import { testTableName } from '../../support/dynamodb.js';
+import { withStore } from '../../support/sdk-faults.js';
+import { createSession, decorate, store, testClient } from '../../support/stores.js';
 
 let friends: TestFriendsService;
 let restore: () => void;
@@ -70,6 +74,29 @@ test('a friend who left no longer admits anyone', async () => {
   await api.join(member, id);
   expect((await api.leave(member, id)).status).toBe(204);
   expect((await api.join(friendOfMember, id, joinBody({ friend_uuid: member.uuid }))).body.error_code).toBe('not_a_friend');
+});
+
+test('a friend who leaves between the join\u2019s read and its write: the write is refused, and the join decided again without them', async () => {
+  const [leader, member, friendOfMember] = [newFriendsPlayer(), newFriendsPlayer(), newFriendsPlayer()];
+  await makeFriends(friends, member, friendOfMember);
+  const id = await friendsOnly(leader);
+  await api.setPlayer(leader, id, member.uuid, { status: 'invited', team_id: 0 });
+  await api.join(member, id);
+  let left = false;
+  // The friend's membership goes away just before the join's first write; the session item does not change, so only
+  // the condition on the friend's own item can tell.
+  const racing = decorate(store, {
+    commitChange: async (...args: Parameters<typeof store.commitChange>) => {
+      if (!left) {
+        left = true;
+        await testClient().send(new DeleteCommand({ TableName: testTableName(), Key: playerKey(id, member.uuid) }));
+      }
+      return store.commitChange(...args);
+    },
+  });
+  const r = await withStore(racing, () => api.join(friendOfMember, id, joinBody({ friend_uuid: member.uuid })));
+  expect(left).toBe(true);
+  expect([r.status, r.body.error_code]).toEqual([403, 'not_a_friend']);
 });
 
 describe('the friends service down or slow', () => {

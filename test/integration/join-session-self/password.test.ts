@@ -1,5 +1,6 @@
 // Password-protected sessions end to end: set on create-or-join or PATCH, asked of newcomers only, stored as a
 // slow hash that no answer, event or log line shows, and guessing bounded per player and session.
+import '../../security/verbose-logs.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { sessionKey } from '../../../src/dynamodb/items.js';
 import { PASSWORD_TRIES } from '../../../src/sessions/store.js';
@@ -102,6 +103,17 @@ test(`after ${PASSWORD_TRIES.max} wrong passwords, tries are refused unchecked w
   // The lock lifts by itself when the window ends.
   const later = new Date(Date.now() + (PASSWORD_TRIES.windowSeconds + 1) * 1000);
   expect(await store.takePasswordTry(id, guesser.uuid, later)).toEqual({ ok: true });
+});
+
+test('when a window ends, concurrent tries restart it once: never more than the limit in the new window', async () => {
+  const { id } = await protectedSession();
+  const p = newPlayer();
+  const t0 = new Date();
+  for (let i = 0; i < PASSWORD_TRIES.max; i++) expect(await store.takePasswordTry(id, p.uuid, t0)).toEqual({ ok: true });
+  expect((await store.takePasswordTry(id, p.uuid, t0)).ok).toBe(false);
+  const next = new Date(t0.getTime() + (PASSWORD_TRIES.windowSeconds + 1) * 1000);
+  const tries = await Promise.all(Array.from({ length: 3 * PASSWORD_TRIES.max }, () => store.takePasswordTry(id, p.uuid, next)));
+  expect(tries.filter((t) => t.ok)).toHaveLength(PASSWORD_TRIES.max);
 });
 
 test('a right password forgives the wrong ones before it', async () => {

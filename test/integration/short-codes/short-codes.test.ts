@@ -1,14 +1,16 @@
 // Short codes end to end: generated for active members, unique among live sessions, usable in place of the id by
 // every operation that takes one, released when the session ends; an unknown code answers as an unknown id does.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { shortCodeKey } from '../../../src/dynamodb/items.js';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { sessionKey, shortCodeKey } from '../../../src/dynamodb/items.js';
+import { newSession } from '../../../src/sessions/model/new-session.js';
 import { SHORT_CODE_ALPHABET } from '../../../src/sessions/model/short-code.js';
 import { generateShortCode } from '../../../src/sessions/operations/generate-short-code.js';
 import { api } from '../../support/api-client.js';
 import { testTableName } from '../../support/dynamodb.js';
 import { joinBody } from '../../support/fixtures.js';
 import { newAdmin, newPlayer, type TestPlayer } from '../../support/players.js';
-import { createSession, store, testClient } from '../../support/stores.js';
+import { MemoryStore } from '../../support/memory-store.js';
+import { createSession, decorate, store, testClient } from '../../support/stores.js';
 
 const db = testClient();
 const codeItem = async (code: string) => (await db.send(new GetCommand({ TableName: testTableName(), Key: shortCodeKey(code) }))).Item;
@@ -106,4 +108,62 @@ test('the route serves only its own suffix', async () => {
   );
   expect([r.status, r.body.error_code]).toEqual([404, 'route_not_found']);
   expect((await api.join(leader, id, joinBody())).status).toBe(200);
+});
+
+test("an expired session's id taken over before TTL removed it: its old code is released, never leading to the new session", async () => {
+  const { id, leader } = await led();
+  const code = (await api.shortCode(leader, id)).body.short_code as string;
+  // The session's time runs out; DynamoDB's TTL has not removed it yet (so no stream record will release the code).
+  await db.send(
+    new UpdateCommand({
+      TableName: testTableName(),
+      Key: sessionKey(id),
+      UpdateExpression: 'SET expires_at = :past',
+      ExpressionAttributeValues: { ':past': Math.floor(Date.now() / 1000) - 10 },
+    }),
+  );
+  await createSession({ sessionId: id });
+  expect(await codeItem(code)).toBeUndefined();
+  const r = await api.get(newAdmin(), code);
+  expect([r.status, r.body.error_code]).toEqual([404, 'session_not_found']);
+  expect(await memoryTakeover()).toBeUndefined();
+});
+
+/** The in-memory store releases the code of a taken-over id too. */
+async function memoryTakeover(): Promise<string | undefined> {
+  const memory = new MemoryStore();
+  const now = new Date();
+  const s = newSession({ sessionId: 'm', type: 't', teamSizes: [2], joinable: true, now: new Date(now.getTime() - 7200_000) });
+  await memory.createSession({ ...s, shortCode: 'MMMMMM' }, [], new Date(now.getTime() - 7200_000));
+  memory.shortCodes.set('MMMMMM', { sessionId: 'm', incarnation: s.incarnation });
+  await memory.createSession(newSession({ sessionId: 'm', type: 't', teamSizes: [2], joinable: true }), [], now);
+  return memory.resolveShortCode('MMMMMM');
+}
+
+test('two generations racing on facts: the session takes one code, and the loser answers it', async () => {
+  const { id, leader } = await led();
+  const actor = { playerUuid: leader.uuid, trusted: false };
+  let raced = false;
+  // The other generation commits between this one's read and its write; its write is conditioned on the facts only.
+  const racing = decorate(store, {
+    commitChange: async (...args: Parameters<typeof store.commitChange>) => {
+      if (!raced) {
+        raced = true;
+        await generateShortCode(store, id, actor, { length: 6, draw: () => 'WINNER' });
+      }
+      return store.commitChange(...args);
+    },
+  });
+  const draws = ['LOSER1', 'LOSER2'];
+  const r = await generateShortCode(racing, id, actor, { length: 6, strategy: 'facts', draw: () => draws.shift()! });
+  expect(r.result).toBe('WINNER');
+  expect((await store.readSession(id, new Date()))?.shortCode).toBe('WINNER');
+  expect(await codeItem('LOSER1')).toBeUndefined();
+});
+
+test('refresh_ttl=false leaves the life of the session as it is', async () => {
+  const { id, leader } = await led({ ttlSeconds: 3600, now: new Date(Date.now() - 1800_000) });
+  const before = (await store.readSession(id, new Date()))?.expiresAt;
+  expect((await api.shortCode(leader, id, { query: { refresh_ttl: 'false' } })).status).toBe(200);
+  expect((await store.readSession(id, new Date()))?.expiresAt).toBe(before);
 });
