@@ -206,6 +206,62 @@ export const kick_player_from_session_by_uuid_v2 = {
   ]
 } as const satisfies OperationDefinition;
 
+export const update_session_player_by_uuid = {
+  "operationId": "update_session_player_by_uuid",
+  "method": "POST",
+  "path": "/session/v1/session/{session_id}/player/uuid/{player_uuid}",
+  "contractPath": "/session/v1/session/{session_id}/player/uuid/{player_uuid}",
+  "handler": "update-session-player-by-uuid",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:promote:any",
+      "session:update-player:any"
+    ],
+    "self": [
+      "session:promote:self",
+      "session:update-player:self"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "BatchGetItem",
+    "ConditionCheckItem",
+    "DeleteItem",
+    "GetItem",
+    "PutItem",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
+export const kick_player_from_session_by_uuid = {
+  "operationId": "kick_player_from_session_by_uuid",
+  "method": "DELETE",
+  "path": "/session/v1/session/{session_id}/player/uuid/{player_uuid}",
+  "contractPath": "/session/v1/session/{session_id}/player/uuid/{player_uuid}",
+  "handler": "kick-player-by-uuid",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:update-player:any"
+    ],
+    "self": [
+      "session:update-player:self"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "BatchGetItem",
+    "BatchWriteItem",
+    "ConditionCheckItem",
+    "DeleteItem",
+    "GetItem",
+    "PutItem",
+    "Query",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
 export const create_or_join_session = {
   "operationId": "create_or_join_session",
   "method": "POST",
@@ -287,7 +343,7 @@ export const get_session_template_by_type = {
 } as const satisfies OperationDefinition;
 
 /** Every operation, in the order of the spec. */
-export const OPERATIONS = [join_session_by_id_self, leave_session_by_id_self, get_session_by_id, update_session_by_id, generate_session_short_code, update_session_player_by_uuid_v2, kick_player_from_session_by_uuid_v2, create_or_join_session, get_player_sessions_self, get_all_session_templates, get_session_template_by_type] as const;
+export const OPERATIONS = [join_session_by_id_self, leave_session_by_id_self, get_session_by_id, update_session_by_id, generate_session_short_code, update_session_player_by_uuid_v2, kick_player_from_session_by_uuid_v2, update_session_player_by_uuid, kick_player_from_session_by_uuid, create_or_join_session, get_player_sessions_self, get_all_session_templates, get_session_template_by_type] as const;
 
 /** One operation of the spec, with its literal types. */
 export type Operation = (typeof OPERATIONS)[number];

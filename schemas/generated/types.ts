@@ -184,6 +184,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/session/v1/session/{session_id}/player/uuid/{player_uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update Session Player By Uuid
+         * @deprecated
+         * @description DEPRECATED upstream (use the v2 operations), and still what RallyHere's Unreal SDK calls to invite, set the
+         *     leader, change a player's team and update their custom data: the same rules as Update Session Player By Uuid V2.
+         *     Upstream asks `session:promote:*` to promote and `session:update-player:*` to invite or move; a caller needs one of
+         *     them (a game client and a trusted server hold both).
+         *
+         *     Add or invite a player to the session, or change the status or team of a player already in it: the
+         *     leader (or a trusted caller) invites (`invited`), reserves (`reserved`), adds (`member`), moves a player
+         *     between teams, or promotes a member to `leader` (the old leader becomes a member in the same transaction).
+         *     `overflow_action` decides what happens when the team is full. A player acting on themselves follows the
+         *     join rules.
+         *
+         *     Who may: a caller with an `any` permission, on any player of any session; the session's leader with a
+         *     `self` permission, on the players of their session; anyone with a `self` permission, on themselves.
+         */
+        post: operations["update_session_player_by_uuid"];
+        /**
+         * Kick Player From Session By Uuid
+         * @deprecated
+         * @description DEPRECATED upstream, still what RallyHere's Unreal SDK calls to kick (with `?reason=`): the same rules as Kick
+         *     Player From Session By Uuid V2.
+         *
+         *     Remove a player from a session, or cancel their invite or reservation. Removing the leader hands
+         *     leadership to the member who joined earliest; removing the last leader or member deletes the session
+         *     unless its template keeps it alive when empty.
+         *
+         *     Who may: a caller with an `any` permission, on any player; the session's leader with a `self`
+         *     permission, on the players of their session; anyone with a `self` permission, on themselves. `reason` is
+         *     published with the change event.
+         */
+        delete: operations["kick_player_from_session_by_uuid"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/session/v1/template": {
         parameters: {
             query?: never;
@@ -512,12 +559,12 @@ export interface components {
          *     free seat.
          */
         SessionPlayerUpdateRequest: {
-            /** @default {} */
-            custom_data: components["schemas"]["CustomData"];
+            /** @description Without it, a player in the session keeps their custom data; one not yet in it has none (`{}`, upstream's default). */
+            custom_data?: components["schemas"]["CustomData"];
             /** @default fail */
             overflow_action: components["schemas"]["TeamOverflowAction"];
-            /** @default member */
-            status: components["schemas"]["SessionPlayerStatus"];
+            /** @description Without it, a player in the session keeps their status; one not yet in it is added as `member` (upstream's default). */
+            status?: components["schemas"]["SessionPlayerStatus"];
             /**
              * Team Id
              * @description Which team the player should be on
@@ -1247,6 +1294,117 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Successful Response (the player is no longer in the session) */
+            204: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description Session doesn't exist or Player is not a member of the session. See error code for more info */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HzApiErrorModel"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    update_session_player_by_uuid: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
+            header?: {
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
+                "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
+            };
+            path: {
+                player_uuid: components["parameters"]["PlayerUuid"];
+                session_id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "invited",
+                 *       "team_id": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["SessionPlayerUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPlayerUpdateResponse"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description Session doesn't exist, or the team does not exist in it. See error code for more info */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HzApiErrorModel"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    kick_player_from_session_by_uuid: {
+        parameters: {
+            query?: {
+                /** @description Why the player leaves or is removed, published with the change event. */
+                reason?: components["parameters"]["Reason"];
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
+            header?: {
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
+                "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
+            };
+            path: {
+                player_uuid: components["parameters"]["PlayerUuid"];
+                session_id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
             204: {
                 headers: {
                     ETag: components["headers"]["ETag"];

@@ -28,6 +28,8 @@ const handlers = {
   kick_player_from_session_by_uuid_v2: (await import('../../handlers/kick-player.js')).handler,
   create_or_join_session: (await import('../../handlers/create-or-join-session.js')).handler,
   generate_session_short_code: (await import('../../handlers/generate-session-short-code.js')).handler,
+  update_session_player_by_uuid: (await import('../../handlers/update-session-player-by-uuid.js')).handler,
+  kick_player_from_session_by_uuid: (await import('../../handlers/kick-player-by-uuid.js')).handler,
 } satisfies Record<string, Handler>;
 
 export type OperationId = keyof typeof handlers;
@@ -89,6 +91,8 @@ export const FUZZED_OPERATIONS: Operation[] = [
     player: validJoin(),
   })),
   fuzzed('generate_session_short_code'),
+  fuzzed('update_session_player_by_uuid', () => ({ team_id: 1, custom_data: { k: 'v' } })),
+  fuzzed('kick_player_from_session_by_uuid'),
 ];
 export const operation = (id: OperationId) => FUZZED_OPERATIONS.find((o) => o.id === id)!;
 

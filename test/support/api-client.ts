@@ -64,6 +64,11 @@ export const api = {
     call('update_session_player_by_uuid_v2', p, { session_id: sessionId, player_uuid: target }, body, opts),
   kick: (p: Sender, sessionId: string, target: string, opts?: RequestOptions) =>
     call('kick_player_from_session_by_uuid_v2', p, { session_id: sessionId, player_uuid: target }, undefined, opts),
+  /** The deprecated `/player/uuid/{player_uuid}` routes RallyHere's Unreal SDK calls. */
+  setPlayerByUuid: (p: Sender, sessionId: string, target: string, body: unknown, opts?: RequestOptions) =>
+    call('update_session_player_by_uuid', p, { session_id: sessionId, player_uuid: target }, body, opts),
+  kickByUuid: (p: Sender, sessionId: string, target: string, opts?: RequestOptions) =>
+    call('kick_player_from_session_by_uuid', p, { session_id: sessionId, player_uuid: target }, undefined, opts),
   /** The route's session_id carries the `:generate-short-code` suffix, as the contract's path does. */
   shortCode: (p: Sender, sessionId: string, opts?: RequestOptions) =>
     call('generate_session_short_code', p, { session_id: `${sessionId}:generate-short-code` }, undefined, opts),

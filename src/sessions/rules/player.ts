@@ -11,10 +11,12 @@ import { authority, counterDeltas, crossplayFor, hasSeat, reject, revisionOf, sa
 export type OverflowAction = 'fail' | 'allow_overflow' | 'partial_with_overflow' | 'partial_without_overflow' | 'overfill';
 
 export interface PlayerUpdate {
-  status: PlayerStatus;
+  /** Absent: a player in the session keeps their status; one not yet in it is added as a member. */
+  status?: PlayerStatus;
   /** Absent: a player in the session keeps their team; one not yet in it goes to the first team with a free seat. */
   teamId?: number;
-  customData: CustomData;
+  /** Absent: a player in the session keeps their custom data; one not yet in it has none. */
+  customData?: CustomData;
   overflowAction: OverflowAction;
 }
 
@@ -49,6 +51,8 @@ export function decidePlayerUpdate(
   const auth = authority(session, actor, target.playerUuid);
   if (!auth.ok) return reject('not_session_leader');
   const current = target.current;
+  // What the request leaves out stays as it is (RallyHere's SDK changes a team, or custom data, alone).
+  const asked = { status: req.status ?? current?.status ?? 'member', customData: req.customData ?? current?.customData ?? {} };
   const askedTeam =
     req.teamId ??
     current?.teamId ??
@@ -61,7 +65,7 @@ export function decidePlayerUpdate(
   const selfOnly = !actor.trusted && actor.playerUuid === target.playerUuid && session.leader !== actor.playerUuid;
   const overflowAction = selfOnly ? 'fail' : req.overflowAction;
 
-  const wantsActive = req.status === 'leader' || req.status === 'member';
+  const wantsActive = asked.status === 'leader' || asked.status === 'member';
   const wasActive = current !== undefined && isActive(current.status);
   if (selfOnly) {
     if (!wantsActive) return reject('status_not_allowed');
@@ -73,7 +77,7 @@ export function decidePlayerUpdate(
   }
   // An active player is never sent back to invited or reserved, and a leader steps down only by promoting another.
   if (wasActive && !wantsActive) return reject('status_not_allowed');
-  if (current?.status === 'leader' && req.status === 'member') return reject('status_not_allowed');
+  if (current?.status === 'leader' && asked.status === 'member') return reject('status_not_allowed');
 
   const seats: Record<number, number> = {};
   let teamId = current?.teamId ?? askedTeam;
@@ -87,14 +91,14 @@ export function decidePlayerUpdate(
   }
 
   // Asking for leader is a promotion when a leader or trusted caller asks, a wish when a player asks for themselves.
-  const becomesLeader = (req.status === 'leader' && (!selfOnly || session.leader === undefined)) || (wantsActive && session.leader === undefined);
+  const becomesLeader = (asked.status === 'leader' && (!selfOnly || session.leader === undefined)) || (wantsActive && session.leader === undefined);
   // A wish for leader that is not granted leaves the player what they were (a leader stays one), else a member.
-  const status: PlayerStatus = becomesLeader || current?.status === 'leader' ? 'leader' : req.status === 'leader' ? 'member' : req.status;
+  const status: PlayerStatus = becomesLeader || current?.status === 'leader' ? 'leader' : asked.status === 'leader' ? 'member' : asked.status;
   const player: Player = {
     ...(current ?? { playerUuid: target.playerUuid, customData: {}, revision: 0 }),
     status,
     teamId,
-    customData: req.customData,
+    customData: asked.customData,
     revision: (current?.revision ?? 0) + 1,
     ...(!current && !wantsActive ? { invitedBy: actor.playerUuid, invited: now } : {}),
     ...(wantsActive && !wasActive ? { joined: now } : {}),

@@ -731,3 +731,35 @@ describe('earliestMember', () => {
     expect(players.map((p) => p.playerUuid)).toEqual([LATE, MEMBER]);
   });
 });
+
+describe('decidePlayerUpdate: what the request leaves out stays as it is (RallyHere SDK bodies)', () => {
+  const without = (...keys: (keyof PlayerUpdate)[]) => {
+    const u: PlayerUpdate = update();
+    for (const k of keys) delete u[k];
+    return u;
+  };
+  const decideRaw = (current: Player | undefined, target: string, req: PlayerUpdate) =>
+    decidePlayerUpdate(session(), asLeader, { playerUuid: target, current }, leaderP, req, NOW);
+
+  test('a team alone moves a member, who stays a member with their custom data', () => {
+    const d = write(decideRaw({ ...memberP, customData: { role: 'tank' } }, MEMBER, { ...without('status', 'customData'), teamId: 1 }));
+    expect(d.result).toMatchObject({ status: 'member', teamId: 1, customData: { role: 'tank' } });
+  });
+
+  test('a team alone moves an invited player, who stays invited', () => {
+    const d = write(decideRaw(invitedP(), OTHER, { ...without('status', 'customData'), teamId: 1 }));
+    expect(d.result).toMatchObject({ status: 'invited', teamId: 1 });
+  });
+
+  test('custom data alone keeps the status and the team; a leader stays leader', () => {
+    const d = write(decideRaw(leaderP, LEADER, { ...without('status', 'teamId'), customData: { ready: 'yes' } }));
+    expect(d.result).toMatchObject({ status: 'leader', teamId: 0, customData: { ready: 'yes' } });
+    expect(d.change.leader).toBeUndefined();
+  });
+
+  test('nothing at all changes nothing; a newcomer with nothing is added as a member without custom data', () => {
+    expect(decideRaw({ ...memberP, customData: { a: 'b' } }, MEMBER, without('status', 'teamId', 'customData')).kind).toBe('unchanged');
+    const d = write(decideRaw(undefined, LATE, without('status', 'teamId', 'customData')));
+    expect(d.result).toMatchObject({ status: 'member', customData: {} });
+  });
+});
