@@ -262,6 +262,32 @@ export const kick_player_from_session_by_uuid = {
   ]
 } as const satisfies OperationDefinition;
 
+export const swap_players_in_session = {
+  "operationId": "swap_players_in_session",
+  "method": "POST",
+  "path": "/session/v1/session/{session_id}/player:swap",
+  "contractPath": "/session/v1/session/{session_id}/player:swap",
+  "handler": "swap-players-in-session",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:update:any"
+    ],
+    "self": [
+      "session:update:self"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "BatchGetItem",
+    "ConditionCheckItem",
+    "DeleteItem",
+    "GetItem",
+    "PutItem",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
 export const create_or_join_session = {
   "operationId": "create_or_join_session",
   "method": "POST",
@@ -343,7 +369,7 @@ export const get_session_template_by_type = {
 } as const satisfies OperationDefinition;
 
 /** Every operation, in the order of the spec. */
-export const OPERATIONS = [join_session_by_id_self, leave_session_by_id_self, get_session_by_id, update_session_by_id, generate_session_short_code, update_session_player_by_uuid_v2, kick_player_from_session_by_uuid_v2, update_session_player_by_uuid, kick_player_from_session_by_uuid, create_or_join_session, get_player_sessions_self, get_all_session_templates, get_session_template_by_type] as const;
+export const OPERATIONS = [join_session_by_id_self, leave_session_by_id_self, get_session_by_id, update_session_by_id, generate_session_short_code, update_session_player_by_uuid_v2, kick_player_from_session_by_uuid_v2, update_session_player_by_uuid, kick_player_from_session_by_uuid, swap_players_in_session, create_or_join_session, get_player_sessions_self, get_all_session_templates, get_session_template_by_type] as const;
 
 /** One operation of the spec, with its literal types. */
 export type Operation = (typeof OPERATIONS)[number];

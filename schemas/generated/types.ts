@@ -110,6 +110,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/session/v1/session/{session_id}/player:swap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Swap Players In Session
+         * @description Two players on different teams change places, in one transaction; leaders cannot be swapped. Seats per team stay
+         *     as they are, so a swap is never refused for a full team.
+         *
+         *     Who may: a caller with an `any` permission, on any session; the session's leader with `session:update:self`.
+         */
+        post: operations["swap_players_in_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/session/v1/session/{session_id}/player/{player_uuid}": {
         parameters: {
             query?: never;
@@ -420,6 +443,13 @@ export interface components {
             };
         };
         /**
+         * PlayerSwapRequest
+         * @description Two players on different teams who swap teams. Unknown fields are ignored.
+         */
+        PlayerSwapRequest: {
+            players: string[];
+        };
+        /**
          * SelfSessionPlayerUpdateRequest
          * @description A request body for a player updating information about themselves. Unknown fields are ignored.
          */
@@ -552,6 +582,10 @@ export interface components {
          * @enum {string}
          */
         SessionPlayerStatus: "leader" | "member" | "invited" | "reserved";
+        /** SessionPlayersUpdateResponse */
+        SessionPlayersUpdateResponse: {
+            players: components["schemas"]["SessionPlayerUpdateResponse"][];
+        };
         /**
          * SessionPlayerUpdateRequest
          * @description A request body to update information about a player in a session. Unknown fields are ignored. Without
@@ -1062,6 +1096,68 @@ export interface operations {
                 };
             };
             409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    swap_players_in_session: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
+            header?: {
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
+                "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
+            };
+            path: {
+                session_id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "players": [
+                 *         "4b6b0b52-8a43-4f5e-9a52-2f4a3c9a1f10",
+                 *         "0e3c1b7e-5f0e-4a5c-9a63-0a7f0d7c2b11"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlayerSwapRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPlayersUpdateResponse"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description (extension) The session does not exist, or one of the players is not in it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HzApiErrorModel"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

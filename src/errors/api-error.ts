@@ -32,6 +32,8 @@ export const ERRORS = {
   team_size_below_occupancy: { status: 403, desc: 'A team cannot be made smaller than the seats held on it, nor removed while it holds seats' },
   session_creation_not_allowed: { status: 403, desc: 'Players may not create sessions of this type' },
   client_version_incompatible: { status: 403, desc: 'The client version is outside the range this session type allows' },
+  players_on_same_team: { status: 403, desc: 'The two players of a swap must be two players on different teams' },
+  leader_not_swappable: { status: 403, desc: 'A leader cannot be swapped' },
   not_active_in_session: { status: 403, desc: 'Only an active member of the session (its leader or a member), or a trusted caller, may do this' },
   not_a_friend: { status: 403, desc: "Only friends of the session's members may join it without an invite" },
   session_password_required: { status: 403, desc: 'Session is password protected: give its password to join without an invite' },

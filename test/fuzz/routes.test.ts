@@ -137,7 +137,12 @@ test(
           };
           a = { status: result.statusCode, headers: result.headers ?? {}, body: result.body ? JSON.parse(result.body) : undefined, raw: result.body };
           if (a.status >= 500) throw new Error(`${m.routeKey} answered ${a.status} ${a.raw}`);
-          if (op) {
+          // HEAD is GET without the body: the same status and headers, and nothing else.
+          if (op && method.toUpperCase() === 'HEAD') {
+            if (a.raw) throw new Error(`HEAD ${path} answered ${a.status} with a body`);
+            const asGet = problemWith(op, { ...a, body: a.status === 200 ? undefined : { auth_success: true, error_code: 'x', desc: 'x' } });
+            if (asGet?.includes('a status the contract does not document')) throw new Error(asGet);
+          } else if (op) {
             const problem = problemWith(op, a);
             if (problem) throw new Error(problem);
           }

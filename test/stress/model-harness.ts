@@ -24,6 +24,7 @@ import { newSession, withPlayers } from '../../src/sessions/model/new-session.js
 import type { Actor } from '../../src/sessions/model/actor.js';
 import { decidePlayerUpdate, decideRemoval, earliestMember, type OverflowAction } from '../../src/sessions/rules/player.js';
 import { decideSessionUpdate } from '../../src/sessions/rules/session.js';
+import { decideSwap } from '../../src/sessions/rules/swap.js';
 import { toSessionResource } from '../../src/sessions/views/session-view.js';
 import { canonicalJson } from '../../src/http/content-etag.js';
 import { hashPassword } from '../../src/security/password-hash.js';
@@ -57,6 +58,7 @@ export type Op =
   | ({ kind: 'leave'; actor: number } & Conditional)
   | ({ kind: 'invite'; actor: number; target: number; team: number; status: 'invited' | 'reserved'; overflow: OverflowAction } & Conditional)
   | ({ kind: 'kick'; actor: number; target: number } & Conditional)
+  | ({ kind: 'swap'; actor: number; target: number; other: number } & Conditional)
   | ({ kind: 'move'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional)
   | ({ kind: 'promote'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional)
   | ({
@@ -146,6 +148,17 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('kick' as const), actor: actorArb, target: playerArb, ifMatch: ifMatchArb }) },
+  {
+    weight: 3,
+    // Mostly a trusted caller: a swap needs authority and two non-leaders on different teams, rare enough already.
+    arbitrary: fc.record({
+      kind: fc.constant('swap' as const),
+      actor: fc.oneof({ weight: 3, arbitrary: fc.constant(ADMIN) }, { weight: 1, arbitrary: playerArb }),
+      target: playerArb,
+      other: playerArb,
+      ifMatch: ifMatchArb,
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -292,6 +305,8 @@ function send(op: Request, sessionId: string, ifMatch: string | undefined): Prom
       return api.leave(who, sessionId, opts);
     case 'kick':
       return api.kick(who, sessionId, uuidOf(op.target), opts);
+    case 'swap':
+      return api.swap(who, sessionId, [uuidOf(op.target), uuidOf(op.other)], opts);
     case 'invite':
     case 'move':
     case 'promote':
@@ -384,6 +399,8 @@ function decide(op: Request, state: ModelState, now: Date): Decision<unknown> {
         now.toISOString(),
       );
     }
+    case 'swap':
+      return decideSwap(session, actorOf(op.actor), [players.get(uuidOf(op.target)), players.get(uuidOf(op.other))]);
     case 'leave':
     case 'kick': {
       const target = uuidOf(op.kind === 'leave' ? op.actor : op.target);
@@ -526,7 +543,8 @@ export interface ProgramResult {
     | 'reservedCommitted'
     | 'passwordSet'
     | 'passwordJoined'
-    | 'passwordRefused',
+    | 'passwordRefused'
+    | 'swapCommitted',
     number
   >;
 }
@@ -699,6 +717,7 @@ function merge(a: ProgramResult, b: ProgramResult, met: Partial<ProgramResult['m
       passwordSet: sum('passwordSet'),
       passwordJoined: sum('passwordJoined'),
       passwordRefused: sum('passwordRefused'),
+      swapCommitted: sum('swapCommitted'),
     },
   };
 }
@@ -904,7 +923,9 @@ function check(
     if (v === undefined || r.op.kind === 'patch' || (r.commit && r.commit.mode !== 'version')) continue;
     if (a.status !== 200 && a.status !== 204) continue;
     const player = r.op.kind === 'join' || r.op.kind === 'leave' ? uuidOf(r.op.actor) : uuidOf(r.op.target);
-    const shown = a.status === 200 ? { status: a.body.status, team_id: a.body.team_id, custom_data: a.body.custom_data } : undefined;
+    // A swap answers both players; its first is the claim checked.
+    const answered = r.op.kind === 'swap' && a.status === 200 ? a.body.players[0] : a.body;
+    const shown = a.status === 200 ? { status: answered.status, team_id: answered.team_id, custom_data: answered.custom_data } : undefined;
     if (r.commit) committedClaims.set(v, [...(committedClaims.get(v) ?? []), { id: r.id, player, shown }]);
     else unchangedClaims.push({ id: r.id, player, shown, version: v });
   }
@@ -981,6 +1002,7 @@ function check(
       passwordJoined: committed.filter((r) => r.op.kind === 'join' && r.op.password !== undefined && r.commit!.read.passwordHash !== undefined)
         .length,
       passwordRefused: (rejected.session_password_incorrect ?? 0) + (rejected.session_password_required ?? 0),
+      swapCommitted: committed.filter((r) => r.op.kind === 'swap').length,
     },
   };
 }

@@ -64,6 +64,8 @@ export const api = {
     call('update_session_player_by_uuid_v2', p, { session_id: sessionId, player_uuid: target }, body, opts),
   kick: (p: Sender, sessionId: string, target: string, opts?: RequestOptions) =>
     call('kick_player_from_session_by_uuid_v2', p, { session_id: sessionId, player_uuid: target }, undefined, opts),
+  swap: (p: Sender, sessionId: string, players: unknown, opts?: RequestOptions) =>
+    call('swap_players_in_session', p, { session_id: sessionId }, { players }, opts),
   /** The deprecated `/player/uuid/{player_uuid}` routes RallyHere's Unreal SDK calls. */
   setPlayerByUuid: (p: Sender, sessionId: string, target: string, body: unknown, opts?: RequestOptions) =>
     call('update_session_player_by_uuid', p, { session_id: sessionId, player_uuid: target }, body, opts),
