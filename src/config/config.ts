@@ -39,22 +39,29 @@ export interface ServiceConfig extends TableConfig {
 
 export type ConfigResult<C> = { config: C } | { problems: string[] };
 
+type Env = Record<string, string | undefined>;
+
+const isHttpUrl = (value: string) => /^https?:\/\/[^\s/]+/.test(value);
+
+/** A whole number from `min` to `max` (its default when unset); out of bounds, a sentence naming the variable. */
+function wholeNumber(env: Env, problems: string[], name: string, fallback: number, [min, max]: [number, number], unit?: string): number {
+  const value = env[name]?.trim() || String(fallback);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    problems.push(`${name} must be a whole number ${unit ? `of ${unit} ` : ''}from ${min} to ${max}`);
+  }
+  return Number(value);
+}
+
 /** The table settings alone: what the stream reaper needs. */
-export function readTableConfig(env: Record<string, string | undefined>): ConfigResult<TableConfig> {
+export function readTableConfig(env: Env): ConfigResult<TableConfig> {
   const problems: string[] = [];
   const tableName = env.SESSIONS_TABLE_NAME?.trim() ?? '';
   if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(tableName)) {
     problems.push('SESSIONS_TABLE_NAME must name the sessions table (3-255 characters of a-z A-Z 0-9 _ . -)');
   }
   const endpoint = env.DYNAMODB_ENDPOINT?.trim() || undefined;
-  if (endpoint && !/^https?:\/\/[^\s/]+/.test(endpoint)) problems.push('DYNAMODB_ENDPOINT must be an http(s) URL');
-  const millis = (name: string, fallback: number) => {
-    const value = env[name]?.trim() || String(fallback);
-    if (!/^\d+$/.test(value) || Number(value) < 100 || Number(value) > 10_000) {
-      problems.push(`${name} must be a whole number of milliseconds from 100 to 10000`);
-    }
-    return Number(value);
-  };
+  if (endpoint && !isHttpUrl(endpoint)) problems.push('DYNAMODB_ENDPOINT must be an http(s) URL');
+  const millis = (name: string, fallback: number) => wholeNumber(env, problems, name, fallback, [100, 10_000], 'milliseconds');
   const requestTimeout = millis('DYNAMODB_REQUEST_TIMEOUT_MS', DYNAMODB_TIMEOUTS.requestTimeout);
   const connectTimeout = millis('DYNAMODB_CONNECT_TIMEOUT_MS', DYNAMODB_TIMEOUTS.connectionTimeout);
   if (problems.length) return { problems };
@@ -69,31 +76,22 @@ export function readTableConfig(env: Record<string, string | undefined>): Config
   };
 }
 
-function readFriendsConfig(env: Record<string, string | undefined>, problems: string[]): FriendsConfig {
+function readFriendsConfig(env: Env, problems: string[]): FriendsConfig {
   const apiUrl = env.FRIENDS_API_URL?.trim() || undefined;
-  if (apiUrl && !/^https?:\/\/[^\s/]+/.test(apiUrl)) problems.push('FRIENDS_API_URL must be an http(s) URL');
-  const whole = (name: string, fallback: number, min: number, max: number, unit: string) => {
-    const value = env[name]?.trim() || String(fallback);
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
-      problems.push(`${name} must be a whole number of ${unit} from ${min} to ${max}`);
-    return Number(value);
-  };
+  if (apiUrl && !isHttpUrl(apiUrl)) problems.push('FRIENDS_API_URL must be an http(s) URL');
   return {
     ...(apiUrl ? { apiUrl: apiUrl.replace(/\/+$/, '') } : {}),
-    timeoutMs: whole('FRIENDS_API_TIMEOUT_MS', FRIENDS_DEFAULTS.timeoutMs, 100, 30_000, 'milliseconds'),
-    cacheSeconds: whole('FRIENDS_CACHE_SECONDS', FRIENDS_DEFAULTS.cacheSeconds, 0, 3600, 'seconds'),
+    timeoutMs: wholeNumber(env, problems, 'FRIENDS_API_TIMEOUT_MS', FRIENDS_DEFAULTS.timeoutMs, [100, 30_000], 'milliseconds'),
+    cacheSeconds: wholeNumber(env, problems, 'FRIENDS_CACHE_SECONDS', FRIENDS_DEFAULTS.cacheSeconds, [0, 3600], 'seconds'),
   };
 }
 
-export function readConfig(env: Record<string, string | undefined>): ConfigResult<ServiceConfig> {
+export function readConfig(env: Env): ConfigResult<ServiceConfig> {
   const table = readTableConfig(env);
   const auth = readAuthConfig(env);
   const problems = [...('problems' in table ? table.problems : []), ...('problems' in auth ? auth.problems : [])];
   const friends = readFriendsConfig(env, problems);
-  const length = env.SHORT_CODE_LENGTH?.trim() || String(SHORT_CODE_LENGTH.default);
-  if (!/^\d+$/.test(length) || Number(length) < SHORT_CODE_LENGTH.min || Number(length) > SHORT_CODE_LENGTH.max) {
-    problems.push(`SHORT_CODE_LENGTH must be a whole number from ${SHORT_CODE_LENGTH.min} to ${SHORT_CODE_LENGTH.max}`);
-  }
+  const shortCodeLength = wholeNumber(env, problems, 'SHORT_CODE_LENGTH', SHORT_CODE_LENGTH.default, [SHORT_CODE_LENGTH.min, SHORT_CODE_LENGTH.max]);
   if (problems.length || !('config' in table) || !('config' in auth)) return { problems };
-  return { config: { ...table.config, auth: auth.config, friends, shortCodeLength: Number(length), templatesFile: templatesFileFrom(env) } };
+  return { config: { ...table.config, auth: auth.config, friends, shortCodeLength, templatesFile: templatesFileFrom(env) } };
 }

@@ -2,11 +2,12 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SessionExpiry } from '../sessions/store.js';
 import { sessionKey } from './items.js';
-import { call, nowSeconds, type Table } from './table.js';
+import { conditionalWrite, nowSeconds, type Table } from './table.js';
 
 export const sessionExpiry = (table: Table): SessionExpiry => ({
   async extendExpiry(session, now) {
-    await call(() =>
+    // Already expired, or another incarnation by now: there is no life of this session to extend.
+    await conditionalWrite(() =>
       table.db.send(
         new UpdateCommand({
           TableName: table.name,
@@ -17,8 +18,6 @@ export const sessionExpiry = (table: Table): SessionExpiry => ({
           ExpressionAttributeValues: { ':exp': nowSeconds(now) + session.ttlSeconds, ':inc': session.incarnation, ':now': nowSeconds(now) },
         }),
       ),
-    ).catch((e) => {
-      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
-    });
+    );
   },
 });

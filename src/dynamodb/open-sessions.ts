@@ -8,7 +8,7 @@
 import { DeleteCommand, QueryCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { isOpen, type Session } from '../sessions/model/session.js';
 import type { OpenSession, OpenSessions } from '../sessions/store.js';
-import { call, type Table } from './table.js';
+import { call, conditionalWrite, type Table } from './table.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -58,7 +58,7 @@ export const openSessions = (table: Table): OpenSessions => ({
   },
 
   async dropOpenSession(type, open) {
-    await call(() =>
+    await conditionalWrite(() =>
       table.db.send(
         new DeleteCommand({
           TableName: table.name,
@@ -67,9 +67,7 @@ export const openSessions = (table: Table): OpenSessions => ({
           ExpressionAttributeValues: { ':inc': open.incarnation },
         }),
       ),
-    ).catch((e) => {
-      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
-    });
+    );
   },
 
   async takeTicket(type, freshEpoch) {

@@ -3,22 +3,10 @@
 //   pk = TRIES#<session_id>  sk = P#<player_uuid>  n (tries)  window_ends (epoch seconds, also the TTL attribute)
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PASSWORD_TRIES, type PasswordTries } from '../sessions/store.js';
 import { PLAYER_SK_PREFIX } from './items.js';
 import { SESSIONS_TABLE } from './table-definition.js';
-import { call, nowSeconds, type Table } from './table.js';
-
-/** A conditional write: whether it was made, and the item as it was when its condition failed. */
-async function conditional(send: () => Promise<unknown>): Promise<{ ok: true } | { ok: false; old?: Record<string, AttributeValue> }> {
-  try {
-    await call(send);
-    return { ok: true };
-  } catch (e) {
-    if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
-    return { ok: false, old: (e as { Item?: Record<string, AttributeValue> }).Item };
-  }
-}
+import { call, conditionalWrite, nowSeconds, type Table } from './table.js';
 
 const triesKey = (sessionId: string, playerUuid: string) => ({ pk: `TRIES#${sessionId}`, sk: `${PLAYER_SK_PREFIX}${playerUuid}` });
 const TTL = SESSIONS_TABLE.ttlAttribute;
@@ -31,7 +19,7 @@ export const passwordTries = (table: Table): PasswordTries => ({
     // A try counts in the current window; a window that is over is restarted once, by whoever gets there first (the
     // restart is conditioned on the window it ends), and the others count in the new one.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const counted = await conditional(() =>
+      const counted = await conditionalWrite(() =>
         table.db.send(
           new UpdateCommand({
             TableName: table.name,
@@ -48,7 +36,7 @@ export const passwordTries = (table: Table): PasswordTries => ({
       if (!counted.old) continue;
       const windowEnds = Number(unmarshall(counted.old).window_ends);
       if (windowEnds > t) return { ok: false, retryAfterSeconds: windowEnds - t };
-      const restarted = await conditional(() =>
+      const restarted = await conditionalWrite(() =>
         table.db.send(
           new PutCommand({
             TableName: table.name,

@@ -4,7 +4,7 @@
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SessionCleanup, ShortCodes } from '../sessions/store.js';
 import { shortCodeKey } from './items.js';
-import { call, type Table } from './table.js';
+import { call, conditionalWrite, type Table } from './table.js';
 
 export const shortCodes = (table: Table): ShortCodes => ({
   async resolveShortCode(code) {
@@ -15,7 +15,8 @@ export const shortCodes = (table: Table): ShortCodes => ({
 
 export const shortCodeRelease = (table: Table): Pick<SessionCleanup, 'releaseShortCode'> => ({
   async releaseShortCode(code, sessionId, incarnation) {
-    await call(() =>
+    // Gone already, or another session's by now: nothing of this session's to release.
+    await conditionalWrite(() =>
       table.db.send(
         new DeleteCommand({
           TableName: table.name,
@@ -24,9 +25,6 @@ export const shortCodeRelease = (table: Table): Pick<SessionCleanup, 'releaseSho
           ExpressionAttributeValues: { ':id': sessionId, ':inc': incarnation },
         }),
       ),
-    ).catch((e: unknown) => {
-      // Gone already, or another session's by now: nothing of this session's to release.
-      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
-    });
+    );
   },
 });

@@ -1,5 +1,6 @@
 // The sessions table as the adapter's parts use it: a document client, the table's name, and one way to send a
 // command that turns DynamoDB's transient failures into the service's 503 (faults.ts).
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { storeFault } from './faults.js';
 
@@ -16,6 +17,20 @@ export async function call<T>(send: () => Promise<T>): Promise<T> {
     return await send();
   } catch (e) {
     throw storeFault(e);
+  }
+}
+
+/**
+ * A write with a condition, through `call`: whether it was made, and when its condition failed, the item as it was
+ * then (when the write asked for it with ReturnValuesOnConditionCheckFailure).
+ */
+export async function conditionalWrite(send: () => Promise<unknown>): Promise<{ ok: true } | { ok: false; old?: Record<string, AttributeValue> }> {
+  try {
+    await call(send);
+    return { ok: true };
+  } catch (e) {
+    if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+    return { ok: false, old: (e as { Item?: Record<string, AttributeValue> }).Item };
   }
 }
 
