@@ -13,7 +13,8 @@
 //   inc         (S)  the incarnation (random per creation of the session id)
 //   version     (N)  the version the change produced
 //   last_change (M)  { event (S), player_uuid (S), team_id (N), status (S) }; the player fields are absent for
-//                    'Session Updated' (a change of the session itself: joinable, custom data, teams)
+//                    'Session Updated' (a change of the session itself: joinable, custom data, teams) and
+//                    'Session Deleted' (delete_session; reason 'delete_session')
 // The event's etag is built from inc and version exactly as src/sessions/etag.ts builds it ("<inc>-<version>",
 // quoted): a join that commits with `ADD version :one` does not know the version it produced, so the item cannot
 // carry its own ETag, but the stream's new image does (a test pins the two formulas together).
@@ -22,12 +23,13 @@
 //
 // A session deleted by its last player leaving is an expiry-now update: a MODIFY whose last_change is that
 // 'Session Player Left', published like any other; DynamoDB's TTL then removes the item (a REMOVE, never published;
-// the expiry reaper, lib/expiry-reaper.ts, deletes the players that incarnation left behind).
+// the expiry reaper, lib/expiry-reaper.ts, deletes the players that incarnation left behind). A session ended by
+// delete_session is written the same way, its last_change a 'Session Deleted'.
 //
 // The detail, per detail-type (all strings except version):
 //   Session Player Joined | Session Player Updated | Session Player Left
 //     { session_id, player_uuid, team_id: "<n>", status, version: <n>, etag: "\"<inc>-<version>\"" }
-//   Session Updated
+//   Session Updated | Session Deleted
 //     { session_id, player_uuid: "", team_id: "", status: "", version: <n>, etag }   (no player: ignore those three)
 // One pipe has one input template, and what Pipes puts in place of a path that is absent from the record is not
 // documented (an emulator puts nothing there). So every path a record may lack (the player fields) sits inside
@@ -55,11 +57,12 @@ export const SESSION_EVENT_TYPES = [
   'Session Player Updated',
   'Session Player Left',
   'Session Updated',
+  'Session Deleted',
 ] as const satisfies readonly SessionEvent[];
 
 /**
  * Only session items, only inserts and modifications (a REMOVE, which is what a TTL expiry produces, never
- * passes), and only when the new image names one of the four changes (an item without last_change, e.g. after
+ * passes), and only when the new image names one of the five changes (an item without last_change, e.g. after
  * an expiry extension, or with an unknown event name, publishes nothing).
  */
 export const PIPE_FILTER_PATTERN = {

@@ -123,6 +123,32 @@ export const update_session_by_id = {
   ]
 } as const satisfies OperationDefinition;
 
+export const delete_session = {
+  "operationId": "delete_session",
+  "method": "DELETE",
+  "path": "/session/v1/session/{session_id}",
+  "contractPath": "/session/v1/session/{session_id}",
+  "handler": "delete-session",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:delete:any"
+    ],
+    "self": [
+      "session:delete:active"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "BatchWriteItem",
+    "ConditionCheckItem",
+    "DeleteItem",
+    "GetItem",
+    "Query",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
 export const generate_session_short_code = {
   "operationId": "generate_session_short_code",
   "method": "POST",
@@ -148,6 +174,28 @@ export const generate_session_short_code = {
     "ConditionCheckItem",
     "GetItem",
     "PutItem",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
+export const get_player_in_session = {
+  "operationId": "get_player_in_session",
+  "method": "GET",
+  "path": "/session/v1/session/{session_id}/player/{player_uuid}",
+  "contractPath": "/session/v1/session/{session_id}/player/{player_uuid}",
+  "handler": "get-player-in-session",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:read:any"
+    ],
+    "self": [
+      "session:read:self"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "GetItem",
     "UpdateItem"
   ]
 } as const satisfies OperationDefinition;
@@ -262,6 +310,29 @@ export const kick_player_from_session_by_uuid = {
   ]
 } as const satisfies OperationDefinition;
 
+export const get_players_in_session = {
+  "operationId": "get_players_in_session",
+  "method": "GET",
+  "path": "/session/v1/session/{session_id}/player",
+  "contractPath": "/session/v1/session/{session_id}/player",
+  "handler": "get-players-in-session",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:read:any"
+    ],
+    "self": [
+      "session:read:self"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "GetItem",
+    "Query",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
 export const swap_players_in_session = {
   "operationId": "swap_players_in_session",
   "method": "POST",
@@ -334,6 +405,50 @@ export const get_player_sessions_self = {
   ]
 } as const satisfies OperationDefinition;
 
+export const get_player_sessions_by_uuid_v2 = {
+  "operationId": "get_player_sessions_by_uuid_v2",
+  "method": "GET",
+  "path": "/session/v1/player/{player_uuid}/session",
+  "contractPath": "/session/v1/player/{player_uuid}/session",
+  "handler": "get-player-sessions-by-uuid",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:read-player:any"
+    ],
+    "self": [
+      "session:read-player:self"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "BatchGetItem",
+    "Query"
+  ]
+} as const satisfies OperationDefinition;
+
+export const get_player_sessions_by_uuid = {
+  "operationId": "get_player_sessions_by_uuid",
+  "method": "GET",
+  "path": "/session/v1/player/uuid/{player_uuid}/session",
+  "contractPath": "/session/v1/player/uuid/{player_uuid}/session",
+  "handler": "get-player-sessions-by-uuid-deprecated",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:read-player:any"
+    ],
+    "self": [
+      "session:read-player:self"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "BatchGetItem",
+    "Query"
+  ]
+} as const satisfies OperationDefinition;
+
 export const get_all_session_templates = {
   "operationId": "get_all_session_templates",
   "method": "GET",
@@ -369,7 +484,7 @@ export const get_session_template_by_type = {
 } as const satisfies OperationDefinition;
 
 /** Every operation, in the order of the spec. */
-export const OPERATIONS = [join_session_by_id_self, leave_session_by_id_self, get_session_by_id, update_session_by_id, generate_session_short_code, update_session_player_by_uuid_v2, kick_player_from_session_by_uuid_v2, update_session_player_by_uuid, kick_player_from_session_by_uuid, swap_players_in_session, create_or_join_session, get_player_sessions_self, get_all_session_templates, get_session_template_by_type] as const;
+export const OPERATIONS = [join_session_by_id_self, leave_session_by_id_self, get_session_by_id, update_session_by_id, delete_session, generate_session_short_code, get_player_in_session, update_session_player_by_uuid_v2, kick_player_from_session_by_uuid_v2, update_session_player_by_uuid, kick_player_from_session_by_uuid, get_players_in_session, swap_players_in_session, create_or_join_session, get_player_sessions_self, get_player_sessions_by_uuid_v2, get_player_sessions_by_uuid, get_all_session_templates, get_session_template_by_type] as const;
 
 /** One operation of the spec, with its literal types. */
 export type Operation = (typeof OPERATIONS)[number];
@@ -384,6 +499,9 @@ export const PERMISSIONS: Readonly<Record<string, string>> = {
   "session:read:self": "Read sessions one belongs to",
   "session:read:config": "Read session templates",
   "session:read-player:self": "Read one's own sessions, invites and reservations",
+  "session:read-player:any": "Read any player's sessions, invites and reservations",
+  "session:delete:any": "Delete any session",
+  "session:delete:active": "Delete a session one leads",
   "session:update:any": "Update any session",
   "session:update:self": "Update sessions one leads",
   "session:update-player:any": "Add, update and remove any player of any session",
@@ -406,6 +524,7 @@ export const GAME_CLIENT_PERMISSIONS = [
   "session:read-player:self",
   "session:read:config",
   "session:shortcode:active",
+  "session:delete:active",
   "friend:friend_list:read",
   "friend:friend_list:write"
 ] as const;

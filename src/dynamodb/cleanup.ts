@@ -9,7 +9,7 @@ import type { Table } from './table.js';
 
 export const sessionCleanup = (table: Table): SessionCleanup => ({
   ...shortCodeRelease(table),
-  async deleteOrphanPlayers(sessionId, incarnation) {
+  async deleteOrphanPlayers(sessionId, incarnation, deadline = Infinity) {
     const pages = queryPages(table, {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
       ExpressionAttributeValues: { ':pk': sessionKey(sessionId).pk, ':p': PLAYER_SK_PREFIX },
@@ -21,6 +21,8 @@ export const sessionCleanup = (table: Table): SessionCleanup => ({
         table,
         orphans.map((o) => ({ pk: o.pk, sk: o.sk })),
       );
+      if (page.LastEvaluatedKey && Date.now() >= deadline) return false;
     }
+    return true;
   },
 });

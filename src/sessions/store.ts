@@ -71,6 +71,12 @@ export interface SessionReads {
  */
 export const DELETED_SESSION_BACKDATE_SECONDS = 300;
 
+/**
+ * The memberships a deletion removes in its own transaction: DynamoDB's 100 items less the session item, its short
+ * code and its open-index entry. A session holding more seats has its memberships removed after the deletion.
+ */
+export const PLAYERS_IN_DELETION = 97;
+
 export interface SessionCommits {
   /**
    * Writes a change of the session as read, atomically, under the conditions `mode` names; in either mode only while
@@ -104,8 +110,11 @@ export interface SessionExpiry {
 }
 
 export interface SessionCleanup {
-  /** Removes the player items an ended incarnation of a session left behind; readers already ignore them. */
-  deleteOrphanPlayers(sessionId: string, incarnation: string): Promise<void>;
+  /**
+   * Removes the player items an ended incarnation of a session left behind; readers already ignore them. With a
+   * deadline (epoch ms), stops at the first page boundary past it: whether every such item is gone.
+   */
+  deleteOrphanPlayers(sessionId: string, incarnation: string, deadline?: number): Promise<boolean>;
   /** Releases the short code of an ended incarnation of a session (unless another session holds it by now). */
   releaseShortCode(code: string, sessionId: string, incarnation: string): Promise<void>;
 }

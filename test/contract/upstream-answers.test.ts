@@ -50,6 +50,11 @@ test("a session's life, answer by answer", async () => {
   conforms('SessionShortCodeResponse', (await api.shortCode(leader, s.sessionId)).body);
   conforms('Session', (await api.get(member, s.sessionId)).body);
   conforms('PlayerSessions', (await api.mine(invitee)).body);
+  conforms('PlayerSessions', (await api.sessionsOf(newAdmin(), invitee.uuid)).body);
+  conforms('PlayerSessions', (await api.sessionsOf(invitee, invitee.uuid, { deprecated: true })).body);
+  conforms('SessionPlayer', (await api.player(member, s.sessionId, member.uuid)).body);
+  conforms('SessionPlayer', (await api.player(member, s.sessionId, invitee.uuid)).body);
+  conforms('PagedPlayersResponse', (await api.players(member, s.sessionId, { query: { page_size: '2' } })).body);
   conforms('SessionTemplates', (await api.templates(member)).body);
   conforms('SessionTemplate', (await api.template(member, 'lobby')).body);
   conforms(
@@ -57,6 +62,8 @@ test("a session's life, answer by answer", async () => {
     (await api.createOrJoin(newPlayer(), { session_type: 'duel', client_version: '1', client_settings: { platform: 'iosDevice', input: 'touch' } }))
       .body,
   );
+  expect((await api.deleteSession(leader, s.sessionId)).status).toBe(204);
+  conforms('HzApiErrorModel', (await api.deleteSession(leader, s.sessionId)).body);
 });
 
 test('errors and validation errors', async () => {

@@ -427,6 +427,9 @@ describe('Cognito (created by the stack)', () => {
         'update:any',
         'read:config',
         'read-player:self',
+        'read-player:any',
+        'delete:any',
+        'delete:active',
         'promote:self',
         'promote:any',
         '*',
@@ -591,7 +594,7 @@ describe('session events', () => {
     }
   });
 
-  it('the filter passes committed session changes of all four types only: no TTL deletions, no player items, no states without a change', () => {
+  it('the filter passes committed session changes of all five types only: no TTL deletions, no player items, no states without a change', () => {
     const p = PIPE_FILTER_PATTERN;
     expect(matches(p, record('MODIFY', sessionKeys, sessionImage))).toBe(true);
     expect(matches(p, record('INSERT', sessionKeys, sessionImage))).toBe(true);
@@ -637,6 +640,24 @@ describe('session events', () => {
     expect(matches(PIPE_FILTER_PATTERN, ttlRemoval)).toBe(false);
   });
 
+  it('a session ended by delete_session publishes Session Deleted with the reason, naming no player', () => {
+    const session = { ...newSession({ sessionId: 'lobby-9', type: 'duel', teamSizes: [1, 1], joinable: true }), version: 5 };
+    const deleted: SessionItem['last_change'] = { event: 'Session Deleted', reason: 'delete_session' };
+    const image = marshal({ ...sessionToItem(session), expires_at: Math.floor(Date.now() / 1000) - 300, last_change: deleted }).M;
+    const r = record('MODIFY', { pk: image.pk, sk: image.sk }, image);
+    expect(matches(PIPE_FILTER_PATTERN, r)).toBe(true);
+    expect(detailTypeOf(r)).toBe('Session Deleted');
+    expect(render(PIPE_INPUT_TEMPLATE, r)).toEqual({
+      session_id: 'lobby-9',
+      player_uuid: '',
+      team_id: '',
+      status: '',
+      reason: 'delete_session',
+      version: 5,
+      etag: etagOf(session),
+    });
+  });
+
   it("the pipe reads the attributes the store writes (src/dynamodb/items.ts) and publishes the API's ETag", () => {
     const session = { ...newSession({ sessionId: 'lobby-42', type: 'duel', teamSizes: [1, 1], joinable: true }), version: 12 };
     const lastChange: SessionItem['last_change'] = {
@@ -672,7 +693,7 @@ describe('session events', () => {
   });
 
   it.each(SESSION_EVENT_TYPES.map((t) => [t]))('%s: detail-type is the change, the detail is valid JSON with session, version and ETag', (type) => {
-    const hasPlayer = type !== 'Session Updated';
+    const hasPlayer = type !== 'Session Updated' && type !== 'Session Deleted';
     const change = hasPlayer ? { ...sessionImage.last_change.M, event: { S: type } } : { event: { S: type } };
     const r = record('MODIFY', sessionKeys, { ...sessionImage, last_change: { M: change } });
     expect(matches(PIPE_FILTER_PATTERN, r)).toBe(true);
@@ -682,7 +703,7 @@ describe('session events', () => {
       expect(detail).toMatchObject({ session_id: 'abc', version: 7, etag: '"k2j3-7"' });
       expect(detail.etag).toBe(etagOf({ incarnation: 'k2j3', version: 7 }));
       if (hasPlayer) expect(detail).toMatchObject({ player_uuid: '0d1f8f1e-7d1c-4c5a-9f53-0d4a3b1a2c3d', team_id: '1', status: 'member' });
-      // Session Updated names no player: its player fields are empty (or whatever Pipes writes for an absent path).
+      // Session Updated and Session Deleted name no player: their player fields are empty (or whatever Pipes writes for an absent path).
       else for (const k of ['player_uuid', 'team_id', 'status']) expect(['', 'null']).toContain(detail[k]);
     }
   });

@@ -1,5 +1,5 @@
-// Model-based concurrency testing: random programs of joins, leaves, invites, accepts, kicks, moves, promotions
-// and session updates, run by concurrent clients through the real handlers against DynamoDB Local, then checked
+// Model-based concurrency testing: random programs of joins, leaves, invites, accepts, kicks, swaps, moves,
+// promotions, session updates and deletions, run by concurrent clients through the real handlers against DynamoDB Local, then checked
 // against the invariants (docs/testing.md) and against a sequential replay of the committed operations through the pure
 // rules (linearizability of the committed history).
 //
@@ -23,7 +23,7 @@ import { isActive, isOpen, seatsFree, type Player, type Session } from '../../sr
 import { newSession, withPlayers } from '../../src/sessions/model/new-session.js';
 import type { Actor } from '../../src/sessions/model/actor.js';
 import { decidePlayerUpdate, decideRemoval, earliestMember, type OverflowAction } from '../../src/sessions/rules/player.js';
-import { decideSessionUpdate } from '../../src/sessions/rules/session.js';
+import { decideDeletion, decideSessionUpdate } from '../../src/sessions/rules/session.js';
 import { decideSwap } from '../../src/sessions/rules/swap.js';
 import { toSessionResource } from '../../src/sessions/views/session-view.js';
 import { canonicalJson } from '../../src/http/content-etag.js';
@@ -59,6 +59,7 @@ export type Op =
   | ({ kind: 'invite'; actor: number; target: number; team: number; status: 'invited' | 'reserved'; overflow: OverflowAction } & Conditional)
   | ({ kind: 'kick'; actor: number; target: number } & Conditional)
   | ({ kind: 'swap'; actor: number; target: number; other: number } & Conditional)
+  | ({ kind: 'delete'; actor: number } & Conditional)
   | ({ kind: 'move'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional)
   | ({ kind: 'promote'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional)
   | ({
@@ -197,6 +198,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       { requiredKeys: ['kind', 'actor'] },
     ),
   },
+  // Rare: a deletion ends the program's session (unless it is created again).
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), actor: actorArb, ifMatch: ifMatchArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const), actor: fc.constant(ADMIN) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('recreate' as const), actor: fc.constant(ADMIN) }) },
 );
@@ -307,6 +310,8 @@ function send(op: Request, sessionId: string, ifMatch: string | undefined): Prom
       return api.kick(who, sessionId, uuidOf(op.target), opts);
     case 'swap':
       return api.swap(who, sessionId, [uuidOf(op.target), uuidOf(op.other)], opts);
+    case 'delete':
+      return api.deleteSession(who, sessionId, opts);
     case 'invite':
     case 'move':
     case 'promote':
@@ -401,6 +406,9 @@ function decide(op: Request, state: ModelState, now: Date): Decision<unknown> {
     }
     case 'swap':
       return decideSwap(session, actorOf(op.actor), [players.get(uuidOf(op.target)), players.get(uuidOf(op.other))]);
+    case 'delete':
+      // As deleteSession reads a session this small: every player with it, as one state.
+      return decideDeletion(session, actorOf(op.actor), [...players.values()]);
     case 'leave':
     case 'kick': {
       const target = uuidOf(op.kind === 'leave' ? op.actor : op.target);
@@ -449,9 +457,17 @@ function apply(state: ModelState, change: Change): ModelState {
   return { session: withPlayers(next, [...players.values()]), players, version: state.version + 1 };
 }
 
-/** What a change does, without the facts it relied on (those may be read at another version). */
+/**
+ * What a change does, without the facts it relied on (those may be read at another version). A deletion removes every
+ * membership whichever it lists: its list is what it read, and the cleanup after it takes whatever joined since.
+ */
 const effectOf = (c: Change) =>
-  canonical({ ...c, guards: undefined, passwordHash: c.passwordHash === undefined ? undefined : c.passwordHash === null ? null : 'a new hash' });
+  canonical({
+    ...c,
+    guards: undefined,
+    players: c.event === 'Session Deleted' ? undefined : c.players,
+    passwordHash: c.passwordHash === undefined ? undefined : c.passwordHash === null ? null : 'a new hash',
+  });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Running a program
@@ -544,7 +560,8 @@ export interface ProgramResult {
     | 'passwordSet'
     | 'passwordJoined'
     | 'passwordRefused'
-    | 'swapCommitted',
+    | 'swapCommitted'
+    | 'deleteCommitted',
     number
   >;
 }
@@ -718,6 +735,7 @@ function merge(a: ProgramResult, b: ProgramResult, met: Partial<ProgramResult['m
       passwordJoined: sum('passwordJoined'),
       passwordRefused: sum('passwordRefused'),
       swapCommitted: sum('swapCommitted'),
+      deleteCommitted: sum('deleteCommitted'),
     },
   };
 }
@@ -920,7 +938,7 @@ function check(
   for (const r of records) {
     const a = r.answer!;
     const v = versionOf(a.headers.etag, inc);
-    if (v === undefined || r.op.kind === 'patch' || (r.commit && r.commit.mode !== 'version')) continue;
+    if (v === undefined || r.op.kind === 'patch' || r.op.kind === 'delete' || (r.commit && r.commit.mode !== 'version')) continue;
     if (a.status !== 200 && a.status !== 204) continue;
     const player = r.op.kind === 'join' || r.op.kind === 'leave' ? uuidOf(r.op.actor) : uuidOf(r.op.target);
     // A swap answers both players; its first is the claim checked.
@@ -1003,6 +1021,7 @@ function check(
         .length,
       passwordRefused: (rejected.session_password_incorrect ?? 0) + (rejected.session_password_required ?? 0),
       swapCommitted: committed.filter((r) => r.op.kind === 'swap').length,
+      deleteCommitted: committed.filter((r) => r.op.kind === 'delete').length,
     },
   };
 }

@@ -74,8 +74,15 @@ export const api = {
   /** The route's session_id carries the `:generate-short-code` suffix, as the contract's path does. */
   shortCode: (p: Sender, sessionId: string, opts?: RequestOptions) =>
     call('generate_session_short_code', p, { session_id: `${sessionId}:generate-short-code` }, undefined, opts),
+  deleteSession: (p: Sender, sessionId: string, opts?: RequestOptions) => call('delete_session', p, { session_id: sessionId }, undefined, opts),
+  player: (p: Sender, sessionId: string, target: string, opts?: RequestOptions) =>
+    call('get_player_in_session', p, { session_id: sessionId, player_uuid: target }, undefined, opts),
+  players: (p: Sender, sessionId: string, opts?: RequestOptions) => call('get_players_in_session', p, { session_id: sessionId }, undefined, opts),
   createOrJoin: (p: Sender, body: unknown, opts?: RequestOptions) => call('create_or_join_session', p, {}, body, opts),
   mine: (p: Sender, opts?: RequestOptions) => call('get_player_sessions_self', p, {}, undefined, opts),
+  /** Another player's sessions; `deprecated` takes the `/player/uuid/{player_uuid}/session` route. */
+  sessionsOf: (p: Sender, target: string, opts?: RequestOptions & { deprecated?: boolean }) =>
+    call(opts?.deprecated ? 'get_player_sessions_by_uuid' : 'get_player_sessions_by_uuid_v2', p, { player_uuid: target }, undefined, opts),
   templates: (p: Sender, opts?: RequestOptions) => call('get_all_session_templates', p, {}, undefined, opts),
   template: (p: Sender, sessionType: string, opts?: RequestOptions) =>
     call('get_session_template_by_type', p, { session_type: sessionType }, undefined, opts),

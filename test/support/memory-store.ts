@@ -270,6 +270,7 @@ export class MemoryStore implements SessionStore {
   async deleteOrphanPlayers(sessionId: string, incarnation: string) {
     const stored = this.sessions.get(sessionId);
     for (const [uuid, p] of stored?.players ?? []) if (p.incarnation === incarnation) stored!.players.delete(uuid);
+    return true;
   }
 }
 

@@ -5,7 +5,7 @@ import type { ErrorCode } from '../../errors/api-error.js';
 import type { CounterKey } from './crossplay.js';
 import type { Player, Team } from './session.js';
 
-export type SessionEvent = 'Session Player Joined' | 'Session Player Updated' | 'Session Player Left' | 'Session Updated';
+export type SessionEvent = 'Session Player Joined' | 'Session Player Updated' | 'Session Player Left' | 'Session Updated' | 'Session Deleted';
 
 export type Guard =
   // on a player item

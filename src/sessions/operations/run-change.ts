@@ -36,6 +36,8 @@ export interface ChangeOutcome<T> {
   written: boolean;
   /** The change deleted the session. */
   deleted: boolean;
+  /** How the written change was conditioned: on the exact version read, or on the decision's facts only. */
+  conditionedOn?: ConditionMode;
 }
 
 export interface ChangeSpec<S extends { session?: Session }, T> {
@@ -96,7 +98,14 @@ export async function runChange<S extends { session?: Session }, T>(
     const change = opts.refreshTtl === false ? { ...decision.change, keepExpiry: true } : decision.change;
     const outcome = await store.commitChange(read, change, mode, now);
     if (outcome.ok) {
-      const done = { result: decision.result, attempts: attempt, read, written: true, deleted: decision.change.deleteSession === true };
+      const done = {
+        result: decision.result,
+        attempts: attempt,
+        read,
+        written: true,
+        deleted: decision.change.deleteSession === true,
+        conditionedOn: mode,
+      };
       if (decision.change.deleteSession) return done;
       if (mode === 'version') return { ...done, etag: etagOf({ ...read, version: read.version + 1 }) };
       if (opts.readBack === false) return done;

@@ -1,10 +1,10 @@
-// The rules of update_session_by_id: joinability, the password, custom data and the team layout. A team never shrinks below the
-// seats held on it, and a team holding seats is never removed. Written under the version condition, so the
-// decision sees exactly the session it changes.
+// The rules of changing a session itself. update_session_by_id: joinability, the password, custom data and the team
+// layout; a team never shrinks below the seats held on it, and a team holding seats is never removed; written under
+// the version condition, so the decision sees exactly the session it changes. delete_session: who may end a session.
 import type { CustomData } from '../../contract/types.js';
 import type { Change, Decision } from '../model/change.js';
 import { sameData } from './toolkit.js';
-import type { Session, Team } from '../model/session.js';
+import type { Player, Session, Team } from '../model/session.js';
 import type { Actor } from '../model/actor.js';
 
 /**
@@ -82,4 +82,29 @@ export function decideSessionUpdate(session: Session | undefined, actor: Actor, 
     ...(!sameTeams ? { teams: after.teams } : {}),
   };
   return { kind: 'write', change, result: { ...after, version: session.version + 1 } };
+}
+
+/**
+ * delete_session, by a trusted caller or the session's leader (upstream's session admin; a fact of the write). The
+ * memberships go in the same transaction when `players` holds them all (read as one state, and few enough for one
+ * transaction: PLAYERS_IN_DELETION); otherwise they are removed after it (`membershipsLeft`).
+ */
+export function decideDeletion(
+  session: Session | undefined,
+  actor: Actor,
+  players: readonly Player[] | undefined,
+): Decision<{ membershipsLeft: boolean }> {
+  if (!session) return { kind: 'reject', code: 'session_not_found' };
+  if (!actor.trusted && session.leader !== actor.playerUuid) return { kind: 'reject', code: 'not_session_leader' };
+  const change: Change = {
+    event: 'Session Deleted',
+    reason: 'delete_session',
+    guards: actor.trusted ? [] : [{ kind: 'leaderIs', playerUuid: actor.playerUuid }],
+    players: (players ?? [])
+      .map((p) => p.playerUuid)
+      .sort()
+      .map((playerUuid) => ({ kind: 'delete', playerUuid })),
+    deleteSession: true,
+  };
+  return { kind: 'write', change, result: { membershipsLeft: players === undefined } };
 }

@@ -2,7 +2,7 @@
 import type { SessionPlayerResource, SessionResource } from '../../contract/types.js';
 import type { Player, Session } from '../model/session.js';
 
-const toPlayerResource = (p: Player): SessionPlayerResource => ({
+export const toPlayerResource = (p: Player): SessionPlayerResource => ({
   player_uuid: p.playerUuid,
   status: p.status,
   custom_data: p.customData,
@@ -18,6 +18,15 @@ const toPlayerResource = (p: Player): SessionPlayerResource => ({
 /** Players in the order they joined (invited and reserved players after them), so the view is stable. */
 const byJoined = (a: Player, b: Player) => (a.joined ?? '\uffff').localeCompare(b.joined ?? '\uffff') || a.playerUuid.localeCompare(b.playerUuid);
 
+/** Every team of the session, each with those of `players` on it, in the order given. */
+export const toTeamResources = (session: Session, players: readonly Player[]): SessionResource['teams'] =>
+  session.teams.map((t, teamId) => ({
+    team_id: teamId,
+    max_size: t.maxSize,
+    ...(t.customData ? { custom_data: t.customData } : {}),
+    players: players.filter((p) => p.teamId === teamId).map(toPlayerResource),
+  }));
+
 export function toSessionResource(session: Session, players: Player[]): SessionResource {
   const sorted = [...players].sort(byJoined);
   return {
@@ -25,12 +34,7 @@ export function toSessionResource(session: Session, players: Player[]): SessionR
     session_id: session.sessionId,
     joinable: session.joinable,
     joinability: { open: session.joinable, friends: session.friendsMayJoin, platform: session.platformJoinable },
-    teams: session.teams.map((t, teamId) => ({
-      team_id: teamId,
-      max_size: t.maxSize,
-      ...(t.customData ? { custom_data: t.customData } : {}),
-      players: sorted.filter((p) => p.teamId === teamId).map(toPlayerResource),
-    })),
+    teams: toTeamResources(session, sorted),
     teams_suppressed: false,
     platform_session: [],
     custom_data: session.customData,

@@ -116,7 +116,7 @@ describe.each(implementations)('%s store', (_, make) => {
     const b = seatedPlayer(randomUUID());
     const again = { ...s, incarnation: `re-${randomUUID().slice(0, 8)}`, expiresAt: undefined };
     expect(await store.createSession(withPlayers(again, [b]), [b], now())).toBe('created');
-    await store.deleteOrphanPlayers(s.sessionId, s.incarnation);
+    expect(await store.deleteOrphanPlayers(s.sessionId, s.incarnation)).toBe(true);
     expect((await store.readSessionWithPlayers(s.sessionId, now()))?.players).toEqual([b]);
   });
 
