@@ -254,6 +254,78 @@ export const kick_player_from_session_by_uuid_v2 = {
   ]
 } as const satisfies OperationDefinition;
 
+export const get_player_permission_by_uuid = {
+  "operationId": "get_player_permission_by_uuid",
+  "method": "GET",
+  "path": "/session/v1/session/{session_id}/player/{player_uuid}/permission",
+  "contractPath": "/session/v1/session/{session_id}/player/{player_uuid}/permission",
+  "handler": "get-player-permission",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:read:permission:any"
+    ],
+    "self": [
+      "session:read:permission:active"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "GetItem",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
+export const give_player_permission_by_uuid = {
+  "operationId": "give_player_permission_by_uuid",
+  "method": "PATCH",
+  "path": "/session/v1/session/{session_id}/player/{player_uuid}/permission/{permission}",
+  "contractPath": "/session/v1/session/{session_id}/player/{player_uuid}/permission/{permission}",
+  "handler": "give-player-permission",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:give:permission:any"
+    ],
+    "self": [
+      "session:give:permission:active"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "BatchGetItem",
+    "ConditionCheckItem",
+    "GetItem",
+    "PutItem",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
+export const remove_player_permission_by_uuid = {
+  "operationId": "remove_player_permission_by_uuid",
+  "method": "DELETE",
+  "path": "/session/v1/session/{session_id}/player/{player_uuid}/permission/{permission}",
+  "contractPath": "/session/v1/session/{session_id}/player/{player_uuid}/permission/{permission}",
+  "handler": "remove-player-permission",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:remove:permission:any"
+    ],
+    "self": [
+      "session:remove:permission:active"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "BatchGetItem",
+    "ConditionCheckItem",
+    "GetItem",
+    "PutItem",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
 export const update_session_player_by_uuid = {
   "operationId": "update_session_player_by_uuid",
   "method": "POST",
@@ -484,7 +556,7 @@ export const get_session_template_by_type = {
 } as const satisfies OperationDefinition;
 
 /** Every operation, in the order of the spec. */
-export const OPERATIONS = [join_session_by_id_self, leave_session_by_id_self, get_session_by_id, update_session_by_id, delete_session, generate_session_short_code, get_player_in_session, update_session_player_by_uuid_v2, kick_player_from_session_by_uuid_v2, update_session_player_by_uuid, kick_player_from_session_by_uuid, get_players_in_session, swap_players_in_session, create_or_join_session, get_player_sessions_self, get_player_sessions_by_uuid_v2, get_player_sessions_by_uuid, get_all_session_templates, get_session_template_by_type] as const;
+export const OPERATIONS = [join_session_by_id_self, leave_session_by_id_self, get_session_by_id, update_session_by_id, delete_session, generate_session_short_code, get_player_in_session, update_session_player_by_uuid_v2, kick_player_from_session_by_uuid_v2, get_player_permission_by_uuid, give_player_permission_by_uuid, remove_player_permission_by_uuid, update_session_player_by_uuid, kick_player_from_session_by_uuid, get_players_in_session, swap_players_in_session, create_or_join_session, get_player_sessions_self, get_player_sessions_by_uuid_v2, get_player_sessions_by_uuid, get_all_session_templates, get_session_template_by_type] as const;
 
 /** One operation of the spec, with its literal types. */
 export type Operation = (typeof OPERATIONS)[number];
@@ -502,6 +574,12 @@ export const PERMISSIONS: Readonly<Record<string, string>> = {
   "session:read-player:any": "Read any player's sessions, invites and reservations",
   "session:delete:any": "Delete any session",
   "session:delete:active": "Delete a session one leads",
+  "session:read:permission:any": "Read any player's session permissions",
+  "session:read:permission:active": "Read the session permissions of players of a session one is active in",
+  "session:give:permission:any": "Give session permissions in any session",
+  "session:give:permission:active": "Give session permissions in a session one is active in",
+  "session:remove:permission:any": "Remove session permissions in any session",
+  "session:remove:permission:active": "Remove session permissions in a session one is active in",
   "session:update:any": "Update any session",
   "session:update:self": "Update sessions one leads",
   "session:update-player:any": "Add, update and remove any player of any session",
@@ -525,6 +603,9 @@ export const GAME_CLIENT_PERMISSIONS = [
   "session:read:config",
   "session:shortcode:active",
   "session:delete:active",
+  "session:read:permission:active",
+  "session:give:permission:active",
+  "session:remove:permission:active",
   "friend:friend_list:read",
   "friend:friend_list:write"
 ] as const;

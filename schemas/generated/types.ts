@@ -244,7 +244,9 @@ export interface paths {
          *     join rules.
          *
          *     Who may: a caller with an `any` permission, on any player of any session; the session's leader with a
-         *     `self` permission, on the players of their session; anyone with a `self` permission, on themselves.
+         *     `self` permission, on the players of their session; a member holding the session permission `invite`, to
+         *     invite a player not in the session, or `move`, to move a player other than the leader to another team and
+         *     change nothing else (docs/api.md, "Session permissions"); anyone with a `self` permission, on themselves.
          */
         post: operations["update_session_player_by_uuid_v2"];
         /**
@@ -254,13 +256,74 @@ export interface paths {
          *     unless its template keeps it alive when empty.
          *
          *     Who may: a caller with an `any` permission, on any player; the session's leader with a `self`
-         *     permission, on the players of their session; anyone with a `self` permission, on themselves. `reason` is
+         *     permission, on the players of their session; a member holding the session permission `kick`, on players
+         *     other than the leader; anyone with a `self` permission, on themselves. `reason` is
          *     published with the change event.
          */
         delete: operations["kick_player_from_session_by_uuid_v2"];
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/session/v1/session/{session_id}/player/{player_uuid}/permission": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Player Permission By Uuid
+         * @description A player's intra-session permissions (`invite`, `kick`, `move`), with the ETag of the state they were read
+         *     in. Who may: a caller with an `any` permission, on any session; a leader or member of the session with
+         *     `session:read:permission:active` (anyone else: 403 `not_active_in_session`).
+         */
+        get: operations["get_player_permission_by_uuid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/v1/session/{session_id}/player/{player_uuid}/permission/{permission}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Player Permission By Uuid
+         * @description Take an intra-session permission from a player of the session; removing one the player does not hold
+         *     changes nothing. `204 No Content` with the session's ETag.
+         *
+         *     Who may: a caller with an `any` permission, on any session; a caller with the `:active` permission who is a
+         *     leader or member of the session (upstream's `active_in_session`): the leader gives or removes any of them, a
+         *     member only a permission they hold themselves, so that nobody arms themselves (our reading, docs/api.md,
+         *     "Session permissions"). Anyone else: 403 `not_active_in_session` (not active) or `not_session_leader`.
+         */
+        delete: operations["remove_player_permission_by_uuid"];
+        options?: never;
+        head?: never;
+        /**
+         * Give Player Permission By Uuid
+         * @description Give a player of the session an intra-session permission: `invite` (invite players not in the session),
+         *     `kick` (remove players other than the leader) or `move` (move players other than the leader to another
+         *     team), which the player then uses through the player operations. Giving one the player holds changes
+         *     nothing. Answers the player's permissions with the session's new ETag.
+         *
+         *     Who may: a caller with an `any` permission, on any session; a caller with the `:active` permission who is a
+         *     leader or member of the session (upstream's `active_in_session`): the leader gives or removes any of them, a
+         *     member only a permission they hold themselves, so that nobody arms themselves (our reading, docs/api.md,
+         *     "Session permissions"). Anyone else: 403 `not_active_in_session` (not active) or `not_session_leader`.
+         */
+        patch: operations["give_player_permission_by_uuid"];
         trace?: never;
     };
     "/session/v1/session/{session_id}/player/me": {
@@ -324,7 +387,9 @@ export interface paths {
          *     join rules.
          *
          *     Who may: a caller with an `any` permission, on any player of any session; the session's leader with a
-         *     `self` permission, on the players of their session; anyone with a `self` permission, on themselves.
+         *     `self` permission, on the players of their session; a member holding the session permission `invite`, to
+         *     invite a player not in the session, or `move`, to move a player other than the leader to another team and
+         *     change nothing else (docs/api.md, "Session permissions"); anyone with a `self` permission, on themselves.
          */
         post: operations["update_session_player_by_uuid"];
         /**
@@ -338,7 +403,8 @@ export interface paths {
          *     unless its template keeps it alive when empty.
          *
          *     Who may: a caller with an `any` permission, on any player; the session's leader with a `self`
-         *     permission, on the players of their session; anyone with a `self` permission, on themselves. `reason` is
+         *     permission, on the players of their session; a member holding the session permission `kick`, on players
+         *     other than the leader; anyone with a `self` permission, on themselves. `reason` is
          *     published with the change event.
          */
         delete: operations["kick_player_from_session_by_uuid"];
@@ -649,6 +715,19 @@ export interface components {
         SessionJoinResponse: {
             /** @description Session the player is now part of */
             session_id: string;
+        };
+        /** SessionPermissions */
+        SessionPermissions: {
+            /**
+             * @description List of intra session permissions for a specific player
+             * @default []
+             */
+            permissions: components["schemas"]["IntraSessionPermissions"][];
+            /**
+             * Format: uuid
+             * @description Unique identifier for this player
+             */
+            player_uuid: string;
         };
         /**
          * SessionPlayer
@@ -1572,6 +1651,150 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description Session doesn't exist or Player is not a member of the session. See error code for more info */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HzApiErrorModel"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    get_player_permission_by_uuid: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
+            header?: never;
+            path: {
+                player_uuid: components["parameters"]["PlayerUuid"];
+                session_id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPermissions"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description Session doesn't exist or Player is not a member of the session. See error code for more info */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HzApiErrorModel"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    remove_player_permission_by_uuid: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
+            header?: {
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
+                "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
+            };
+            path: {
+                permission: components["schemas"]["IntraSessionPermissions"];
+                player_uuid: components["parameters"]["PlayerUuid"];
+                session_id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description Session doesn't exist or Player is not a member of the session. See error code for more info */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HzApiErrorModel"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    give_player_permission_by_uuid: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
+            header?: {
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
+                "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
+            };
+            path: {
+                permission: components["schemas"]["IntraSessionPermissions"];
+                player_uuid: components["parameters"]["PlayerUuid"];
+                session_id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPermissions"];
+                };
             };
             403: components["responses"]["Forbidden"];
             /** @description Session doesn't exist or Player is not a member of the session. See error code for more info */

@@ -13,3 +13,4 @@ export type Input = Schemas['Input'];
 export type DeviceType = Schemas['DeviceType'];
 export type CustomData = Schemas['CustomData'];
 export type ValidationErrorItem = Schemas['ValidationError'];
+export type SessionPermission = Schemas['IntraSessionPermissions'];

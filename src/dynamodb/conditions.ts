@@ -44,7 +44,10 @@ export function playerGuard(x: Expression, g: Guard, playerUuid: string, incarna
     case 'playerRevision':
       return [`${x.name('inc')} = ${x.value(incarnation)} AND ${x.name('rev')} = ${x.value(g.revision)}`];
     case 'playerActive':
-      return [`${x.name('inc')} = ${x.value(incarnation)} AND ${x.name('status')} IN (${x.value('leader')}, ${x.value('member')})`];
+      return [
+        `${x.name('inc')} = ${x.value(incarnation)} AND ${x.name('status')} IN (${x.value('leader')}, ${x.value('member')})`,
+        ...(g.holds ? [`contains(${x.name('perms')}, ${x.value(g.holds)})`] : []),
+      ];
     default:
       return [];
   }

@@ -6,7 +6,7 @@
 // The session id is only ever a suffix after a fixed prefix, so whatever characters it holds it addresses its
 // own partition and nothing else; "#SESSION" sorts before every "P#" so a query reads the session item first.
 // Player items carry gsi1pk = P#<player_uuid>, gsi1sk = <session_id>: the player-sessions index.
-import type { CustomData, CrossplayPreferences, PlayerStatus } from '../contract/types.js';
+import type { CustomData, CrossplayPreferences, PlayerStatus, SessionPermission } from '../contract/types.js';
 import { SESSIONS_TABLE } from './table-definition.js';
 import type { VersionRange } from '../sessions/model/versions.js';
 import { COUNTER_KEYS, type CrossplayCounters } from '../sessions/model/crossplay.js';
@@ -75,6 +75,8 @@ export interface PlayerItem {
   crossplay?: CrossplayPreferences;
   joined?: string;
   invited?: string;
+  /** The player's session permissions, a list (absent when none). */
+  perms?: SessionPermission[];
 }
 
 export function sessionFromItem(item: SessionItem): Session {
@@ -151,6 +153,7 @@ export function playerFromItem(item: PlayerItem): Player {
     crossplay: item.crossplay,
     joined: item.joined,
     invited: item.invited,
+    ...(item.perms?.length ? { permissions: item.perms } : {}),
     revision: Number(item.rev),
   };
 }
@@ -173,6 +176,7 @@ export function playerToItem(session: Pick<Session, 'sessionId' | 'incarnation' 
     crossplay: p.crossplay,
     joined: p.joined,
     invited: p.invited,
+    perms: p.permissions?.length ? [...p.permissions] : undefined,
   };
 }
 

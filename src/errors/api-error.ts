@@ -28,7 +28,10 @@ export const ERRORS = {
   crossplay_not_permitted: { status: 403, desc: 'Crossplay preferences of the player or of a member of the session do not allow playing together' },
   team_change_not_allowed: { status: 403, desc: 'Session does not allow players to change their own team' },
   status_not_allowed: { status: 403, desc: 'That status change is not allowed' },
-  not_session_leader: { status: 403, desc: "Only the session's leader, or a trusted caller, may act on other players or on the session" },
+  not_session_leader: {
+    status: 403,
+    desc: "Only the session's leader, a trusted caller, or a member holding the session permission for it may act on other players or on the session",
+  },
   team_size_below_occupancy: { status: 403, desc: 'A team cannot be made smaller than the seats held on it, nor removed while it holds seats' },
   session_creation_not_allowed: { status: 403, desc: 'Players may not create sessions of this type' },
   client_version_incompatible: { status: 403, desc: 'The client version is outside the range this session type allows' },

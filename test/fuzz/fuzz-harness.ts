@@ -30,6 +30,15 @@ const handlers = {
   generate_session_short_code: (await import('../../handlers/generate-session-short-code.js')).handler,
   update_session_player_by_uuid: (await import('../../handlers/update-session-player-by-uuid.js')).handler,
   kick_player_from_session_by_uuid: (await import('../../handlers/kick-player-by-uuid.js')).handler,
+  swap_players_in_session: (await import('../../handlers/swap-players-in-session.js')).handler,
+  delete_session: (await import('../../handlers/delete-session.js')).handler,
+  get_player_in_session: (await import('../../handlers/get-player-in-session.js')).handler,
+  get_players_in_session: (await import('../../handlers/get-players-in-session.js')).handler,
+  get_player_sessions_by_uuid_v2: (await import('../../handlers/get-player-sessions-by-uuid.js')).handler,
+  get_player_sessions_by_uuid: (await import('../../handlers/get-player-sessions-by-uuid-deprecated.js')).handler,
+  get_player_permission_by_uuid: (await import('../../handlers/get-player-permission.js')).handler,
+  give_player_permission_by_uuid: (await import('../../handlers/give-player-permission.js')).handler,
+  remove_player_permission_by_uuid: (await import('../../handlers/remove-player-permission.js')).handler,
 } satisfies Record<string, Handler>;
 
 export type OperationId = keyof typeof handlers;
@@ -93,6 +102,15 @@ export const FUZZED_OPERATIONS: Operation[] = [
   fuzzed('generate_session_short_code'),
   fuzzed('update_session_player_by_uuid', () => ({ team_id: 1, custom_data: { k: 'v' } })),
   fuzzed('kick_player_from_session_by_uuid'),
+  fuzzed('swap_players_in_session', () => ({ players: ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'] })),
+  fuzzed('delete_session'),
+  fuzzed('get_player_in_session'),
+  fuzzed('get_players_in_session'),
+  fuzzed('get_player_sessions_by_uuid_v2'),
+  fuzzed('get_player_sessions_by_uuid'),
+  fuzzed('get_player_permission_by_uuid'),
+  fuzzed('give_player_permission_by_uuid'),
+  fuzzed('remove_player_permission_by_uuid'),
 ];
 export const operation = (id: OperationId) => FUZZED_OPERATIONS.find((o) => o.id === id)!;
 
@@ -149,6 +167,8 @@ export interface FuzzRequest {
   format: 'http' | 'rest';
   sessionId: string;
   playerUuid: string;
+  /** The session permission of a permission route's path. */
+  permission: string;
   /** The raw body text (already JSON or not), or none. */
   body?: string;
   isBase64Encoded?: boolean;
@@ -168,6 +188,7 @@ function toEvent(r: FuzzRequest): APIGatewayProxyEventV2 | APIGatewayProxyEvent 
   const pathParameters: Record<string, string> = {};
   if (r.op.route.includes('{session_id}')) pathParameters.session_id = delivered(r.sessionId);
   if (r.op.route.includes('{player_uuid}')) pathParameters.player_uuid = delivered(r.playerUuid);
+  if (r.op.route.includes('{permission}')) pathParameters.permission = delivered(r.permission);
   const suffix = r.op.pathSuffix;
   if (suffix) pathParameters[suffix.parameter] += suffix.suffix;
   const spec = { method: r.op.method, route: r.op.route, pathParameters, headers: r.headers, body: r.body, query: r.query };
@@ -589,9 +610,13 @@ export function requestArb(ops: readonly Operation[], ids: Identities, target: (
         extra: extraHeaders,
         sessionId: fc.option(hostileSessionId, { freq: 4 }),
         playerUuid: fc.option(hostilePlayerUuid, { freq: 3 }),
+        permission: fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom('invite', 'kick', 'move') },
+          { weight: 1, arbitrary: fc.oneof(fc.constantFrom('', 'KICK', 'admin', 'kick ', '%6Bick', '__proto__'), fc.string()) },
+        ),
         query: queryArb,
       })
-      .map(({ format, body, auth, extra, sessionId, playerUuid, query }) => {
+      .map(({ format, body, auth, extra, sessionId, playerUuid, permission, query }) => {
         const t = target();
         const text = body.text;
         const headers: Record<string, string> = { ...auth.headers, ...extra.headers };
@@ -601,6 +626,7 @@ export function requestArb(ops: readonly Operation[], ids: Identities, target: (
           format,
           sessionId: sessionId ?? t.sessionId,
           playerUuid: playerUuid ?? t.playerUuid,
+          permission,
           body: extra.base64 && text !== undefined ? Buffer.from(text).toString('base64') : text,
           isBase64Encoded: extra.base64,
           headers,
@@ -615,6 +641,7 @@ export function requestArb(ops: readonly Operation[], ids: Identities, target: (
             extra.label,
             sessionId !== null ? `session_id ${JSON.stringify(sessionId).slice(0, 60)}` : '',
             playerUuid !== null ? `player_uuid ${JSON.stringify(playerUuid).slice(0, 60)}` : '',
+            op.route.includes('{permission}') ? `permission ${JSON.stringify(permission).slice(0, 40)}` : '',
           ]
             .filter(Boolean)
             .join(' | '),

@@ -17,6 +17,7 @@ const admin = newAdmin();
 const request = (id: OperationId, sessionId: string, playerUuid: string, body: string | undefined): FuzzRequest => ({
   op: operation(id),
   format: 'http',
+  permission: 'kick',
   sessionId,
   playerUuid,
   body,

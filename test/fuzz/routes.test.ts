@@ -140,7 +140,9 @@ test(
           // HEAD is GET without the body: the same status and headers, and nothing else.
           if (op && method.toUpperCase() === 'HEAD') {
             if (a.raw) throw new Error(`HEAD ${path} answered ${a.status} with a body`);
-            const asGet = problemWith(op, { ...a, body: a.status === 200 ? undefined : { auth_success: true, error_code: 'x', desc: 'x' } });
+            // Only the status is checked: the body a GET would carry is stood in for by its shape.
+            const stand = a.status === 200 ? undefined : a.status === 422 ? { detail: [] } : { auth_success: true, error_code: 'x', desc: 'x' };
+            const asGet = problemWith(op, { ...a, body: stand });
             if (asGet?.includes('a status the contract does not document')) throw new Error(asGet);
           } else if (op) {
             const problem = problemWith(op, a);

@@ -129,6 +129,7 @@ test(
           format: c.format,
           sessionId: c.sessionId,
           playerUuid: c.targetLeader ? admin.uuid : players[1]!.playerUuid,
+          permission: 'kick',
           body: BODIES[c.op.id] ? JSON.stringify(BODIES[c.op.id]!(id)) : undefined,
           headers: { authorization: `Bearer ${admin.token}`, ...(BODIES[c.op.id] ? { 'content-type': 'application/json' } : {}) },
           label: `${c.op.id} ${c.format} session_id ${JSON.stringify(c.sessionId)}${c.create ? ' (created first)' : ''}`,

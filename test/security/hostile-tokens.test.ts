@@ -1,9 +1,11 @@
 // Hostile tokens through the real handlers: each is refused with 403,
-// auth_success false and the right RallyHere code, by the join handler and by a read handler; nothing is written;
+// auth_success false and the right RallyHere code, by the join handler and by a read handler (and, each case, by every
+// other route of the spec, the party-management routes among them); nothing is written;
 // neither the answer nor anything logged (at debug level) contains the token, a part of it, or a stack trace; the
 // answer says nothing but the catalogue's description. test/unit/auth/* covers the same codes at the authenticator.
 import './verbose-logs.js';
-import { JOIN_ROUTE, GET_ROUTE } from '../support/api-client.js';
+import { JOIN_ROUTE, GET_ROUTE, handlerOf } from '../support/api-client.js';
+import { OPERATIONS, type OperationDefinition } from '../../schemas/generated/operations.js';
 import { joinBody, seatedPlayer } from '../support/fixtures.js';
 import { issuer } from '../support/players.js';
 import { createSession } from '../support/stores.js';
@@ -164,6 +166,26 @@ describe('hostile tokens through the handlers (OIDC mode)', () => {
       );
       await expectRefused(result, output, authorization, code);
       expect(await partition(sessionId)).toBe(before);
+    });
+
+    test('every other route: refused before anything is read or written, nothing leaked', async () => {
+      const player = randomUUID();
+      for (const op of (OPERATIONS as readonly OperationDefinition[]).filter(
+        (o) => o.operationId !== 'join_session_by_id_self' && o.operationId !== 'get_session_by_id',
+      )) {
+        const authorization = header();
+        const before = await partition(sessionId);
+        const values: Record<string, string> = { session_id: sessionId, player_uuid: player, permission: 'kick', session_type: 'lobby' };
+        const pathParameters = Object.fromEntries([...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, values[name!]!]));
+        if (op.pathSuffix) pathParameters[op.pathSuffix.parameter] += op.pathSuffix.suffix;
+        const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
+        const h = await handlerOf(op.operationId as (typeof OPERATIONS)[number]['operationId']);
+        const { result, output } = await captureOutput(() =>
+          invoke(h, httpApiEvent({ method: op.method, route: op.path, pathParameters, headers, body: op.method === 'GET' ? undefined : {} })),
+        );
+        await expectRefused(result, output, authorization, code);
+        expect(await partition(sessionId)).toBe(before);
+      }
     });
 
     test('get (REST API event, the header as the client cased it): refused, nothing written, nothing leaked', async () => {

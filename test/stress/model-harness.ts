@@ -1,5 +1,6 @@
 // Model-based concurrency testing: random programs of joins, leaves, invites, accepts, kicks, swaps, moves,
-// promotions, session updates and deletions, run by concurrent clients through the real handlers against DynamoDB Local, then checked
+// promotions, session permissions given and removed (and used: members invite, move and kick by them), session
+// updates and deletions, run by concurrent clients through the real handlers against DynamoDB Local, then checked
 // against the invariants (docs/testing.md) and against a sequential replay of the committed operations through the pure
 // rules (linearizability of the committed history).
 //
@@ -24,6 +25,8 @@ import { newSession, withPlayers } from '../../src/sessions/model/new-session.js
 import type { Actor } from '../../src/sessions/model/actor.js';
 import { decidePlayerUpdate, decideRemoval, earliestMember, type OverflowAction } from '../../src/sessions/rules/player.js';
 import { decideDeletion, decideSessionUpdate } from '../../src/sessions/rules/session.js';
+import { decidePermissionChange } from '../../src/sessions/rules/permissions.js';
+import type { SessionPermission } from '../../src/contract/types.js';
 import { decideSwap } from '../../src/sessions/rules/swap.js';
 import { toSessionResource } from '../../src/sessions/views/session-view.js';
 import { canonicalJson } from '../../src/http/content-etag.js';
@@ -60,6 +63,7 @@ export type Op =
   | ({ kind: 'kick'; actor: number; target: number } & Conditional)
   | ({ kind: 'swap'; actor: number; target: number; other: number } & Conditional)
   | ({ kind: 'delete'; actor: number } & Conditional)
+  | ({ kind: 'permission'; actor: number; target: number; permission: SessionPermission; give: boolean } & Conditional)
   | ({ kind: 'move'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional)
   | ({ kind: 'promote'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional)
   | ({
@@ -90,7 +94,7 @@ export interface SessionSetup {
   /** An index of PASSWORDS the session starts with, if any. */
   password?: number;
   /** Per player: absent, member (the first becomes leader), invited or reserved, and a team. */
-  seated: { status: 'absent' | 'member' | 'invited' | 'reserved'; team: number }[];
+  seated: { status: 'absent' | 'member' | 'invited' | 'reserved'; team: number; permissions?: SessionPermission[] }[];
 }
 
 export interface Program {
@@ -150,15 +154,18 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('kick' as const), actor: actorArb, target: playerArb, ifMatch: ifMatchArb }) },
   {
-    weight: 3,
+    weight: 6,
     // Mostly a trusted caller: a swap needs authority and two non-leaders on different teams, rare enough already.
-    arbitrary: fc.record({
-      kind: fc.constant('swap' as const),
-      actor: fc.oneof({ weight: 3, arbitrary: fc.constant(ADMIN) }, { weight: 1, arbitrary: playerArb }),
-      target: playerArb,
-      other: playerArb,
-      ifMatch: ifMatchArb,
-    }),
+    // Two different players mostly (a player swapped with themselves is one case of players_on_same_team).
+    arbitrary: fc
+      .record({
+        kind: fc.constant('swap' as const),
+        actor: fc.oneof({ weight: 3, arbitrary: fc.constant(ADMIN) }, { weight: 1, arbitrary: playerArb }),
+        target: playerArb,
+        offset: fc.constantFrom(0, 1, 1, 2, 2, 3, 3),
+        ifMatch: ifMatchArb,
+      })
+      .map(({ offset, ...op }): Op => ({ ...op, other: (op.target + offset) % PLAYERS })),
   },
   {
     weight: 2,
@@ -198,6 +205,34 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       { requiredKeys: ['kind', 'actor'] },
     ),
   },
+  // Members acting on others: by a session permission when they hold one, refused when they do not.
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({
+        kind: fc.constantFrom('kick' as const, 'move' as const, 'invite' as const),
+        actor: playerArb,
+        other: fc.integer({ min: 1, max: PLAYERS - 1 }),
+        team: teamArb,
+        ifMatch: ifMatchArb,
+      })
+      .map(({ kind, actor, other, team, ifMatch }): Op => {
+        const target = (actor + other) % PLAYERS;
+        return kind === 'kick' ? { kind, actor, target, ifMatch } : { kind, actor, target, team, status: 'invited', overflow: 'fail', ifMatch };
+      }),
+  },
+  // Session permissions given and removed, by the leader, a trusted caller or a member.
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('permission' as const),
+      actor: actorArb,
+      target: playerArb,
+      permission: fc.constantFrom<SessionPermission>('invite', 'kick', 'move'),
+      give: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      ifMatch: ifMatchArb,
+    }),
+  },
   // Rare: a deletion ends the program's session (unless it is created again).
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), actor: actorArb, ifMatch: ifMatchArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const), actor: fc.constant(ADMIN) }) },
@@ -213,8 +248,11 @@ const setupArb: fc.Arbitrary<SessionSetup> = fc.record({
   password: fc.option(passwordArb, { nil: undefined, freq: 2 }),
   seated: fc.array(
     fc.record({
-      status: fc.constantFrom('absent' as const, 'absent' as const, 'member' as const, 'invited' as const, 'reserved' as const),
+      // Members twice as often as invites: a member acting on another by a session permission needs two.
+      status: fc.constantFrom('absent' as const, 'absent' as const, 'member' as const, 'member' as const, 'invited' as const, 'reserved' as const),
       team: fc.integer({ min: 0, max: 2 }),
+      // Session permissions a member starts with, so that members act on others by them in short programs too.
+      permissions: fc.option(fc.subarray<SessionPermission>(['invite', 'kick', 'move'], { minLength: 1 }), { nil: undefined, freq: 4 }),
     }),
     {
       minLength: PLAYERS,
@@ -312,6 +350,8 @@ function send(op: Request, sessionId: string, ifMatch: string | undefined): Prom
       return api.swap(who, sessionId, [uuidOf(op.target), uuidOf(op.other)], opts);
     case 'delete':
       return api.deleteSession(who, sessionId, opts);
+    case 'permission':
+      return (op.give ? api.givePermission : api.removePermission)(who, sessionId, uuidOf(op.target), op.permission, opts);
     case 'invite':
     case 'move':
     case 'promote':
@@ -402,10 +442,23 @@ function decide(op: Request, state: ModelState, now: Date): Decision<unknown> {
         session?.leader ? players.get(session.leader) : undefined,
         { status: b.status, teamId: b.team_id, customData: b.custom_data, overflowAction: b.overflow_action },
         now.toISOString(),
+        players.get(uuidOf(op.actor)),
       );
     }
     case 'swap':
       return decideSwap(session, actorOf(op.actor), [players.get(uuidOf(op.target)), players.get(uuidOf(op.other))]);
+    case 'permission': {
+      const target = uuidOf(op.target);
+      const actor = actorOf(op.actor);
+      return decidePermissionChange(
+        session,
+        actor,
+        players.get(actor.playerUuid),
+        { playerUuid: target, current: players.get(target) },
+        op.permission,
+        op.give,
+      );
+    }
     case 'delete':
       // As deleteSession reads a session this small: every player with it, as one state.
       return decideDeletion(session, actorOf(op.actor), [...players.values()]);
@@ -421,6 +474,8 @@ function decide(op: Request, state: ModelState, now: Date): Decision<unknown> {
         op.kind === 'leave' ? { playerUuid: target, trusted: false } : actorOf(op.actor),
         { playerUuid: target, current },
         successor,
+        undefined,
+        players.get(uuidOf(op.actor)),
       );
     }
     case 'patch': {
@@ -549,6 +604,8 @@ export interface ProgramResult {
   floating: number;
   snapshots: number;
   orderSearchSteps: number;
+  /** Acts on another player by a session permission (the change relied on the actor holding one): rare at random. */
+  delegated: number;
   /** How often what the generator widened to was met: so that a run shows it tested them. */
   met: Record<
     | 'expired'
@@ -561,7 +618,8 @@ export interface ProgramResult {
     | 'passwordJoined'
     | 'passwordRefused'
     | 'swapCommitted'
-    | 'deleteCommitted',
+    | 'deleteCommitted'
+    | 'permissionCommitted',
     number
   >;
 }
@@ -607,7 +665,12 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
             invited: new Date(t0).toISOString(),
             invitedBy: uuidOf(ADMIN),
           })
-        : seatedPlayer(uuidOf(i), { status: leader ? 'leader' : 'member', teamId: s.team, joined: new Date(t0 + i * 1000).toISOString() }),
+        : seatedPlayer(uuidOf(i), {
+            status: leader ? 'leader' : 'member',
+            teamId: s.team,
+            joined: new Date(t0 + i * 1000).toISOString(),
+            ...(s.permissions ? { permissions: [...s.permissions].sort() } : {}),
+          }),
     );
   });
   // A session with invited players but nobody active is a valid state too (a game server reserved the seats).
@@ -724,6 +787,7 @@ function merge(a: ProgramResult, b: ProgramResult, met: Partial<ProgramResult['m
     floating: a.floating + b.floating,
     snapshots: a.snapshots + b.snapshots,
     orderSearchSteps: a.orderSearchSteps + b.orderSearchSteps,
+    delegated: a.delegated + b.delegated,
     met: {
       expired: sum('expired'),
       recreated: sum('recreated'),
@@ -736,6 +800,7 @@ function merge(a: ProgramResult, b: ProgramResult, met: Partial<ProgramResult['m
       passwordRefused: sum('passwordRefused'),
       swapCommitted: sum('swapCommitted'),
       deleteCommitted: sum('deleteCommitted'),
+      permissionCommitted: sum('permissionCommitted'),
     },
   };
 }
@@ -845,7 +910,8 @@ function check(
       throw violation(`op ${r.id}: error not in the HzApiErrorModel shape`, { answer: a });
     if (oks.length > 1) throw violation(`op ${r.id} committed ${oks.length} times (a duplicate write)`, { commits: oks });
     if (a.status >= 400 && oks.length > 0) throw violation(`op ${r.id} answered ${a.status} yet committed`, { answer: a });
-    if (a.status === 204 && oks.length === 0) throw violation(`op ${r.id} answered 204 without writing`, { answer: a });
+    // Removing a session permission the player does not hold is the one 204 that may change nothing.
+    if (a.status === 204 && oks.length === 0 && r.op.kind !== 'permission') throw violation(`op ${r.id} answered 204 without writing`, { answer: a });
     // If-Match: only the state the client named may be changed, and only under the version condition.
     if (r.ifMatch !== undefined) {
       const named = versionOf(r.ifMatch, inc);
@@ -938,7 +1004,8 @@ function check(
   for (const r of records) {
     const a = r.answer!;
     const v = versionOf(a.headers.etag, inc);
-    if (v === undefined || r.op.kind === 'patch' || r.op.kind === 'delete' || (r.commit && r.commit.mode !== 'version')) continue;
+    if (v === undefined || r.op.kind === 'patch' || r.op.kind === 'delete' || r.op.kind === 'permission' || (r.commit && r.commit.mode !== 'version'))
+      continue;
     if (a.status !== 200 && a.status !== 204) continue;
     const player = r.op.kind === 'join' || r.op.kind === 'leave' ? uuidOf(r.op.actor) : uuidOf(r.op.target);
     // A swap answers both players; its first is the claim checked.
@@ -1022,7 +1089,9 @@ function check(
       passwordRefused: (rejected.session_password_incorrect ?? 0) + (rejected.session_password_required ?? 0),
       swapCommitted: committed.filter((r) => r.op.kind === 'swap').length,
       deleteCommitted: committed.filter((r) => r.op.kind === 'delete').length,
+      permissionCommitted: committed.filter((r) => r.op.kind === 'permission').length,
     },
+    delegated: committed.filter((r) => r.commit!.change.guards.some((g) => g.kind === 'playerActive' && g.holds !== undefined)).length,
   };
 }
 

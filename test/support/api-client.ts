@@ -74,6 +74,12 @@ export const api = {
   /** The route's session_id carries the `:generate-short-code` suffix, as the contract's path does. */
   shortCode: (p: Sender, sessionId: string, opts?: RequestOptions) =>
     call('generate_session_short_code', p, { session_id: `${sessionId}:generate-short-code` }, undefined, opts),
+  givePermission: (p: Sender, sessionId: string, target: string, permission: string, opts?: RequestOptions) =>
+    call('give_player_permission_by_uuid', p, { session_id: sessionId, player_uuid: target, permission }, undefined, opts),
+  removePermission: (p: Sender, sessionId: string, target: string, permission: string, opts?: RequestOptions) =>
+    call('remove_player_permission_by_uuid', p, { session_id: sessionId, player_uuid: target, permission }, undefined, opts),
+  permissions: (p: Sender, sessionId: string, target: string, opts?: RequestOptions) =>
+    call('get_player_permission_by_uuid', p, { session_id: sessionId, player_uuid: target }, undefined, opts),
   deleteSession: (p: Sender, sessionId: string, opts?: RequestOptions) => call('delete_session', p, { session_id: sessionId }, undefined, opts),
   player: (p: Sender, sessionId: string, target: string, opts?: RequestOptions) =>
     call('get_player_in_session', p, { session_id: sessionId, player_uuid: target }, undefined, opts),

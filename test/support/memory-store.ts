@@ -317,7 +317,12 @@ function playerGuardHolds(item: { incarnation: string; player: Player } | undefi
     case 'playerRevision':
       return item !== undefined && item.incarnation === incarnation && item.player.revision === g.revision;
     case 'playerActive':
-      return item !== undefined && item.incarnation === incarnation && isActive(item.player.status);
+      return (
+        item !== undefined &&
+        item.incarnation === incarnation &&
+        isActive(item.player.status) &&
+        (g.holds === undefined || (item.player.permissions ?? []).includes(g.holds))
+      );
     default:
       return true;
   }

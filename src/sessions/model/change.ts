@@ -1,6 +1,6 @@
 // What a decision asks the store to write: one change of one session, written as one conditional
 // TransactWriteItems. `guards` are the facts the decision relied on; the store turns them into conditions.
-import type { CustomData, PlayerStatus } from '../../contract/types.js';
+import type { CustomData, PlayerStatus, SessionPermission } from '../../contract/types.js';
 import type { ErrorCode } from '../../errors/api-error.js';
 import type { CounterKey } from './crossplay.js';
 import type { Player, Team } from './session.js';
@@ -11,8 +11,11 @@ export type Guard =
   // on a player item
   | { kind: 'playerAbsent'; playerUuid: string }
   | { kind: 'playerRevision'; playerUuid: string; revision: number }
-  /** On a player the change does not write: still a leader or member (a friend whose session one joins). */
-  | { kind: 'playerActive'; playerUuid: string }
+  /**
+   * On a player the change does not write: still a leader or member (a friend whose session one joins), and when
+   * `holds` is given, still holding that session permission (a member acting on others by delegation).
+   */
+  | { kind: 'playerActive'; playerUuid: string; holds?: SessionPermission }
   // on the session item
   | { kind: 'joinable' }
   | { kind: 'friendsMayJoin' }

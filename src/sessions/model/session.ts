@@ -1,6 +1,6 @@
 // The plain data the join rules decide over. The store maps DynamoDB items to and from these shapes;
 // nothing here knows about DynamoDB or HTTP.
-import type { CrossplayPreferences, CustomData, DeviceType, Input, Platform, PlayerStatus } from '../../contract/types.js';
+import type { CrossplayPreferences, CustomData, DeviceType, Input, Platform, PlayerStatus, SessionPermission } from '../../contract/types.js';
 import type { CrossplayCounters } from './crossplay.js';
 import type { VersionRange } from './versions.js';
 
@@ -68,6 +68,8 @@ export interface Player {
   crossplay?: CrossplayPreferences;
   joined?: string;
   invited?: string;
+  /** Intra-session permissions given to the player (rules/permissions.ts): sorted, none when absent. */
+  permissions?: readonly SessionPermission[];
   /** Increments on every write of this player's item; the store's condition for "unchanged since read". */
   revision: number;
 }

@@ -24,7 +24,8 @@ export async function removePlayer(
     store,
     {
       read: async (now) => {
-        const state = await store.readSessionAndPlayers(sessionId, [targetUuid], now);
+        // The caller's own membership too: a member may kick by the session permission `kick`.
+        const state = await store.readSessionAndPlayers(sessionId, actor.trusted ? [targetUuid] : [targetUuid, actor.playerUuid], now);
         const target = state.players.get(targetUuid);
         if (!state.session || target?.status !== 'leader' || state.session.activeCount <= 1)
           return { ...state, successor: undefined as Player | undefined };
@@ -37,7 +38,7 @@ export async function removePlayer(
         };
       },
       decide: ({ session, players, successor }) =>
-        decideRemoval(session, actor, { playerUuid: targetUuid, current: players.get(targetUuid) }, successor, reason),
+        decideRemoval(session, actor, { playerUuid: targetUuid, current: players.get(targetUuid) }, successor, reason, players.get(actor.playerUuid)),
     },
     opts,
   );

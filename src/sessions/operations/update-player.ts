@@ -34,6 +34,7 @@ export function updatePlayer(
           session?.leader ? players.get(session.leader) : undefined,
           req,
           now.toISOString(),
+          players.get(actor.playerUuid),
         ),
     },
     opts,

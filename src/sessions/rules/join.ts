@@ -130,6 +130,7 @@ export function decideJoin(
     crossplay: req.crossplay,
     joined: wasActive ? current.joined : now,
     invited: current?.invited,
+    ...(current?.permissions ? { permissions: current.permissions } : {}),
     revision: (current?.revision ?? 0) + 1,
   };
   if (current && wasActive && samePlayer(current, player)) return { kind: 'unchanged', result: current };

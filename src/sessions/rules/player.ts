@@ -1,12 +1,13 @@
 // The rules of acting on a player of a session: a leader or trusted caller inviting, reserving, adding, moving
-// or promoting someone (update_session_player_by_uuid_v2), and anyone leaving or being removed (leave, kick).
-// Pure functions over plain data, like the join's; each decision names the facts it relies on.
+// or promoting someone (update_session_player_by_uuid_v2), and anyone leaving or being removed (leave, kick); a
+// member holding the session permission `invite`, `move` or `kick` invites, moves or kicks players other than the
+// leader. Pure functions over plain data, like the join's; each decision names the facts it relies on.
 import type { CustomData, PlayerStatus } from '../../contract/types.js';
 import type { Actor } from '../model/actor.js';
 import type { Change, Decision, Guard } from '../model/change.js';
 import { contribution, profileOf } from '../model/crossplay.js';
 import { isActive, type Player, type Session } from '../model/session.js';
-import { authority, counterDeltas, crossplayFor, hasSeat, reject, revisionOf, sameData } from './toolkit.js';
+import { authority, counterDeltas, crossplayFor, hasSeat, reject, revisionOf, sameData, type Delegation } from './toolkit.js';
 
 export type OverflowAction = 'fail' | 'allow_overflow' | 'partial_with_overflow' | 'partial_without_overflow' | 'overfill';
 
@@ -35,8 +36,23 @@ function placement(session: Session, teamId: number, overflow: OverflowAction): 
 }
 
 /**
- * update_session_player_by_uuid_v2 by a leader or trusted caller (a player acting on themselves without either
- * goes through the join rules instead). `leader` is the current leader's membership when a promotion needs it.
+ * The session permission that allows a request on another player to a member who does not lead: inviting a player
+ * not yet in the session (`invite`), or moving one who is, other than the leader, to another team and nothing else
+ * (`move`). Anything else (reserving, adding, promoting, changing status or custom data) is the leader's.
+ */
+function delegable(target: Player | undefined, req: PlayerUpdate): Delegation['permission'] | undefined {
+  if (!target) return req.status === 'invited' ? 'invite' : undefined;
+  const onlyTeam =
+    req.teamId !== undefined &&
+    (req.status === undefined || req.status === target.status) &&
+    (req.customData === undefined || sameData(req.customData, target.customData));
+  return onlyTeam && target.status !== 'leader' ? 'move' : undefined;
+}
+
+/**
+ * update_session_player_by_uuid_v2 by a leader, a trusted caller or a member holding the session permission for it (a
+ * player acting on themselves without any goes through the join rules instead). `leader` is the current leader's
+ * membership when a promotion needs it; `actorPlayer` the caller's own, when they act by a session permission.
  */
 export function decidePlayerUpdate(
   session: Session | undefined,
@@ -45,10 +61,12 @@ export function decidePlayerUpdate(
   leader: Player | undefined,
   req: PlayerUpdate,
   now: string,
+  actorPlayer?: Player,
 ): Decision<Player> {
   if (!session) return reject('session_not_found');
   if (req.teamId !== undefined && req.teamId >= session.teams.length) return reject('team_not_found');
-  const auth = authority(session, actor, target.playerUuid);
+  const permission = delegable(target.current, req);
+  const auth = authority(session, actor, target.playerUuid, permission && { actor: actorPlayer, permission });
   if (!auth.ok) return reject('not_session_leader');
   const current = target.current;
   // What the request leaves out stays as it is (RallyHere's SDK changes a team, or custom data, alone).
@@ -137,9 +155,10 @@ export function decidePlayerUpdate(
 }
 
 /**
- * A player leaves or is removed (leave_session_by_id_self, kick_player_from_session_by_uuid_v2). Removing the
- * leader hands leadership to `successor` (the member who joined earliest); removing the last leader or member
- * deletes the session unless its template keeps it alive.
+ * A player leaves or is removed (leave_session_by_id_self, kick_player_from_session_by_uuid_v2): by themselves, the
+ * leader, a trusted caller, or a member holding `kick` (never the leader). Removing the leader hands leadership to
+ * `successor` (the member who joined earliest); removing the last leader or member deletes the session unless its
+ * template keeps it alive. `actorPlayer` is the caller's own membership, when they act by a session permission.
  */
 export function decideRemoval(
   session: Session | undefined,
@@ -147,9 +166,11 @@ export function decideRemoval(
   target: { playerUuid: string; current?: Player },
   successor: Player | undefined,
   reason?: string,
+  actorPlayer?: Player,
 ): Decision<null> {
   if (!session) return reject('session_not_found');
-  const auth = authority(session, actor, target.playerUuid);
+  const kick = target.current?.status === 'leader' ? undefined : { actor: actorPlayer, permission: 'kick' as const };
+  const auth = authority(session, actor, target.playerUuid, kick);
   if (!auth.ok) return reject('not_session_leader');
   const current = target.current;
   if (!current) return reject('player_not_in_session');

@@ -1,5 +1,6 @@
 // What the decide* rules share: seats, crossplay as guards and counter changes, equal custom data, revisions, and
 // who may act on another player. Pure functions over plain data.
+import type { SessionPermission } from '../../contract/types.js';
 import type { Actor } from '../model/actor.js';
 import type { Decision, Guard } from '../model/change.js';
 import { contribution, crossplayCheck, profileOf, sameCrossplayProfile, type CounterKey } from '../model/crossplay.js';
@@ -45,12 +46,30 @@ export function crossplayFor(
   return { ok: true, guards, counters: counterDeltas(self, contribution(profileOf(after))) };
 }
 
+/** A member acting on others by a session permission: the actor's own membership, and the permission the act needs. */
+export interface Delegation {
+  actor: Player | undefined;
+  permission: SessionPermission;
+}
+
+/** Whether the player is a leader or member holding the session permission. */
+export const holds = (p: Player | undefined, permission: SessionPermission): p is Player =>
+  p !== undefined && isActive(p.status) && (p.permissions ?? []).includes(permission);
+
 /**
- * Authority over another player of the session: a trusted caller, or the session's leader (a fact the
- * decision relies on, hence the guard). Acting on oneself needs neither.
+ * Authority over another player of the session: a trusted caller; the session's leader; or, for an act a session
+ * permission allows (`delegation`), a leader or member holding it. Each is a fact the decision relies on, hence the
+ * guard. Acting on oneself needs none of them.
  */
-export function authority(session: Session, actor: Actor, target: string): { ok: false } | { ok: true; guards: Guard[] } {
-  if (actor.trusted || actor.playerUuid === target) return { ok: true, guards: [] };
-  if (session.leader === actor.playerUuid) return { ok: true, guards: [{ kind: 'leaderIs', playerUuid: actor.playerUuid }] };
+export function authority(
+  session: Session,
+  actor: Actor,
+  target: string,
+  delegation?: Delegation,
+): { ok: false } | { ok: true; guards: Guard[]; delegated: boolean } {
+  if (actor.trusted || actor.playerUuid === target) return { ok: true, guards: [], delegated: false };
+  if (session.leader === actor.playerUuid) return { ok: true, guards: [{ kind: 'leaderIs', playerUuid: actor.playerUuid }], delegated: false };
+  if (delegation && delegation.actor?.playerUuid === actor.playerUuid && holds(delegation.actor, delegation.permission))
+    return { ok: true, guards: [{ kind: 'playerActive', playerUuid: actor.playerUuid, holds: delegation.permission }], delegated: true };
   return { ok: false };
 }

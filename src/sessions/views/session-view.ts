@@ -12,7 +12,7 @@ export const toPlayerResource = (p: Player): SessionPlayerResource => ({
   ...(p.invitedBy ? { inviting_player_uuid: p.invitedBy } : {}),
   ...(p.invited ? { invited: p.invited } : {}),
   ...(p.joined ? { joined: p.joined } : {}),
-  session_permissions: [],
+  session_permissions: [...(p.permissions ?? [])],
 });
 
 /** Players in the order they joined (invited and reserved players after them), so the view is stable. */
