@@ -1,10 +1,10 @@
 // The esbuild settings of every Lambda bundle, shared by `npm run build` (scripts/build.ts) and the CDK stack,
 // so what is benchmarked and tested locally is byte for byte what is deployed.
 import { join } from 'node:path';
-import { OPERATIONS, type HandlerName } from '../schemas/generated/operations.js';
+import { ROUTES, type HandlerName } from '../schemas/generated/operations.js';
 
-/** One Lambda function and bundle per operation of the spec (x-handler). */
-export const HANDLERS: readonly HandlerName[] = OPERATIONS.map((o) => o.handler);
+/** One Lambda function and bundle per route of the spec (its operations' x-handler). */
+export const HANDLERS: readonly HandlerName[] = ROUTES.map((r) => r.handler);
 export type { HandlerName };
 
 export const handlerEntry = (root: string, name: HandlerName) => join(root, 'handlers', `${name}.ts`);

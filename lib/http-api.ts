@@ -22,7 +22,7 @@ import { Construct } from 'constructs';
 import type { HandlerName } from './bundling.js';
 import { CORS_POLICY } from './cors.js';
 import { acknowledge } from './nag.js';
-import type { Operation } from '../schemas/generated/operations.js';
+import type { Route } from '../schemas/generated/operations.js';
 import type { StageConfig } from './stage-config.js';
 
 /** One JSON object per request. No request headers or bodies: tokens never reach the access log. */
@@ -52,7 +52,7 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
 
 export interface SessionHttpApiProps {
   readonly config: StageConfig;
-  readonly routes: readonly Operation[];
+  readonly routes: readonly Route[];
   readonly functions: ReadonlyMap<HandlerName, IFunction>;
   /** Issuer and audience for the optional JWT authorizer. */
   readonly jwtIssuer: string;

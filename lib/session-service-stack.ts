@@ -7,7 +7,7 @@ import type { Construct } from 'constructs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTemplates } from '../src/templates/load-templates.js';
-import { OPERATIONS, type Operation } from '../schemas/generated/operations.js';
+import { ROUTES, type Route } from '../schemas/generated/operations.js';
 import { handlerEntry, type HandlerName } from './bundling.js';
 import { ExpiryReaper, REAPER_NAME } from './expiry-reaper.js';
 import { SessionHttpApi } from './http-api.js';
@@ -25,8 +25,8 @@ const SERVICE_NAME = 'rh-session-service';
 
 export interface SessionServiceStackProps extends StackProps {
   readonly config: StageConfig;
-  /** The operations to deploy; default: every operation of the spec. */
-  readonly routes?: readonly Operation[];
+  /** The routes to deploy; default: every route of the spec. */
+  readonly routes?: readonly Route[];
   /** Entry file of a handler; default handlers/<name>.ts. Tests point this at fixtures. */
   readonly handlerEntry?: (name: HandlerName) => string;
   /** Repository root (esbuild's working directory, package-lock.json); default: this repository. */
@@ -67,7 +67,7 @@ export class SessionServiceStack extends Stack {
       ...props,
     });
     const config = (this.config = props.config);
-    const routes = props.routes ?? OPERATIONS;
+    const routes = props.routes ?? ROUTES;
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
     const entryOf = props.handlerEntry ?? ((name: HandlerName) => handlerEntry(projectRoot, name));
     const templatesFile = (this.templatesFile = validatedTemplatesFile(config, projectRoot));

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { handlerEntry, type HandlerName } from '../lib/bundling.js';
-import { OPERATIONS, type Operation } from '../schemas/generated/operations.js';
+import { ROUTES, type Route } from '../schemas/generated/operations.js';
 import { ApiError } from '../src/errors/api-error.js';
 import { errorResult } from '../src/http/responses.js';
 import { ensureTable } from './create-table.js';
@@ -69,7 +69,7 @@ export interface LocalStack {
   dynamoDb: DynamoDbLocal;
   issuer: DevIssuer;
   templates: TemplatesInfo;
-  routes: readonly Operation[];
+  routes: readonly Route[];
   stateFile: string;
   /** Stops the server, DynamoDB Local (Java's whole process group) and forgets the state file. Idempotent. */
   stop(): Promise<void>;
@@ -100,7 +100,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   } catch (error) {
     throw new LocalStackError((error as Error).message);
   }
-  const table = new RouteTable(OPERATIONS);
+  const table = new RouteTable(ROUTES);
   const docs = createDocs(join(root, 'schemas', 'openapi.yaml'));
   const issuer = await loadOrCreateDevIssuer(keysDirFor(dataDir, root));
 
@@ -263,7 +263,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   }
 
   ready!();
-  return { baseUrl, port, dynamoDb, issuer, templates, routes: OPERATIONS, stateFile, stop };
+  return { baseUrl, port, dynamoDb, issuer, templates, routes: ROUTES, stateFile, stop };
 }
 
 /**
@@ -322,7 +322,7 @@ async function loadHandlers(root: string, handlers: Map<HandlerName, LambdaHandl
   const streams = { log: console.log, info: console.info, warn: console.warn, error: console.error };
   for (const name of Object.keys(streams) as (keyof typeof streams)[]) console[name] = (...args: unknown[]) => void held.push([name, args]);
   try {
-    for (const route of OPERATIONS) {
+    for (const route of ROUTES) {
       if (handlers.has(route.handler)) continue;
       const entry = handlerEntry(root, route.handler);
       let mod: { handler?: unknown };

@@ -4,6 +4,7 @@
 import './quiet-sdk-warning.js';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { OPERATIONS } from '../schemas/generated/operations.js';
 import { DEMO_SESSION_ID, LocalStackError, startLocalStack, type LocalStack } from './local-stack.js';
 import { CHECKOUT_ROOT } from './stack-state.js';
 
@@ -75,7 +76,8 @@ const rel = (p: string) => {
   return r.startsWith('..') ? p : r;
 };
 const base = stack.baseUrl;
-const width = Math.max(...stack.routes.map((r) => r.method.length + 1 + r.contractPath.length));
+// Each operation as the contract names it (several may share a route, and so a handler).
+const width = Math.max(...OPERATIONS.map((r) => r.method.length + 1 + r.contractPath.length));
 console.log(
   [
     `DynamoDB Local: ${stack.dynamoDb.endpoint}, ${args.data ? `data in ${args.data}` : 'data in memory'}, tables sessions-local and friends-local (Java pid ${stack.dynamoDb.pid})`,
@@ -84,7 +86,7 @@ console.log(
       ? `Session templates: ${stack.templates.count} from ${rel(stack.templates.file)}`
       : 'Session templates: none (config/session-templates.json not found, SESSION_TEMPLATES_FILE not set)',
     `Routes (schemas/openapi.yaml):`,
-    ...stack.routes.map((r) => `  ${`${r.method} ${r.contractPath}`.padEnd(width)}  handlers/${r.handler}.ts`),
+    ...OPERATIONS.map((r) => `  ${`${r.method} ${r.contractPath}`.padEnd(width)}  handlers/${r.handler}.ts`),
     `Friends service (friends-only joins; local/friends-service.ts): GET, PUT, DELETE ${base}/friends/v2/player/{player_uuid}/friend/{other_player_uuid}`,
     `Local stack ready at ${base}`,
     '',

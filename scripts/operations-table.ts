@@ -95,11 +95,36 @@ export function operationRows(spec: OpenApiSpec & { 'x-permission-catalog'?: Rec
       });
     }
   }
-  const handlers = rows.map((r) => r.handler);
-  for (const h of new Set(handlers))
-    if (handlers.filter((x) => x === h).length > 1) problems.push(`x-handler ${h} serves more than one operation: one function per route`);
+  // One function per route: operations may share a handler only where they share a route (API Gateway routes on
+  // whole segments, so `{player_uuid}:invite` and `{player_uuid}` are one route), told apart by their suffixes.
+  for (const h of new Set(rows.map((r) => r.handler))) {
+    const serving = rows.filter((r) => r.handler === h);
+    if (new Set(serving.map(routeKeyOf)).size > 1) problems.push(`x-handler ${h} serves more than one route: one function per route`);
+    const suffixes = serving.map((r) => r.pathSuffix?.suffix ?? '');
+    if (new Set(suffixes).size < suffixes.length) problems.push(`x-handler ${h}: operations of one route must differ in their x-route suffix`);
+  }
+  for (const key of new Set(rows.map(routeKeyOf)))
+    if (new Set(rows.filter((r) => routeKeyOf(r) === key).map((r) => r.handler)).size > 1)
+      problems.push(`${key}: the operations of one route must name one x-handler`);
   if (problems.length) throw new Error(`schemas/openapi.yaml:\n  ${problems.join('\n  ')}`);
   return rows;
+}
+
+const routeKeyOf = (r: Pick<OperationRow, 'method' | 'path'>) => `${r.method} ${r.path}`;
+
+/** The routes API Gateway serves: one per method and path, one function each, with what its operations need. */
+export function routeRows(rows: readonly OperationRow[]) {
+  return [...new Set(rows.map(routeKeyOf))].map((key) => {
+    const serving = rows.filter((r) => routeKeyOf(r) === key);
+    const first = serving[0]!;
+    return {
+      method: first.method,
+      path: first.path,
+      handler: first.handler,
+      operations: serving.map((r) => r.operationId),
+      dynamodb: [...new Set(serving.flatMap((r) => r.dynamodb))].sort(),
+    };
+  });
 }
 
 /** schemas/generated/operations.ts: one named constant per operation (so a bundle keeps only its own), and the table. */
@@ -146,6 +171,19 @@ export function renderOperations(
     'export type Operation = (typeof OPERATIONS)[number];',
     '',
     "export type HandlerName = Operation['handler'];",
+    '',
+    '/** A route API Gateway serves (a method and a path): one function, serving one or more operations told apart by suffix. */',
+    'export interface Route {',
+    "  readonly method: OperationDefinition['method'];",
+    '  readonly path: string;',
+    '  readonly handler: HandlerName;',
+    "  readonly operations: readonly Operation['operationId'][];",
+    "  /** The sessions table actions its function's role allows: what its operations need together. */",
+    '  readonly dynamodb: readonly DynamoDbAction[];',
+    '}',
+    '',
+    '/** Every route, in the order of the spec. */',
+    `export const ROUTES: readonly Route[] = ${JSON.stringify(routeRows(rows), null, 2)};`,
     '',
     '/** Every permission, with what it grants (x-permission-catalog). */',
     `export const PERMISSIONS: Readonly<Record<string, string>> = ${JSON.stringify(catalog, null, 2)};`,

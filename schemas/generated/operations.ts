@@ -405,6 +405,122 @@ export const get_players_in_session = {
   ]
 } as const satisfies OperationDefinition;
 
+export const update_player_by_uuid_v2 = {
+  "operationId": "update_player_by_uuid_v2",
+  "method": "POST",
+  "path": "/session/v2/session/{session_id}/player/{player_uuid}",
+  "contractPath": "/session/v2/session/{session_id}/player/{player_uuid}",
+  "handler": "player-v2",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:update-player:any"
+    ],
+    "self": [
+      "session:update-player:self"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "BatchGetItem",
+    "ConditionCheckItem",
+    "DeleteItem",
+    "GetItem",
+    "PutItem",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
+export const invite_player_by_uuid_v2 = {
+  "operationId": "invite_player_by_uuid_v2",
+  "method": "POST",
+  "path": "/session/v2/session/{session_id}/player/{player_uuid}",
+  "contractPath": "/session/v2/session/{session_id}/player/{player_uuid}:invite",
+  "pathSuffix": {
+    "parameter": "player_uuid",
+    "suffix": ":invite"
+  },
+  "handler": "player-v2",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:update:any"
+    ],
+    "self": [
+      "session:update:self"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "BatchGetItem",
+    "ConditionCheckItem",
+    "DeleteItem",
+    "GetItem",
+    "PutItem",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
+export const promote_player_by_uuid_v2 = {
+  "operationId": "promote_player_by_uuid_v2",
+  "method": "POST",
+  "path": "/session/v2/session/{session_id}/player/{player_uuid}",
+  "contractPath": "/session/v2/session/{session_id}/player/{player_uuid}:promote",
+  "pathSuffix": {
+    "parameter": "player_uuid",
+    "suffix": ":promote"
+  },
+  "handler": "player-v2",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:promote:any"
+    ],
+    "self": [
+      "session:promote:self"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "BatchGetItem",
+    "ConditionCheckItem",
+    "DeleteItem",
+    "GetItem",
+    "PutItem",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
+export const move_player_by_uuid_v2 = {
+  "operationId": "move_player_by_uuid_v2",
+  "method": "POST",
+  "path": "/session/v2/session/{session_id}/player/{player_uuid}",
+  "contractPath": "/session/v2/session/{session_id}/player/{player_uuid}:move",
+  "pathSuffix": {
+    "parameter": "player_uuid",
+    "suffix": ":move"
+  },
+  "handler": "player-v2",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:update-player:any"
+    ],
+    "self": [
+      "session:update-player:self"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "BatchGetItem",
+    "ConditionCheckItem",
+    "DeleteItem",
+    "GetItem",
+    "PutItem",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
 export const swap_players_in_session = {
   "operationId": "swap_players_in_session",
   "method": "POST",
@@ -556,12 +672,361 @@ export const get_session_template_by_type = {
 } as const satisfies OperationDefinition;
 
 /** Every operation, in the order of the spec. */
-export const OPERATIONS = [join_session_by_id_self, leave_session_by_id_self, get_session_by_id, update_session_by_id, delete_session, generate_session_short_code, get_player_in_session, update_session_player_by_uuid_v2, kick_player_from_session_by_uuid_v2, get_player_permission_by_uuid, give_player_permission_by_uuid, remove_player_permission_by_uuid, update_session_player_by_uuid, kick_player_from_session_by_uuid, get_players_in_session, swap_players_in_session, create_or_join_session, get_player_sessions_self, get_player_sessions_by_uuid_v2, get_player_sessions_by_uuid, get_all_session_templates, get_session_template_by_type] as const;
+export const OPERATIONS = [join_session_by_id_self, leave_session_by_id_self, get_session_by_id, update_session_by_id, delete_session, generate_session_short_code, get_player_in_session, update_session_player_by_uuid_v2, kick_player_from_session_by_uuid_v2, get_player_permission_by_uuid, give_player_permission_by_uuid, remove_player_permission_by_uuid, update_session_player_by_uuid, kick_player_from_session_by_uuid, get_players_in_session, update_player_by_uuid_v2, invite_player_by_uuid_v2, promote_player_by_uuid_v2, move_player_by_uuid_v2, swap_players_in_session, create_or_join_session, get_player_sessions_self, get_player_sessions_by_uuid_v2, get_player_sessions_by_uuid, get_all_session_templates, get_session_template_by_type] as const;
 
 /** One operation of the spec, with its literal types. */
 export type Operation = (typeof OPERATIONS)[number];
 
 export type HandlerName = Operation['handler'];
+
+/** A route API Gateway serves (a method and a path): one function, serving one or more operations told apart by suffix. */
+export interface Route {
+  readonly method: OperationDefinition['method'];
+  readonly path: string;
+  readonly handler: HandlerName;
+  readonly operations: readonly Operation['operationId'][];
+  /** The sessions table actions its function's role allows: what its operations need together. */
+  readonly dynamodb: readonly DynamoDbAction[];
+}
+
+/** Every route, in the order of the spec. */
+export const ROUTES: readonly Route[] = [
+  {
+    "method": "POST",
+    "path": "/session/v1/session/{session_id}/player/me",
+    "handler": "join-session-self",
+    "operations": [
+      "join_session_by_id_self"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "ConditionCheckItem",
+      "DeleteItem",
+      "GetItem",
+      "PutItem",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "DELETE",
+    "path": "/session/v1/session/{session_id}/player/me",
+    "handler": "leave-session-self",
+    "operations": [
+      "leave_session_by_id_self"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "BatchWriteItem",
+      "ConditionCheckItem",
+      "DeleteItem",
+      "GetItem",
+      "PutItem",
+      "Query",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/session/v1/session/{session_id}",
+    "handler": "get-session",
+    "operations": [
+      "get_session_by_id"
+    ],
+    "dynamodb": [
+      "GetItem",
+      "Query",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "PATCH",
+    "path": "/session/v1/session/{session_id}",
+    "handler": "update-session",
+    "operations": [
+      "update_session_by_id"
+    ],
+    "dynamodb": [
+      "ConditionCheckItem",
+      "DeleteItem",
+      "GetItem",
+      "PutItem",
+      "Query",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "DELETE",
+    "path": "/session/v1/session/{session_id}",
+    "handler": "delete-session",
+    "operations": [
+      "delete_session"
+    ],
+    "dynamodb": [
+      "BatchWriteItem",
+      "ConditionCheckItem",
+      "DeleteItem",
+      "GetItem",
+      "Query",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/session/v1/session/{session_id}",
+    "handler": "generate-session-short-code",
+    "operations": [
+      "generate_session_short_code"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "ConditionCheckItem",
+      "GetItem",
+      "PutItem",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/session/v1/session/{session_id}/player/{player_uuid}",
+    "handler": "get-player-in-session",
+    "operations": [
+      "get_player_in_session"
+    ],
+    "dynamodb": [
+      "GetItem",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/session/v1/session/{session_id}/player/{player_uuid}",
+    "handler": "update-session-player",
+    "operations": [
+      "update_session_player_by_uuid_v2"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "ConditionCheckItem",
+      "DeleteItem",
+      "GetItem",
+      "PutItem",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "DELETE",
+    "path": "/session/v1/session/{session_id}/player/{player_uuid}",
+    "handler": "kick-player",
+    "operations": [
+      "kick_player_from_session_by_uuid_v2"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "BatchWriteItem",
+      "ConditionCheckItem",
+      "DeleteItem",
+      "GetItem",
+      "PutItem",
+      "Query",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/session/v1/session/{session_id}/player/{player_uuid}/permission",
+    "handler": "get-player-permission",
+    "operations": [
+      "get_player_permission_by_uuid"
+    ],
+    "dynamodb": [
+      "GetItem",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "PATCH",
+    "path": "/session/v1/session/{session_id}/player/{player_uuid}/permission/{permission}",
+    "handler": "give-player-permission",
+    "operations": [
+      "give_player_permission_by_uuid"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "ConditionCheckItem",
+      "GetItem",
+      "PutItem",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "DELETE",
+    "path": "/session/v1/session/{session_id}/player/{player_uuid}/permission/{permission}",
+    "handler": "remove-player-permission",
+    "operations": [
+      "remove_player_permission_by_uuid"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "ConditionCheckItem",
+      "GetItem",
+      "PutItem",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/session/v1/session/{session_id}/player/uuid/{player_uuid}",
+    "handler": "update-session-player-by-uuid",
+    "operations": [
+      "update_session_player_by_uuid"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "ConditionCheckItem",
+      "DeleteItem",
+      "GetItem",
+      "PutItem",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "DELETE",
+    "path": "/session/v1/session/{session_id}/player/uuid/{player_uuid}",
+    "handler": "kick-player-by-uuid",
+    "operations": [
+      "kick_player_from_session_by_uuid"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "BatchWriteItem",
+      "ConditionCheckItem",
+      "DeleteItem",
+      "GetItem",
+      "PutItem",
+      "Query",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/session/v1/session/{session_id}/player",
+    "handler": "get-players-in-session",
+    "operations": [
+      "get_players_in_session"
+    ],
+    "dynamodb": [
+      "GetItem",
+      "Query",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/session/v2/session/{session_id}/player/{player_uuid}",
+    "handler": "player-v2",
+    "operations": [
+      "update_player_by_uuid_v2",
+      "invite_player_by_uuid_v2",
+      "promote_player_by_uuid_v2",
+      "move_player_by_uuid_v2"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "ConditionCheckItem",
+      "DeleteItem",
+      "GetItem",
+      "PutItem",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/session/v1/session/{session_id}/player:swap",
+    "handler": "swap-players-in-session",
+    "operations": [
+      "swap_players_in_session"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "ConditionCheckItem",
+      "DeleteItem",
+      "GetItem",
+      "PutItem",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "POST",
+    "path": "/session/v1/session",
+    "handler": "create-or-join-session",
+    "operations": [
+      "create_or_join_session"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "ConditionCheckItem",
+      "DeleteItem",
+      "GetItem",
+      "PutItem",
+      "Query",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/session/v1/player/me/session",
+    "handler": "get-player-sessions-self",
+    "operations": [
+      "get_player_sessions_self"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "Query"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/session/v1/player/{player_uuid}/session",
+    "handler": "get-player-sessions-by-uuid",
+    "operations": [
+      "get_player_sessions_by_uuid_v2"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "Query"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/session/v1/player/uuid/{player_uuid}/session",
+    "handler": "get-player-sessions-by-uuid-deprecated",
+    "operations": [
+      "get_player_sessions_by_uuid"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "Query"
+    ]
+  },
+  {
+    "method": "GET",
+    "path": "/session/v1/template",
+    "handler": "get-all-session-templates",
+    "operations": [
+      "get_all_session_templates"
+    ],
+    "dynamodb": []
+  },
+  {
+    "method": "GET",
+    "path": "/session/v1/template/{session_type}",
+    "handler": "get-session-template-by-type",
+    "operations": [
+      "get_session_template_by_type"
+    ],
+    "dynamodb": []
+  }
+];
 
 /** Every permission, with what it grants (x-permission-catalog). */
 export const PERMISSIONS: Readonly<Record<string, string>> = {

@@ -453,6 +453,117 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/session/v2/session/{session_id}/player/{player_uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update Player By Uuid V2
+         * @description Update a player's custom data (nothing else) in the session; 404 `player_not_in_session` for a player not in it.
+         *
+         *     Who may: a caller with an `any` permission, on any player; the session's leader (upstream's session admin), on the
+         *     players of their session; a player, on themselves.
+         *
+         *     (extension) API Gateway cannot route on part of a segment: the four v2 player operations share the route
+         *     `POST /session/v2/session/{session_id}/player/{player_uuid}` and one function, which tells them apart by the suffix
+         *     of `player_uuid`.
+         */
+        post: operations["update_player_by_uuid_v2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/v2/session/{session_id}/player/{player_uuid}:invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite Player By Uuid V2
+         * @description Invite a player not in the session: `team_id` is the team they should be put on (absent: the first with a free
+         *     seat), `overflow_action` what happens when it is full (as Update Session Player By Uuid V2), `custom_data` theirs.
+         *
+         *     Who may: a caller with an `any` permission; the session's leader; a member holding the session permission
+         *     `invite` (docs/api.md, "Session permissions").
+         *
+         *     (extension) API Gateway cannot route on part of a segment: the four v2 player operations share the route
+         *     `POST /session/v2/session/{session_id}/player/{player_uuid}` and one function, which tells them apart by the suffix
+         *     of `player_uuid`.
+         */
+        post: operations["invite_player_by_uuid_v2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/v2/session/{session_id}/player/{player_uuid}:move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move Player By Uuid V2
+         * @description Move a player of the session to the team `team_id` (absent: they stay where they are), if it has a free seat.
+         *     404 `player_not_in_session` for a player not in it.
+         *
+         *     Who may: a caller with an `any` permission; the session's leader; a member holding the session permission `move`,
+         *     on players other than the leader; a player, on themselves, where the session lets players change their own team.
+         *
+         *     (extension) API Gateway cannot route on part of a segment: the four v2 player operations share the route
+         *     `POST /session/v2/session/{session_id}/player/{player_uuid}` and one function, which tells them apart by the suffix
+         *     of `player_uuid`.
+         */
+        post: operations["move_player_by_uuid_v2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/v2/session/{session_id}/player/{player_uuid}:promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Promote Player By Uuid V2
+         * @description Make a player of the session its leader; the old leader becomes a member in the same transaction. An invited or
+         *     reserved player promoted becomes an active leader at once, as with Update Session Player By Uuid V2. 404
+         *     `player_not_in_session` for a player not in it.
+         *
+         *     Who may: a caller with an `any` permission; the session's leader.
+         *
+         *     (extension) API Gateway cannot route on part of a segment: the four v2 player operations share the route
+         *     `POST /session/v2/session/{session_id}/player/{player_uuid}` and one function, which tells them apart by the suffix
+         *     of `player_uuid`.
+         */
+        post: operations["promote_player_by_uuid_v2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -587,6 +698,32 @@ export interface components {
             /** Format: uuid */
             player_uuid: string;
         };
+        /**
+         * PlayerInviteRequest
+         * @description An invite of a player. Unknown fields are ignored.
+         */
+        PlayerInviteRequest: {
+            /** @default {} */
+            custom_data: components["schemas"]["CustomData"];
+            /** @default fail */
+            overflow_action: components["schemas"]["TeamOverflowAction"];
+            /**
+             * Team Id
+             * @description Which team the invited player should be put on
+             */
+            team_id?: number;
+        };
+        /**
+         * PlayerMoveRequest
+         * @description A move of a player to another team. Unknown fields are ignored.
+         */
+        PlayerMoveRequest: {
+            /**
+             * Team Id
+             * @description Which team the player should be moved to
+             */
+            team_id?: number;
+        };
         /** PlayerSession */
         PlayerSession: {
             /** @default {} */
@@ -620,6 +757,14 @@ export interface components {
          */
         PlayerSwapRequest: {
             players: string[];
+        };
+        /**
+         * PlayerUpdateRequest
+         * @description New custom data of a player. Unknown fields are ignored.
+         */
+        PlayerUpdateRequest: {
+            /** @default {} */
+            custom_data: components["schemas"]["CustomData"];
         };
         /**
          * SelfSessionPlayerUpdateRequest
@@ -2142,6 +2287,221 @@ export interface operations {
                     "application/json": components["schemas"]["HzApiErrorModel"];
                 };
             };
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    update_player_by_uuid_v2: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
+            header?: {
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
+                "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
+            };
+            path: {
+                player_uuid: components["parameters"]["PlayerUuid"];
+                session_id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlayerUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPlayerUpdateResponse"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description Session doesn't exist or Player is not a member of the session. See error code for more info */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HzApiErrorModel"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    invite_player_by_uuid_v2: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
+            header?: {
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
+                "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
+            };
+            path: {
+                player_uuid: components["parameters"]["PlayerUuid"];
+                session_id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlayerInviteRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPlayerUpdateResponse"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description Session doesn't exist or Player is not a member of the session. See error code for more info */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HzApiErrorModel"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    move_player_by_uuid_v2: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
+            header?: {
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
+                "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
+            };
+            path: {
+                player_uuid: components["parameters"]["PlayerUuid"];
+                session_id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlayerMoveRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPlayerUpdateResponse"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description Session doesn't exist or Player is not a member of the session. See error code for more info */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HzApiErrorModel"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    promote_player_by_uuid_v2: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
+            header?: {
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
+                "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
+            };
+            path: {
+                player_uuid: components["parameters"]["PlayerUuid"];
+                session_id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPlayerUpdateResponse"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description Session doesn't exist or Player is not a member of the session. See error code for more info */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HzApiErrorModel"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -54,6 +54,12 @@ test("a session's life, answer by answer", async () => {
   conforms('PlayerSessions', (await api.sessionsOf(invitee, invitee.uuid, { deprecated: true })).body);
   conforms('SessionPlayer', (await api.player(member, s.sessionId, member.uuid)).body);
   conforms('SessionPlayer', (await api.player(member, s.sessionId, invitee.uuid)).body);
+  conforms('SessionPlayerUpdateResponse', (await api.updatePlayerV2(member, s.sessionId, member.uuid, { custom_data: { v: '2' } })).body);
+  conforms('SessionPlayerUpdateResponse', (await api.invite(leader, s.sessionId, newPlayer().uuid, { team_id: 1 })).body);
+  conforms('SessionPlayerUpdateResponse', (await api.move(leader, s.sessionId, member.uuid, { team_id: 1 })).body);
+  conforms('SessionPermissions', (await api.givePermission(leader, s.sessionId, member.uuid, 'kick')).body);
+  conforms('SessionPermissions', (await api.permissions(member, s.sessionId, member.uuid)).body);
+  conforms('SessionPlayerUpdateResponse', (await api.promote(leader, s.sessionId, member.uuid)).body);
   conforms('PagedPlayersResponse', (await api.players(member, s.sessionId, { query: { page_size: '2' } })).body);
   conforms('SessionTemplates', (await api.templates(member)).body);
   conforms('SessionTemplate', (await api.template(member, 'lobby')).body);
@@ -62,7 +68,7 @@ test("a session's life, answer by answer", async () => {
     (await api.createOrJoin(newPlayer(), { session_type: 'duel', client_version: '1', client_settings: { platform: 'iosDevice', input: 'touch' } }))
       .body,
   );
-  expect((await api.deleteSession(leader, s.sessionId)).status).toBe(204);
+  expect((await api.deleteSession(newAdmin(), s.sessionId)).status).toBe(204);
   conforms('HzApiErrorModel', (await api.deleteSession(leader, s.sessionId)).body);
 });
 

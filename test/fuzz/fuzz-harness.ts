@@ -39,6 +39,10 @@ const handlers = {
   get_player_permission_by_uuid: (await import('../../handlers/get-player-permission.js')).handler,
   give_player_permission_by_uuid: (await import('../../handlers/give-player-permission.js')).handler,
   remove_player_permission_by_uuid: (await import('../../handlers/remove-player-permission.js')).handler,
+  update_player_by_uuid_v2: (await import('../../handlers/player-v2.js')).handler,
+  invite_player_by_uuid_v2: (await import('../../handlers/player-v2.js')).handler,
+  promote_player_by_uuid_v2: (await import('../../handlers/player-v2.js')).handler,
+  move_player_by_uuid_v2: (await import('../../handlers/player-v2.js')).handler,
 } satisfies Record<string, Handler>;
 
 export type OperationId = keyof typeof handlers;
@@ -111,6 +115,10 @@ export const FUZZED_OPERATIONS: Operation[] = [
   fuzzed('get_player_permission_by_uuid'),
   fuzzed('give_player_permission_by_uuid'),
   fuzzed('remove_player_permission_by_uuid'),
+  fuzzed('update_player_by_uuid_v2', () => ({ custom_data: { k: 'v' } })),
+  fuzzed('invite_player_by_uuid_v2', () => ({ team_id: 1, overflow_action: 'allow_overflow', custom_data: { k: 'v' } })),
+  fuzzed('promote_player_by_uuid_v2'),
+  fuzzed('move_player_by_uuid_v2', () => ({ team_id: 1 })),
 ];
 export const operation = (id: OperationId) => FUZZED_OPERATIONS.find((o) => o.id === id)!;
 

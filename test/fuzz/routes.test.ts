@@ -5,7 +5,7 @@
 // never a 5xx, and changes nothing when it is refused.
 import { jest } from '@jest/globals';
 import fc from 'fast-check';
-import { OPERATIONS } from '../../schemas/generated/operations.js';
+import { OPERATIONS, ROUTES } from '../../schemas/generated/operations.js';
 import { RouteTable } from '../../local/route-table.js';
 import { lambdaContext, type Answer } from '../support/api.js';
 import { checkProperty } from './check-property.js';
@@ -23,10 +23,18 @@ import {
 const RUNS = Number(process.env.FUZZ_ROUTE_RUNS ?? 400);
 const SEED = Number(process.env.FUZZ_SEED ?? 7_2026);
 
-const table = new RouteTable(OPERATIONS);
+const table = new RouteTable(ROUTES);
 const handlerOf = new Map<string, (event: unknown, context: unknown) => Promise<unknown>>();
-for (const r of OPERATIONS) handlerOf.set(r.handler, (await import(`../../handlers/${r.handler}.js`)).handler);
-const operationOf = (method: string, path: string): Operation | undefined => FUZZED_OPERATIONS.find((o) => o.method === method && o.route === path);
+for (const r of ROUTES) handlerOf.set(r.handler, (await import(`../../handlers/${r.handler}.js`)).handler);
+/** The operation a routed request reaches: of its route, the one whose suffix its parameter ends with, else the plain one. */
+const operationOf = (method: string, path: string, params: Record<string, string>): Operation | undefined => {
+  const onRoute = FUZZED_OPERATIONS.filter((o) => o.method === method && o.route === path);
+  return (
+    onRoute.find((o) => o.pathSuffix && params[o.pathSuffix.parameter]?.endsWith(o.pathSuffix.suffix)) ??
+    onRoute.find((o) => !o.pathSuffix) ??
+    onRoute[0]
+  );
+};
 
 const print = console.log.bind(console);
 beforeAll(() => {
@@ -48,7 +56,8 @@ const segment = (value: fc.Arbitrary<string>) =>
   });
 
 function pathArb(target: () => { sessionId: string; playerUuid: string }): fc.Arbitrary<string> {
-  const templates = [...new Set(OPERATIONS.map((r) => r.path))];
+  // The routes, and the contract's paths (a suffix after a parameter: `{player_uuid}:invite`).
+  const templates = [...new Set(OPERATIONS.flatMap((r) => [r.path, r.contractPath]))];
   const filled = fc
     .record({
       template: fc.constantFrom(...templates),
@@ -111,7 +120,7 @@ test(
           const served = (x: string) => OPERATIONS.some((r) => r.method === x || (x === 'HEAD' && r.method === 'GET'));
           if (m.kind === 'method_not_allowed' && !(a.headers.allow ?? '').split(', ').every(served)) throw new Error(`Allow: ${a.headers.allow}`);
         } else {
-          op = operationOf(m.route.method, m.route.path);
+          op = operationOf(m.route.method, m.route.path, m.pathParameters);
           const who = trusted ? ids.admin : ids.player;
           const event = {
             version: '2.0',
@@ -151,8 +160,15 @@ test(
         }
         tally[a.status] = (tally[a.status] ?? 0) + 1;
         const after = await partitionItems(`S#${target.sessionId}`);
+        // The session the request named: its id, once the operation's suffix (if it carries one) is taken off.
+        const named = m.kind === 'route' ? m.pathParameters.session_id : undefined;
+        const suffix = op?.pathSuffix?.parameter === 'session_id' ? op.pathSuffix.suffix : '';
         const accepted =
-          a.status < 300 && op !== undefined && op.method !== 'GET' && m.kind === 'route' && m.pathParameters.session_id === target.sessionId;
+          a.status < 300 &&
+          op !== undefined &&
+          op.method !== 'GET' &&
+          named !== undefined &&
+          (named === target.sessionId || named === target.sessionId + suffix);
         if (!accepted && after !== stored) throw new Error(`a ${a.status} answer changed the session`);
         stored = after;
         if (accepted && after === '[]') {

@@ -11,7 +11,7 @@ import { BUNDLE_SETTINGS, HANDLERS, type HandlerName } from '../../lib/bundling.
 import { ACCESS_LOG_FIELDS } from '../../lib/http-api.js';
 import { GAME_CLIENT_SCOPES, RESOURCE_SERVERS } from '../../lib/identity.js';
 import { GAME_CLIENT_PERMISSIONS } from '../../schemas/generated/operations.js';
-import { OPERATIONS } from '../../schemas/generated/operations.js';
+import { ROUTES } from '../../schemas/generated/operations.js';
 import {
   EVENT_SOURCE,
   PIPE_DETAIL_TYPE_PATH,
@@ -284,7 +284,7 @@ describe('functions', () => {
         if (list(st.Resource).includes('*')) expect(list(st.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
       }
       const ddb = statements.filter((st) => list(st.Action).some((a: string) => a.startsWith('dynamodb:')));
-      const actions = OPERATIONS.find((o) => o.handler === h)!.dynamodb;
+      const actions = ROUTES.find((r) => r.handler === h)!.dynamodb;
       // A handler that touches no table (the templates) gets no DynamoDB statement at all.
       expect(ddb).toHaveLength(actions.length ? 1 : 0);
       if (actions.length) {
@@ -336,7 +336,7 @@ describe('HTTP API', () => {
   });
 
   it('every route: method, path, its function, payload format 2.0; every GET route also takes HEAD, to the same function', () => {
-    const keyed = OPERATIONS.flatMap((r) => (r.method === 'GET' ? ['GET', 'HEAD'] : [r.method]).map((method) => ({ ...r, method })));
+    const keyed = ROUTES.flatMap((r) => (r.method === 'GET' ? ['GET', 'HEAD'] : [r.method]).map((method) => ({ ...r, method })));
     for (const [, s] of stages()) {
       s.template.resourceCountIs('AWS::ApiGatewayV2::Route', keyed.length);
       const routes = resourcesOfType(s, 'AWS::ApiGatewayV2::Route');

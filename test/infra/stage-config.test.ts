@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BUNDLE_SETTINGS, HANDLERS } from '../../lib/bundling.js';
 import { nodejsBundlingOptions } from '../../lib/nodejs-bundling.js';
-import { OPERATIONS } from '../../schemas/generated/operations.js';
+import { OPERATIONS, ROUTES } from '../../schemas/generated/operations.js';
 import { defaultStageConfig, stageConfigFromContext, StageConfigError } from '../../lib/stage-config.js';
 import { cdkJsonContext } from './helpers.js';
 
@@ -166,10 +166,13 @@ describe('routes and bundling', () => {
     expect([...routed].sort()).toEqual([...HANDLERS].sort());
   });
 
-  it('routes are unique and under /session/v1/', () => {
-    const keys = OPERATIONS.map((r) => `${r.method} ${r.path}`);
+  it('routes are unique, each of one handler, and under /session/v1/ or /session/v2/', () => {
+    const keys = ROUTES.map((r) => `${r.method} ${r.path}`);
     expect(new Set(keys).size).toBe(keys.length);
-    for (const r of OPERATIONS) expect(r.path).toMatch(/^\/session\/v1\//);
+    for (const r of ROUTES) expect(r.path).toMatch(/^\/session\/v[12]\//);
+    // Every operation is served by its route's function.
+    for (const o of OPERATIONS) expect(ROUTES.find((r) => r.method === o.method && r.path === o.path)).toMatchObject({ handler: o.handler });
+    expect(new Set(ROUTES.map((r) => r.handler)).size).toBe(ROUTES.length);
   });
 
   it('the join writes through a transaction: UpdateItem, PutItem, DeleteItem (the open-session entry) and ConditionCheckItem, never a wildcard', () => {

@@ -74,6 +74,15 @@ export const api = {
   /** The route's session_id carries the `:generate-short-code` suffix, as the contract's path does. */
   shortCode: (p: Sender, sessionId: string, opts?: RequestOptions) =>
     call('generate_session_short_code', p, { session_id: `${sessionId}:generate-short-code` }, undefined, opts),
+  /** The v2 player operations: one route, the operation named by the suffix of `player_uuid`, as the contract's path has it. */
+  updatePlayerV2: (p: Sender, sessionId: string, target: string, body: unknown, opts?: RequestOptions) =>
+    call('update_player_by_uuid_v2', p, { session_id: sessionId, player_uuid: target }, body, opts),
+  invite: (p: Sender, sessionId: string, target: string, body: unknown = {}, opts?: RequestOptions) =>
+    call('invite_player_by_uuid_v2', p, { session_id: sessionId, player_uuid: `${target}:invite` }, body, opts),
+  promote: (p: Sender, sessionId: string, target: string, opts?: RequestOptions) =>
+    call('promote_player_by_uuid_v2', p, { session_id: sessionId, player_uuid: `${target}:promote` }, undefined, opts),
+  move: (p: Sender, sessionId: string, target: string, body: unknown, opts?: RequestOptions) =>
+    call('move_player_by_uuid_v2', p, { session_id: sessionId, player_uuid: `${target}:move` }, body, opts),
   givePermission: (p: Sender, sessionId: string, target: string, permission: string, opts?: RequestOptions) =>
     call('give_player_permission_by_uuid', p, { session_id: sessionId, player_uuid: target, permission }, undefined, opts),
   removePermission: (p: Sender, sessionId: string, target: string, permission: string, opts?: RequestOptions) =>

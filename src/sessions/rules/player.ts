@@ -19,6 +19,8 @@ export interface PlayerUpdate {
   /** Absent: a player in the session keeps their custom data; one not yet in it has none. */
   customData?: CustomData;
   overflowAction: OverflowAction;
+  /** Acts only on a player already in the session (the v2 promote, move and update); anyone else is not found. */
+  present?: boolean;
 }
 
 /** Where the player sits under the overflow action: the team asked, another with room, or the asked one overfilled. */
@@ -69,6 +71,7 @@ export function decidePlayerUpdate(
   const auth = authority(session, actor, target.playerUuid, permission && { actor: actorPlayer, permission });
   if (!auth.ok) return reject('not_session_leader');
   const current = target.current;
+  if (req.present && !current) return reject('player_not_in_session');
   // What the request leaves out stays as it is (RallyHere's SDK changes a team, or custom data, alone).
   const asked = { status: req.status ?? current?.status ?? 'member', customData: req.customData ?? current?.customData ?? {} };
   const askedTeam =
