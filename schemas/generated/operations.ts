@@ -521,6 +521,64 @@ export const move_player_by_uuid_v2 = {
   ]
 } as const satisfies OperationDefinition;
 
+export const invite_session_to_session = {
+  "operationId": "invite_session_to_session",
+  "method": "POST",
+  "path": "/session/v1/session/{session_id}/invited-session/{invited_session_id}",
+  "contractPath": "/session/v1/session/{session_id}/invited-session/{invited_session_id}:invite",
+  "pathSuffix": {
+    "parameter": "invited_session_id",
+    "suffix": ":invite"
+  },
+  "handler": "invite-session-to-session",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:update-player:any"
+    ],
+    "self": [
+      "session:update-player:self"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "BatchGetItem",
+    "ConditionCheckItem",
+    "DeleteItem",
+    "GetItem",
+    "PutItem",
+    "Query",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
+export const kick_session_from_session = {
+  "operationId": "kick_session_from_session",
+  "method": "DELETE",
+  "path": "/session/v1/session/{session_id}/kicked-session/{kicked_session_id}",
+  "contractPath": "/session/v1/session/{session_id}/kicked-session/{kicked_session_id}",
+  "handler": "kick-session-from-session",
+  "permissions": {
+    "any": [
+      "session:*",
+      "session:update-player:any"
+    ],
+    "self": [
+      "session:update-player:as-leader"
+    ]
+  },
+  "playerOnly": false,
+  "dynamodb": [
+    "BatchWriteItem",
+    "ConditionCheckItem",
+    "DeleteItem",
+    "GetItem",
+    "PutItem",
+    "Query",
+    "UpdateItem"
+  ]
+} as const satisfies OperationDefinition;
+
 export const swap_players_in_session = {
   "operationId": "swap_players_in_session",
   "method": "POST",
@@ -672,7 +730,7 @@ export const get_session_template_by_type = {
 } as const satisfies OperationDefinition;
 
 /** Every operation, in the order of the spec. */
-export const OPERATIONS = [join_session_by_id_self, leave_session_by_id_self, get_session_by_id, update_session_by_id, delete_session, generate_session_short_code, get_player_in_session, update_session_player_by_uuid_v2, kick_player_from_session_by_uuid_v2, get_player_permission_by_uuid, give_player_permission_by_uuid, remove_player_permission_by_uuid, update_session_player_by_uuid, kick_player_from_session_by_uuid, get_players_in_session, update_player_by_uuid_v2, invite_player_by_uuid_v2, promote_player_by_uuid_v2, move_player_by_uuid_v2, swap_players_in_session, create_or_join_session, get_player_sessions_self, get_player_sessions_by_uuid_v2, get_player_sessions_by_uuid, get_all_session_templates, get_session_template_by_type] as const;
+export const OPERATIONS = [join_session_by_id_self, leave_session_by_id_self, get_session_by_id, update_session_by_id, delete_session, generate_session_short_code, get_player_in_session, update_session_player_by_uuid_v2, kick_player_from_session_by_uuid_v2, get_player_permission_by_uuid, give_player_permission_by_uuid, remove_player_permission_by_uuid, update_session_player_by_uuid, kick_player_from_session_by_uuid, get_players_in_session, update_player_by_uuid_v2, invite_player_by_uuid_v2, promote_player_by_uuid_v2, move_player_by_uuid_v2, invite_session_to_session, kick_session_from_session, swap_players_in_session, create_or_join_session, get_player_sessions_self, get_player_sessions_by_uuid_v2, get_player_sessions_by_uuid, get_all_session_templates, get_session_template_by_type] as const;
 
 /** One operation of the spec, with its literal types. */
 export type Operation = (typeof OPERATIONS)[number];
@@ -941,6 +999,40 @@ export const ROUTES: readonly Route[] = [
   },
   {
     "method": "POST",
+    "path": "/session/v1/session/{session_id}/invited-session/{invited_session_id}",
+    "handler": "invite-session-to-session",
+    "operations": [
+      "invite_session_to_session"
+    ],
+    "dynamodb": [
+      "BatchGetItem",
+      "ConditionCheckItem",
+      "DeleteItem",
+      "GetItem",
+      "PutItem",
+      "Query",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "DELETE",
+    "path": "/session/v1/session/{session_id}/kicked-session/{kicked_session_id}",
+    "handler": "kick-session-from-session",
+    "operations": [
+      "kick_session_from_session"
+    ],
+    "dynamodb": [
+      "BatchWriteItem",
+      "ConditionCheckItem",
+      "DeleteItem",
+      "GetItem",
+      "PutItem",
+      "Query",
+      "UpdateItem"
+    ]
+  },
+  {
+    "method": "POST",
     "path": "/session/v1/session/{session_id}/player:swap",
     "handler": "swap-players-in-session",
     "operations": [
@@ -1049,6 +1141,7 @@ export const PERMISSIONS: Readonly<Record<string, string>> = {
   "session:update:self": "Update sessions one leads",
   "session:update-player:any": "Add, update and remove any player of any session",
   "session:update-player:self": "Join, leave and update oneself in a session",
+  "session:update-player:as-leader": "Remove another session's players from a session one leads",
   "session:promote:any": "Change players of any session",
   "session:promote:self": "Change players of a session one leads",
   "session:shortcode:any": "Generate a short code for any session",
@@ -1061,6 +1154,7 @@ export const PERMISSIONS: Readonly<Record<string, string>> = {
 export const GAME_CLIENT_PERMISSIONS = [
   "session:create",
   "session:update-player:self",
+  "session:update-player:as-leader",
   "session:read:self",
   "session:update:self",
   "session:promote:self",

@@ -173,6 +173,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/session/v1/session/{session_id}/invited-session/{invited_session_id}:invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite Session To Session
+         * @description Invite every active member (leader and members) of the session `invited_session_id` into the session `session_id`,
+         *     each with status `invited` on the team `team_id` (absent: the first team with a free seat), placed as
+         *     `overflow_action` says for the whole group; `custom_data` is every invitee's. Players already in `session_id`
+         *     (with any status) are left as they are; the answer lists the players this request invited (none when every
+         *     member is already there). Crossplay is checked when an invitee accepts, as for a single invite.
+         *
+         *     Who may: a caller with an `any` permission; with `session:update-player:self`, the leader of `session_id` or a
+         *     member of it holding the session permission `invite` (RallyHere's InviteOtherSession), or an active member of
+         *     `invited_session_id` when `session_id` is open to join without an invite and has no password (JoinOtherSession).
+         *
+         *     (extension) Up to 93 invitees are written in one transaction. A larger group is invited in consecutive
+         *     transactions of up to 93, each decided anew on the session as it then is and each a complete change; a reader
+         *     sees the invites of the transactions committed so far. Re-sending the request resumes: invitees already in the
+         *     session are skipped. An answer that took more than one transaction carries no ETag.
+         */
+        post: operations["invite_session_to_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/v1/session/{session_id}/kicked-session/{kicked_session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Kick Session From Session
+         * @description Remove from the session `session_id` every active member (leader and members) of the session
+         *     `kicked_session_id`, whatever their status in `session_id` (leader, member, invited or reserved): it takes back
+         *     a party's invites as well as its seats (RallyHere's KickOtherSession; upstream's sentence names the sessions the
+         *     other way round). A leader among them hands leadership to the member who joined earliest of those who stay; a
+         *     session left without leader or members ends, unless its template keeps it alive. Nothing to remove: 204 all
+         *     the same.
+         *
+         *     Who may: a caller with an `any` permission; the leader of `session_id` (upstream's session admin) with
+         *     `session:update-player:as-leader`.
+         *
+         *     (extension) Up to 93 players are removed in one transaction; more go in consecutive transactions of up to 93,
+         *     the leader in the last, each a complete change. Re-sending the request resumes. An answer that took more than one
+         *     transaction carries no ETag.
+         */
+        delete: operations["kick_session_from_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/session/v1/session/{session_id}/player": {
         parameters: {
             query?: never;
@@ -836,6 +901,13 @@ export interface components {
             type: string;
         };
         /**
+         * SessionInviteResponse
+         * @description The players a request invited.
+         */
+        SessionInviteResponse: {
+            players: components["schemas"]["SessionPlayerUpdateResponse"][];
+        };
+        /**
          * SessionJoinability
          * @description Who may join a session without an invite. Platform sessions are not served here; `platform` is stored and shown.
          */
@@ -1145,6 +1217,10 @@ export interface components {
         IfNoneMatch: string;
         /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
         IfNoneMatchWrite: string;
+        /** @description The session whose active members are invited. */
+        InvitedSessionId: string;
+        /** @description The session whose active members are removed. */
+        KickedSessionId: string;
         PlayerUuid: string;
         /** @description Why the player leaves or is removed, published with the change event. */
         Reason: string;
@@ -1548,6 +1624,117 @@ export interface operations {
                 };
             };
             409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    invite_session_to_session: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
+            header?: {
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
+                "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
+            };
+            path: {
+                /** @description The session whose active members are invited. */
+                invited_session_id: components["parameters"]["InvitedSessionId"];
+                session_id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "team_id": 0,
+                 *       "overflow_action": "allow_overflow"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlayerInviteRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInviteResponse"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description Session doesn't exist or Player is not a member of the session. See error code for more info */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HzApiErrorModel"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    kick_session_from_session: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Extend the session's inactivity time-to-live (docs/api.md, "Expiry"); `false` leaves it as it is. Read as
+                 *     pydantic reads a boolean (`1/0, true/false, yes/no, on/off, t/f, y/n`, any case); the last of repeated values counts.
+                 */
+                refresh_ttl?: components["parameters"]["RefreshTtl"];
+            };
+            header?: {
+                /** @description (extension) Apply the change only if the session's current ETag is one of these (strong comparison; `*` is any current state); otherwise 412 and nothing is written. */
+                "if-match"?: components["parameters"]["IfMatch"];
+                /** @description (extension) Apply the change only if the session's current ETag is none of these (weak comparison; `*` matches any existing session); otherwise 412 and nothing is written. */
+                "if-none-match"?: components["parameters"]["IfNoneMatchWrite"];
+            };
+            path: {
+                /** @description The session whose active members are removed. */
+                kicked_session_id: components["parameters"]["KickedSessionId"];
+                session_id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description Session doesn't exist or Player is not a member of the session. See error code for more info */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HzApiErrorModel"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

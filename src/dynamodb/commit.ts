@@ -4,7 +4,7 @@ import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/l
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ApiError } from '../errors/api-error.js';
-import type { Change } from '../sessions/model/change.js';
+import type { Change, Guard } from '../sessions/model/change.js';
 import { seatsFree, type Player, type Session } from '../sessions/model/session.js';
 import { DELETED_SESSION_BACKDATE_SECONDS, type CommitResult, type ConditionMode, type SessionCommits } from '../sessions/store.js';
 import { openIndexGuards, playerGuard, sessionGuard } from './conditions.js';
@@ -56,6 +56,7 @@ export const sessionCommits = (table: Table): SessionCommits => ({
         ConditionCheck: { TableName: table.name, Key: playerKey(read.sessionId, g.playerUuid), ConditionExpression: condition, ...x.attributes() },
       });
     }
+    for (const g of change.guards) if (g.kind === 'activeElsewhere') items.push(...elsewhereChecks(table, g, now));
     const code = shortCodeWrite(table, read, change);
     if (code) items.push(code);
     const transition = openTransition(read, change.deleteSession ? undefined : afterLayout(read, change));
@@ -124,6 +125,21 @@ function sessionWrite(table: Table, read: Session, change: Change, mode: Conditi
       ...ALL_OLD,
     },
   };
+}
+
+/** A member of another session still is one, and that session still lives as the incarnation read. */
+function elsewhereChecks(table: Table, g: Extract<Guard, { kind: 'activeElsewhere' }>, now: Date): TransactItem[] {
+  const s = new Expression();
+  const p = new Expression();
+  const session = [
+    `${s.name('inc')} = ${s.value(g.incarnation)}`,
+    `(attribute_not_exists(${s.name('expires_at')}) OR ${s.name('expires_at')} > ${s.value(nowSeconds(now))})`,
+  ].join(' AND ');
+  const member = `${p.name('inc')} = ${p.value(g.incarnation)} AND ${p.name('status')} IN (${p.value('leader')}, ${p.value('member')})`;
+  return [
+    { ConditionCheck: { TableName: table.name, Key: sessionKey(g.sessionId), ConditionExpression: session, ...s.attributes() } },
+    { ConditionCheck: { TableName: table.name, Key: playerKey(g.sessionId, g.member), ConditionExpression: member, ...p.attributes() } },
+  ];
 }
 
 /** The team layout after the change, for deciding whether it opens or fills the session. */

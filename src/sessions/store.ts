@@ -77,6 +77,13 @@ export const DELETED_SESSION_BACKDATE_SECONDS = 300;
  */
 export const PLAYERS_IN_DELETION = 97;
 
+/**
+ * The players one transaction of a party invite or kick writes: DynamoDB's 100 items less the session item, its
+ * open-index entry, its short code, the caller's own membership, another session's item and membership (the facts a
+ * party's member joining relies on), and a successor's leadership. A larger party goes in several transactions.
+ */
+export const PARTY_PLAYERS_PER_TRANSACTION = 93;
+
 export interface SessionCommits {
   /**
    * Writes a change of the session as read, atomically, under the conditions `mode` names; in either mode only while

@@ -60,6 +60,10 @@ test("a session's life, answer by answer", async () => {
   conforms('SessionPermissions', (await api.givePermission(leader, s.sessionId, member.uuid, 'kick')).body);
   conforms('SessionPermissions', (await api.permissions(member, s.sessionId, member.uuid)).body);
   conforms('SessionPlayerUpdateResponse', (await api.promote(leader, s.sessionId, member.uuid)).body);
+  const partyId = (await createSession()).sessionId;
+  expect((await api.join(newPlayer(), partyId)).status).toBe(200);
+  conforms('SessionInviteResponse', (await api.inviteSession(member, s.sessionId, partyId, { overflow_action: 'allow_overflow' })).body);
+  expect((await api.kickSession(member, s.sessionId, partyId)).status).toBe(204);
   conforms('PagedPlayersResponse', (await api.players(member, s.sessionId, { query: { page_size: '2' } })).body);
   conforms('SessionTemplates', (await api.templates(member)).body);
   conforms('SessionTemplate', (await api.template(member, 'lobby')).body);

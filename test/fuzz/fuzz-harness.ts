@@ -43,6 +43,8 @@ const handlers = {
   invite_player_by_uuid_v2: (await import('../../handlers/player-v2.js')).handler,
   promote_player_by_uuid_v2: (await import('../../handlers/player-v2.js')).handler,
   move_player_by_uuid_v2: (await import('../../handlers/player-v2.js')).handler,
+  invite_session_to_session: (await import('../../handlers/invite-session-to-session.js')).handler,
+  kick_session_from_session: (await import('../../handlers/kick-session-from-session.js')).handler,
 } satisfies Record<string, Handler>;
 
 export type OperationId = keyof typeof handlers;
@@ -119,6 +121,8 @@ export const FUZZED_OPERATIONS: Operation[] = [
   fuzzed('invite_player_by_uuid_v2', () => ({ team_id: 1, overflow_action: 'allow_overflow', custom_data: { k: 'v' } })),
   fuzzed('promote_player_by_uuid_v2'),
   fuzzed('move_player_by_uuid_v2', () => ({ team_id: 1 })),
+  fuzzed('invite_session_to_session', () => ({ team_id: 0, overflow_action: 'partial_with_overflow', custom_data: { k: 'v' } })),
+  fuzzed('kick_session_from_session'),
 ];
 export const operation = (id: OperationId) => FUZZED_OPERATIONS.find((o) => o.id === id)!;
 
@@ -177,6 +181,8 @@ export interface FuzzRequest {
   playerUuid: string;
   /** The session permission of a permission route's path. */
   permission: string;
+  /** The other session of a party route's path (invited_session_id, kicked_session_id). */
+  otherSessionId: string;
   /** The raw body text (already JSON or not), or none. */
   body?: string;
   isBase64Encoded?: boolean;
@@ -197,6 +203,8 @@ function toEvent(r: FuzzRequest): APIGatewayProxyEventV2 | APIGatewayProxyEvent 
   if (r.op.route.includes('{session_id}')) pathParameters.session_id = delivered(r.sessionId);
   if (r.op.route.includes('{player_uuid}')) pathParameters.player_uuid = delivered(r.playerUuid);
   if (r.op.route.includes('{permission}')) pathParameters.permission = delivered(r.permission);
+  for (const other of ['invited_session_id', 'kicked_session_id'])
+    if (r.op.route.includes(`{${other}}`)) pathParameters[other] = delivered(r.otherSessionId);
   const suffix = r.op.pathSuffix;
   if (suffix) pathParameters[suffix.parameter] += suffix.suffix;
   const spec = { method: r.op.method, route: r.op.route, pathParameters, headers: r.headers, body: r.body, query: r.query };
@@ -622,9 +630,10 @@ export function requestArb(ops: readonly Operation[], ids: Identities, target: (
           { weight: 4, arbitrary: fc.constantFrom('invite', 'kick', 'move') },
           { weight: 1, arbitrary: fc.oneof(fc.constantFrom('', 'KICK', 'admin', 'kick ', '%6Bick', '__proto__'), fc.string()) },
         ),
+        otherSessionId: fc.option(hostileSessionId, { freq: 3 }),
         query: queryArb,
       })
-      .map(({ format, body, auth, extra, sessionId, playerUuid, permission, query }) => {
+      .map(({ format, body, auth, extra, sessionId, playerUuid, permission, otherSessionId, query }) => {
         const t = target();
         const text = body.text;
         const headers: Record<string, string> = { ...auth.headers, ...extra.headers };
@@ -635,6 +644,7 @@ export function requestArb(ops: readonly Operation[], ids: Identities, target: (
           sessionId: sessionId ?? t.sessionId,
           playerUuid: playerUuid ?? t.playerUuid,
           permission,
+          otherSessionId: otherSessionId ?? t.sessionId,
           body: extra.base64 && text !== undefined ? Buffer.from(text).toString('base64') : text,
           isBase64Encoded: extra.base64,
           headers,
@@ -650,6 +660,7 @@ export function requestArb(ops: readonly Operation[], ids: Identities, target: (
             sessionId !== null ? `session_id ${JSON.stringify(sessionId).slice(0, 60)}` : '',
             playerUuid !== null ? `player_uuid ${JSON.stringify(playerUuid).slice(0, 60)}` : '',
             op.route.includes('{permission}') ? `permission ${JSON.stringify(permission).slice(0, 40)}` : '',
+            otherSessionId !== null && op.route.includes('-session/') ? `other session ${JSON.stringify(otherSessionId).slice(0, 60)}` : '',
           ]
             .filter(Boolean)
             .join(' | '),

@@ -18,6 +18,7 @@ const request = (id: OperationId, sessionId: string, playerUuid: string, body: s
   op: operation(id),
   format: 'http',
   permission: 'kick',
+  otherSessionId: sessionId,
   sessionId,
   playerUuid,
   body,

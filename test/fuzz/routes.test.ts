@@ -64,12 +64,14 @@ function pathArb(target: () => { sessionId: string; playerUuid: string }): fc.Ar
       sessionId: fc.option(segment(hostileSessionId), { freq: 2 }),
       playerUuid: fc.option(segment(hostilePlayerUuid), { freq: 2 }),
       type: segment(fc.constantFrom('lobby', 'duel', 'nope', '', '%', '..')),
+      other: fc.option(segment(hostileSessionId), { freq: 2 }),
     })
-    .map(({ template, sessionId, playerUuid, type }) =>
+    .map(({ template, sessionId, playerUuid, type, other }) =>
       template
         .replace('{session_id}', sessionId ?? encodeURIComponent(target().sessionId))
         .replace('{player_uuid}', playerUuid ?? target().playerUuid)
-        .replace('{session_type}', type),
+        .replace('{session_type}', type)
+        .replace(/\{(invited|kicked)_session_id\}/, other ?? encodeURIComponent(target().sessionId)),
     );
   const mangled = fc
     .tuple(filled, fc.constantFrom('trailing slash', 'double slash', 'upper case', 'dot segment', 'no leading slash', 'v2'))

@@ -92,6 +92,7 @@ const BODIES: Partial<Record<OperationId, (target: string) => unknown>> = {
     teams: [{ max_size: 9 }, { max_size: 9 }],
   }),
   update_session_player_by_uuid_v2: () => ({ status: 'member', team_id: 1, custom_data: { k: 'v' }, overflow_action: 'overfill' }),
+  invite_session_to_session: () => ({ team_id: 1, overflow_action: 'overfill', custom_data: { k: 'v' } }),
 };
 const ops = FUZZED_OPERATIONS.filter((o) => o.id !== 'create_or_join_session');
 
@@ -130,6 +131,8 @@ test(
           sessionId: c.sessionId,
           playerUuid: c.targetLeader ? admin.uuid : players[1]!.playerUuid,
           permission: 'kick',
+          // A party route's other session is the same id: the case addresses one partition, through both parameters.
+          otherSessionId: c.sessionId,
           body: BODIES[c.op.id] ? JSON.stringify(BODIES[c.op.id]!(id)) : undefined,
           headers: { authorization: `Bearer ${admin.token}`, ...(BODIES[c.op.id] ? { 'content-type': 'application/json' } : {}) },
           label: `${c.op.id} ${c.format} session_id ${JSON.stringify(c.sessionId)}${c.create ? ' (created first)' : ''}`,

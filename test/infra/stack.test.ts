@@ -420,6 +420,7 @@ describe('Cognito (created by the stack)', () => {
         'shortcode:active',
         'update-player:self',
         'update-player:any',
+        'update-player:as-leader',
         'read:self',
         'read:any',
         'create',

@@ -112,6 +112,7 @@ test('members act on others by session permissions while those permissions are g
     keepAliveOnEmpty: false,
     autoJoin: false,
     seated: [seated('member', 0), seated('member', 0, ['invite', 'kick', 'move']), seated('member', 1, ['move']), seated('invited', 1)],
+    party: [3],
   };
   let delegated = 0;
   const programs: Op[][][] = [
@@ -135,6 +136,40 @@ test('members act on others by session permissions while those permissions are g
       delegated += r.delegated;
     }
   expect(delegated).toBeGreaterThanOrEqual(3);
+}, 60_000);
+
+// Whole parties come and go while their members accept, leave and join on their own, and seats run short: the
+// invites and kicks of a party are version-conditioned batches, each one state, racing single-player changes.
+test('whole parties invited and kicked while their members accept invites and others join, concurrently', async () => {
+  const absent = { status: 'absent' as const, team: 0 };
+  const setup = {
+    sizes: [2, 2],
+    joinable: true,
+    canChangeOwnTeam: true,
+    keepAliveOnEmpty: false,
+    autoJoin: false,
+    seated: [{ status: 'member' as const, team: 0 }, absent, absent, absent],
+    party: [1, 2, 3],
+  };
+  const join = (actor: number, team: number): Op => ({ kind: 'join', actor, team, profile: 0, data: 0, wishLeader: false });
+  const programs: Op[][][] = [
+    [[{ kind: 'partyInvite', actor: 0, team: 1, overflow: 'allow_overflow' }], [join(1, 1)], [join(2, 0)]],
+    [[{ kind: 'partyInvite', actor: 2, team: 0, overflow: 'partial_with_overflow' }], [{ kind: 'partyKick', actor: 0 }]],
+    [
+      [{ kind: 'partyInvite', actor: 0, team: 0, overflow: 'overfill' }, join(2, 0), { kind: 'partyKick', actor: 0 }],
+      [join(3, 1), { kind: 'leave', actor: 3 }],
+    ],
+  ];
+  const met = { invited: 0, kicked: 0 };
+  for (let round = 0; round < 3; round++)
+    for (const lanes of programs) {
+      const r = await runProgram({ setup, lanes });
+      add(r);
+      met.invited += r.met.partyInviteCommitted;
+      met.kicked += r.met.partyKickCommitted;
+    }
+  expect(met.invited).toBeGreaterThanOrEqual(3);
+  expect(met.kicked).toBeGreaterThanOrEqual(3);
 }, 60_000);
 
 // What the programs found, each reduced to its smallest case and replayed deterministically by a decorated store.

@@ -28,11 +28,12 @@ import { decideDeletion, decideSessionUpdate } from '../../src/sessions/rules/se
 import { decidePermissionChange } from '../../src/sessions/rules/permissions.js';
 import type { SessionPermission } from '../../src/contract/types.js';
 import { decideSwap } from '../../src/sessions/rules/swap.js';
+import { decideSessionInvite, decideSessionKick, partyOf, type Party } from '../../src/sessions/rules/party.js';
 import { toSessionResource } from '../../src/sessions/views/session-view.js';
 import { canonicalJson } from '../../src/http/content-etag.js';
 import { hashPassword } from '../../src/security/password-hash.js';
 import { PLAYER_SK_PREFIX, playerFromItem, sessionFromItem, sessionKey, type PlayerItem, type SessionItem } from '../../src/dynamodb/items.js';
-import type { CommitResult, ConditionMode } from '../../src/sessions/store.js';
+import { PARTY_PLAYERS_PER_TRANSACTION, type CommitResult, type ConditionMode } from '../../src/sessions/store.js';
 import { decorate, storeOn } from '../support/stores.js';
 import { httpApiEvent, invoke, type Answer } from '../support/api.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
@@ -66,6 +67,9 @@ export type Op =
   | ({ kind: 'permission'; actor: number; target: number; permission: SessionPermission; give: boolean } & Conditional)
   | ({ kind: 'move'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional)
   | ({ kind: 'promote'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional)
+  /** invite_session_to_session of the program's party (a second session, fixed), and kick_session_from_session. */
+  | ({ kind: 'partyInvite'; actor: number; team: number; overflow: OverflowAction } & Conditional)
+  | ({ kind: 'partyKick'; actor: number } & Conditional)
   | ({
       kind: 'patch';
       actor: number;
@@ -95,6 +99,8 @@ export interface SessionSetup {
   password?: number;
   /** Per player: absent, member (the first becomes leader), invited or reserved, and a team. */
   seated: { status: 'absent' | 'member' | 'invited' | 'reserved'; team: number; permissions?: SessionPermission[] }[];
+  /** The players who are members of the program's party, a second session the program never changes (the first leads). */
+  party: number[];
 }
 
 export interface Program {
@@ -233,6 +239,18 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       ifMatch: ifMatchArb,
     }),
   },
+  // A whole party invited (by the leader, a trusted caller, or a party member into an open session) and kicked.
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('partyInvite' as const),
+      actor: actorArb,
+      team: teamArb,
+      overflow: overflowArb,
+      ifMatch: ifMatchArb,
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('partyKick' as const), actor: actorArb, ifMatch: ifMatchArb }) },
   // Rare: a deletion ends the program's session (unless it is created again).
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), actor: actorArb, ifMatch: ifMatchArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const), actor: fc.constant(ADMIN) }) },
@@ -258,6 +276,10 @@ const setupArb: fc.Arbitrary<SessionSetup> = fc.record({
       minLength: PLAYERS,
       maxLength: PLAYERS,
     },
+  ),
+  party: fc.shuffledSubarray(
+    Array.from({ length: PLAYERS }, (_, i) => i),
+    { minLength: 1, maxLength: 3 },
   ),
 });
 
@@ -358,7 +380,17 @@ function send(op: Request, sessionId: string, ifMatch: string | undefined): Prom
       return api.setPlayer(who, sessionId, uuidOf(op.target), playerUpdateBody(op), opts);
     case 'patch':
       return api.patch(who, sessionId, patchBody(op), opts);
+    case 'partyInvite':
+      return api.inviteSession(who, sessionId, partyIdOf(sessionId), partyInviteBody(op), opts);
+    case 'partyKick':
+      return api.kickSession(who, sessionId, partyIdOf(sessionId), opts);
   }
+}
+
+const partyIdOf = (sessionId: string) => `${sessionId}-party`;
+
+function partyInviteBody(op: Extract<Op, { kind: 'partyInvite' }>) {
+  return { team_id: op.team, overflow_action: op.overflow, custom_data: {} };
 }
 
 /** The session's time-to-live runs out: its expiry moves into the past (as long as it is still this incarnation, live). */
@@ -420,9 +452,16 @@ export interface ModelState {
   version: number;
 }
 
-function decide(op: Request, state: ModelState, now: Date): Decision<unknown> {
+function decide(op: Request, state: ModelState, now: Date, party: Party): Decision<unknown> {
   const { session, players } = state;
   switch (op.kind) {
+    case 'partyInvite': {
+      const b = partyInviteBody(op);
+      const req = { teamId: b.team_id, overflowAction: b.overflow_action, customData: b.custom_data };
+      return decideSessionInvite(session, actorOf(op.actor), party, players, req, now.toISOString(), PARTY_PLAYERS_PER_TRANSACTION);
+    }
+    case 'partyKick':
+      return decideSessionKick(session, actorOf(op.actor), party, [...players.values()], PARTY_PLAYERS_PER_TRANSACTION);
     case 'join': {
       const req = toJoinRequest(joinBody(op), uuidOf(op.actor), undefined);
       // What the operation checks before deciding: the password given against the one set.
@@ -619,12 +658,16 @@ export interface ProgramResult {
     | 'passwordRefused'
     | 'swapCommitted'
     | 'deleteCommitted'
-    | 'permissionCommitted',
+    | 'permissionCommitted'
+    | 'partyInviteCommitted'
+    | 'partyKickCommitted',
     number
   >;
 }
 
 let sessionSeq = 0;
+/** Each program's party, by the program's session id: the replay decides party invites and kicks against it. */
+const parties = new Map<string, Party>();
 
 export async function runProgram(program: Program, opts: { observeBetweenSteps?: boolean } = {}): Promise<ProgramResult> {
   observeCommits();
@@ -678,6 +721,16 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
   if ((await store.createSession(created, seated, new Date())) !== 'created') throw new Error(`session ${sessionId} exists`);
   const initial = await readPartition(sessionId);
   if (!initial.session) throw new Error('the session just created is not there');
+  // The party: its members joined in the order listed, so the first leads and invitees go in that order.
+  const partyPlayers = setup.party.map((i, k) =>
+    seatedPlayer(uuidOf(i), { status: k === 0 ? 'leader' : 'member', joined: new Date(t0 + k * 1000).toISOString() }),
+  );
+  const partySession = withPlayers(
+    newSession({ sessionId: partyIdOf(sessionId), type: `model-${sessionId}-party`, teamSizes: [PLAYERS], joinable: true, keepAliveOnEmpty: true }),
+    partyPlayers,
+  );
+  if ((await store.createSession(partySession, partyPlayers, new Date())) !== 'created') throw new Error(`party of ${sessionId} exists`);
+  parties.set(sessionId, partyOf(partySession, partyPlayers));
 
   // Run the lanes concurrently; each client observes the session (GET) after each of its steps.
   const records: OpRecord[] = [];
@@ -801,6 +854,8 @@ function merge(a: ProgramResult, b: ProgramResult, met: Partial<ProgramResult['m
       swapCommitted: sum('swapCommitted'),
       deleteCommitted: sum('deleteCommitted'),
       permissionCommitted: sum('permissionCommitted'),
+      partyInviteCommitted: sum('partyInviteCommitted'),
+      partyKickCommitted: sum('partyKickCommitted'),
     },
   };
 }
@@ -910,8 +965,9 @@ function check(
       throw violation(`op ${r.id}: error not in the HzApiErrorModel shape`, { answer: a });
     if (oks.length > 1) throw violation(`op ${r.id} committed ${oks.length} times (a duplicate write)`, { commits: oks });
     if (a.status >= 400 && oks.length > 0) throw violation(`op ${r.id} answered ${a.status} yet committed`, { answer: a });
-    // Removing a session permission the player does not hold is the one 204 that may change nothing.
-    if (a.status === 204 && oks.length === 0 && r.op.kind !== 'permission') throw violation(`op ${r.id} answered 204 without writing`, { answer: a });
+    // Removing a session permission the player does not hold, or a party none of whom is here: the 204s that may change nothing.
+    if (a.status === 204 && oks.length === 0 && r.op.kind !== 'permission' && r.op.kind !== 'partyKick')
+      throw violation(`op ${r.id} answered 204 without writing`, { answer: a });
     // If-Match: only the state the client named may be changed, and only under the version condition.
     if (r.ifMatch !== undefined) {
       const named = versionOf(r.ifMatch, inc);
@@ -1007,6 +1063,20 @@ function check(
     if (v === undefined || r.op.kind === 'patch' || r.op.kind === 'delete' || r.op.kind === 'permission' || (r.commit && r.commit.mode !== 'version'))
       continue;
     if (a.status !== 200 && a.status !== 204) continue;
+    if (r.op.kind === 'partyInvite' || r.op.kind === 'partyKick') {
+      // An invite answers each player it invited; a kick says none of the party is in the session any more.
+      const claims: Claim[] =
+        r.op.kind === 'partyInvite'
+          ? (a.body.players as { player_uuid: string; status: string; team_id: number; custom_data: unknown }[]).map((p) => ({
+              id: r.id,
+              player: p.player_uuid,
+              shown: { status: p.status, team_id: p.team_id, custom_data: p.custom_data },
+            }))
+          : program.setup.party.map((i) => ({ id: r.id, player: uuidOf(i) }));
+      if (r.commit) committedClaims.set(v, [...(committedClaims.get(v) ?? []), ...claims]);
+      else unchangedClaims.push(...claims.map((c) => ({ ...c, version: v })));
+      continue;
+    }
     const player = r.op.kind === 'join' || r.op.kind === 'leave' ? uuidOf(r.op.actor) : uuidOf(r.op.target);
     // A swap answers both players; its first is the claim checked.
     const answered = r.op.kind === 'swap' && a.status === 200 ? a.body.players[0] : a.body;
@@ -1018,12 +1088,13 @@ function check(
   for (const c of unchangedClaims) allClaims.set(c.version, [...(allClaims.get(c.version) ?? []), c]);
 
   const start: ModelState = { session: initial.session, players: new Map(initial.players.map((p) => [p.playerUuid, p])), version: v0 };
-  const search = new OrderSearch(start, vf, fixed, floating, snapshots, allClaims);
+  const party = parties.get(initial.session!.sessionId)!;
+  const search = new OrderSearch(start, vf, fixed, floating, snapshots, allClaims, party);
   let path = search.run();
   if (!path && unchangedClaims.length > 0) {
     // An order of the committed operations alone, for the diagnosis: each unchanged answer must describe the state
     // its ETag names in it.
-    const relaxed = new OrderSearch(start, vf, fixed, floating, snapshots, committedClaims);
+    const relaxed = new OrderSearch(start, vf, fixed, floating, snapshots, committedClaims, party);
     path = relaxed.run();
     if (path) {
       for (const c of unchangedClaims) {
@@ -1090,6 +1161,8 @@ function check(
       swapCommitted: committed.filter((r) => r.op.kind === 'swap').length,
       deleteCommitted: committed.filter((r) => r.op.kind === 'delete').length,
       permissionCommitted: committed.filter((r) => r.op.kind === 'permission').length,
+      partyInviteCommitted: committed.filter((r) => r.op.kind === 'partyInvite').length,
+      partyKickCommitted: committed.filter((r) => r.op.kind === 'partyKick').length,
     },
     delegated: committed.filter((r) => r.commit!.change.guards.some((g) => g.kind === 'playerActive' && g.holds !== undefined)).length,
   };
@@ -1120,6 +1193,7 @@ class OrderSearch {
     private readonly floating: { record: OpRecord; lo: number; hi: number }[],
     private readonly snapshots: Map<number, string>,
     private readonly claims: ReadonlyMap<number, readonly { id: number; player: string; shown?: unknown }[]>,
+    private readonly party: Party,
   ) {}
 
   /** The states of the first order that reproduces everything observed, from the initial one. */
@@ -1145,7 +1219,7 @@ class OrderSearch {
     if (candidates.length === 0) this.fail(v, `no committed operation can take version ${v}`);
     for (const r of candidates) {
       const c = r.commit!;
-      const decision = decide(r.op, state, c.now);
+      const decision = decide(r.op, state, c.now, this.party);
       if (decision.kind !== 'write') {
         this.fail(
           v,

@@ -89,6 +89,11 @@ export const api = {
     call('remove_player_permission_by_uuid', p, { session_id: sessionId, player_uuid: target, permission }, undefined, opts),
   permissions: (p: Sender, sessionId: string, target: string, opts?: RequestOptions) =>
     call('get_player_permission_by_uuid', p, { session_id: sessionId, player_uuid: target }, undefined, opts),
+  /** A whole party: the route's invited_session_id carries the `:invite` suffix, as the contract's path does. */
+  inviteSession: (p: Sender, sessionId: string, invited: string, body: unknown = {}, opts?: RequestOptions) =>
+    call('invite_session_to_session', p, { session_id: sessionId, invited_session_id: `${invited}:invite` }, body, opts),
+  kickSession: (p: Sender, sessionId: string, kicked: string, opts?: RequestOptions) =>
+    call('kick_session_from_session', p, { session_id: sessionId, kicked_session_id: kicked }, undefined, opts),
   deleteSession: (p: Sender, sessionId: string, opts?: RequestOptions) => call('delete_session', p, { session_id: sessionId }, undefined, opts),
   player: (p: Sender, sessionId: string, target: string, opts?: RequestOptions) =>
     call('get_player_in_session', p, { session_id: sessionId, player_uuid: target }, undefined, opts),

@@ -126,6 +126,19 @@ export class MemoryStore implements SessionStore {
       )
     )
       return { ok: false, retry: 'reread' };
+    // As the DynamoDB store's condition checks on another session's items.
+    for (const g of change.guards) {
+      if (g.kind !== 'activeElsewhere') continue;
+      const other = this.sessions.get(g.sessionId);
+      const member = other?.players.get(g.member);
+      const holds =
+        other !== undefined &&
+        other.session.incarnation === g.incarnation &&
+        live(other.session, now) !== undefined &&
+        member?.incarnation === g.incarnation &&
+        isActive(member.player.status);
+      if (!holds) return { ok: false, retry: 'reread' };
+    }
     this.apply(stored!, read, change, now);
     return { ok: true };
   }

@@ -28,7 +28,10 @@ export type Guard =
   | { kind: 'hasLeader' }
   | { kind: 'leaderIs'; playerUuid: string }
   | { kind: 'activeCount'; equals: number }
-  | { kind: 'counter'; key: CounterKey; equals: number };
+  | { kind: 'counter'; key: CounterKey; equals: number }
+  // on another session's items, checked, not written
+  /** A player is still a leader or member of another session, which still lives as the incarnation read. */
+  | { kind: 'activeElsewhere'; sessionId: string; incarnation: string; member: string };
 
 export type PlayerWrite = { kind: 'put'; player: Player } | { kind: 'delete'; playerUuid: string };
 
