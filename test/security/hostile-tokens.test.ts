@@ -175,8 +175,20 @@ describe('hostile tokens through the handlers (OIDC mode)', () => {
       )) {
         const authorization = header();
         const before = await partition(sessionId);
-        const values: Record<string, string> = { session_id: sessionId, player_uuid: player, permission: 'kick', session_type: 'lobby' };
-        const pathParameters = Object.fromEntries([...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, values[name!]!]));
+        const values: Record<string, string> = {
+          session_id: sessionId,
+          player_uuid: player,
+          permission: 'kick',
+          session_type: 'lobby',
+          invited_session_id: sessionId,
+          kicked_session_id: sessionId,
+        };
+        const valueOf = (name: string) => {
+          const value = values[name];
+          if (value === undefined) throw new Error(`no value for the path parameter ${name} of ${op.operationId}`);
+          return value;
+        };
+        const pathParameters = Object.fromEntries([...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, valueOf(name!)]));
         if (op.pathSuffix) pathParameters[op.pathSuffix.parameter] += op.pathSuffix.suffix;
         const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
         const h = await handlerOf(op.operationId as (typeof OPERATIONS)[number]['operationId']);

@@ -1,5 +1,6 @@
 // Model-based concurrency test: fast-check generates programs of joins, leaves, invites and reservations, accepts,
-// kicks, swaps, moves (every overflow action, overfill included), promotions, session updates, deletions, writes with If-Match, the
+// kicks, swaps, moves (every overflow action, overfill included), promotions (through the player update or the v2
+// operations), session updates, deletions, writes with If-Match, the
 // session's expiry and its id deleted and created again, on sessions with invited and reserved players, auto-join
 // or not; 2-3 clients run each program's lanes concurrently through the real handlers against DynamoDB Local; then
 // model-harness.ts checks the invariants and replays the committed history through the pure rules.

@@ -23,7 +23,7 @@ import { decideJoin } from '../../src/sessions/rules/join.js';
 import { isActive, isOpen, seatsFree, type Player, type Session } from '../../src/sessions/model/session.js';
 import { newSession, withPlayers } from '../../src/sessions/model/new-session.js';
 import type { Actor } from '../../src/sessions/model/actor.js';
-import { decidePlayerUpdate, decideRemoval, earliestMember, type OverflowAction } from '../../src/sessions/rules/player.js';
+import { decidePlayerUpdate, decideRemoval, earliestMember, type OverflowAction, type PlayerUpdate } from '../../src/sessions/rules/player.js';
 import { decideDeletion, decideSessionUpdate } from '../../src/sessions/rules/session.js';
 import { decidePermissionChange } from '../../src/sessions/rules/permissions.js';
 import type { SessionPermission } from '../../src/contract/types.js';
@@ -57,16 +57,21 @@ interface Conditional {
   ifMatch?: boolean;
 }
 
+/** Sent as the v2 operation of its own (`:invite`, `:move`, `:promote`) rather than through the player update. */
+interface Via {
+  v2?: boolean;
+}
+
 export type Op =
   | ({ kind: 'join'; actor: number; team: number; profile: number; data: number; wishLeader: boolean; password?: number } & Conditional)
   | ({ kind: 'leave'; actor: number } & Conditional)
-  | ({ kind: 'invite'; actor: number; target: number; team: number; status: 'invited' | 'reserved'; overflow: OverflowAction } & Conditional)
+  | ({ kind: 'invite'; actor: number; target: number; team: number; status: 'invited' | 'reserved'; overflow: OverflowAction } & Conditional & Via)
   | ({ kind: 'kick'; actor: number; target: number } & Conditional)
   | ({ kind: 'swap'; actor: number; target: number; other: number } & Conditional)
   | ({ kind: 'delete'; actor: number } & Conditional)
   | ({ kind: 'permission'; actor: number; target: number; permission: SessionPermission; give: boolean } & Conditional)
-  | ({ kind: 'move'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional)
-  | ({ kind: 'promote'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional)
+  | ({ kind: 'move'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional & Via)
+  | ({ kind: 'promote'; actor: number; target: number; team: number; overflow: OverflowAction } & Conditional & Via)
   /** invite_session_to_session of the program's party (a second session, fixed), and kick_session_from_session. */
   | ({ kind: 'partyInvite'; actor: number; team: number; overflow: OverflowAction } & Conditional)
   | ({ kind: 'partyKick'; actor: number } & Conditional)
@@ -156,6 +161,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       status: fc.constantFrom('invited' as const, 'reserved' as const),
       overflow: overflowArb,
       ifMatch: ifMatchArb,
+      v2: fc.boolean(),
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('kick' as const), actor: actorArb, target: playerArb, ifMatch: ifMatchArb }) },
@@ -182,6 +188,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       team: teamArb,
       overflow: overflowArb,
       ifMatch: ifMatchArb,
+      v2: fc.boolean(),
     }),
   },
   {
@@ -193,6 +200,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       team: teamArb,
       overflow: overflowArb,
       ifMatch: ifMatchArb,
+      v2: fc.boolean(),
     }),
   },
   {
@@ -347,6 +355,26 @@ function playerUpdateBody(op: Extract<Op, { kind: 'invite' | 'move' | 'promote' 
   };
 }
 
+/** The v2 operations exist for invites (not reservations), moves and promotions. */
+const viaV2 = (op: Extract<Op, { kind: 'invite' | 'move' | 'promote' }>) => op.v2 === true && (op.kind !== 'invite' || op.status === 'invited');
+
+/** The v2 bodies: `:invite` an invite request, `:move` a team alone, `:promote` none. */
+function v2Body(op: Extract<Op, { kind: 'invite' | 'move' | 'promote' }>) {
+  if (op.kind === 'invite') return { team_id: op.team, overflow_action: op.overflow, custom_data: {} };
+  return op.kind === 'move' ? { team_id: op.team } : {};
+}
+
+/** What the v2 handler asks the player rules (handlers/player-v2.ts): promote and move act on a player already there. */
+function v2Request(op: Extract<Op, { kind: 'invite' | 'move' | 'promote' }>): PlayerUpdate {
+  if (op.kind === 'invite') return { status: 'invited', teamId: op.team, customData: {}, overflowAction: op.overflow };
+  if (op.kind === 'move') return { teamId: op.team, overflowAction: 'fail', present: true };
+  return { status: 'leader', overflowAction: 'fail', present: true };
+}
+
+/** The overflow action a request carried (the v2 move and promote have none: `fail`). */
+const overflowOf = (op: Op): OverflowAction | undefined =>
+  !('overflow' in op) ? undefined : (op.kind === 'move' || op.kind === 'promote') && viaV2(op) ? 'fail' : op.overflow;
+
 function patchBody(op: Extract<Op, { kind: 'patch' }>) {
   return {
     ...(op.joinable !== undefined ? (op.viaJoinability ? { joinability: { open: op.joinable } } : { joinable: op.joinable }) : {}),
@@ -377,7 +405,10 @@ function send(op: Request, sessionId: string, ifMatch: string | undefined): Prom
     case 'invite':
     case 'move':
     case 'promote':
-      return api.setPlayer(who, sessionId, uuidOf(op.target), playerUpdateBody(op), opts);
+      if (!viaV2(op)) return api.setPlayer(who, sessionId, uuidOf(op.target), playerUpdateBody(op), opts);
+      if (op.kind === 'invite') return api.invite(who, sessionId, uuidOf(op.target), v2Body(op), opts);
+      if (op.kind === 'move') return api.move(who, sessionId, uuidOf(op.target), v2Body(op), opts);
+      return api.promote(who, sessionId, uuidOf(op.target), opts);
     case 'patch':
       return api.patch(who, sessionId, patchBody(op), opts);
     case 'partyInvite':
@@ -479,7 +510,7 @@ function decide(op: Request, state: ModelState, now: Date, party: Party): Decisi
         actorOf(op.actor),
         { playerUuid: target, current: players.get(target) },
         session?.leader ? players.get(session.leader) : undefined,
-        { status: b.status, teamId: b.team_id, customData: b.custom_data, overflowAction: b.overflow_action },
+        viaV2(op) ? v2Request(op) : { status: b.status, teamId: b.team_id, customData: b.custom_data, overflowAction: b.overflow_action },
         now.toISOString(),
         players.get(uuidOf(op.actor)),
       );
@@ -660,7 +691,8 @@ export interface ProgramResult {
     | 'deleteCommitted'
     | 'permissionCommitted'
     | 'partyInviteCommitted'
-    | 'partyKickCommitted',
+    | 'partyKickCommitted'
+    | 'v2Committed',
     number
   >;
 }
@@ -856,6 +888,7 @@ function merge(a: ProgramResult, b: ProgramResult, met: Partial<ProgramResult['m
       permissionCommitted: sum('permissionCommitted'),
       partyInviteCommitted: sum('partyInviteCommitted'),
       partyKickCommitted: sum('partyKickCommitted'),
+      v2Committed: sum('v2Committed'),
     },
   };
 }
@@ -950,7 +983,7 @@ function check(
   const violation = (what: string, details: unknown = {}) =>
     new InvariantViolation(what, { program, ...((details as object) ?? {}), answers: summary(records) });
   // Overfill is asked for: a team above its max_size is then the request's own effect, not a seat too many.
-  const overfilled = records.some((r) => r.commits.some((c) => c.ok) && 'overflow' in r.op && r.op.overflow === 'overfill');
+  const overfilled = records.some((r) => r.commits.some((c) => c.ok) && overflowOf(r.op) === 'overfill');
 
   // 1. Answers: never a 5xx, and a request commits at most once; an error commits nothing; a 204 always wrote.
   for (const r of records) {
@@ -1163,6 +1196,7 @@ function check(
       permissionCommitted: committed.filter((r) => r.op.kind === 'permission').length,
       partyInviteCommitted: committed.filter((r) => r.op.kind === 'partyInvite').length,
       partyKickCommitted: committed.filter((r) => r.op.kind === 'partyKick').length,
+      v2Committed: committed.filter((r) => (r.op.kind === 'invite' || r.op.kind === 'move' || r.op.kind === 'promote') && viaV2(r.op)).length,
     },
     delegated: committed.filter((r) => r.commit!.change.guards.some((g) => g.kind === 'playerActive' && g.holds !== undefined)).length,
   };
