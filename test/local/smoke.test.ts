@@ -1,5 +1,5 @@
 // `npm start` end to end, as a developer uses it: a child process on a free port, tokens from `npm run token`,
-// a real flow over HTTP (create, joins, team_full, ETags and 304), the friends service beside it, the error envelope
+// a real flow over HTTP (create, joins, team_full, ETags and 304), a party managed with the SDK's calls, the friends service beside it, the error envelope
 // for unknown routes and methods, `npm run invoke` against the same stack, and a SIGTERM that leaves nothing running.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -279,6 +279,48 @@ test(
     expect((await joinByCode({ password: 'let me in' })).body).toMatchObject({ error_code: 'not_a_friend' });
     expect((await joinByCode({ friend_uuid: leader!.player })).body).toMatchObject({ error_code: 'session_password_required' });
     expect(await joinByCode({ friend_uuid: leader!.player, password: 'let me in' })).toMatchObject({ status: 200, body: { status: 'member' } });
+  },
+  SLOW,
+);
+
+test(
+  "a party's day as RallyHere's Unreal SDK calls it: a whole party invited, the v2 invite, move and promote, the party kicked",
+  async () => {
+    const [leader, partyLeader, partyMember, friend] = await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        const player = randomUUID();
+        return { player, token: await npmToken(['--player', player, '--port', String(stack.port)]) };
+      }),
+    );
+    // The SDK ends every path with "?" and names the charset.
+    const sdk = (method: string, path: string, token: string, body?: unknown) =>
+      call(method, `${path}?`, token, body, body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' });
+    const lobby = await createSession(leader!.token);
+    const party = await createSession(partyLeader!.token);
+    expect((await joinAs(party, partyMember!.token, 0)).status).toBe(200);
+
+    const invited = await sdk('POST', `/session/v1/session/${lobby}/invited-session/${party}:invite`, leader!.token, { team_id: 1 });
+    expect(invited.status).toBe(200);
+    expect(invited.body.players.map((p: { player_uuid: string }) => p.player_uuid).sort()).toEqual([partyLeader!.player, partyMember!.player].sort());
+    const v2 = `/session/v2/session/${lobby}/player`;
+    expect(await sdk('POST', `${v2}/${friend!.player}:invite`, leader!.token, { team_id: 0 })).toMatchObject({
+      status: 200,
+      body: { status: 'invited' },
+    });
+    for (const p of [partyLeader!, partyMember!]) expect((await joinAs(lobby, p.token, 1)).body).toMatchObject({ status: 'member', team_id: 1 });
+    expect(await sdk('POST', `${v2}/${partyMember!.player}:move`, leader!.token, { team_id: 0 })).toMatchObject({
+      status: 200,
+      body: { team_id: 0 },
+    });
+    expect(await sdk('POST', `${v2}/${partyLeader!.player}:promote`, leader!.token)).toMatchObject({ status: 200, body: { status: 'leader' } });
+
+    // The party's own leader now leads the lobby: kicking their party hands the lead back to the one who stays.
+    expect((await sdk('DELETE', `/session/v1/session/${lobby}/kicked-session/${party}`, partyLeader!.token)).status).toBe(204);
+    const after = await call('GET', `/session/v1/session/${lobby}`, leader!.token);
+    const seated = after.body.teams.flatMap((t: { players: { player_uuid: string; status: string }[] }) =>
+      t.players.map((p) => [p.player_uuid, p.status]),
+    );
+    expect(Object.fromEntries(seated)).toEqual({ [leader!.player]: 'leader', [friend!.player]: 'invited' });
   },
   SLOW,
 );
