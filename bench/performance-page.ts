@@ -72,6 +72,54 @@ function figureTable(r: Result): string[] {
   return lines;
 }
 
+/** Presence (player culling): what the SDK's 60 s polls of a session that culls cost, next to one that does not. */
+function presenceSection(r: Result): string[] {
+  const p = r.presence;
+  if (!p) return [];
+  const lines = [
+    '',
+    '## Presence (player culling)',
+    '',
+    `${p.players} players polling one session every ${p.pollSeconds} s for a simulated hour with the ETag each last saw, as RallyHere's Unreal SDK`,
+    `does (\`${p.command ?? r.command}\`, bench/presence.ts): capacity per player-hour as DynamoDB Local reported it, and dollars per million`,
+    'player-hours at the prices below. Without culling, a 304 poll reads the session item alone. How presence works: [culling.md](culling.md).',
+    '',
+    row(['session', 'DynamoDB calls in the hour (all players)', 'read units', 'write units', '$ per million player-hours', 'beyond no culling']),
+    row(['---', '---', '---', '---', '---', '---']),
+  ];
+  const calls = (c: Record<string, number>) =>
+    Object.entries(c)
+      .map(([op, n]) => `${n} ${op}`)
+      .join(', ');
+  lines.push(
+    row([
+      'no culling',
+      calls(p.baseline.calls),
+      p.baseline.readUnitsPerPlayerHour,
+      p.baseline.writeUnitsPerPlayerHour,
+      usd(p.baseline.dollarsPerMillionPlayerHours),
+      '',
+    ]),
+  );
+  for (const t of p.byTimeout)
+    lines.push(
+      row([
+        `player_culling_timeout ${t.timeoutSeconds} s`,
+        calls(t.calls),
+        t.readUnitsPerPlayerHour,
+        t.writeUnitsPerPlayerHour,
+        usd(t.dollarsPerMillionPlayerHours),
+        `+${usd(t.extra.dollarsPerMillionPlayerHours)}`,
+      ]),
+    );
+  const j = p.freeSeatJoin;
+  lines.push(
+    '',
+    `A join into free seats: ${j.withoutCulling.calls.join(' + ')} (${j.withoutCulling.units} units) without culling, ${j.withCulling.calls.join(' + ')} (${j.withCulling.units} units) with it.`,
+  );
+  return lines;
+}
+
 function contributors(r: Result): string[] {
   const out: string[] = [];
   for (const [h, c] of Object.entries<any>(r.cold.contributorsBeyondFloor)) {
@@ -107,6 +155,7 @@ export function performancePage(r: Result): string {
     ...r.targets.map((t: any) => row([t.target, typeof t.value === 'number' ? String(t.value) : t.value, t.pass ? 'met' : '**missed**'])),
     '',
     `${r.targets.filter((t: any) => t.pass).length} of ${r.targets.length} targets met.`,
+    ...presenceSection(r),
     '',
     '## Where the bytes beyond the floor go',
     ...contributors(r),

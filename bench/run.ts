@@ -15,6 +15,7 @@ import { runContention } from './contention.js';
 import { costPerMillion, lambdaMemoryMb, PRICES } from './cost.js';
 import { runCpuBench } from './cpu.js';
 import { loadInProcess, oursGet, oursJoin } from './in-process.js';
+import { runPresence } from './presence.js';
 import { runScale } from './scale.js';
 import { BUSY_GET_MAX_MS, BUSY_GET_PLAYERS, BUSY_GET_WRITES_PER_SECOND, runBusyGet } from './busy-get.js';
 import {
@@ -186,6 +187,8 @@ async function main() {
 
   const busyGet = await runBusyGet(ctx, SETTINGS.busyGetSeconds, log);
 
+  const presence = await runPresence(db, log);
+
   const memory = await lambdaMemoryMb();
   const cost = {
     prices: PRICES,
@@ -219,6 +222,11 @@ async function main() {
       target: `busy GET, ${BUSY_GET_PLAYERS.toLocaleString('en')} players: slowest <= ${BUSY_GET_MAX_MS} ms (DynamoDB Local)`,
       value: round(busyGet.latency.max, 0),
       pass: busyGet.latency.max <= BUSY_GET_MAX_MS,
+    },
+    {
+      target: 'a free-seat join in a session that culls: the same DynamoDB calls and capacity as without',
+      value: `${presence.freeSeatJoin.withCulling.calls.join(' + ')}, ${presence.freeSeatJoin.withCulling.units} units`,
+      pass: presence.freeSeatJoin.sameCalls && presence.freeSeatJoin.withCulling.units === presence.freeSeatJoin.withoutCulling.units,
     },
   ];
 
@@ -274,6 +282,7 @@ async function main() {
     contention,
     scale,
     busyGet,
+    presence,
     cost,
     targets,
   };

@@ -3,6 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { create_or_join_session as operation } from '../schemas/generated/operations.js';
 import * as validators from '../schemas/generated/validators/create_or_join_session.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
+import { presence } from '../src/dynamodb/presence.js';
 import { sessionCreation } from '../src/dynamodb/creation.js';
 import { openSessions } from '../src/dynamodb/open-sessions.js';
 import { passwordTries } from '../src/dynamodb/password-tries.js';
@@ -22,6 +23,7 @@ export const handler = httpOperation(operation, {
   store: (table) => ({
     ...sessionReads(table),
     ...sessionCommits(table),
+    ...presence(table),
     ...sessionCreation(table),
     ...openSessions(table),
     ...passwordTries(table),

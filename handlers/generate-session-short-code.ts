@@ -3,6 +3,7 @@ import { generate_session_short_code as operation } from '../schemas/generated/o
 import * as validators from '../schemas/generated/validators/generate_session_short_code.js';
 import * as query from '../schemas/generated/validators/generate_session_short_code.query.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
+import { presence } from '../src/dynamodb/presence.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
@@ -12,7 +13,7 @@ import { generateShortCode } from '../src/sessions/operations/generate-short-cod
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) }),
   run: async (_event, { store, actor, services, input: { path, query } }) => {
     const outcome = await generateShortCode(store, String(path.session_id), actor, {
       length: services.config.shortCodeLength,

@@ -2,7 +2,9 @@
 import { get_player_in_session as operation } from '../schemas/generated/operations.js';
 import * as validators from '../schemas/generated/validators/get_player_in_session.js';
 import * as query from '../schemas/generated/validators/get_player_in_session.query.js';
+import { sessionCommits } from '../src/dynamodb/commit.js';
 import { sessionExpiry } from '../src/dynamodb/expiry.js';
+import { presence } from '../src/dynamodb/presence.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
@@ -13,7 +15,7 @@ import { toPlayerResource } from '../src/sessions/views/session-view.js';
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionExpiry(table) }),
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionExpiry(table), ...presence(table) }),
   run: async (_event, { store, input: { path, query } }) => {
     const target = canonicalUuid(String(path.player_uuid));
     const { player, etag } = await getPlayerInSession(store, String(path.session_id), target, query.refresh_ttl !== false);

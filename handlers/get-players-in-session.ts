@@ -2,7 +2,9 @@
 import { get_players_in_session as operation } from '../schemas/generated/operations.js';
 import * as validators from '../schemas/generated/validators/get_players_in_session.js';
 import * as query from '../schemas/generated/validators/get_players_in_session.query.js';
+import { sessionCommits } from '../src/dynamodb/commit.js';
 import { sessionExpiry } from '../src/dynamodb/expiry.js';
+import { presence } from '../src/dynamodb/presence.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
 import { weakContentEtag } from '../src/http/content-etag.js';
 import { httpOperation } from '../src/http/operation.js';
@@ -14,7 +16,7 @@ import { toPlayersPage } from '../src/sessions/views/players-page.js';
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionExpiry(table) }),
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionExpiry(table), ...presence(table) }),
   run: async (_event, { store, input: { path, query } }) => {
     const page = await getPlayersPage(
       store,

@@ -4,6 +4,7 @@ import { invite_session_to_session as operation } from '../schemas/generated/ope
 import * as validators from '../schemas/generated/validators/invite_session_to_session.js';
 import * as query from '../schemas/generated/validators/invite_session_to_session.query.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
+import { presence } from '../src/dynamodb/presence.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
 import { preconditionsOf } from '../src/http/conditional.js';
 import { httpOperation } from '../src/http/operation.js';
@@ -15,7 +16,7 @@ import { toUpdateResponse } from '../src/sessions/views/player-update.js';
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) }),
   run: async (event, { store, actor, input: { path, query, body } }) => {
     const request = { teamId: body.team_id, overflowAction: body.overflow_action, customData: { ...body.custom_data } };
     const outcome = await inviteSession(store, String(path.session_id), String(path.invited_session_id), actor, request, {

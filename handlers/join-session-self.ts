@@ -3,6 +3,7 @@ import { join_session_by_id_self as operation } from '../schemas/generated/opera
 import * as validators from '../schemas/generated/validators/join_session_by_id_self.js';
 import * as query from '../schemas/generated/validators/join_session_by_id_self.query.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
+import { presence } from '../src/dynamodb/presence.js';
 import { passwordTries } from '../src/dynamodb/password-tries.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
 import { headerOf } from '../src/http/api-event.js';
@@ -11,6 +12,7 @@ import { checkJoinBody, toJoinRequest } from '../src/http/join-request.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
+import { presenceOfCaller } from '../src/http/presence.js';
 import { friendsDirectory } from '../src/runtime/friends.js';
 import { joinSession } from '../src/sessions/operations/join-session.js';
 import { toUpdateResponse } from '../src/sessions/views/player-update.js';
@@ -19,13 +21,13 @@ export const handler = httpOperation(operation, {
   ...validators,
   ...query,
   checkBody: (body, caller) => checkJoinBody(body, caller.platform),
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...passwordTries(table) }),
-  run: async (event, { store, caller, services, input: { path, query, body } }) => {
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table), ...passwordTries(table) }),
+  run: async (event, { store, caller, actor, services, input: { path, query, body } }) => {
     const outcome = await joinSession(
       store,
       String(path.session_id),
       toJoinRequest(body, caller.playerUuid, caller.platform),
-      { ...preconditionsOf(event), refreshTtl: query.refresh_ttl !== false },
+      { ...preconditionsOf(event), refreshTtl: query.refresh_ttl !== false, ...presenceOfCaller(actor, query.refresh_ttl !== false) },
       { friends: () => friendsDirectory(services.config.friends), authorization: headerOf(event, 'authorization') },
     );
     recordChange(operation.operationId, outcome);

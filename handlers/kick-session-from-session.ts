@@ -5,6 +5,7 @@ import * as validators from '../schemas/generated/validators/kick_session_from_s
 import * as query from '../schemas/generated/validators/kick_session_from_session.query.js';
 import { sessionCleanup } from '../src/dynamodb/cleanup.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
+import { presence } from '../src/dynamodb/presence.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
 import { preconditionsOf } from '../src/http/conditional.js';
 import { httpOperation } from '../src/http/operation.js';
@@ -15,7 +16,7 @@ import { kickSession } from '../src/sessions/operations/party.js';
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionCleanup(table) }),
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table), ...sessionCleanup(table) }),
   run: async (event, { store, actor, input: { path, query } }) => {
     const outcome = await kickSession(store, String(path.session_id), String(path.kicked_session_id), actor, {
       ...preconditionsOf(event),

@@ -4,6 +4,7 @@ import * as validators from '../schemas/generated/validators/leave_session_by_id
 import * as query from '../schemas/generated/validators/leave_session_by_id_self.query.js';
 import { sessionCleanup } from '../src/dynamodb/cleanup.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
+import { presence } from '../src/dynamodb/presence.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
 import { preconditionsOf } from '../src/http/conditional.js';
 import { httpOperation } from '../src/http/operation.js';
@@ -14,7 +15,7 @@ import { removePlayer } from '../src/sessions/operations/remove-player.js';
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionCleanup(table) }),
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table), ...sessionCleanup(table) }),
   run: async (event, { store, actor, input: { path, query } }) => {
     const options = { ...preconditionsOf(event), refreshTtl: query.refresh_ttl !== false };
     const outcome = await removePlayer(store, String(path.session_id), actor, actor.playerUuid, options, query.reason as string | undefined);

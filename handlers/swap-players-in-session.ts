@@ -3,6 +3,7 @@ import { swap_players_in_session as operation } from '../schemas/generated/opera
 import * as validators from '../schemas/generated/validators/swap_players_in_session.js';
 import * as query from '../schemas/generated/validators/swap_players_in_session.query.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
+import { presence } from '../src/dynamodb/presence.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
 import { preconditionsOf } from '../src/http/conditional.js';
 import { httpOperation } from '../src/http/operation.js';
@@ -15,7 +16,7 @@ import { toUpdateResponse } from '../src/sessions/views/player-update.js';
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) }),
   run: async (event, { store, actor, input: { path, query, body } }) => {
     const [a, b] = body.players.map(canonicalUuid) as [string, string];
     const outcome = await swapPlayers(store, String(path.session_id), actor, [a, b], {

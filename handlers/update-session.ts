@@ -3,8 +3,10 @@ import { update_session_by_id as operation } from '../schemas/generated/operatio
 import * as validators from '../schemas/generated/validators/update_session_by_id.js';
 import * as query from '../schemas/generated/validators/update_session_by_id.query.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
+import { presence } from '../src/dynamodb/presence.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
 import { preconditionsOf } from '../src/http/conditional.js';
+import { presenceOfCaller } from '../src/http/presence.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
@@ -14,7 +16,7 @@ import { toSessionResource } from '../src/sessions/views/session-view.js';
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) }),
   run: async (event, { store, actor, input: { path, query, body } }) => {
     // `joinability` is taken whole and wins over the deprecated `joinable` (its `open`).
     const update = {
@@ -28,6 +30,7 @@ export const handler = httpOperation(operation, {
     const outcome = await updateSession(store, String(path.session_id), actor, update, {
       ...preconditionsOf(event),
       refreshTtl: query.refresh_ttl !== false,
+      ...presenceOfCaller(actor, query.refresh_ttl !== false),
     });
     recordChange(operation.operationId, outcome);
     const { session, players, etag } = outcome.shown;

@@ -9,7 +9,7 @@ const stackName = (stageName: string) => `RhSessionService-${stageName}`;
 
 export function buildSessionServiceApp(
   app: App,
-  overrides: Pick<SessionServiceStackProps, 'handlerEntry' | 'routes' | 'projectRoot' | 'reaperEntry'> = {},
+  overrides: Pick<SessionServiceStackProps, 'handlerEntry' | 'routes' | 'projectRoot' | 'reaperEntry' | 'cullSweepEntry'> = {},
 ): SessionServiceStack {
   const config = stageConfigFromContext((key) => app.node.tryGetContext(key));
   const stack = new SessionServiceStack(app, stackName(config.stageName), {

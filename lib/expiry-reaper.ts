@@ -14,22 +14,14 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import {
-  ApplicationLogLevel,
-  Architecture,
-  FilterCriteria,
-  LoggingFormat,
-  Runtime,
-  StartingPosition,
-  SystemLogLevel,
-  Tracing,
-} from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SESSIONS_TABLE } from '../src/dynamodb/table-definition.js';
+import { functionDefaults } from './function-defaults.js';
 import { acknowledge } from './nag.js';
 import { nodejsBundlingOptions } from './nodejs-bundling.js';
 import type { DynamoDbAction } from '../schemas/generated/operations.js';
@@ -119,22 +111,13 @@ export class ExpiryReaper extends Construct {
 
     this.fn = new NodejsFunction(this, 'Function', {
       description: `RallyHere-compatible session service: delete the players of sessions DynamoDB's TTL removed (${config.stageName})`,
+      ...functionDefaults(config, props.projectRoot),
       entry: props.entry,
-      handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
       memorySize: REAPER_SETTINGS.memoryMb,
       timeout: Duration.seconds(REAPER_SETTINGS.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
-      loggingFormat: LoggingFormat.JSON,
-      applicationLogLevelV2: ApplicationLogLevel[config.logLevel],
-      systemLogLevelV2: SystemLogLevel.WARN,
-      tracing: Tracing.ACTIVE,
       environment: { SESSIONS_TABLE_NAME: table.tableName, ...props.environment },
-      projectRoot: props.projectRoot,
-      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
-      awsSdkConnectionReuse: false,
       bundling: nodejsBundlingOptions(),
     });
 

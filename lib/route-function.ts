@@ -14,11 +14,11 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { HandlerName } from './bundling.js';
+import { functionDefaults } from './function-defaults.js';
 import { acknowledge } from './nag.js';
 import { BUNDLED_TEMPLATES_FILE } from '../src/templates/load-templates.js';
 import { copyIntoBundle, nodejsBundlingOptions } from './nodejs-bundling.js';
@@ -93,24 +93,14 @@ export class RouteFunction extends Construct {
 
     this.fn = new NodejsFunction(this, 'Function', {
       description: `RallyHere-compatible session service: ${props.handler} (${config.stageName})`,
+      ...functionDefaults(config, props.projectRoot),
       entry: props.entry,
-      handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
       memorySize: config.lambda.memoryMb,
       timeout: Duration.seconds(config.lambda.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
-      loggingFormat: LoggingFormat.JSON,
-      applicationLogLevelV2: ApplicationLogLevel[config.logLevel],
-      systemLogLevelV2: SystemLogLevel.WARN,
-      tracing: Tracing.ACTIVE,
       reservedConcurrentExecutions: config.reservedConcurrency,
       environment,
-      projectRoot: props.projectRoot,
-      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
-      // AWS_NODEJS_CONNECTION_REUSE_ENABLED is for SDK v2; v3 reuses connections by default.
-      awsSdkConnectionReuse: false,
       bundling: {
         ...nodejsBundlingOptions(),
         commandHooks: copyIntoBundle(props.projectRoot, { [BUNDLED_TEMPLATES_FILE]: props.templatesFile }),

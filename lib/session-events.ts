@@ -18,7 +18,8 @@
 // The event's etag is built from inc and version exactly as src/sessions/etag.ts builds it ("<inc>-<version>",
 // quoted): a join that commits with `ADD version :one` does not know the version it produced, so the item cannot
 // carry its own ETag, but the stream's new image does (a test pins the two formulas together).
-// Every write of the session item either sets a fresh last_change or removes it (extending the expiry removes it);
+// Every write of the session item either sets a fresh last_change or removes it (extending the expiry and moving
+// the cull floor remove it);
 // a write that left an old last_change in place would publish it again (same version and etag: consumers drop it).
 //
 // A session deleted by its last player leaving is an expiry-now update: a MODIFY whose last_change is that

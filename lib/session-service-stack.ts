@@ -6,9 +6,11 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CULLING_INDEX } from '../src/dynamodb/items.js';
 import { loadTemplates } from '../src/templates/load-templates.js';
 import { ROUTES, type Route } from '../schemas/generated/operations.js';
 import { handlerEntry, type HandlerName } from './bundling.js';
+import { CULL_SWEEP_NAME, CullSweep } from './cull-sweep.js';
 import { ExpiryReaper, REAPER_NAME } from './expiry-reaper.js';
 import { SessionHttpApi } from './http-api.js';
 import { SessionIdentity } from './identity.js';
@@ -33,6 +35,8 @@ export interface SessionServiceStackProps extends StackProps {
   readonly projectRoot?: string;
   /** Entry file of the expiry reaper; default handlers/reap-expired-session.ts. Tests point this at a fixture. */
   readonly reaperEntry?: string;
+  /** Entry file of the culling sweep; default handlers/cull-sweep.ts. Tests point this at a fixture. */
+  readonly cullSweepEntry?: string;
 }
 
 /**
@@ -57,6 +61,7 @@ export class SessionServiceStack extends Stack {
   readonly httpApi: SessionHttpApi;
   readonly events: SessionEvents;
   readonly reaper: ExpiryReaper;
+  readonly cullSweep: CullSweep;
   readonly observability: SessionObservability;
   /** The validated templates file every route function bundles (absolute). */
   readonly templatesFile: string;
@@ -97,7 +102,8 @@ export class SessionServiceStack extends Stack {
           entry: entryOf(route.handler),
           projectRoot,
           table: this.table.table,
-          indexNames: this.table.indexNames,
+          // The culling index is the sweep's alone: no route queries it.
+          indexNames: this.table.indexNames.filter((n) => n !== CULLING_INDEX.name),
           dynamodbActions: route.dynamodb,
           environment,
           config,
@@ -122,6 +128,14 @@ export class SessionServiceStack extends Stack {
       config,
       table: this.table.table,
       entry: props.reaperEntry ?? join(projectRoot, 'handlers', `${REAPER_NAME}.ts`),
+      projectRoot,
+      environment: { LOG_LEVEL: config.logLevel, POWERTOOLS_SERVICE_NAME: SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE: metricsNamespace },
+    });
+
+    this.cullSweep = new CullSweep(this, 'CullSweep', {
+      config,
+      table: this.table.table,
+      entry: props.cullSweepEntry ?? join(projectRoot, 'handlers', `${CULL_SWEEP_NAME}.ts`),
       projectRoot,
       environment: { LOG_LEVEL: config.logLevel, POWERTOOLS_SERVICE_NAME: SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE: metricsNamespace },
     });

@@ -1,7 +1,7 @@
 // The sessions table, built from the one table definition (src/dynamodb/table-definition.ts) the code, the local
 // stack and the tests use. On-demand billing, TTL, KMS encryption, and a NEW_AND_OLD_IMAGES stream read by the
 // event pipe (new images: the committed change) and the expiry reaper (old images: the incarnation a TTL deletion
-// removed). Every index of SESSIONS_TABLE.indexes is a GSI here, projecting ALL attributes; the open-session
+// removed). Every index of SESSIONS_TABLE.indexes is a GSI here, projecting what the definition says; the open-session
 // index is not a GSI but items of the main table (pk OPEN#<type>, src/dynamodb/open-sessions.ts).
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -42,7 +42,7 @@ export class SessionTable extends Construct {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+        projectionType: index.projection === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
       });
     }
     this.indexNames = SESSIONS_TABLE.indexes.map((i) => i.name);

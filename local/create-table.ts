@@ -1,5 +1,6 @@
 // Creates the sessions table on DynamoDB Local (tests, local stack) from the one table definition the CDK stack
-// also uses. Safe to call on every start: an existing table is left as it is, bar turning TTL on.
+// also uses. Safe to call on every start: an existing table is left as it is, bar turning TTL on and adding an index
+// the definition gained since the table was created (a --data directory from an earlier version).
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -7,6 +8,7 @@ import {
   DescribeTimeToLiveCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type DynamoDBClient,
@@ -14,8 +16,27 @@ import {
 import { SESSIONS_TABLE, createTableInput } from '../src/dynamodb/table-definition.js';
 
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  await ensureTableOf(client, createTableInput(tableName));
+  const input = createTableInput(tableName);
+  await ensureTableOf(client, input);
+  await ensureIndexes(client, input);
   await ensureTtl(client, tableName);
+}
+
+/** The definition's indexes the table lacks, added one at a time (DynamoDB adds one per UpdateTable). */
+async function ensureIndexes(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  const { Table: table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+  const present = new Set((table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    const keys = new Set(index.KeySchema!.map((k) => k.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: input.TableName,
+        AttributeDefinitions: input.AttributeDefinitions!.filter((a) => keys.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+      }),
+    );
+  }
 }
 
 /** A table as `input` defines it, created unless it exists, and active. */

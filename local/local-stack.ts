@@ -100,6 +100,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   } catch (error) {
     throw new LocalStackError((error as Error).message);
   }
+  const sweepEveryMs = cullSweepIntervalMs(env);
   const table = new RouteTable(ROUTES);
   const docs = createDocs(join(root, 'schemas', 'openapi.yaml'));
   const issuer = await loadOrCreateDevIssuer(keysDirFor(dataDir, root));
@@ -185,8 +186,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let dynamoDb: DynamoDbLocal | undefined;
   let stateFile: string | undefined;
   let stopping: Promise<void> | undefined;
+  const sweep: { running?: { stop: () => Promise<void> } } = {};
   const stop = () =>
     (stopping ??= (async () => {
+      await sweep.running?.stop();
       inFlight.abort();
       await closeServer(server);
       await dynamoDb?.stop();
@@ -262,6 +265,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     throw error;
   }
 
+  sweep.running = await startCullSweep(root, sweepEveryMs, warn);
   ready!();
   return { baseUrl, port, dynamoDb, issuer, templates, routes: ROUTES, stateFile, stop };
 }
@@ -356,6 +360,41 @@ async function loadHandlers(root: string, handlers: Map<HandlerName, LambdaHandl
     Object.assign(console, streams);
     for (const [name, args] of held) streams[name](...args);
   }
+}
+
+/** CULL_SWEEP_INTERVAL_SECONDS: how often the local stack runs the culling sweep (default 3 s; AWS runs it every minute). */
+function cullSweepIntervalMs(env: NodeJS.ProcessEnv): number {
+  const setting = env.CULL_SWEEP_INTERVAL_SECONDS?.trim();
+  const seconds = setting ? Number(setting) : 3;
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new LocalStackError(`CULL_SWEEP_INTERVAL_SECONDS must be a positive number of seconds, not "${setting}"`);
+  return seconds * 1000;
+}
+
+/**
+ * The culling sweep as AWS runs it from its schedule (handlers/cull-sweep.ts), every `intervalMs`, one run at a time,
+ * each given the interval as its time (less the handler's own margin, so it stops in time).
+ */
+async function startCullSweep(root: string, intervalMs: number, warn: (line: string) => void): Promise<{ stop: () => Promise<void> }> {
+  const { handler } = (await import(pathToFileURL(join(root, 'handlers', 'cull-sweep.ts')).href)) as {
+    handler: (event: unknown, context: { getRemainingTimeInMillis: () => number }) => Promise<unknown>;
+  };
+  let running: Promise<unknown> | undefined;
+  const context = { getRemainingTimeInMillis: () => intervalMs + 10_000 };
+  const timer = setInterval(() => {
+    if (running) return;
+    const event = { 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString(), detail: {} };
+    running = handler(event, context)
+      .catch((error: unknown) => warn(`cull-sweep failed: ${(error as Error).stack ?? String(error)}`))
+      .finally(() => (running = undefined));
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 /**

@@ -43,6 +43,7 @@ export const join_session_by_id_self = {
     "DeleteItem",
     "GetItem",
     "PutItem",
+    "Query",
     "UpdateItem"
   ]
 } as const satisfies OperationDefinition;
@@ -91,7 +92,10 @@ export const get_session_by_id = {
   },
   "playerOnly": false,
   "dynamodb": [
+    "ConditionCheckItem",
+    "DeleteItem",
     "GetItem",
+    "PutItem",
     "Query",
     "UpdateItem"
   ]
@@ -144,6 +148,7 @@ export const delete_session = {
     "ConditionCheckItem",
     "DeleteItem",
     "GetItem",
+    "PutItem",
     "Query",
     "UpdateItem"
   ]
@@ -172,8 +177,10 @@ export const generate_session_short_code = {
   "dynamodb": [
     "BatchGetItem",
     "ConditionCheckItem",
+    "DeleteItem",
     "GetItem",
     "PutItem",
+    "Query",
     "UpdateItem"
   ]
 } as const satisfies OperationDefinition;
@@ -195,7 +202,11 @@ export const get_player_in_session = {
   },
   "playerOnly": false,
   "dynamodb": [
+    "ConditionCheckItem",
+    "DeleteItem",
     "GetItem",
+    "PutItem",
+    "Query",
     "UpdateItem"
   ]
 } as const satisfies OperationDefinition;
@@ -222,6 +233,7 @@ export const update_session_player_by_uuid_v2 = {
     "DeleteItem",
     "GetItem",
     "PutItem",
+    "Query",
     "UpdateItem"
   ]
 } as const satisfies OperationDefinition;
@@ -295,8 +307,10 @@ export const give_player_permission_by_uuid = {
   "dynamodb": [
     "BatchGetItem",
     "ConditionCheckItem",
+    "DeleteItem",
     "GetItem",
     "PutItem",
+    "Query",
     "UpdateItem"
   ]
 } as const satisfies OperationDefinition;
@@ -320,8 +334,10 @@ export const remove_player_permission_by_uuid = {
   "dynamodb": [
     "BatchGetItem",
     "ConditionCheckItem",
+    "DeleteItem",
     "GetItem",
     "PutItem",
+    "Query",
     "UpdateItem"
   ]
 } as const satisfies OperationDefinition;
@@ -350,6 +366,7 @@ export const update_session_player_by_uuid = {
     "DeleteItem",
     "GetItem",
     "PutItem",
+    "Query",
     "UpdateItem"
   ]
 } as const satisfies OperationDefinition;
@@ -399,7 +416,10 @@ export const get_players_in_session = {
   },
   "playerOnly": false,
   "dynamodb": [
+    "ConditionCheckItem",
+    "DeleteItem",
     "GetItem",
+    "PutItem",
     "Query",
     "UpdateItem"
   ]
@@ -427,6 +447,7 @@ export const update_player_by_uuid_v2 = {
     "DeleteItem",
     "GetItem",
     "PutItem",
+    "Query",
     "UpdateItem"
   ]
 } as const satisfies OperationDefinition;
@@ -457,6 +478,7 @@ export const invite_player_by_uuid_v2 = {
     "DeleteItem",
     "GetItem",
     "PutItem",
+    "Query",
     "UpdateItem"
   ]
 } as const satisfies OperationDefinition;
@@ -487,6 +509,7 @@ export const promote_player_by_uuid_v2 = {
     "DeleteItem",
     "GetItem",
     "PutItem",
+    "Query",
     "UpdateItem"
   ]
 } as const satisfies OperationDefinition;
@@ -517,6 +540,7 @@ export const move_player_by_uuid_v2 = {
     "DeleteItem",
     "GetItem",
     "PutItem",
+    "Query",
     "UpdateItem"
   ]
 } as const satisfies OperationDefinition;
@@ -601,6 +625,7 @@ export const swap_players_in_session = {
     "DeleteItem",
     "GetItem",
     "PutItem",
+    "Query",
     "UpdateItem"
   ]
 } as const satisfies OperationDefinition;
@@ -762,6 +787,7 @@ export const ROUTES: readonly Route[] = [
       "DeleteItem",
       "GetItem",
       "PutItem",
+      "Query",
       "UpdateItem"
     ]
   },
@@ -791,7 +817,10 @@ export const ROUTES: readonly Route[] = [
       "get_session_by_id"
     ],
     "dynamodb": [
+      "ConditionCheckItem",
+      "DeleteItem",
       "GetItem",
+      "PutItem",
       "Query",
       "UpdateItem"
     ]
@@ -824,6 +853,7 @@ export const ROUTES: readonly Route[] = [
       "ConditionCheckItem",
       "DeleteItem",
       "GetItem",
+      "PutItem",
       "Query",
       "UpdateItem"
     ]
@@ -838,8 +868,10 @@ export const ROUTES: readonly Route[] = [
     "dynamodb": [
       "BatchGetItem",
       "ConditionCheckItem",
+      "DeleteItem",
       "GetItem",
       "PutItem",
+      "Query",
       "UpdateItem"
     ]
   },
@@ -851,7 +883,11 @@ export const ROUTES: readonly Route[] = [
       "get_player_in_session"
     ],
     "dynamodb": [
+      "ConditionCheckItem",
+      "DeleteItem",
       "GetItem",
+      "PutItem",
+      "Query",
       "UpdateItem"
     ]
   },
@@ -868,6 +904,7 @@ export const ROUTES: readonly Route[] = [
       "DeleteItem",
       "GetItem",
       "PutItem",
+      "Query",
       "UpdateItem"
     ]
   },
@@ -911,8 +948,10 @@ export const ROUTES: readonly Route[] = [
     "dynamodb": [
       "BatchGetItem",
       "ConditionCheckItem",
+      "DeleteItem",
       "GetItem",
       "PutItem",
+      "Query",
       "UpdateItem"
     ]
   },
@@ -926,8 +965,10 @@ export const ROUTES: readonly Route[] = [
     "dynamodb": [
       "BatchGetItem",
       "ConditionCheckItem",
+      "DeleteItem",
       "GetItem",
       "PutItem",
+      "Query",
       "UpdateItem"
     ]
   },
@@ -944,6 +985,7 @@ export const ROUTES: readonly Route[] = [
       "DeleteItem",
       "GetItem",
       "PutItem",
+      "Query",
       "UpdateItem"
     ]
   },
@@ -973,7 +1015,10 @@ export const ROUTES: readonly Route[] = [
       "get_players_in_session"
     ],
     "dynamodb": [
+      "ConditionCheckItem",
+      "DeleteItem",
       "GetItem",
+      "PutItem",
       "Query",
       "UpdateItem"
     ]
@@ -994,6 +1039,7 @@ export const ROUTES: readonly Route[] = [
       "DeleteItem",
       "GetItem",
       "PutItem",
+      "Query",
       "UpdateItem"
     ]
   },
@@ -1044,6 +1090,7 @@ export const ROUTES: readonly Route[] = [
       "DeleteItem",
       "GetItem",
       "PutItem",
+      "Query",
       "UpdateItem"
     ]
   },

@@ -7,12 +7,16 @@ import { ApiError } from '../errors/api-error.js';
 import type { Change, Guard } from '../sessions/model/change.js';
 import { seatsFree, type Player, type Session } from '../sessions/model/session.js';
 import { DELETED_SESSION_BACKDATE_SECONDS, type CommitResult, type ConditionMode, type SessionCommits } from '../sessions/store.js';
+import { cullingMs } from '../sessions/model/presence.js';
 import { openIndexGuards, playerGuard, sessionGuard } from './conditions.js';
 import { Expression } from './expression.js';
 import {
+  cullAtKey,
+  cullShardOf,
   livePlayer,
   liveSession,
   playerKey,
+  presenceKey,
   playerToItem,
   sessionKey,
   shortCodeKey,
@@ -57,6 +61,7 @@ export const sessionCommits = (table: Table): SessionCommits => ({
       });
     }
     for (const g of change.guards) if (g.kind === 'activeElsewhere') items.push(...elsewhereChecks(table, g, now));
+    for (const g of change.guards) if (g.kind === 'presenceBefore') items.push(silenceCheck(table, read, g));
     const code = shortCodeWrite(table, read, change);
     if (code) items.push(code);
     const transition = openTransition(read, change.deleteSession ? undefined : afterLayout(read, change));
@@ -103,6 +108,9 @@ function sessionWrite(table: Table, read: Session, change: Change, mode: Conditi
     sets.push(`${x.name('teams')} = ${x.value(teamsToItem(change.teams))}`);
     sets.push(`${x.name('seats_free')} = ${x.value(seatsFree({ teams: change.teams }))}`);
   }
+  const floor = cullFloorWrite(x, read, change, now);
+  sets.push(...floor.sets);
+  removes.push(...floor.removes);
   // A deleted session is one that has expired (backdated: see the port): reads answer 404 at once, the stream
   // still publishes the change, DynamoDB's TTL removes the item, and the id may be created again.
   if (change.deleteSession) sets.push(`${x.name('expires_at')} = ${x.value(nowSeconds(now) - DELETED_SESSION_BACKDATE_SECONDS)}`);
@@ -124,6 +132,37 @@ function sessionWrite(table: Table, read: Session, change: Change, mode: Conditi
       ...x.attributes(),
       ...ALL_OLD,
     },
+  };
+}
+
+/**
+ * The cull floor (Session.nextCullAt) as the change leaves it: set or removed as decided; gone with the session; and
+ * when leaders or members join a session that had none, T from now (any floor already there is earlier, and stays).
+ */
+function cullFloorWrite(x: Expression, read: Session, change: Change, now: Date): { sets: string[]; removes: string[] } {
+  if (!read.cullAfterSeconds) return { sets: [], removes: [] };
+  const removed = change.deleteSession === true || change.nextCullAt === null;
+  const joined = change.nextCullAt === undefined && (change.active ?? 0) > 0;
+  if (!removed && change.nextCullAt === undefined && !joined) return { sets: [], removes: [] };
+  // Names are taken only by a write that uses them: DynamoDB refuses unused ones.
+  const [at, shard] = [x.name('cull_at'), x.name('cull_pk')];
+  if (removed) return { sets: [], removes: [at, shard] };
+  if (typeof change.nextCullAt === 'number')
+    return { sets: [`${at} = ${x.value(cullAtKey(change.nextCullAt))}`, `${shard} = ${x.value(cullShardOf(read.sessionId))}`], removes: [] };
+  const floor = x.value(cullAtKey(now.getTime() + cullingMs(read)));
+  return {
+    sets: [`${at} = if_not_exists(${at}, ${floor})`, `${shard} = if_not_exists(${shard}, ${x.value(cullShardOf(read.sessionId))})`],
+    removes: [],
+  };
+}
+
+/** A player about to be culled is still silent: no query of theirs recorded since the cull was decided. */
+function silenceCheck(table: Table, read: Session, g: Extract<Guard, { kind: 'presenceBefore' }>): TransactItem {
+  const x = new Expression();
+  const [seen, inc] = [x.name('seen'), x.name('inc')];
+  const condition = `attribute_not_exists(${seen}) OR ${inc} <> ${x.value(read.incarnation)} OR ${seen} <= ${x.value(g.atMost)}`;
+  return {
+    ConditionCheck: { TableName: table.name, Key: presenceKey(read.sessionId, g.playerUuid), ConditionExpression: condition, ...x.attributes() },
   };
 }
 

@@ -1,11 +1,13 @@
 // How sessions and players are laid out as DynamoDB items (docs/architecture.md, "Data model").
 //   session item  pk = S#<session_id>  sk = #SESSION
 //   player item   pk = S#<session_id>  sk = P#<player_uuid>
+//   presence      pk = S#<session_id>  sk = SEEN#<player_uuid>   inc, seen (epoch ms): culling (presence.ts)
 //   open-session index entry  pk = OPEN#<type>  sk = E#<created>#<session_id>   (see open-sessions.ts)
 //   short code                pk = CODE#<code>  sk = #CODE   session_id, inc   (see short-codes.ts)
 // The session id is only ever a suffix after a fixed prefix, so whatever characters it holds it addresses its
 // own partition and nothing else; "#SESSION" sorts before every "P#" so a query reads the session item first.
-// Player items carry gsi1pk = P#<player_uuid>, gsi1sk = <session_id>: the player-sessions index.
+// Player items carry gsi1pk = P#<player_uuid>, gsi1sk = <session_id>: the player-sessions index. Session items of
+// sessions that cull carry cull_pk = CULL#<shard>, cull_at = <epoch ms, zero-padded>: the culling index the sweep reads.
 import type { CustomData, CrossplayPreferences, PlayerStatus, SessionPermission } from '../contract/types.js';
 import { SESSIONS_TABLE } from './table-definition.js';
 import type { VersionRange } from '../sessions/model/versions.js';
@@ -21,9 +23,24 @@ export const playerKey = (sessionId: string, playerUuid: string) => ({
   pk: `${SESSION_PK_PREFIX}${sessionId}`,
   sk: `${PLAYER_SK_PREFIX}${playerUuid}`,
 });
+export const PRESENCE_SK_PREFIX = 'SEEN#';
+export const presenceKey = (sessionId: string, playerUuid: string) => ({
+  pk: `${SESSION_PK_PREFIX}${sessionId}`,
+  sk: `${PRESENCE_SK_PREFIX}${playerUuid}`,
+});
 export const shortCodeKey = (code: string) => ({ pk: `CODE#${code}`, sk: '#CODE' });
 export const PLAYER_INDEX = SESSIONS_TABLE.indexes.find((i) => i.name === 'player-sessions')!;
 export const playerIndexKey = (playerUuid: string) => `P#${playerUuid}`;
+export const CULLING_INDEX = SESSIONS_TABLE.indexes.find((i) => i.name === 'culling')!;
+/** Shards of the culling index's partition key, so that the floors of many sessions do not write one hot partition. */
+export const CULLING_SHARDS = 8;
+export function cullShardOf(sessionId: string): string {
+  let h = 0;
+  for (let i = 0; i < sessionId.length; i++) h = (h * 31 + sessionId.charCodeAt(i)) >>> 0;
+  return `CULL#${h % CULLING_SHARDS}`;
+}
+/** The floor as the index's string sort key: zero-padded, so that strings sort as the numbers do. */
+export const cullAtKey = (epochMs: number) => String(Math.max(0, Math.floor(epochMs))).padStart(15, '0');
 
 export interface SessionItem {
   pk: string;
@@ -52,6 +69,11 @@ export interface SessionItem {
   xp: CrossplayCounters;
   expires_at?: number;
   ttl_seconds: number;
+  /** player_culling_timeout, seconds (absent: never culled). */
+  cull_s?: number;
+  /** The cull floor (Session.nextCullAt) and its index shard: both present or both absent. */
+  cull_at?: string;
+  cull_pk?: string;
   /** What the last committed change was; the session-events pipe publishes it. */
   last_change?: { event: SessionEvent; player_uuid?: string; team_id?: number; status?: PlayerStatus | 'left'; reason?: string };
 }
@@ -107,6 +129,8 @@ export function sessionFromItem(item: SessionItem): Session {
     crossplay,
     expiresAt: item.expires_at === undefined ? undefined : Number(item.expires_at),
     ttlSeconds: Number(item.ttl_seconds),
+    ...(item.cull_s ? { cullAfterSeconds: Number(item.cull_s) } : {}),
+    ...(item.cull_at !== undefined ? { nextCullAt: Number(item.cull_at) } : {}),
   };
 }
 
@@ -135,6 +159,8 @@ export function sessionToItem(s: Session): SessionItem {
     xp: s.crossplay,
     expires_at: s.expiresAt,
     ttl_seconds: s.ttlSeconds,
+    ...(s.cullAfterSeconds ? { cull_s: s.cullAfterSeconds } : {}),
+    ...(s.cullAfterSeconds && s.nextCullAt !== undefined ? { cull_at: cullAtKey(s.nextCullAt), cull_pk: cullShardOf(s.sessionId) } : {}),
   };
 }
 
@@ -178,6 +204,15 @@ export function playerToItem(session: Pick<Session, 'sessionId' | 'incarnation' 
     invited: p.invited,
     perms: p.permissions?.length ? [...p.permissions] : undefined,
   };
+}
+
+/** A presence item of a player: their last recorded query of the session's incarnation (epoch ms). */
+export interface PresenceItem {
+  pk: string;
+  sk: string;
+  inc: string;
+  seen: number;
+  expires_at: number;
 }
 
 /** A session item counts only while it has not expired, even before DynamoDB's TTL removes it. */

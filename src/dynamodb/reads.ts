@@ -3,13 +3,26 @@ import { GetCommand, TransactGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Player, Session } from '../sessions/model/session.js';
 import type { SessionReads, SessionWithPlayers } from '../sessions/store.js';
 import { batchGet } from './batch.js';
-import { livePlayer, liveSession, PLAYER_SK_PREFIX, playerFromItem, playerKey, sessionKey, type PlayerItem, type SessionItem } from './items.js';
+import {
+  livePlayer,
+  liveSession,
+  PLAYER_SK_PREFIX,
+  playerFromItem,
+  playerKey,
+  PRESENCE_SK_PREFIX,
+  SESSION_SK,
+  sessionKey,
+  type PlayerItem,
+  type PresenceItem,
+  type SessionItem,
+} from './items.js';
 import { queryPages } from './pagination.js';
 import { cancellationCodes, refuseIfThrottled } from './faults.js';
 import { call, nowSeconds, retryBackoff, type Table } from './table.js';
 import { ApiError } from '../errors/api-error.js';
 
 const isPlayerItem = (item: Record<string, unknown>) => String(item.sk).startsWith(PLAYER_SK_PREFIX);
+const isPresenceItem = (item: Record<string, unknown>) => String(item.sk).startsWith(PRESENCE_SK_PREFIX);
 
 /** Reads of every page a session's players take, before its state is answered as not one state. */
 const SETTLE_ATTEMPTS = 2;
@@ -67,7 +80,7 @@ export const sessionReads = (table: Table): SessionReads => ({
   async readSessionAndPlayers(sessionId, playerUuids, now) {
     const items = await batchGet(table, [sessionKey(sessionId), ...[...new Set(playerUuids)].map((u) => playerKey(sessionId, u))], true);
     return liveState(
-      items.find((i) => !isPlayerItem(i)),
+      items.find((i) => i.sk === SESSION_SK),
       items.filter(isPlayerItem),
       now,
     );
@@ -92,6 +105,7 @@ export const sessionReads = (table: Table): SessionReads => ({
     for (let attempt = 0; attempt < SETTLE_ATTEMPTS; attempt++) {
       let session: Session | undefined;
       const players: Player[] = [];
+      const presence = new Map<string, number>();
       let pages = 0;
       for await (const page of queryPages(table, {
         KeyConditionExpression: 'pk = :pk',
@@ -100,21 +114,25 @@ export const sessionReads = (table: Table): SessionReads => ({
       })) {
         pages++;
         for (const item of page.Items ?? []) {
-          if (!isPlayerItem(item)) {
+          if (item.sk === SESSION_SK) {
             session = liveSession(item as SessionItem, nowSeconds(now));
             if (!session) return undefined;
-          } else if (session && item.inc === session.incarnation) {
+          } else if (!session || item.inc !== session.incarnation) {
+            continue;
+          } else if (isPlayerItem(item)) {
             players.push(playerFromItem(item as PlayerItem));
+          } else if (isPresenceItem(item)) {
+            presence.set(item.sk.slice(PRESENCE_SK_PREFIX.length), Number((item as PresenceItem).seen));
           }
         }
         if (pages === 1 && !session) return undefined;
       }
       if (!session) return undefined;
-      if (pages === 1) return { session, players, consistent: true };
+      if (pages === 1) return { session, players, consistent: true, presence };
       const after = await readSession(table, sessionId, now);
       if (!after) return undefined;
-      if (after.incarnation === session.incarnation && after.version === session.version) return { session, players, consistent: true };
-      last = { session, players, consistent: false };
+      if (after.incarnation === session.incarnation && after.version === session.version) return { session, players, consistent: true, presence };
+      last = { session, players, consistent: false, presence };
     }
     return last;
   },

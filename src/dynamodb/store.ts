@@ -9,6 +9,7 @@ import { openSessions } from './open-sessions.js';
 import { passwordTries } from './password-tries.js';
 import { shortCodes } from './short-codes.js';
 import { playerIndex } from './player-index.js';
+import { presence } from './presence.js';
 import { sessionReads } from './reads.js';
 import type { Table } from './table.js';
 
@@ -22,4 +23,5 @@ export const dynamoDbStore = (table: Table): SessionStore => ({
   ...sessionCleanup(table),
   ...passwordTries(table),
   ...shortCodes(table),
+  ...presence(table),
 });

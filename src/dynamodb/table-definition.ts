@@ -7,8 +7,15 @@ export const SESSIONS_TABLE = {
   sortKey: 'sk',
   /** Epoch seconds; DynamoDB's TTL deletes expired items. Reads treat a passed value as gone at once. */
   ttlAttribute: 'expires_at',
-  /** A player's sessions (get_player_sessions_self): player items by gsi1pk = P#<player_uuid>. */
-  indexes: [{ name: 'player-sessions', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }] as { name: string; partitionKey: string; sortKey: string }[],
+  indexes: [
+    /** A player's sessions (get_player_sessions_self): player items by gsi1pk = P#<player_uuid>. */
+    { name: 'player-sessions', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
+    /**
+     * Sessions whose cull floor has passed (the culling sweep): session items of sessions that cull, by shard and floor.
+     * Keys only, so that the writes of a session item that leave its floor alone never write the index.
+     */
+    { name: 'culling', partitionKey: 'cull_pk', sortKey: 'cull_at', projection: 'KEYS_ONLY' },
+  ] as { name: string; partitionKey: string; sortKey: string; projection: 'ALL' | 'KEYS_ONLY' }[],
 } as const;
 
 export function createTableInput(tableName: string): CreateTableCommandInput {
@@ -28,7 +35,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
             { AttributeName: i.partitionKey, KeyType: 'HASH' },
             { AttributeName: i.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: i.projection },
         }))
       : undefined,
   };

@@ -3,6 +3,7 @@
 import type { OperationDefinition } from '../../schemas/generated/operations.js';
 import type { SessionPermission } from '../contract/types.js';
 import { sessionCommits } from '../dynamodb/commit.js';
+import { presence } from '../dynamodb/presence.js';
 import { sessionReads } from '../dynamodb/reads.js';
 import { recordChange } from '../observability/metrics.js';
 import { changePermission } from '../sessions/operations/session-permissions.js';
@@ -16,7 +17,7 @@ import { canonicalUuid } from './uuid.js';
 export const permissionOperation = (operation: OperationDefinition, give: boolean, validators: RequestValidators<undefined>) =>
   httpOperation(operation, {
     ...validators,
-    store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
+    store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) }),
     run: async (event, { store, actor, input: { path, query } }) => {
       const target = canonicalUuid(String(path.player_uuid));
       const permission = path.permission as SessionPermission;

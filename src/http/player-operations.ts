@@ -6,6 +6,7 @@ import type { OperationDefinition } from '../../schemas/generated/operations.js'
 import type { components } from '../../schemas/generated/types.js';
 import { sessionCleanup } from '../dynamodb/cleanup.js';
 import { sessionCommits } from '../dynamodb/commit.js';
+import { presence } from '../dynamodb/presence.js';
 import { sessionReads } from '../dynamodb/reads.js';
 import { recordChange } from '../observability/metrics.js';
 import { removePlayer } from '../sessions/operations/remove-player.js';
@@ -13,6 +14,7 @@ import { updatePlayer } from '../sessions/operations/update-player.js';
 import type { PlayerUpdate } from '../sessions/rules/player.js';
 import { toUpdateResponse } from '../sessions/views/player-update.js';
 import { preconditionsOf } from './conditional.js';
+import { presenceOfCaller } from './presence.js';
 import type { RequestValidators } from './middleware/validate-request.js';
 import { httpOperation } from './operation.js';
 import { json, noContent } from './responses.js';
@@ -24,11 +26,12 @@ type PlayerUpdateRequest = components['schemas']['SessionPlayerUpdateRequest'];
 export const playerChangeOperation = <B>(operation: OperationDefinition, validators: RequestValidators<B>, toUpdate: (body: B) => PlayerUpdate) =>
   httpOperation(operation, {
     ...validators,
-    store: (table) => ({ ...sessionReads(table), ...sessionCommits(table) }),
+    store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) }),
     run: async (event, { store, actor, input: { path, query, body } }) => {
       const outcome = await updatePlayer(store, String(path.session_id), actor, canonicalUuid(String(path.player_uuid)), toUpdate(body), {
         ...preconditionsOf(event),
         refreshTtl: query.refresh_ttl !== false,
+        ...presenceOfCaller(actor, query.refresh_ttl !== false),
       });
       recordChange(operation.operationId, outcome);
       return json(200, toUpdateResponse(outcome.result), { etag: outcome.etag });
@@ -46,7 +49,7 @@ export const updatePlayerOperation = (operation: OperationDefinition, validators
 export const kickPlayerOperation = (operation: OperationDefinition, validators: RequestValidators<undefined>) =>
   httpOperation(operation, {
     ...validators,
-    store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionCleanup(table) }),
+    store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table), ...sessionCleanup(table) }),
     run: async (event, { store, actor, input: { path, query } }) => {
       const target = canonicalUuid(String(path.player_uuid));
       const options = { ...preconditionsOf(event), refreshTtl: query.refresh_ttl !== false };

@@ -28,6 +28,8 @@ export interface SessionWithPlayers {
    * around them, and whoever answers with it says so (a weak ETag).
    */
   consistent: boolean;
+  /** When players last queried the session (epoch ms), as recorded for culling (rules/culling.ts); empty without it. */
+  presence: Map<string, number>;
 }
 
 export interface PlayerMembership {
@@ -84,6 +86,24 @@ export const PLAYERS_IN_DELETION = 97;
  */
 export const PARTY_PLAYERS_PER_TRANSACTION = 93;
 
+/**
+ * The players one cull writes: DynamoDB's 100 items less the session item, its open-index entry, its short code and a
+ * successor's leadership, each culled player taking two (their membership removed, their silence checked).
+ */
+export const CULL_PLAYERS_PER_TRANSACTION = 48;
+
+/** Presence and the cull floor (rules/culling.ts, docs/culling.md): none of it changes a session's version. */
+export interface Culling {
+  /** A player's recorded query of the session's incarnation (epoch ms), if any; eventually consistent. */
+  readPresence(session: Session, playerUuid: string): Promise<number | undefined>;
+  /** Records a player's query (one small item per player, written plainly). */
+  recordPresence(session: Session, playerUuid: string, now: Date): Promise<void>;
+  /** Moves the session's cull floor (or removes it) without changing its version; nothing if the incarnation ended. */
+  setNextCull(session: Session, nextCullAt: number | undefined): Promise<void>;
+  /** Sessions whose cull floor has passed, by `now` (eventually consistent): at most `limit`. */
+  sessionsDueForCull(now: Date, limit: number): Promise<string[]>;
+}
+
 export interface SessionCommits {
   /**
    * Writes a change of the session as read, atomically, under the conditions `mode` names; in either mode only while
@@ -91,6 +111,9 @@ export interface SessionCommits {
    */
   commitChange(read: Session, change: Change, mode: ConditionMode, now: Date): Promise<CommitResult>;
 }
+
+/** What a change of a session needs: its reads, its commits, and the culls written before a decision rests on it. */
+export type SessionChanges = SessionReads & SessionCommits & Culling;
 
 export interface SessionCreation {
   /** A session with its first players (their aggregates already on the session); 'taken' when the id is live. */
@@ -143,6 +166,7 @@ export interface PasswordTries {
 
 export type SessionStore = SessionReads &
   SessionCommits &
+  Culling &
   SessionCreation &
   OpenSessions &
   PlayerIndex &

@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REAPER_NAME } from '../../lib/expiry-reaper.js';
+import { CULL_SWEEP_NAME } from '../../lib/cull-sweep.js';
 import { GAME_CLIENT_PERMISSIONS, OPERATIONS, PERMISSIONS } from '../../schemas/generated/operations.js';
 import { loadSpec } from '../../scripts/openapi-schemas.js';
 
@@ -20,9 +21,9 @@ test.each(OPERATIONS.map((o) => [o.operationId, o.handler]))('%s is served by ha
   expect(mod.handler?.operationIds ?? [mod.handler?.operationId]).toContain(operationId);
 });
 
-test('every file of handlers/ serves an operation of the spec, but the expiry reaper (a stream handler)', () => {
+test('every file of handlers/ serves an operation of the spec, but the expiry reaper (a stream handler) and the culling sweep (scheduled)', () => {
   const served = new Set<string>(OPERATIONS.map((o) => o.handler));
-  expect(handlerFiles.filter((f) => !served.has(f))).toEqual([REAPER_NAME]);
+  expect(handlerFiles.filter((f) => !served.has(f)).sort()).toEqual([CULL_SWEEP_NAME, REAPER_NAME].sort());
 });
 
 test('the operations table has every operation of the spec, each once, with permissions of the catalogue', async () => {

@@ -15,6 +15,7 @@ import type { SessionServiceStack } from '../../lib/session-service-stack.js';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 export const FIXTURE_HANDLER = join(ROOT, 'test/infra/fixtures/handler.ts');
 const REAPER_ENTRY = join(ROOT, 'handlers/reap-expired-session.ts');
+const CULL_SWEEP_ENTRY = join(ROOT, 'handlers/cull-sweep.ts');
 
 /** The context `cdk synth` gets from cdk.json. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -46,6 +47,7 @@ export function synth(context: Record<string, unknown> = {}, handlers: 'real' | 
   const stack = buildSessionServiceApp(app, {
     handlerEntry: (name) => (handlers === 'real' && realHandlerExists(name) ? handlerEntry(ROOT, name) : FIXTURE_HANDLER),
     reaperEntry: handlers === 'real' && existsSync(REAPER_ENTRY) ? REAPER_ENTRY : FIXTURE_HANDLER,
+    cullSweepEntry: handlers === 'real' && existsSync(CULL_SWEEP_ENTRY) ? CULL_SWEEP_ENTRY : FIXTURE_HANDLER,
   });
   app.synth();
   const template = Template.fromStack(stack);

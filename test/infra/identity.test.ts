@@ -39,10 +39,11 @@ afterAll(() => {
   oidc?.dispose();
 });
 
-/** The route functions' environments (the expiry reaper authenticates nobody and has no AUTH_* settings). */
+/** The route functions' environments (the expiry reaper and the culling sweep authenticate nobody: no AUTH_* settings). */
 const envs = (s: Synthesized) =>
   resourcesOfType(s, 'AWS::Lambda::Function')
-    .filter(([id]) => id !== logicalIdOf(s, s.stack.reaper.fn))
+    // The reaper and the culling sweep take no requests: no auth settings.
+    .filter(([id]) => id !== logicalIdOf(s, s.stack.reaper.fn) && id !== logicalIdOf(s, s.stack.cullSweep.fn))
     .map(([, f]) => f.Properties.Environment.Variables);
 
 describe('existing Cognito user pool', () => {
@@ -118,7 +119,11 @@ describe('the app without cdk.json', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'rh-session-infra-'));
     try {
       const app = new App({ outdir });
-      const stack = buildSessionServiceApp(app, { handlerEntry: () => FIXTURE_HANDLER, reaperEntry: FIXTURE_HANDLER });
+      const stack = buildSessionServiceApp(app, {
+        handlerEntry: () => FIXTURE_HANDLER,
+        reaperEntry: FIXTURE_HANDLER,
+        cullSweepEntry: FIXTURE_HANDLER,
+      });
       const assembly = app.synth();
       expect(stack.stackName).toBe('RhSessionService-dev');
       expect(assembly.getStackByName('RhSessionService-dev').template.Resources).toBeDefined();

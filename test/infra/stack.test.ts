@@ -20,6 +20,7 @@ import {
   PIPE_REQUIRED_PATHS,
   SESSION_EVENT_TYPES,
 } from '../../lib/session-events.js';
+import { CULL_SWEEP_DYNAMODB_ACTIONS, CULL_SWEEP_SETTINGS } from '../../lib/cull-sweep.js';
 import { REAPER_FILTER_PATTERN, REAPER_SETTINGS } from '../../lib/expiry-reaper.js';
 import { BUNDLED_TEMPLATES_FILE } from '../../src/templates/load-templates.js';
 import { openEntryKey, ticketKey } from '../../src/dynamodb/open-sessions.js';
@@ -114,7 +115,7 @@ describe('DynamoDB table', () => {
     });
   });
 
-  it('the player-sessions GSI (gsi1pk/gsi1sk, projection ALL); the open-session index is items of the main table', () => {
+  it('the player-sessions GSI (gsi1pk/gsi1sk, projection ALL) and the culling GSI; the open-session index is items of the main table', () => {
     const [[, table]] = resourcesOfType(dev, 'AWS::DynamoDB::Table') as [[string, any]];
     expect(table.Properties.GlobalSecondaryIndexes.map((i: any) => i.IndexName)).toEqual(SESSIONS_TABLE.indexes.map((i) => i.name));
     expect(table.Properties.GlobalSecondaryIndexes).toContainEqual({
@@ -125,7 +126,7 @@ describe('DynamoDB table', () => {
       ],
       Projection: { ProjectionType: 'ALL' },
     });
-    expect(dev.stack.table.indexNames).toEqual(['player-sessions']);
+    expect(dev.stack.table.indexNames).toEqual(['player-sessions', 'culling']);
     // Open-session entries and seat tickets are addressed by the table's own keys (pk OPEN#<type>): no GSI of theirs.
     const entry = openEntryKey({ type: 'lobby', created: '2025-01-01T00:00:00.000Z', sessionId: 'abc' });
     expect(Object.keys(entry).sort()).toEqual([SESSIONS_TABLE.partitionKey, SESSIONS_TABLE.sortKey].sort());
@@ -155,10 +156,10 @@ describe('functions', () => {
   const fnId = (s: Synthesized, h: HandlerName) => logicalIdOf(s, s.stack.functions.get(h)!.fn);
   const fnProps = (s: Synthesized, h: HandlerName) => s.json.Resources[fnId(s, h)]!.Properties;
 
-  it('one function per handler, plus the expiry reaper', () => {
+  it('one function per handler, plus the expiry reaper and the culling sweep', () => {
     for (const [, s] of stages()) {
       expect([...s.stack.functions.keys()].sort()).toEqual([...HANDLERS].sort());
-      s.template.resourceCountIs('AWS::Lambda::Function', HANDLERS.length + 1);
+      s.template.resourceCountIs('AWS::Lambda::Function', HANDLERS.length + 2);
     }
   });
 
@@ -291,10 +292,12 @@ describe('functions', () => {
         expect(list(ddb[0].Action).sort()).toEqual(actions.map((a) => `dynamodb:${a}`).sort());
         const tableArn = arnOf(logicalIdOf(s, s.stack.table.table));
         const wantsIndexes = list(ddb[0].Action).some((a: string) => a === 'dynamodb:Query' || a === 'dynamodb:Scan');
-        expect(list(ddb[0].Resource)).toHaveLength(1 + (wantsIndexes ? SESSIONS_TABLE.indexes.length : 0));
+        // Every index but the culling index, which is the sweep's alone.
+        const routeIndexes = SESSIONS_TABLE.indexes.filter((i) => i.name !== 'culling');
+        expect(list(ddb[0].Resource)).toHaveLength(1 + (wantsIndexes ? routeIndexes.length : 0));
         expect(list(ddb[0].Resource)[0]).toEqual(tableArn);
         if (wantsIndexes) {
-          expect(list(ddb[0].Resource).slice(1)).toEqual(SESSIONS_TABLE.indexes.map((i) => ({ 'Fn::Join': ['', [tableArn, `/index/${i.name}`]] })));
+          expect(list(ddb[0].Resource).slice(1)).toEqual(routeIndexes.map((i) => ({ 'Fn::Join': ['', [tableArn, `/index/${i.name}`]] })));
         }
       }
       const logs = statements.filter((st) => list(st.Action).some((a: string) => a.startsWith('logs:')));
@@ -838,6 +841,73 @@ describe('expiry reaper', () => {
           true,
         );
       }
+    }
+  });
+});
+
+describe('culling sweep', () => {
+  const sweepId = (s: Synthesized) => logicalIdOf(s, s.stack.cullSweep.fn);
+
+  it('runs every minute from an EventBridge schedule, one run at a time, Node.js 22 on ARM64, the table name; no auth, no templates', () => {
+    for (const [name, s] of stages()) {
+      s.template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: `rate(${CULL_SWEEP_SETTINGS.rateMinutes} minute)`,
+        State: 'ENABLED',
+        Targets: [Match.objectLike({ Arn: arnOf(sweepId(s)), RetryPolicy: { MaximumRetryAttempts: 0 } })],
+      });
+      const props = s.json.Resources[sweepId(s)]!.Properties;
+      expect(props).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: CULL_SWEEP_SETTINGS.memoryMb,
+        Timeout: CULL_SWEEP_SETTINGS.timeoutSeconds,
+        ReservedConcurrentExecutions: 1,
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: ref(logicalIdOf(s, s.stack.cullSweep.logGroup)) },
+      });
+      expect(props.Environment.Variables).toMatchObject({
+        SESSIONS_TABLE_NAME: ref(logicalIdOf(s, s.stack.table.table)),
+        POWERTOOLS_METRICS_NAMESPACE: `RhSessionService/${name}`,
+      });
+      expect(existsSync(join(assetDirOf(s, sweepId(s)), BUNDLED_TEMPLATES_FILE))).toBe(false);
+    }
+  });
+
+  it('least privilege: the culls on the table, Query on the culling index only, its log group, X-Ray', () => {
+    for (const [, s] of stages()) {
+      const roleId = logicalIdOf(s, s.stack.cullSweep.role);
+      const policies = resourcesOfType(s, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([ref(roleId)]));
+      expect(policies).toHaveLength(1);
+      const statements: any[] = policies[0]![1].Properties.PolicyDocument.Statement;
+      const tableId = logicalIdOf(s, s.stack.table.table);
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          { Action: CULL_SWEEP_DYNAMODB_ACTIONS.map((a) => `dynamodb:${a}`), Effect: 'Allow', Resource: arnOf(tableId) },
+          { Action: 'dynamodb:Query', Effect: 'Allow', Resource: { 'Fn::Join': ['', [arnOf(tableId), '/index/culling']] } },
+        ]),
+      );
+      const all = statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
+      for (const a of all) expect(a).not.toMatch(/^(\*|[a-z0-9-]+:\*)$/);
+      expect(all.filter((a: string) => a.startsWith('dynamodb:')).sort()).toEqual(
+        [...CULL_SWEEP_DYNAMODB_ACTIONS.map((a) => `dynamodb:${a}`), 'dynamodb:Query'].sort(),
+      );
+    }
+  });
+
+  it('the culling index projects keys only, so writes that leave a floor alone never write it', () => {
+    for (const [, s] of stages()) {
+      const gsis = s.json.Resources[logicalIdOf(s, s.stack.table.table)]!.Properties.GlobalSecondaryIndexes;
+      expect(gsis).toEqual(
+        expect.arrayContaining([
+          {
+            IndexName: 'culling',
+            KeySchema: [
+              { AttributeName: 'cull_pk', KeyType: 'HASH' },
+              { AttributeName: 'cull_at', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ]),
+      );
     }
   });
 });

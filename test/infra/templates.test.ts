@@ -33,6 +33,7 @@ const build = (context: Record<string, unknown>) => () =>
   buildSessionServiceApp(new App({ context: { ...cdkJsonContext(), ...context } }), {
     handlerEntry: () => FIXTURE_HANDLER,
     reaperEntry: FIXTURE_HANDLER,
+    cullSweepEntry: FIXTURE_HANDLER,
   });
 
 describe('session templates file', () => {

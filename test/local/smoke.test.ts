@@ -27,6 +27,8 @@ const TEMPLATES = [
     attempt_auto_join: false,
     default_public: true,
   },
+  // Players silent for 2 s are culled.
+  { session_type: 'smoke-cull', players_per_team: 4, can_be_created_by_players_directly: true, default_public: true, player_culling_timeout: 2 },
 ];
 
 let stack: RunningStack;
@@ -321,6 +323,35 @@ test(
       t.players.map((p) => [p.player_uuid, p.status]),
     );
     expect(Object.fromEntries(seated)).toEqual({ [leader!.player]: 'leader', [friend!.player]: 'invited' });
+  },
+  SLOW,
+);
+
+test(
+  "a silent player is culled and their session list drops the session within 10 s, with nobody reading: the stack's sweep",
+  async () => {
+    const [leader, member] = await Promise.all(
+      [0, 1].map(async () => {
+        const player = randomUUID();
+        return { player, token: await npmToken(['--player', player, '--port', String(stack.port)]) };
+      }),
+    );
+    const created = await call('POST', CREATE_ROUTE.path, leader!.token, {
+      session_type: 'smoke-cull',
+      client_version: '1.0.0',
+      client_settings: { platform: 'Steam', input: 'keyboardandmouse' },
+      player: clientBody(0),
+    });
+    expect(created.status).toBe(200);
+    const id = created.body.session_id as string;
+    expect((await joinAs(id, member!.token, 0)).status).toBe(200);
+    const joined = Date.now();
+    const listed = async () => JSON.stringify((await call('GET', '/session/v1/player/me/session', member!.token)).body).includes(id);
+    expect(await listed()).toBe(true);
+    // Due 2 s after the join; from then on only the sweep writes the cull (the list reads no session's players).
+    while ((await listed()) && Date.now() - joined < 2_000 + 12_000) await new Promise((r) => setTimeout(r, 250));
+    expect(Date.now() - joined).toBeLessThanOrEqual(2_000 + 10_000);
+    expect(await listed()).toBe(false);
   },
   SLOW,
 );

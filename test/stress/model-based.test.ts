@@ -1,6 +1,6 @@
 // Model-based concurrency test: fast-check generates programs of joins, leaves, invites and reservations, accepts,
 // kicks, swaps, moves (every overflow action, overfill included), promotions (through the player update or the v2
-// operations), session updates, deletions, writes with If-Match, the
+// operations), silent players culled (sessions with a culling timeout of a second), session updates, deletions, writes with If-Match, the
 // session's expiry and its id deleted and created again, on sessions with invited and reserved players, auto-join
 // or not; 2-3 clients run each program's lanes concurrently through the real handlers against DynamoDB Local; then
 // model-harness.ts checks the invariants and replays the committed history through the pure rules.
@@ -22,7 +22,7 @@ import { testDocumentClient, testTableName } from '../support/dynamodb.js';
 import { decorate } from '../support/stores.js';
 import { withStore } from '../support/sdk-faults.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { programArb, runProgram, type Op, type ProgramResult } from './model-harness.js';
+import { programArb, runProgram, type Op, type ProgramResult, type SessionSetup } from './model-harness.js';
 
 const RUNS = Number(process.env.MODEL_RUNS ?? 200);
 // A new seed every run unless MODEL_SEED names one: each run explores new programs, and the seed, printed in the
@@ -98,6 +98,16 @@ test(
   Math.max(60_000, RUNS * 2_000),
 );
 
+/** The setup of a fixed program: an open session of two teams, no auto-join, ended by its last player leaving. */
+const fixedSetup = (over: Partial<SessionSetup> & Pick<SessionSetup, 'seated' | 'party'>): SessionSetup => ({
+  sizes: [2, 2],
+  joinable: true,
+  canChangeOwnTeam: true,
+  keepAliveOnEmpty: false,
+  autoJoin: false,
+  ...over,
+});
+
 // Members acting on others by session permissions need two members, a permission and a free seat at once: rare in
 // random programs, so these programs set it up and race it (a permission removed, the leader leaving, a kick).
 test('members act on others by session permissions while those permissions are given and taken, concurrently', async () => {
@@ -106,15 +116,11 @@ test('members act on others by session permissions while those permissions are g
     team,
     ...(permissions ? { permissions } : {}),
   });
-  const setup = {
+  const setup = fixedSetup({
     sizes: [3, 3],
-    joinable: true,
-    canChangeOwnTeam: true,
-    keepAliveOnEmpty: false,
-    autoJoin: false,
     seated: [seated('member', 0), seated('member', 0, ['invite', 'kick', 'move']), seated('member', 1, ['move']), seated('invited', 1)],
     party: [3],
-  };
+  });
   let delegated = 0;
   const programs: Op[][][] = [
     [[{ kind: 'kick', actor: 1, target: 2 }], [{ kind: 'permission', actor: 0, target: 1, permission: 'kick', give: false }]],
@@ -143,15 +149,7 @@ test('members act on others by session permissions while those permissions are g
 // invites and kicks of a party are version-conditioned batches, each one state, racing single-player changes.
 test('whole parties invited and kicked while their members accept invites and others join, concurrently', async () => {
   const absent = { status: 'absent' as const, team: 0 };
-  const setup = {
-    sizes: [2, 2],
-    joinable: true,
-    canChangeOwnTeam: true,
-    keepAliveOnEmpty: false,
-    autoJoin: false,
-    seated: [{ status: 'member' as const, team: 0 }, absent, absent, absent],
-    party: [1, 2, 3],
-  };
+  const setup = fixedSetup({ seated: [{ status: 'member' as const, team: 0 }, absent, absent, absent], party: [1, 2, 3] });
   const join = (actor: number, team: number): Op => ({ kind: 'join', actor, team, profile: 0, data: 0, wishLeader: false });
   const programs: Op[][][] = [
     [[{ kind: 'partyInvite', actor: 0, team: 1, overflow: 'allow_overflow' }], [join(1, 1)], [join(2, 0)]],
@@ -171,6 +169,29 @@ test('whole parties invited and kicked while their members accept invites and ot
     }
   expect(met.invited).toBeGreaterThanOrEqual(3);
   expect(met.kicked).toBeGreaterThanOrEqual(3);
+}, 60_000);
+
+// Silent players culled while the others join into the seats they held, leave, kick and promote: each cull is one
+// change of its own, written by whichever request found it due, and the history still linearizes.
+test('silent players culled while others join into their seats, leave, kick and promote, concurrently', async () => {
+  const member = (team: number) => ({ status: 'member' as const, team });
+  const setup = fixedSetup({ seated: [member(0), member(0), member(1), { status: 'absent' as const, team: 0 }], party: [1], cullSeconds: 1 });
+  const join = (actor: number, team: number): Op => ({ kind: 'join', actor, team, profile: 0, data: 0, wishLeader: false });
+  const programs: Op[][][] = [
+    [[join(3, 0), join(3, 0)], [join(1, 0), { kind: 'leave', actor: 1 }], [{ kind: 'kick', actor: 0, target: 2 }]],
+    [
+      [{ kind: 'promote', actor: 0, target: 1, team: 0, overflow: 'fail' }, join(3, 1)],
+      [join(2, 1), join(0, 0)],
+    ],
+  ];
+  let culled = 0;
+  for (let round = 0; round < 3; round++)
+    for (const lanes of programs) {
+      const r = await runProgram({ setup, lanes });
+      add(r);
+      culled += r.met.culled;
+    }
+  expect(culled).toBeGreaterThanOrEqual(3);
 }, 60_000);
 
 // What the programs found, each reduced to its smallest case and replayed deterministically by a decorated store.

@@ -29,11 +29,12 @@ import { decidePermissionChange } from '../../src/sessions/rules/permissions.js'
 import type { SessionPermission } from '../../src/contract/types.js';
 import { decideSwap } from '../../src/sessions/rules/swap.js';
 import { decideSessionInvite, decideSessionKick, partyOf, type Party } from '../../src/sessions/rules/party.js';
+import { decideCull } from '../../src/sessions/rules/culling.js';
 import { toSessionResource } from '../../src/sessions/views/session-view.js';
 import { canonicalJson } from '../../src/http/content-etag.js';
 import { hashPassword } from '../../src/security/password-hash.js';
 import { PLAYER_SK_PREFIX, playerFromItem, sessionFromItem, sessionKey, type PlayerItem, type SessionItem } from '../../src/dynamodb/items.js';
-import { PARTY_PLAYERS_PER_TRANSACTION, type CommitResult, type ConditionMode } from '../../src/sessions/store.js';
+import { CULL_PLAYERS_PER_TRANSACTION, PARTY_PLAYERS_PER_TRANSACTION, type CommitResult, type ConditionMode } from '../../src/sessions/store.js';
 import { decorate, storeOn } from '../support/stores.js';
 import { httpApiEvent, invoke, type Answer } from '../support/api.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
@@ -91,7 +92,20 @@ export type Op =
   /** Not a request: the id is deleted and created again (a new incarnation, no players), as after a TTL deletion. */
   | { kind: 'recreate'; actor: number };
 
-type Request = Exclude<Op, { kind: 'expire' | 'recreate' }>;
+/**
+ * Not sent by a client: a cull some request (or read) found due and wrote before going on. Replayed through the
+ * culling rules with the players it culled as the silent ones (their presence as old as the cull's check), every
+ * other player as present: the effect (seats, hand-over, the session's end) must follow from the replayed state.
+ */
+interface Cull {
+  kind: 'cull';
+  actor: number;
+  culled: string[];
+}
+
+/** What a client sends. */
+type Sent = Exclude<Op, { kind: 'expire' | 'recreate' }>;
+type Request = Sent | Cull;
 
 export interface SessionSetup {
   sizes: number[];
@@ -106,6 +120,11 @@ export interface SessionSetup {
   seated: { status: 'absent' | 'member' | 'invited' | 'reserved'; team: number; permissions?: SessionPermission[] }[];
   /** The players who are members of the program's party, a second session the program never changes (the first leads). */
   party: number[];
+  /**
+   * player_culling_timeout in seconds, if the session culls: its seated players joined 0, 0.5 and 1 s before the
+   * program starts, and only their own requests count as their queries, so some are due at once, some during it.
+   */
+  cullSeconds?: number;
 }
 
 export interface Program {
@@ -289,6 +308,7 @@ const setupArb: fc.Arbitrary<SessionSetup> = fc.record({
     Array.from({ length: PLAYERS }, (_, i) => i),
     { minLength: 1, maxLength: 3 },
   ),
+  cullSeconds: fc.option(fc.constant(1), { nil: undefined, freq: 3 }),
 });
 
 export function programArb(opts: { minOps?: number; maxOps?: number; minLanes?: number; maxLanes?: number } = {}): fc.Arbitrary<Program> {
@@ -372,7 +392,7 @@ function v2Request(op: Extract<Op, { kind: 'invite' | 'move' | 'promote' }>): Pl
 }
 
 /** The overflow action a request carried (the v2 move and promote have none: `fail`). */
-const overflowOf = (op: Op): OverflowAction | undefined =>
+const overflowOf = (op: Request): OverflowAction | undefined =>
   !('overflow' in op) ? undefined : (op.kind === 'move' || op.kind === 'promote') && viaV2(op) ? 'fail' : op.overflow;
 
 function patchBody(op: Extract<Op, { kind: 'patch' }>) {
@@ -386,7 +406,7 @@ function patchBody(op: Extract<Op, { kind: 'patch' }>) {
 
 const actorOf = (i: number): Actor => ({ playerUuid: uuidOf(i), trusted: i === ADMIN });
 
-function send(op: Request, sessionId: string, ifMatch: string | undefined): Promise<Answer> {
+function send(op: Sent, sessionId: string, ifMatch: string | undefined): Promise<Answer> {
   const who = identities[op.actor]!;
   const opts = ifMatch === undefined ? {} : { headers: { 'if-match': ifMatch } };
   switch (op.kind) {
@@ -486,6 +506,10 @@ export interface ModelState {
 function decide(op: Request, state: ModelState, now: Date, party: Party): Decision<unknown> {
   const { session, players } = state;
   switch (op.kind) {
+    case 'cull': {
+      const presence = new Map([...players.keys()].filter((u) => !op.culled.includes(u)).map((u) => [u, now.getTime()]));
+      return decideCull(session, [...players.values()], presence, now.getTime(), CULL_PLAYERS_PER_TRANSACTION);
+    }
     case 'partyInvite': {
       const b = partyInviteBody(op);
       const req = { teamId: b.team_id, overflowAction: b.overflow_action, customData: b.custom_data };
@@ -590,6 +614,8 @@ const effectOf = (c: Change) =>
   canonical({
     ...c,
     guards: undefined,
+    // The cull floor follows from presence, which the replay does not hold: what it removes is checked, not the floor.
+    nextCullAt: undefined,
     players: c.event === 'Session Deleted' ? undefined : c.players,
     passwordHash: c.passwordHash === undefined ? undefined : c.passwordHash === null ? null : 'a new hash',
   });
@@ -628,6 +654,8 @@ interface Observation {
 }
 
 const context = new AsyncLocalStorage<OpRecord>();
+/** The culls committed, by session id. */
+const culls = new Map<string, CommitRecord[]>();
 let observing = false;
 /** Orders the events of a run: commits sent, expiries done. */
 let sequence = 0;
@@ -641,7 +669,11 @@ function observeCommits(): void {
     async commitChange(read: Session, change: Change, mode: ConditionMode, now: Date): Promise<CommitResult> {
       const sent = ++sequence;
       const out = await real.commitChange(read, change, mode, now);
-      context.getStore()?.commits.push({ read, change, mode, now, ok: out.ok, sent });
+      const record = { read, change, mode, now, ok: out.ok, sent };
+      // A cull is a change of its own, whichever request (or read) found it due: kept apart from that request's.
+      if (change.reason === 'culled') {
+        if (out.ok) culls.set(read.sessionId, [...(culls.get(read.sessionId) ?? []), record]);
+      } else context.getStore()?.commits.push(record);
       return out;
     },
   });
@@ -692,7 +724,8 @@ export interface ProgramResult {
     | 'permissionCommitted'
     | 'partyInviteCommitted'
     | 'partyKickCommitted'
-    | 'v2Committed',
+    | 'v2Committed'
+    | 'culled',
     number
   >;
 }
@@ -718,8 +751,10 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
       canChangeOwnTeam: setup.canChangeOwnTeam,
       keepAliveOnEmpty: setup.keepAliveOnEmpty,
       ...(setup.password !== undefined ? { passwordHash: REAL_HASHES[setup.password]! } : {}),
+      ...(setup.cullSeconds ? { cullAfterSeconds: setup.cullSeconds } : {}),
     });
   const base = sessionOf();
+  const startedAt = Date.now();
   const seated: Player[] = [];
   const t0 = Date.now() - 60_000;
   let hasLeader = false;
@@ -743,7 +778,7 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
         : seatedPlayer(uuidOf(i), {
             status: leader ? 'leader' : 'member',
             teamId: s.team,
-            joined: new Date(t0 + i * 1000).toISOString(),
+            joined: new Date(setup.cullSeconds ? startedAt - (i % 3) * 500 : t0 + i * 1000).toISOString(),
             ...(s.permissions ? { permissions: [...s.permissions].sort() } : {}),
           }),
     );
@@ -824,6 +859,18 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
       }
     }),
   );
+  // Each cull committed is a record of its own, answered as a write that names no state.
+  for (const commit of culls.get(sessionId) ?? []) {
+    const culled = commit.change.players.filter((w) => w.kind === 'delete').map((w) => (w as { playerUuid: string }).playerUuid);
+    records.push({
+      id: nextId++,
+      lane: -1,
+      op: { kind: 'cull', actor: ADMIN, culled },
+      commits: [commit],
+      answer: { status: 204, headers: {}, body: undefined } as Answer,
+    });
+  }
+  culls.delete(sessionId);
   const final = await readPartition(sessionId);
   const open = setup.autoJoin ? await store.openSessions(base.type, 10) : [];
   const listed = (incarnation: string) => open.some((o) => o.incarnation === incarnation);
@@ -889,6 +936,7 @@ function merge(a: ProgramResult, b: ProgramResult, met: Partial<ProgramResult['m
       partyInviteCommitted: sum('partyInviteCommitted'),
       partyKickCommitted: sum('partyKickCommitted'),
       v2Committed: sum('v2Committed'),
+      culled: sum('culled'),
     },
   };
 }
@@ -1093,7 +1141,14 @@ function check(
   for (const r of records) {
     const a = r.answer!;
     const v = versionOf(a.headers.etag, inc);
-    if (v === undefined || r.op.kind === 'patch' || r.op.kind === 'delete' || r.op.kind === 'permission' || (r.commit && r.commit.mode !== 'version'))
+    if (
+      v === undefined ||
+      r.op.kind === 'cull' ||
+      r.op.kind === 'patch' ||
+      r.op.kind === 'delete' ||
+      r.op.kind === 'permission' ||
+      (r.commit && r.commit.mode !== 'version')
+    )
       continue;
     if (a.status !== 200 && a.status !== 204) continue;
     if (r.op.kind === 'partyInvite' || r.op.kind === 'partyKick') {
@@ -1197,6 +1252,7 @@ function check(
       partyInviteCommitted: committed.filter((r) => r.op.kind === 'partyInvite').length,
       partyKickCommitted: committed.filter((r) => r.op.kind === 'partyKick').length,
       v2Committed: committed.filter((r) => (r.op.kind === 'invite' || r.op.kind === 'move' || r.op.kind === 'promote') && viaV2(r.op)).length,
+      culled: committed.filter((r) => r.op.kind === 'cull').length,
     },
     delegated: committed.filter((r) => r.commit!.change.guards.some((g) => g.kind === 'playerActive' && g.holds !== undefined)).length,
   };

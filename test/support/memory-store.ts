@@ -19,6 +19,8 @@ interface Stored {
   session: Session;
   /** The players of every incarnation the id has had, until they are cleaned up. */
   players: Map<string, { incarnation: string; player: Player }>;
+  /** Players' recorded queries (epoch ms), by incarnation, as the presence items hold them. */
+  presence: Map<string, { incarnation: string; seen: number }>;
 }
 
 const seconds = (now: Date) => Math.floor(now.getTime() / 1000);
@@ -73,7 +75,42 @@ export class MemoryStore implements SessionStore {
 
   async readSessionWithPlayers(sessionId: string, now: Date) {
     const stored = this.liveStored(sessionId, now);
-    return stored ? { session: copySession(stored.session), players: this.playersOf(stored), consistent: true } : undefined;
+    return stored
+      ? { session: copySession(stored.session), players: this.playersOf(stored), consistent: true, presence: this.presenceOf(stored) }
+      : undefined;
+  }
+
+  private presenceOf(stored: Stored): Map<string, number> {
+    return new Map([...stored.presence].filter(([, p]) => p.incarnation === stored.session.incarnation).map(([uuid, p]) => [uuid, p.seen]));
+  }
+
+  async readPresence(session: Session, playerUuid: string) {
+    const p = this.sessions.get(session.sessionId)?.presence.get(playerUuid);
+    return p?.incarnation === session.incarnation ? p.seen : undefined;
+  }
+
+  /** Every presence write, in order: what a test of presence recording looks at. */
+  readonly presenceWrites: { sessionId: string; playerUuid: string; at: number }[] = [];
+
+  async recordPresence(session: Session, playerUuid: string, now: Date) {
+    this.presenceWrites.push({ sessionId: session.sessionId, playerUuid, at: now.getTime() });
+    const stored = this.sessions.get(session.sessionId);
+    if (stored) stored.presence.set(playerUuid, { incarnation: session.incarnation, seen: now.getTime() });
+  }
+
+  async setNextCull(session: Session, nextCullAt: number | undefined) {
+    const s = this.sessions.get(session.sessionId)?.session;
+    if (!s || s.incarnation !== session.incarnation) return;
+    if (nextCullAt === undefined) delete s.nextCullAt;
+    else s.nextCullAt = nextCullAt;
+  }
+
+  async sessionsDueForCull(now: Date, limit: number) {
+    return [...this.sessions.values()]
+      .filter((s) => s.session.cullAfterSeconds && s.session.nextCullAt !== undefined && s.session.nextCullAt <= now.getTime())
+      .sort((a, b) => a.session.nextCullAt! - b.session.nextCullAt!)
+      .slice(0, limit)
+      .map((s) => s.session.sessionId);
   }
 
   async commitChange(read: Session, change: Change, mode: 'version' | 'facts', now: Date): Promise<CommitResult> {
@@ -139,6 +176,12 @@ export class MemoryStore implements SessionStore {
         isActive(member.player.status);
       if (!holds) return { ok: false, retry: 'reread' };
     }
+    // As the DynamoDB store's condition checks on the presence of players it culls.
+    for (const g of change.guards) {
+      if (g.kind !== 'presenceBefore') continue;
+      const p = stored!.presence.get(g.playerUuid);
+      if (p && p.incarnation === read.incarnation && p.seen > g.atMost) return { ok: false, retry: 'reread' };
+    }
     this.apply(stored!, read, change, now);
     return { ok: true };
   }
@@ -164,6 +207,12 @@ export class MemoryStore implements SessionStore {
     if (change.deleteSession && before.shortCode) void this.releaseShortCode(before.shortCode, read.sessionId, read.incarnation);
     if (change.customData !== undefined) s.customData = { ...change.customData };
     if (change.teams) s.teams = change.teams.map((t) => ({ ...t }));
+    // As the DynamoDB store keeps the cull floor (src/dynamodb/commit.ts).
+    if (read.cullAfterSeconds) {
+      if (change.deleteSession || change.nextCullAt === null) delete s.nextCullAt;
+      else if (change.nextCullAt !== undefined) s.nextCullAt = change.nextCullAt;
+      else if ((change.active ?? 0) > 0 && s.nextCullAt === undefined) s.nextCullAt = now.getTime() + read.cullAfterSeconds * 1000;
+    }
     if (change.deleteSession) s.expiresAt = seconds(now) - DELETED_SESSION_BACKDATE_SECONDS;
     else if (before.expiresAt !== undefined && !change.keepExpiry) s.expiresAt = seconds(now) + before.ttlSeconds;
     for (const write of change.players) {
@@ -189,7 +238,7 @@ export class MemoryStore implements SessionStore {
     if (existing && live(existing.session, now)) return 'taken' as const;
     // As the DynamoDB store does when it takes over an expired id: its short code goes with it.
     if (existing?.session.shortCode) await this.releaseShortCode(existing.session.shortCode, session.sessionId, existing.session.incarnation);
-    const stored: Stored = { session: copySession(session), players: existing?.players ?? new Map() };
+    const stored: Stored = { session: copySession(session), players: existing?.players ?? new Map(), presence: existing?.presence ?? new Map() };
     for (const p of players) stored.players.set(p.playerUuid, { incarnation: session.incarnation, player: copyPlayer(p) });
     this.sessions.set(session.sessionId, stored);
     if (isOpen(session))
@@ -283,6 +332,7 @@ export class MemoryStore implements SessionStore {
   async deleteOrphanPlayers(sessionId: string, incarnation: string) {
     const stored = this.sessions.get(sessionId);
     for (const [uuid, p] of stored?.players ?? []) if (p.incarnation === incarnation) stored!.players.delete(uuid);
+    for (const [uuid, p] of stored?.presence ?? []) if (p.incarnation === incarnation) stored!.presence.delete(uuid);
     return true;
   }
 }

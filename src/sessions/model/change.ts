@@ -31,7 +31,10 @@ export type Guard =
   | { kind: 'counter'; key: CounterKey; equals: number }
   // on another session's items, checked, not written
   /** A player is still a leader or member of another session, which still lives as the incarnation read. */
-  | { kind: 'activeElsewhere'; sessionId: string; incarnation: string; member: string };
+  | { kind: 'activeElsewhere'; sessionId: string; incarnation: string; member: string }
+  // on a player's presence record, checked, not written
+  /** The player's recorded query is no later than `atMost` (epoch ms), or there is none: they are still silent. */
+  | { kind: 'presenceBefore'; playerUuid: string; atMost: number };
 
 export type PlayerWrite = { kind: 'put'; player: Player } | { kind: 'delete'; playerUuid: string };
 
@@ -62,6 +65,8 @@ export interface Change {
   shortCode?: string;
   /** refresh_ttl false: the session's life is left as it is. */
   keepExpiry?: boolean;
+  /** The session's cull floor (Session.nextCullAt) set anew, or removed (null); absent: kept, or set by a join. */
+  nextCullAt?: number | null;
 }
 
 export type Decision<T> = { kind: 'reject'; code: ErrorCode } | { kind: 'unchanged'; result: T } | { kind: 'write'; change: Change; result: T };

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CustomData } from '../../contract/types.js';
 import { contribution, profileOf, zeroCounters } from './crossplay.js';
+import { nextCullOf } from './presence.js';
 import { isActive, type Player, type Session } from './session.js';
 import type { VersionRange } from './versions.js';
 
@@ -25,6 +26,8 @@ export interface NewSession {
   keepAliveOnEmpty?: boolean;
   autoJoin?: boolean;
   clientVersionRange?: VersionRange;
+  /** player_culling_timeout; 0 or absent: players are never culled. */
+  cullAfterSeconds?: number;
   now?: Date;
 }
 
@@ -48,6 +51,7 @@ export function newSession(n: NewSession): Session {
     keepAliveOnEmpty: n.keepAliveOnEmpty ?? false,
     autoJoin: n.autoJoin ?? false,
     ...(n.clientVersionRange ? { clientVersionRange: n.clientVersionRange } : {}),
+    ...(n.cullAfterSeconds ? { cullAfterSeconds: n.cullAfterSeconds } : {}),
     crossplay: zeroCounters(),
     expiresAt: ttlSeconds > 0 ? Math.floor(now.getTime() / 1000) + ttlSeconds : undefined,
     ttlSeconds,
@@ -70,5 +74,7 @@ export function withPlayers(session: Session, players: readonly Player[]): Sessi
       for (const k of contribution(profileOf(p))) crossplay[k]++;
     }
   }
-  return { ...session, teams, crossplay, leader, activeCount };
+  const nextCullAt = nextCullOf(session, players, new Map());
+  const { nextCullAt: _, ...rest } = session;
+  return { ...rest, teams, crossplay, leader, activeCount, ...(nextCullAt === undefined ? {} : { nextCullAt }) };
 }

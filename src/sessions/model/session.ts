@@ -47,6 +47,13 @@ export interface Session {
   expiresAt?: number;
   /** Inactivity time-to-live applied on every write. */
   ttlSeconds: number;
+  /** From the template, at creation (player_culling_timeout): leaders and members silent this long are culled. */
+  cullAfterSeconds?: number;
+  /**
+   * Epoch ms before which no cull can be due (rules/culling.ts): never later than the earliest real due time, so
+   * that until it passes the session item alone shows no one is due. Absent while no leader or member is seated.
+   */
+  nextCullAt?: number;
 }
 
 export interface PlayerClientSettings {

@@ -6,7 +6,7 @@
 // join"). A type that does not auto-join simply gets a new session, if its template lets players create them.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiError, type ErrorCode } from '../../errors/api-error.js';
-import type { OpenSessions, PasswordTries, SessionCommits, SessionCreation, SessionReads } from '../store.js';
+import type { OpenSessions, PasswordTries, SessionCreation, SessionChanges } from '../store.js';
 import type { SessionTemplate } from '../../templates/session-template.js';
 import { teamSizesOf } from '../../templates/session-template.js';
 import { compileVersionRange } from '../../templates/version-range.js';
@@ -20,7 +20,7 @@ import { newSession, withPlayers } from '../model/new-session.js';
 const CANDIDATES = 16;
 const TRIES = 1;
 /** The session filled up, closed or went away since it was seen: another may do. */
-export type CreateOrJoinStore = SessionReads & SessionCommits & SessionCreation & OpenSessions & PasswordTries;
+export type CreateOrJoinStore = SessionChanges & SessionCreation & OpenSessions & PasswordTries;
 
 const GONE: readonly ErrorCode[] = [
   'team_full',
@@ -160,6 +160,7 @@ async function create(
     keepAliveOnEmpty: template.keep_alive_on_empty,
     autoJoin: template.attempt_auto_join || template.joinable,
     clientVersionRange: versionRange,
+    cullAfterSeconds: template.player_culling_timeout,
     now,
   });
   const creator: Player = {

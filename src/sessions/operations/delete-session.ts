@@ -3,7 +3,7 @@
 import { log } from '../../observability/logger.js';
 import type { Actor } from '../model/actor.js';
 import { decideDeletion } from '../rules/session.js';
-import { PLAYERS_IN_DELETION, type SessionCleanup, type SessionCommits, type SessionReads } from '../store.js';
+import { PLAYERS_IN_DELETION, type SessionCleanup, type SessionChanges } from '../store.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
 /** How long a request spends removing memberships after the deletion; the expiry reaper finishes what is left. */
@@ -15,7 +15,7 @@ export interface DeletionOutcome extends ChangeOutcome<{ membershipsLeft: boolea
 }
 
 export async function deleteSession(
-  store: SessionReads & SessionCommits & SessionCleanup,
+  store: SessionChanges & SessionCleanup,
   sessionId: string,
   actor: Actor,
   opts: ChangeOptions = {},

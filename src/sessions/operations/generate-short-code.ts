@@ -6,7 +6,7 @@ import { ApiError } from '../../errors/api-error.js';
 import type { Actor } from '../model/actor.js';
 import { shortCodeFrom } from '../model/short-code.js';
 import { decideShortCode } from '../rules/short-code.js';
-import type { SessionCommits, SessionReads } from '../store.js';
+import type { SessionChanges } from '../store.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
 /** How many codes one request draws before it answers 409. */
@@ -20,7 +20,7 @@ export interface ShortCodeOptions extends ChangeOptions {
 }
 
 export async function generateShortCode(
-  store: SessionReads & SessionCommits,
+  store: SessionChanges,
   sessionId: string,
   actor: Actor,
   { length, draw = () => shortCodeFrom(randomBytes(length), length), ...opts }: ShortCodeOptions,

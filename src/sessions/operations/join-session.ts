@@ -5,10 +5,10 @@ import { ApiError } from '../../errors/api-error.js';
 import type { FriendsDirectory } from '../friends.js';
 import type { JoinRequest, Player, Session } from '../model/session.js';
 import { admissionChecks, decideJoin, type AdmissionFacts } from '../rules/join.js';
-import type { PasswordTries, SessionCommits, SessionReads } from '../store.js';
+import type { PasswordTries, SessionChanges } from '../store.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
-export type JoinStore = SessionReads & SessionCommits & PasswordTries;
+export type JoinStore = SessionChanges & PasswordTries;
 
 /** What only some joins need, supplied by the caller of the operation. */
 export interface JoinContext {

@@ -5,7 +5,7 @@ import { log } from '../../observability/logger.js';
 import type { Actor } from '../model/actor.js';
 import type { Player, Session } from '../model/session.js';
 import { decideSessionInvite, decideSessionKick, partyOf, type Party, type PartyInvite } from '../rules/party.js';
-import { PARTY_PLAYERS_PER_TRANSACTION, type SessionCleanup, type SessionCommits, type SessionReads } from '../store.js';
+import { PARTY_PLAYERS_PER_TRANSACTION, type SessionCleanup, type SessionReads, type SessionChanges } from '../store.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
 /** All batches of one request together stay well inside the Lambda timeout; a re-sent request resumes. */
@@ -55,7 +55,7 @@ async function inBatches<T>(
 }
 
 export async function inviteSession(
-  store: SessionReads & SessionCommits,
+  store: SessionChanges,
   sessionId: string,
   invitedSessionId: string,
   actor: Actor,
@@ -93,7 +93,7 @@ export async function inviteSession(
 }
 
 export async function kickSession(
-  store: SessionReads & SessionCommits & SessionCleanup,
+  store: SessionChanges & SessionCleanup,
   sessionId: string,
   kickedSessionId: string,
   actor: Actor,

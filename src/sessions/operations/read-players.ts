@@ -1,23 +1,30 @@
 // get_player_in_session and get_players_in_session: a session's players as one state (or, for a busy session read
-// in pages that never settled, as read), extending the session's life on the way as get_session_by_id does.
+// in pages that never settled, as read), extending the session's life on the way as get_session_by_id does, and
+// as it does, writing the culls due first when the session's cull floor has passed (docs/culling.md).
 import { ApiError } from '../../errors/api-error.js';
 import { etagOf } from '../model/etag.js';
 import type { Player, Session } from '../model/session.js';
 import { needsExtension } from '../rules/expiry.js';
-import type { SessionExpiry, SessionReads } from '../store.js';
+import { cullMayBeDue } from '../model/presence.js';
+import type { SessionChanges, SessionExpiry } from '../store.js';
+import { cullDue } from './cull.js';
 
 const refresh = (store: SessionExpiry, session: Session, refreshTtl: boolean, now: Date) =>
   refreshTtl && needsExtension(session, now) ? store.extendExpiry(session, now) : Promise.resolve();
 
 /** One player with the ETag of the state they were read in (the session and the player item as one snapshot). */
 export async function getPlayerInSession(
-  store: SessionReads & SessionExpiry,
+  store: SessionChanges & SessionExpiry,
   sessionId: string,
   playerUuid: string,
   refreshTtl: boolean,
   now = new Date(),
 ): Promise<{ player: Player; etag: string }> {
-  const { session, players } = await store.readSnapshot(sessionId, [playerUuid], now);
+  let { session, players } = await store.readSnapshot(sessionId, [playerUuid], now);
+  if (session && cullMayBeDue(session, now.getTime())) {
+    await cullDue(store, sessionId, { clock: () => now });
+    ({ session, players } = await store.readSnapshot(sessionId, [playerUuid], now));
+  }
   if (!session) throw new ApiError('session_not_found');
   const player = players.get(playerUuid);
   if (!player) throw new ApiError('player_not_in_session');
@@ -37,13 +44,14 @@ export interface PlayersPage {
 
 /** Players in uuid order, `cursor` being the offset of the page's first one. */
 export async function getPlayersPage(
-  store: SessionReads & SessionExpiry,
+  store: SessionChanges & SessionExpiry,
   sessionId: string,
   page: { cursor: number; pageSize: number },
   refreshTtl: boolean,
   now = new Date(),
 ): Promise<PlayersPage> {
-  const found = await store.readSessionWithPlayers(sessionId, now);
+  let found = await store.readSessionWithPlayers(sessionId, now);
+  if (found && cullMayBeDue(found.session, now.getTime())) found = (await cullDue(store, sessionId, { clock: () => now, read: found })).after;
   if (!found) throw new ApiError('session_not_found');
   await refresh(store, found.session, refreshTtl, now);
   const sorted = [...found.players].sort((a, b) => (a.playerUuid < b.playerUuid ? -1 : a.playerUuid > b.playerUuid ? 1 : 0));

@@ -4,7 +4,7 @@ import { log } from '../../observability/logger.js';
 import type { Actor } from '../model/actor.js';
 import type { Player } from '../model/session.js';
 import { decideRemoval, earliestMember } from '../rules/player.js';
-import type { SessionCleanup, SessionCommits, SessionReads } from '../store.js';
+import type { SessionCleanup, SessionChanges } from '../store.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
 /**
@@ -13,7 +13,7 @@ import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.
  * the player items it still had (invited, reserved) are removed afterwards.
  */
 export async function removePlayer(
-  store: SessionReads & SessionCommits & SessionCleanup,
+  store: SessionChanges & SessionCleanup,
   sessionId: string,
   actor: Actor,
   targetUuid: string,

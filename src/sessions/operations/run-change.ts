@@ -3,11 +3,12 @@
 // the exact version it produced; retries are conditioned on the decision's facts, so a stampede of compatible
 // changes commits side by side, and the ETag is read back after the write (docs/architecture.md, "Concurrency and ETags").
 import { ApiError } from '../../errors/api-error.js';
-import type { ConditionMode, SessionCommits, SessionReads } from '../store.js';
+import type { ConditionMode, Culling, SessionReads, SessionChanges } from '../store.js';
 import type { Change, Decision } from '../model/change.js';
 import { etagOf } from '../model/etag.js';
 import type { Player, Session } from '../model/session.js';
 import { sameData } from '../rules/toolkit.js';
+import { culledFirst, notePresence } from './cull.js';
 
 export interface ChangeOptions {
   /** The client named the state to change (If-Match): whether the ETag of the state read is one it named. */
@@ -24,6 +25,8 @@ export interface ChangeOptions {
   readBack?: boolean;
   /** refresh_ttl: false leaves the session's life as it is (default true: every write extends it). */
   refreshTtl?: boolean;
+  /** The player whose own request this is, when it counts as their query of the session (docs/culling.md). */
+  presenceOf?: string;
 }
 
 export interface ChangeOutcome<T> {
@@ -38,6 +41,8 @@ export interface ChangeOutcome<T> {
   deleted: boolean;
   /** How the written change was conditioned: on the exact version read, or on the decision's facts only. */
   conditionedOn?: ConditionMode;
+  /** Players culled before the decision (docs/culling.md). */
+  culled?: number;
 }
 
 export interface ChangeSpec<S extends { session?: Session }, T> {
@@ -54,9 +59,23 @@ export interface ChangeSpec<S extends { session?: Session }, T> {
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 5 * 2 ** attempt)));
 
 export async function runChange<S extends { session?: Session }, T>(
-  store: SessionReads & SessionCommits,
+  store: SessionChanges,
   spec: ChangeSpec<S, T>,
   opts: ChangeOptions = {},
+): Promise<ChangeOutcome<T>> {
+  const notes: Notes = { culled: 0, seatedNow: false };
+  const outcome = { ...(await decideAndWrite(store, spec, opts, notes)), culled: notes.culled };
+  // A player the change seated just now has that as their last query already.
+  if (opts.presenceOf !== undefined && !outcome.deleted && !notes.seatedNow)
+    await recordQuery(store, outcome, opts.presenceOf, (opts.clock ?? (() => new Date()))());
+  return outcome;
+}
+
+async function decideAndWrite<S extends { session?: Session }, T>(
+  store: SessionChanges,
+  spec: ChangeSpec<S, T>,
+  opts: ChangeOptions,
+  notes: Notes,
 ): Promise<ChangeOutcome<T>> {
   const clock = opts.clock ?? (() => new Date());
   const maxAttempts = opts.maxAttempts ?? 8;
@@ -65,10 +84,16 @@ export async function runChange<S extends { session?: Session }, T>(
   let state: S | undefined;
   /** Whether `state` is one snapshot: then an unchanged decision on it can be answered with its ETag at once. */
   let snapshot = false;
+  /** Culls due are written before the first decision (later ones are the sweep's): decisions see the session without them. */
+  let culled = false;
   for (let attempt = 1; attempt <= maxAttempts && Date.now() < deadline; attempt++) {
     const now = clock();
     if (!state) {
       state = await spec.read(now);
+      if (!culled) {
+        culled = true;
+        ({ state, culled: notes.culled } = await culledFirst(store, state, now, () => spec.read(clock()), clock));
+      }
       snapshot = !spec.snapshot;
     }
     const decision = spec.decide(state, now);
@@ -98,6 +123,9 @@ export async function runChange<S extends { session?: Session }, T>(
     const change = opts.refreshTtl === false ? { ...decision.change, keepExpiry: true } : decision.change;
     const outcome = await store.commitChange(read, change, mode, now);
     if (outcome.ok) {
+      notes.seatedNow = change.players.some(
+        (w) => w.kind === 'put' && w.player.playerUuid === opts.presenceOf && w.player.joined === now.toISOString(),
+      );
       const done = {
         result: decision.result,
         attempts: attempt,
@@ -117,6 +145,17 @@ export async function runChange<S extends { session?: Session }, T>(
     snapshot = false;
   }
   throw new ApiError('session_conflict', `gave up after ${maxAttempts} attempts or the time budget`);
+}
+
+/** What a run noticed on the way: the culls it wrote first, and whether it seated the caller just now. */
+interface Notes {
+  culled: number;
+  seatedNow: boolean;
+}
+
+/** The caller's request counted as their query; a change already written never fails for it. */
+async function recordQuery(store: Culling, outcome: ChangeOutcome<unknown>, playerUuid: string, now: Date): Promise<void> {
+  await notePresence(store, outcome.read, playerUuid, now).catch(() => undefined);
 }
 
 /**

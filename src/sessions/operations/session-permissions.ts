@@ -8,11 +8,11 @@ import { etagOf } from '../model/etag.js';
 import type { Player } from '../model/session.js';
 import { needsExtension } from '../rules/expiry.js';
 import { decidePermissionChange, mayReadPermissions } from '../rules/permissions.js';
-import type { SessionCommits, SessionExpiry, SessionReads } from '../store.js';
+import type { SessionExpiry, SessionReads, SessionChanges } from '../store.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
 export function changePermission(
-  store: SessionReads & SessionCommits,
+  store: SessionChanges,
   sessionId: string,
   actor: Actor,
   targetUuid: string,

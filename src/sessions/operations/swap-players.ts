@@ -2,11 +2,11 @@
 import type { Actor } from '../model/actor.js';
 import type { Player } from '../model/session.js';
 import { decideSwap } from '../rules/swap.js';
-import type { SessionCommits, SessionReads } from '../store.js';
+import type { SessionChanges } from '../store.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
 export function swapPlayers(
-  store: SessionReads & SessionCommits,
+  store: SessionChanges,
   sessionId: string,
   actor: Actor,
   pair: readonly [string, string],

@@ -3,12 +3,12 @@
 import type { Actor } from '../model/actor.js';
 import type { Player } from '../model/session.js';
 import { decidePlayerUpdate, type PlayerUpdate } from '../rules/player.js';
-import type { SessionCommits, SessionReads } from '../store.js';
+import type { SessionReads, SessionChanges } from '../store.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
 /** update_session_player_by_uuid_v2. A promotion also needs the current leader's membership, read alongside. */
 export function updatePlayer(
-  store: SessionReads & SessionCommits,
+  store: SessionChanges,
   sessionId: string,
   actor: Actor,
   targetUuid: string,

@@ -4,7 +4,7 @@ import type { Actor } from '../model/actor.js';
 import { etagOf } from '../model/etag.js';
 import type { Player, Session } from '../model/session.js';
 import { decideSessionUpdate, mayUpdateSession, type SessionUpdate } from '../rules/session.js';
-import type { SessionCommits, SessionReads } from '../store.js';
+import type { SessionChanges } from '../store.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
 export interface SessionUpdateOutcome extends ChangeOutcome<Session> {
@@ -16,7 +16,7 @@ export interface SessionUpdateOutcome extends ChangeOutcome<Session> {
 export type SessionUpdateRequest = Omit<SessionUpdate, 'passwordHash'> & { password?: string | null };
 
 export async function updateSession(
-  store: SessionReads & SessionCommits,
+  store: SessionChanges,
   sessionId: string,
   actor: Actor,
   { password, ...rest }: SessionUpdateRequest,

@@ -5,10 +5,10 @@
 import type { CustomData } from '../../contract/types.js';
 import type { Actor } from '../model/actor.js';
 import type { Change, Decision, Guard } from '../model/change.js';
-import { contribution, profileOf } from '../model/crossplay.js';
 import { isActive, type Player, type Session } from '../model/session.js';
-import { earliestMember, type OverflowAction } from './player.js';
-import { counterDeltas, holds, reject, revisionOf } from './toolkit.js';
+import type { OverflowAction } from './player.js';
+import { removalOf } from './removal.js';
+import { holds, reject } from './toolkit.js';
 
 /** The other session, and its leader and members in the order they are invited or removed. */
 export interface Party {
@@ -144,40 +144,13 @@ export function decideSessionKick(
   if (leaving.length === 0) return { kind: 'unchanged', result: { remaining: 0 } };
   // The leader, sorted last, leaves with the last batch, when who stays (and so who leads next) is known.
   const batch = leaving.slice(0, limit);
-
-  const active = batch.filter((p) => isActive(p.status));
-  const seats: Record<number, number> = {};
-  for (const p of batch) seats[p.teamId] = (seats[p.teamId] ?? 0) - 1;
+  const removal = removalOf(session, players, batch);
+  if (!removal) return reject('session_conflict');
   const change: Change = {
-    event: 'Session Updated',
+    ...removal,
+    event: removal.deleteSession ? 'Session Deleted' : 'Session Updated',
     reason: 'kick_session_from_session',
-    guards: [...(actor.trusted ? [] : [{ kind: 'leaderIs' as const, playerUuid: actor.playerUuid }]), ...batch.map(revisionOf)],
-    players: batch.map((p) => ({ kind: 'delete', playerUuid: p.playerUuid })),
-    seats,
-    counters: counterDeltas(
-      active.flatMap((p) => contribution(profileOf(p))),
-      [],
-    ),
-    active: -active.length,
+    guards: [...(actor.trusted ? [] : [{ kind: 'leaderIs' as const, playerUuid: actor.playerUuid }]), ...removal.guards],
   };
-  const leader = batch.find((p) => p.status === 'leader');
-  if (session.activeCount - active.length === 0 && active.length > 0) {
-    change.guards.push({ kind: 'activeCount', equals: session.activeCount });
-    if (leader) change.leader = { remove: true };
-    if (!session.keepAliveOnEmpty) {
-      change.deleteSession = true;
-      change.event = 'Session Deleted';
-    }
-  } else if (leader) {
-    const gone = new Set(batch.map((p) => p.playerUuid));
-    const successor = earliestMember(
-      players.filter((p) => !gone.has(p.playerUuid)),
-      leader.playerUuid,
-    );
-    if (!successor) return reject('session_conflict');
-    change.guards.push(revisionOf(successor));
-    change.players.push({ kind: 'put', player: { ...successor, status: 'leader', revision: successor.revision + 1 } });
-    change.leader = { set: successor.playerUuid };
-  }
   return { kind: 'write', change, result: { remaining: leaving.length - batch.length } };
 }

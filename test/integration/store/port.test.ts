@@ -10,6 +10,12 @@ import { seatedPlayer } from '../../support/fixtures.js';
 import { MemoryStore } from '../../support/memory-store.js';
 import { storeOn } from '../../support/stores.js';
 
+/** The culling index is eventually consistent (a GSI): asked again for a few seconds. */
+async function eventually(check: () => Promise<boolean>): Promise<boolean> {
+  for (const end = Date.now() + 5_000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (await check()) return true;
+  return check();
+}
+
 const implementations: [string, () => SessionStore][] = [
   ['DynamoDB', () => storeOn()],
   ['in memory', () => new MemoryStore()],
@@ -47,10 +53,62 @@ describe.each(implementations)('%s store', (_, make) => {
     const leader = seatedPlayer(randomUUID(), { status: 'leader' });
     const s = await created({}, [leader]);
     expect(await store.readSession(s.sessionId, now())).toEqual(s);
-    expect(await store.readSessionWithPlayers(s.sessionId, now())).toEqual({ session: s, players: [leader], consistent: true });
+    expect(await store.readSessionWithPlayers(s.sessionId, now())).toEqual({ session: s, players: [leader], consistent: true, presence: new Map() });
     const both = await store.readSessionAndPlayers(s.sessionId, [leader.playerUuid, randomUUID()], now());
     expect({ session: both.session, players: [...both.players.values()] }).toEqual({ session: s, players: [leader] });
     expect(await store.createSession({ ...s, incarnation: 'other' }, [], now())).toBe('taken');
+  });
+
+  test('presence and the cull floor: recorded and read per incarnation, the floor kept by changes and moved without a version', async () => {
+    const leader = seatedPlayer(randomUUID(), { status: 'leader' });
+    const s = await created({ cullAfterSeconds: 60 }, [leader]);
+    expect(s.nextCullAt).toBe(Date.parse(leader.joined!) + 60_000);
+    expect(await store.readPresence(s, leader.playerUuid)).toBeUndefined();
+    const at = new Date(Date.now() + 5_000);
+    await store.recordPresence(s, leader.playerUuid, at);
+    expect(await store.readPresence(s, leader.playerUuid)).toBe(at.getTime());
+    expect(await store.readPresence({ ...s, incarnation: 'other' }, leader.playerUuid)).toBeUndefined();
+    expect((await store.readSessionWithPlayers(s.sessionId, now()))!.presence).toEqual(new Map([[leader.playerUuid, at.getTime()]]));
+    // Due by a time past the floor, not before it; moving the floor leaves the version alone.
+    expect(await store.sessionsDueForCull(new Date(s.nextCullAt! - 1), 1000)).not.toContain(s.sessionId);
+    await store.setNextCull(s, Date.now() - 1);
+    expect(await eventually(async () => (await store.sessionsDueForCull(now(), 1000)).includes(s.sessionId))).toBe(true);
+    const moved = (await store.readSession(s.sessionId, now()))!;
+    expect([moved.version, moved.nextCullAt]).toEqual([s.version, expect.any(Number)]);
+    await store.setNextCull(s, undefined);
+    expect((await store.readSession(s.sessionId, now()))!.nextCullAt).toBeUndefined();
+    // A join into a session with no floor sets it; a change naming the floor sets it; an end removes it.
+    const member = seatedPlayer(randomUUID());
+    expect(await store.commitChange(moved, join(member), 'version', now())).toEqual({ ok: true });
+    const joined = (await store.readSession(s.sessionId, now()))!;
+    expect(joined.nextCullAt).toBeGreaterThan(Date.now() + 50_000);
+    const floor = Date.now() + 123_000;
+    expect(await store.commitChange(joined, { event: 'Session Updated', guards: [], players: [], nextCullAt: floor }, 'version', now())).toEqual({
+      ok: true,
+    });
+    expect((await store.readSession(s.sessionId, now()))!.nextCullAt).toBe(floor);
+  });
+
+  test("a cull's silence check: it commits while the player's presence is as old as decided, and not once they queried", async () => {
+    const [leader, member] = [seatedPlayer(randomUUID(), { status: 'leader' }), seatedPlayer(randomUUID())];
+    const s = await created({ cullAfterSeconds: 60 }, [leader, member]);
+    const before = Date.now();
+    await store.recordPresence(s, member.playerUuid, new Date(before - 1_000));
+    const cull = (atMost: number): Change => ({
+      event: 'Session Player Left',
+      reason: 'culled',
+      guards: [
+        { kind: 'playerRevision', playerUuid: member.playerUuid, revision: member.revision },
+        { kind: 'presenceBefore', playerUuid: member.playerUuid, atMost },
+      ],
+      players: [{ kind: 'delete', playerUuid: member.playerUuid }],
+      seats: { 0: -1 },
+      active: -1,
+    });
+    expect((await store.commitChange(s, cull(before - 2_000), 'version', now())).ok).toBe(false);
+    expect((await store.readSessionWithPlayers(s.sessionId, now()))!.players).toHaveLength(2);
+    expect(await store.commitChange(s, cull(before - 1_000), 'version', now())).toEqual({ ok: true });
+    expect((await store.readSessionWithPlayers(s.sessionId, now()))!.players.map((p) => p.playerUuid)).toEqual([leader.playerUuid]);
   });
 
   test('an unknown or expired session reads as absent, and its id can be created again', async () => {

@@ -1,0 +1,80 @@
+// Culls written: whoever finds a session's cull floor passed (a read, a change, the scheduled sweep) reads its players
+// and presence, and writes the culls due (rules/culling.ts) as changes under the version condition, in batches of
+// CULL_PLAYERS_PER_TRANSACTION, until none is due; with none due it moves the floor on, which is not a change.
+import { ApiError } from '../../errors/api-error.js';
+import { cullMayBeDue, presenceWriteDue } from '../model/presence.js';
+import type { Session } from '../model/session.js';
+import { decideCull } from '../rules/culling.js';
+import { CULL_PLAYERS_PER_TRANSACTION, type Culling, type SessionWithPlayers, type SessionChanges } from '../store.js';
+
+export type CullStore = SessionChanges;
+
+export interface CullOutcome {
+  /** Players culled by this call. */
+  culled: number;
+  /** The session as read once no cull was due (with its floor moved on); absent when it ended or is gone. */
+  after?: SessionWithPlayers;
+}
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 5 * 2 ** attempt)));
+
+export interface CullOptions {
+  clock?: () => Date;
+  budgetMs?: number;
+  /** The session with its players and presence, as the caller just read it: the first attempt decides on it. */
+  read?: SessionWithPlayers;
+}
+
+export async function cullDue(store: CullStore, sessionId: string, opts: CullOptions = {}): Promise<CullOutcome> {
+  const clock = opts.clock ?? (() => new Date());
+  const deadline = Date.now() + (opts.budgetMs ?? 3000);
+  let culled = 0;
+  let given = opts.read;
+  for (let attempt = 1; Date.now() < deadline; attempt++) {
+    const now = clock();
+    const found = given ?? (await store.readSessionWithPlayers(sessionId, now));
+    given = undefined;
+    if (!found) return { culled };
+    const decision = decideCull(found.session, found.players, found.presence, now.getTime(), CULL_PLAYERS_PER_TRANSACTION);
+    if (decision.kind === 'reject') {
+      if (decision.code !== 'session_conflict') throw new ApiError(decision.code);
+      await backoff(attempt);
+      continue;
+    }
+    if (decision.kind === 'unchanged') {
+      const next = decision.result.nextCullAt;
+      if (found.session.cullAfterSeconds && found.session.nextCullAt !== next) await store.setNextCull(found.session, next);
+      const { nextCullAt: _, ...session } = found.session;
+      return { culled, after: { ...found, session: { ...session, ...(next === undefined ? {} : { nextCullAt: next }) } } };
+    }
+    const outcome = await store.commitChange(found.session, decision.change, 'version', now);
+    if (outcome.ok) {
+      culled += decision.result.culled.length;
+      if (decision.change.deleteSession) return { culled };
+    } else if (outcome.retry === 'conflict') await backoff(attempt);
+  }
+  throw new ApiError('session_conflict', 'culls due kept losing races within the time budget');
+}
+
+/** Before a decision rests on a session: when a cull may be due, the culls are written and the session read again. */
+export async function culledFirst<S extends { session?: Session }>(
+  store: CullStore,
+  state: S,
+  now: Date,
+  reread: () => Promise<S>,
+  clock: () => Date = () => new Date(),
+): Promise<{ state: S; culled: number }> {
+  if (!state.session || !cullMayBeDue(state.session, now.getTime())) return { state, culled: 0 };
+  const { culled } = await cullDue(store, state.session.sessionId, { clock });
+  return { state: await reread(), culled };
+}
+
+/**
+ * A player's own request about a session counts as their query of it (docs/culling.md, "Presence"): recorded when
+ * the session culls and the record is T/4 old. `recorded` when the caller already read it; otherwise it is read.
+ */
+export async function notePresence(store: Culling, session: Session, playerUuid: string, now: Date, recorded?: { seen?: number }): Promise<void> {
+  if (!session.cullAfterSeconds) return;
+  const seen = recorded ? recorded.seen : await store.readPresence(session, playerUuid);
+  if (presenceWriteDue(session, seen, now.getTime())) await store.recordPresence(session, playerUuid, now);
+}

@@ -1,0 +1,157 @@
+// Presence and culls in the operations, on the in-memory store with a controlled clock: which requests record a query
+// and how often, a 304 only while no cull can be due, culls written before a decision or an answer rests on the
+// session, the floor moved on without a change of version, and the sweep.
+import { randomUUID } from 'node:crypto';
+import { etagOf } from '../../../../src/sessions/model/etag.js';
+import { newSession, withPlayers } from '../../../../src/sessions/model/new-session.js';
+import type { Player, Session } from '../../../../src/sessions/model/session.js';
+import { sweepCulls } from '../../../../src/sessions/operations/cull-sweep.js';
+import { cullDue } from '../../../../src/sessions/operations/cull.js';
+import { getSession } from '../../../../src/sessions/operations/get-session.js';
+import { joinSession } from '../../../../src/sessions/operations/join-session.js';
+import { joinRequest, seatedPlayer } from '../../../support/fixtures.js';
+import { MemoryStore } from '../../../support/memory-store.js';
+
+const T = 60;
+const Tms = T * 1000;
+const t0 = Date.parse('2026-12-01T10:00:00.000Z');
+
+async function setup(over: { keepAlive?: boolean; sizes?: number[]; culling?: boolean } = {}) {
+  const store = new MemoryStore();
+  const [leader, member] = [randomUUID(), randomUUID()];
+  const players: Player[] = [
+    seatedPlayer(leader, { status: 'leader', joined: new Date(t0).toISOString() }),
+    seatedPlayer(member, { joined: new Date(t0 + 1).toISOString() }),
+  ];
+  const s = withPlayers(
+    newSession({
+      sessionId: `s-${randomUUID()}`,
+      type: 't',
+      teamSizes: over.sizes ?? [2],
+      joinable: true,
+      ttlSeconds: 0,
+      keepAliveOnEmpty: over.keepAlive ?? false,
+      ...(over.culling === false ? {} : { cullAfterSeconds: T }),
+      now: new Date(t0),
+    }),
+    players,
+  );
+  await store.createSession(s, players, new Date(t0));
+  return { store, s, leader, member };
+}
+const read = (store: MemoryStore, s: Session, at: number, opts: Parameters<typeof getSession>[2]) =>
+  getSession(store, s.sessionId, opts, new Date(at));
+const seatedIn = async (store: MemoryStore, s: Session) =>
+  (await store.readSessionWithPlayers(s.sessionId, new Date()))!.players.map((p) => p.playerUuid);
+
+test("a player's own read records their query, at most once per T/4; refresh_ttl false, others' and trusted reads do not", async () => {
+  const { store, s, leader } = await setup();
+  await read(store, s, t0 + 1000, { refreshTtl: true, presenceOf: leader });
+  await read(store, s, t0 + 1000 + Tms / 4 - 1, { refreshTtl: true, presenceOf: leader });
+  await read(store, s, t0 + 1000 + Tms / 4, { refreshTtl: true, presenceOf: leader });
+  await read(store, s, t0 + 1000 + Tms / 2, { refreshTtl: false });
+  expect(store.presenceWrites.map((w) => [w.playerUuid, w.at - t0])).toEqual([
+    [leader, 1000],
+    [leader, 1000 + Tms / 4],
+  ]);
+});
+
+test('a 304 poll records the query too, reading the record first; a session without culling records nothing', async () => {
+  const { store, s, leader } = await setup();
+  const held = (etag: string) => etag === etagOf(s);
+  expect(await read(store, s, t0 + 10, { refreshTtl: true, held, presenceOf: leader })).toEqual({ notModified: true, etag: etagOf(s) });
+  expect(store.presenceWrites).toHaveLength(1);
+  const plain = await setup({ culling: false });
+  const out = await read(plain.store, plain.s, t0 + 10 * Tms, { refreshTtl: true, held: (e) => e === etagOf(plain.s), presenceOf: plain.leader });
+  expect(out.notModified).toBe(true);
+  expect(plain.store.presenceWrites).toEqual([]);
+  expect(plain.store.commits).toEqual([]);
+});
+
+test('no 304 once a cull may be due: the cull is written and the culled state answered, under its own version', async () => {
+  const { store, s, leader, member } = await setup();
+  await read(store, s, t0 + Tms / 2, { refreshTtl: true, presenceOf: leader });
+  const held = (etag: string) => etag === etagOf(s);
+  expect((await read(store, s, t0 + Tms - 1, { refreshTtl: true, held, presenceOf: leader })).notModified).toBe(true);
+  const after = await read(store, s, t0 + Tms + 1, { refreshTtl: true, held, presenceOf: leader });
+  if (after.notModified) throw new Error('expected the culled state');
+  expect(after.players.map((p) => p.playerUuid)).toEqual([leader]);
+  expect(after.session.version).toBe(s.version + 1);
+  expect(after.culled).toBe(1);
+  expect(store.commits.map((c) => [c.change.reason, c.mode, c.ok])).toEqual([['culled', 'version', true]]);
+  expect(await seatedIn(store, s)).toEqual([leader]);
+  expect(after.players.some((p) => p.playerUuid === member)).toBe(false);
+});
+
+test('when nobody is due after all, the floor moves on and the version stays: the next polls are 304s again', async () => {
+  const { store, s, leader, member } = await setup();
+  for (const at of [Tms / 2, Tms / 2 + 1]) {
+    await read(store, s, t0 + at, { refreshTtl: true, presenceOf: leader });
+    await read(store, s, t0 + at, { refreshTtl: true, presenceOf: member });
+  }
+  const held = (etag: string) => etag === etagOf(s);
+  // The floor has passed: the players are read (the handler then answers 304 on the same version), nothing is written.
+  const full = await read(store, s, t0 + Tms + 5, { refreshTtl: true, held });
+  if (full.notModified) throw new Error('expected a full read past the floor');
+  expect(etagOf(full.session)).toBe(etagOf(s));
+  expect(store.commits).toEqual([]);
+  expect((await read(store, s, t0 + Tms + 6, { refreshTtl: true, held })).notModified).toBe(true);
+  expect((await store.readSession(s.sessionId, new Date(t0)))!.nextCullAt).toBe(t0 + Tms / 2 + Tms);
+});
+
+test('a join into a full team finds the culled seat free at once; a join into free seats reads nothing more', async () => {
+  const { store, s, leader } = await setup({ sizes: [2] });
+  await read(store, s, t0 + Tms / 2, { refreshTtl: true, presenceOf: leader });
+  const joiner = randomUUID();
+  const early = await joinSession(store, s.sessionId, joinRequest(joiner), { clock: () => new Date(t0 + Tms / 2 + 1) }).catch(
+    (e: Error) => e.message,
+  );
+  expect(early).toMatch(/team_full/);
+  const joined = await joinSession(store, s.sessionId, joinRequest(joiner), { clock: () => new Date(t0 + Tms + 1), presenceOf: joiner });
+  expect(joined.result.status).toBe('member');
+  expect(joined.culled).toBe(1);
+  expect(store.commits.filter((c) => c.ok).map((c) => c.change.reason ?? c.change.event)).toEqual(['culled', 'Session Player Joined']);
+  // The joiner was seated just now: that is their query, with no presence read or write after the join.
+  expect(store.presenceWrites.map((w) => w.playerUuid)).toEqual([leader]);
+});
+
+test('a culled leader hands the lead on; the last one culled ends the session; with keep-alive it stays without a floor', async () => {
+  const { store, s, leader, member } = await setup();
+  await read(store, s, t0 + Tms / 2, { refreshTtl: true, presenceOf: member });
+  await cullDue(store, s.sessionId, { clock: () => new Date(t0 + Tms) });
+  const led = (await store.readSessionWithPlayers(s.sessionId, new Date(t0)))!;
+  expect([led.session.leader, led.players.map((p) => `${p.playerUuid}:${p.status}`)]).toEqual([member, [`${member}:leader`]]);
+  expect(await cullDue(store, s.sessionId, { clock: () => new Date(t0 + 2 * Tms) })).toEqual({ culled: 1 });
+  expect(await store.readSession(s.sessionId, new Date(t0 + 2 * Tms))).toBeUndefined();
+  expect(leader).not.toBe(member);
+
+  const kept = await setup({ keepAlive: true });
+  const out = await cullDue(kept.store, kept.s.sessionId, { clock: () => new Date(t0 + Tms + 1) });
+  expect(out.culled).toBe(2);
+  expect(out.after!.players).toEqual([]);
+  expect(out.after!.session.nextCullAt).toBeUndefined();
+  expect((await kept.store.readSession(kept.s.sessionId, new Date(t0)))!.nextCullAt).toBeUndefined();
+});
+
+test('the sweep takes the sessions whose floor has passed, and only those', async () => {
+  const due = await setup();
+  const store = due.store;
+  const later = withPlayers(
+    newSession({
+      sessionId: `s-${randomUUID()}`,
+      type: 't',
+      teamSizes: [2],
+      joinable: true,
+      ttlSeconds: 0,
+      cullAfterSeconds: 10 * T,
+      now: new Date(t0),
+    }),
+    [seatedPlayer(randomUUID(), { status: 'leader', joined: new Date(t0).toISOString() })],
+  );
+  await store.createSession(later, [], new Date(t0));
+  const out = await sweepCulls(store, { now: new Date(t0 + Tms + 1), deadline: Date.now() + 5000 });
+  expect(out).toEqual({ sessions: 1, culled: 2, failed: [] });
+  expect(await store.readSession(due.s.sessionId, new Date(t0 + Tms + 1))).toBeUndefined();
+  expect(await store.readSession(later.sessionId, new Date(t0 + Tms + 1))).toBeDefined();
+  expect(await store.sessionsDueForCull(new Date(t0 + Tms + 1), 10)).toEqual([]);
+});
