@@ -8,6 +8,7 @@ import { presence } from '../src/dynamodb/presence.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
+import { recordCulls } from '../src/observability/metrics.js';
 import { canonicalUuid } from '../src/http/uuid.js';
 import { getPlayerInSession } from '../src/sessions/operations/read-players.js';
 import { toPlayerResource } from '../src/sessions/views/session-view.js';
@@ -18,7 +19,8 @@ export const handler = httpOperation(operation, {
   store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionExpiry(table), ...presence(table) }),
   run: async (_event, { store, input: { path, query } }) => {
     const target = canonicalUuid(String(path.player_uuid));
-    const { player, etag } = await getPlayerInSession(store, String(path.session_id), target, query.refresh_ttl !== false);
+    const { player, etag, culled } = await getPlayerInSession(store, String(path.session_id), target, query.refresh_ttl !== false);
+    recordCulls(culled);
     return json(200, toPlayerResource(player), { etag });
   },
 });

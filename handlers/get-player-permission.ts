@@ -2,7 +2,9 @@
 import { get_player_permission_by_uuid as operation } from '../schemas/generated/operations.js';
 import * as validators from '../schemas/generated/validators/get_player_permission_by_uuid.js';
 import * as query from '../schemas/generated/validators/get_player_permission_by_uuid.query.js';
+import { sessionCommits } from '../src/dynamodb/commit.js';
 import { sessionExpiry } from '../src/dynamodb/expiry.js';
+import { presence } from '../src/dynamodb/presence.js';
 import { sessionReads } from '../src/dynamodb/reads.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
@@ -13,7 +15,7 @@ import { toSessionPermissions } from '../src/sessions/views/session-permissions.
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionExpiry(table) }),
+  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionExpiry(table), ...presence(table) }),
   run: async (_event, { store, actor, input: { path, query } }) => {
     const target = canonicalUuid(String(path.player_uuid));
     const { player, etag } = await readPermissions(store, String(path.session_id), actor, target, query.refresh_ttl !== false);

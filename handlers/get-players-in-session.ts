@@ -9,6 +9,7 @@ import { sessionReads } from '../src/dynamodb/reads.js';
 import { weakContentEtag } from '../src/http/content-etag.js';
 import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
+import { recordCulls } from '../src/observability/metrics.js';
 import { etagOf } from '../src/sessions/model/etag.js';
 import { getPlayersPage } from '../src/sessions/operations/read-players.js';
 import { toPlayersPage } from '../src/sessions/views/players-page.js';
@@ -24,6 +25,7 @@ export const handler = httpOperation(operation, {
       { cursor: Number(query.cursor), pageSize: Number(query.page_size) },
       query.refresh_ttl !== false,
     );
+    recordCulls(page.culled);
     const body = toPlayersPage(page);
     // A busy session read in pages that never settled on one state: a weak ETag of what is shown, as Get Session By Id.
     return json(200, body, { etag: page.consistent ? etagOf(page.session) : weakContentEtag(body) });

@@ -283,7 +283,11 @@ export const get_player_permission_by_uuid = {
   },
   "playerOnly": false,
   "dynamodb": [
+    "ConditionCheckItem",
+    "DeleteItem",
     "GetItem",
+    "PutItem",
+    "Query",
     "UpdateItem"
   ]
 } as const satisfies OperationDefinition;
@@ -934,7 +938,11 @@ export const ROUTES: readonly Route[] = [
       "get_player_permission_by_uuid"
     ],
     "dynamodb": [
+      "ConditionCheckItem",
+      "DeleteItem",
       "GetItem",
+      "PutItem",
+      "Query",
       "UpdateItem"
     ]
   },

@@ -1,10 +1,26 @@
 // Presence and the cull floor (docs/culling.md). A player's query is one small item of its own, written with a plain
 // UpdateItem, never the session item (whose version is the ETag) nor the player item (whose custom data makes a
 // write cost up to ~130 units). The floor is moved on the session item without a change of version.
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { cullingMs } from '../sessions/model/presence.js';
 import type { Culling } from '../sessions/store.js';
-import { CULLING_INDEX, CULLING_SHARDS, cullAtKey, cullShardOf, presenceKey, SESSION_PK_PREFIX, sessionKey, type PresenceItem } from './items.js';
+import { isActive } from '../sessions/model/session.js';
+import { batchGet } from './batch.js';
+import {
+  CULLING_INDEX,
+  CULLING_SHARDS,
+  cullAtKey,
+  cullShardOf,
+  livePlayer,
+  PLAYER_SK_PREFIX,
+  playerKey,
+  presenceKey,
+  PRESENCE_SK_PREFIX,
+  SESSION_PK_PREFIX,
+  sessionKey,
+  type PlayerItem,
+  type PresenceItem,
+} from './items.js';
 import { call, conditionalWrite, nowSeconds, type Table } from './table.js';
 
 /** A presence record outlives its use by far: past T it no longer keeps anyone seated, and TTL then removes it. */
@@ -12,9 +28,13 @@ const PRESENCE_LIFE_FACTOR = 4;
 
 export const presence = (table: Table): Culling => ({
   async readPresence(session, playerUuid) {
-    const out = await call(() => table.db.send(new GetCommand({ TableName: table.name, Key: presenceKey(session.sessionId, playerUuid) })));
-    const item = out.Item as PresenceItem | undefined;
-    return item && item.inc === session.incarnation ? Number(item.seen) : undefined;
+    const items = await batchGet(table, [presenceKey(session.sessionId, playerUuid), playerKey(session.sessionId, playerUuid)], false);
+    const presenceItem = items.find((i) => String(i.sk).startsWith(PRESENCE_SK_PREFIX)) as PresenceItem | undefined;
+    const player = livePlayer(items.find((i) => String(i.sk).startsWith(PLAYER_SK_PREFIX)) as PlayerItem | undefined, session);
+    return {
+      ...(presenceItem && presenceItem.inc === session.incarnation ? { seen: Number(presenceItem.seen) } : {}),
+      seated: player !== undefined && isActive(player.status),
+    };
   },
 
   async recordPresence(session, playerUuid, now) {
@@ -32,17 +52,41 @@ export const presence = (table: Table): Culling => ({
   },
 
   async setNextCull(session, nextCullAt) {
+    const values = { ':inc': session.incarnation, ':v': session.version };
     // Dropping last_change keeps the session-events pipe from publishing the previous change again.
     const update =
       nextCullAt === undefined
-        ? { UpdateExpression: 'REMOVE cull_at, cull_pk, last_change', ExpressionAttributeValues: { ':inc': session.incarnation } }
+        ? { UpdateExpression: 'REMOVE cull_at, cull_pk, last_change', ExpressionAttributeValues: values }
         : {
             UpdateExpression: 'SET cull_at = :at, cull_pk = :shard REMOVE last_change',
-            ExpressionAttributeValues: { ':inc': session.incarnation, ':at': cullAtKey(nextCullAt), ':shard': cullShardOf(session.sessionId) },
+            ExpressionAttributeValues: { ...values, ':at': cullAtKey(nextCullAt), ':shard': cullShardOf(session.sessionId) },
           };
-    // Another incarnation by now, or gone: there is no floor of this session to move.
+    // Only on the state it was computed from: a change since (a join setting the floor) keeps its own, and another
+    // incarnation or none has no floor of this session to move.
     await conditionalWrite(() =>
-      table.db.send(new UpdateCommand({ TableName: table.name, Key: sessionKey(session.sessionId), ConditionExpression: 'inc = :inc', ...update })),
+      table.db.send(
+        new UpdateCommand({
+          TableName: table.name,
+          Key: sessionKey(session.sessionId),
+          ConditionExpression: 'inc = :inc AND version = :v',
+          ...update,
+        }),
+      ),
+    );
+  },
+
+  async dropDeadFloor(sessionId, now) {
+    // An expired session that still carries a floor (until DynamoDB's TTL removes it): out of the sweep's way.
+    await conditionalWrite(() =>
+      table.db.send(
+        new UpdateCommand({
+          TableName: table.name,
+          Key: sessionKey(sessionId),
+          UpdateExpression: 'REMOVE cull_at, cull_pk, last_change',
+          ConditionExpression: 'attribute_exists(cull_at) AND expires_at <= :now',
+          ExpressionAttributeValues: { ':now': nowSeconds(now) },
+        }),
+      ),
     );
   },
 

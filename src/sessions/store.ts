@@ -94,12 +94,17 @@ export const CULL_PLAYERS_PER_TRANSACTION = 48;
 
 /** Presence and the cull floor (rules/culling.ts, docs/culling.md): none of it changes a session's version. */
 export interface Culling {
-  /** A player's recorded query of the session's incarnation (epoch ms), if any; eventually consistent. */
-  readPresence(session: Session, playerUuid: string): Promise<number | undefined>;
+  /**
+   * A player's recorded query of the session's incarnation (epoch ms), if any, and whether they are a leader or
+   * member of it: one round trip, eventually consistent.
+   */
+  readPresence(session: Session, playerUuid: string): Promise<{ seen?: number; seated: boolean }>;
   /** Records a player's query (one small item per player, written plainly). */
   recordPresence(session: Session, playerUuid: string, now: Date): Promise<void>;
-  /** Moves the session's cull floor (or removes it) without changing its version; nothing if the incarnation ended. */
+  /** Moves the session's cull floor (or removes it) without changing its version; nothing if it changed since `session`. */
   setNextCull(session: Session, nextCullAt: number | undefined): Promise<void>;
+  /** Takes an expired session (its item not yet removed by TTL) out of the culling index; nothing for a live one. */
+  dropDeadFloor(sessionId: string, now: Date): Promise<void>;
   /** Sessions whose cull floor has passed, by `now` (eventually consistent): at most `limit`. */
   sessionsDueForCull(now: Date, limit: number): Promise<string[]>;
 }

@@ -85,8 +85,13 @@ export class MemoryStore implements SessionStore {
   }
 
   async readPresence(session: Session, playerUuid: string) {
-    const p = this.sessions.get(session.sessionId)?.presence.get(playerUuid);
-    return p?.incarnation === session.incarnation ? p.seen : undefined;
+    const stored = this.sessions.get(session.sessionId);
+    const p = stored?.presence.get(playerUuid);
+    const player = stored?.players.get(playerUuid);
+    return {
+      ...(p?.incarnation === session.incarnation ? { seen: p.seen } : {}),
+      seated: player !== undefined && player.incarnation === session.incarnation && isActive(player.player.status),
+    };
   }
 
   /** Every presence write, in order: what a test of presence recording looks at. */
@@ -100,9 +105,14 @@ export class MemoryStore implements SessionStore {
 
   async setNextCull(session: Session, nextCullAt: number | undefined) {
     const s = this.sessions.get(session.sessionId)?.session;
-    if (!s || s.incarnation !== session.incarnation) return;
+    if (!s || s.incarnation !== session.incarnation || s.version !== session.version) return;
     if (nextCullAt === undefined) delete s.nextCullAt;
     else s.nextCullAt = nextCullAt;
+  }
+
+  async dropDeadFloor(sessionId: string, now: Date) {
+    const s = this.sessions.get(sessionId)?.session;
+    if (s && s.nextCullAt !== undefined && s.expiresAt !== undefined && s.expiresAt <= seconds(now)) delete s.nextCullAt;
   }
 
   async sessionsDueForCull(now: Date, limit: number) {

@@ -22,9 +22,13 @@ export interface SweepOutcome {
 
 export async function sweepCulls(store: CullStore, opts: SweepOptions): Promise<SweepOutcome> {
   const outcome: SweepOutcome = { sessions: 0, culled: 0, failed: [] };
+  const batch = opts.batch ?? 100;
   const tried = new Set<string>();
   while (Date.now() < opts.deadline) {
-    const due = (await store.sessionsDueForCull(opts.now ?? new Date(), opts.batch ?? 100)).filter((id) => !tried.has(id));
+    // Sessions tried this run (failed ones included) still come first: ask past them.
+    const limit = tried.size + batch;
+    const listed = await store.sessionsDueForCull(opts.now ?? new Date(), limit);
+    const due = listed.filter((id) => !tried.has(id));
     if (due.length === 0) break;
     let next = 0;
     const worker = async () => {
@@ -33,7 +37,11 @@ export async function sweepCulls(store: CullStore, opts: SweepOptions): Promise<
         tried.add(sessionId);
         try {
           const budgetMs = Math.max(0, opts.deadline - Date.now());
-          outcome.culled += (await cullDue(store, sessionId, { budgetMs, ...(opts.now ? { clock: () => opts.now! } : {}) })).culled;
+          const clock = opts.now ? { clock: () => opts.now! } : {};
+          const { culled, after } = await cullDue(store, sessionId, { budgetMs, ...clock });
+          // Gone or expired, yet still listed: its floor is taken out of the index.
+          if (culled === 0 && !after) await store.dropDeadFloor(sessionId, opts.now ?? new Date());
+          outcome.culled += culled;
           outcome.sessions++;
         } catch (e) {
           outcome.failed.push({ sessionId, error: (e as Error).message });
@@ -41,6 +49,8 @@ export async function sweepCulls(store: CullStore, opts: SweepOptions): Promise<
       }
     };
     await Promise.all(Array.from({ length: opts.concurrency ?? 4 }, worker));
+    // Fewer listed than asked for: none is left beyond them.
+    if (listed.length < limit) break;
   }
   return outcome;
 }

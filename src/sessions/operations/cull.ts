@@ -69,12 +69,22 @@ export async function culledFirst<S extends { session?: Session }>(
   return { state: await reread(), culled };
 }
 
+/** A snapshot of the session and these players, read again after the culls due were written (a read's answer). */
+export async function snapshotAfterCulls(store: CullStore, sessionId: string, playerUuids: readonly string[], now: Date) {
+  const first = await store.readSnapshot(sessionId, playerUuids, now);
+  if (!first.session || !cullMayBeDue(first.session, now.getTime())) return { ...first, culled: 0 };
+  const { culled } = await cullDue(store, sessionId, { clock: () => now });
+  return { ...(await store.readSnapshot(sessionId, playerUuids, now)), culled };
+}
+
 /**
  * A player's own request about a session counts as their query of it (docs/culling.md, "Presence"): recorded when
- * the session culls and the record is T/4 old. `recorded` when the caller already read it; otherwise it is read.
+ * the session culls, the player is a leader or member, and the record is T/4 old. `recorded`: the caller already
+ * read the record, with the player seated; otherwise both are read.
  */
 export async function notePresence(store: Culling, session: Session, playerUuid: string, now: Date, recorded?: { seen?: number }): Promise<void> {
   if (!session.cullAfterSeconds) return;
-  const seen = recorded ? recorded.seen : await store.readPresence(session, playerUuid);
-  if (presenceWriteDue(session, seen, now.getTime())) await store.recordPresence(session, playerUuid, now);
+  // Only a leader's or member's query is recorded: read with the record when the caller did not read both.
+  const known = recorded ? { ...recorded, seated: true } : await store.readPresence(session, playerUuid);
+  if (known.seated && presenceWriteDue(session, known.seen, now.getTime())) await store.recordPresence(session, playerUuid, now);
 }

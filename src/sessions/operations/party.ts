@@ -21,6 +21,8 @@ export interface PartyOutcome<T> {
   attempts: number;
   written: boolean;
   batches: number;
+  /** Players culled before the batches were decided (docs/culling.md). */
+  culled: number;
 }
 
 async function readParty(store: SessionReads, sessionId: string, now: Date): Promise<Party | undefined> {
@@ -41,6 +43,7 @@ async function inBatches<T>(
   const results: T[] = [];
   let attempts = 0;
   let written = false;
+  let culled = 0;
   for (let n = 1; ; n++) {
     const left = deadline - Date.now();
     if (left <= 0) throw new ApiError('session_conflict', `party change unfinished after ${n - 1} batches`);
@@ -49,8 +52,9 @@ async function inBatches<T>(
     results.push(outcome.result);
     attempts += outcome.attempts;
     written ||= outcome.written;
+    culled += outcome.culled ?? 0;
     if (remaining(outcome.result) === 0 || !outcome.written || outcome.deleted)
-      return { result: results, attempts, written, batches: n, ...(n === 1 && outcome.etag ? { etag: outcome.etag } : {}) };
+      return { result: results, attempts, written, batches: n, culled, ...(n === 1 && outcome.etag ? { etag: outcome.etag } : {}) };
   }
 }
 

@@ -7,7 +7,7 @@ import type { Player, Session } from '../model/session.js';
 import { needsExtension } from '../rules/expiry.js';
 import { cullMayBeDue } from '../model/presence.js';
 import type { SessionChanges, SessionExpiry } from '../store.js';
-import { cullDue } from './cull.js';
+import { cullDue, snapshotAfterCulls } from './cull.js';
 
 const refresh = (store: SessionExpiry, session: Session, refreshTtl: boolean, now: Date) =>
   refreshTtl && needsExtension(session, now) ? store.extendExpiry(session, now) : Promise.resolve();
@@ -19,17 +19,13 @@ export async function getPlayerInSession(
   playerUuid: string,
   refreshTtl: boolean,
   now = new Date(),
-): Promise<{ player: Player; etag: string }> {
-  let { session, players } = await store.readSnapshot(sessionId, [playerUuid], now);
-  if (session && cullMayBeDue(session, now.getTime())) {
-    await cullDue(store, sessionId, { clock: () => now });
-    ({ session, players } = await store.readSnapshot(sessionId, [playerUuid], now));
-  }
+): Promise<{ player: Player; etag: string; culled: number }> {
+  const { session, players, culled } = await snapshotAfterCulls(store, sessionId, [playerUuid], now);
   if (!session) throw new ApiError('session_not_found');
   const player = players.get(playerUuid);
   if (!player) throw new ApiError('player_not_in_session');
   await refresh(store, session, refreshTtl, now);
-  return { player, etag: etagOf(session) };
+  return { player, etag: etagOf(session), culled };
 }
 
 export interface PlayersPage {
@@ -40,6 +36,8 @@ export interface PlayersPage {
   next: number;
   /** Whether the page and the session are one state (then the session's ETag names it). */
   consistent: boolean;
+  /** Players culled before the read (docs/culling.md). */
+  culled: number;
 }
 
 /** Players in uuid order, `cursor` being the offset of the page's first one. */
@@ -51,7 +49,9 @@ export async function getPlayersPage(
   now = new Date(),
 ): Promise<PlayersPage> {
   let found = await store.readSessionWithPlayers(sessionId, now);
-  if (found && cullMayBeDue(found.session, now.getTime())) found = (await cullDue(store, sessionId, { clock: () => now, read: found })).after;
+  let culled = 0;
+  if (found && cullMayBeDue(found.session, now.getTime()))
+    ({ after: found, culled } = await cullDue(store, sessionId, { clock: () => now, read: found }));
   if (!found) throw new ApiError('session_not_found');
   await refresh(store, found.session, refreshTtl, now);
   const sorted = [...found.players].sort((a, b) => (a.playerUuid < b.playerUuid ? -1 : a.playerUuid > b.playerUuid ? 1 : 0));
@@ -61,5 +61,6 @@ export async function getPlayersPage(
     players: sorted.slice(page.cursor, end),
     next: end < sorted.length ? end : 0,
     consistent: found.consistent,
+    culled,
   };
 }

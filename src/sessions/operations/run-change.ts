@@ -6,6 +6,7 @@ import { ApiError } from '../../errors/api-error.js';
 import type { ConditionMode, Culling, SessionReads, SessionChanges } from '../store.js';
 import type { Change, Decision } from '../model/change.js';
 import { etagOf } from '../model/etag.js';
+import { cullMayBeDue } from '../model/presence.js';
 import type { Player, Session } from '../model/session.js';
 import { sameData } from '../rules/toolkit.js';
 import { culledFirst, notePresence } from './cull.js';
@@ -84,16 +85,14 @@ async function decideAndWrite<S extends { session?: Session }, T>(
   let state: S | undefined;
   /** Whether `state` is one snapshot: then an unchanged decision on it can be answered with its ETag at once. */
   let snapshot = false;
-  /** Culls due are written before the first decision (later ones are the sweep's): decisions see the session without them. */
-  let culled = false;
   for (let attempt = 1; attempt <= maxAttempts && Date.now() < deadline; attempt++) {
     const now = clock();
     if (!state) {
-      state = await spec.read(now);
-      if (!culled) {
-        culled = true;
-        ({ state, culled: notes.culled } = await culledFirst(store, state, now, () => spec.read(clock()), clock));
-      }
+      // Every decision sees the session as its due culls leave it: they are written first (nothing to do, and no
+      // read, while the session's cull floor has not passed).
+      const first = await culledFirst(store, await spec.read(now), now, () => spec.read(clock()), clock);
+      state = first.state;
+      notes.culled += first.culled;
       snapshot = !spec.snapshot;
     }
     const decision = spec.decide(state, now);
@@ -142,6 +141,8 @@ async function decideAndWrite<S extends { session?: Session }, T>(
     if (opts.ifMatch !== undefined && outcome.retry !== 'conflict') throw new ApiError('precondition_failed');
     if (outcome.retry === 'conflict') await backoff(attempt);
     state = outcome.retry === 'decide' && spec.refresh ? spec.refresh(state, outcome.session, outcome.players) : undefined;
+    // A state handed back past its cull floor is read again, so that the culls due are written first.
+    if (state?.session && cullMayBeDue(state.session, clock().getTime())) state = undefined;
     snapshot = false;
   }
   throw new ApiError('session_conflict', `gave up after ${maxAttempts} attempts or the time budget`);

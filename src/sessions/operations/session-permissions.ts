@@ -8,7 +8,8 @@ import { etagOf } from '../model/etag.js';
 import type { Player } from '../model/session.js';
 import { needsExtension } from '../rules/expiry.js';
 import { decidePermissionChange, mayReadPermissions } from '../rules/permissions.js';
-import type { SessionExpiry, SessionReads, SessionChanges } from '../store.js';
+import type { SessionChanges, SessionExpiry } from '../store.js';
+import { snapshotAfterCulls } from './cull.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
 export function changePermission(
@@ -41,14 +42,14 @@ export function changePermission(
 
 /** A player's permissions with the ETag of the state they were read in (one snapshot with the caller's membership). */
 export async function readPermissions(
-  store: SessionReads & SessionExpiry,
+  store: SessionChanges & SessionExpiry,
   sessionId: string,
   actor: Actor,
   targetUuid: string,
   refreshTtl: boolean,
   now = new Date(),
 ): Promise<{ player: Player; etag: string }> {
-  const { session, players } = await store.readSnapshot(sessionId, [targetUuid, actor.playerUuid], now);
+  const { session, players } = await snapshotAfterCulls(store, sessionId, [targetUuid, actor.playerUuid], now);
   if (!session) throw new ApiError('session_not_found');
   if (!mayReadPermissions(session, actor, players.get(actor.playerUuid))) throw new ApiError('not_active_in_session');
   const player = players.get(targetUuid);

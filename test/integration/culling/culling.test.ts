@@ -10,7 +10,7 @@ import { api } from '../../support/api-client.js';
 import { testDocumentClient, testTableName } from '../../support/dynamodb.js';
 import { joinBody, seatedPlayer } from '../../support/fixtures.js';
 import { newPlayer, type TestPlayer } from '../../support/players.js';
-import { createSession, store } from '../../support/stores.js';
+import { createSession, seedSession, store } from '../../support/stores.js';
 
 const T = 2;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,9 +51,10 @@ const lambdaContext = { getRemainingTimeInMillis: () => 20_000 } as Context;
 
 test('a silent member is culled while the polling leader is not; the cull is one change, published with reason culled', async () => {
   const [leader, silent] = [newPlayer(), newPlayer()];
+  // Before the session: the silent member joined no earlier than this.
+  const created = Date.now();
   const id = await cullingSession([{ p: leader }, { p: silent }]);
   const v = (await store.readSession(id, new Date()))!.version;
-  const created = Date.now();
   // The leader polls (every 3T/10, well under 3T/4) until a poll shows the silent member gone.
   let shown: string[];
   let r: Awaited<ReturnType<typeof api.get>>;
@@ -169,4 +170,31 @@ test('a session without a culling timeout writes no presence and carries no floo
   const all = await store.readSessionWithPlayers(s.sessionId, new Date());
   expect(all!.presence.size).toBe(0);
   expect((await sessionItem(s.sessionId))!.cull_at).toBeUndefined();
+});
+
+test("a trusted server's read records no presence; the leader's session update and a player's own update do", async () => {
+  const [leader, member] = [newPlayer(), newPlayer()];
+  const id = await cullingSession([{ p: leader }, { p: member }]);
+  expect((await api.get(newPlayer(['session:read:any']), id)).status).toBe(200);
+  expect((await store.readSessionWithPlayers(id, new Date()))!.presence.size).toBe(0);
+  expect((await api.patch(leader, id, { custom_data: { map: 'dunes' } })).status).toBe(200);
+  expect((await api.setPlayer(member, id, member.uuid, { custom_data: { ready: 'yes' } })).status).toBe(200);
+  expect([...(await store.readSessionWithPlayers(id, new Date()))!.presence.keys()].sort()).toEqual([leader.uuid, member.uuid].sort());
+});
+
+test('sixty silent members culled at once, in a session open to create-or-join with a short code: transactions of 48, each one change', async () => {
+  const leader = newPlayer();
+  const members = Array.from({ length: 60 }, (_, i) => seatedPlayer(`m-${String(i).padStart(2, '0')}-${leader.uuid}`, { teamId: i % 2 }));
+  const s = await seedSession({ teamSizes: [40, 40], cullAfterSeconds: T, autoJoin: true, joinable: true }, [
+    seatedPlayer(leader.uuid, { status: 'leader', teamId: 0, joined: new Date(Date.now() + 1_000).toISOString() }),
+    ...members,
+  ]);
+  expect((await api.shortCode(leader, s.sessionId)).status).toBe(200);
+  const v = (await store.readSession(s.sessionId, new Date()))!.version;
+  await sleep(T * 1000 + 300);
+  const r = await api.get(leader, s.sessionId);
+  expect(r.status).toBe(200);
+  expect(r.body.teams.flatMap((t: { players: unknown[] }) => t.players)).toHaveLength(1);
+  expect((await store.readSession(s.sessionId, new Date()))!.version).toBe(v + 2);
+  expect(await seated(s.sessionId)).toEqual({ [leader.uuid]: 'leader@0' });
 });

@@ -63,11 +63,12 @@ describe.each(implementations)('%s store', (_, make) => {
     const leader = seatedPlayer(randomUUID(), { status: 'leader' });
     const s = await created({ cullAfterSeconds: 60 }, [leader]);
     expect(s.nextCullAt).toBe(Date.parse(leader.joined!) + 60_000);
-    expect(await store.readPresence(s, leader.playerUuid)).toBeUndefined();
+    expect(await store.readPresence(s, leader.playerUuid)).toEqual({ seated: true });
     const at = new Date(Date.now() + 5_000);
     await store.recordPresence(s, leader.playerUuid, at);
-    expect(await store.readPresence(s, leader.playerUuid)).toBe(at.getTime());
-    expect(await store.readPresence({ ...s, incarnation: 'other' }, leader.playerUuid)).toBeUndefined();
+    expect(await store.readPresence(s, leader.playerUuid)).toEqual({ seen: at.getTime(), seated: true });
+    expect(await store.readPresence({ ...s, incarnation: 'other' }, leader.playerUuid)).toEqual({ seated: false });
+    expect(await store.readPresence(s, randomUUID())).toEqual({ seated: false });
     expect((await store.readSessionWithPlayers(s.sessionId, now()))!.presence).toEqual(new Map([[leader.playerUuid, at.getTime()]]));
     // Due by a time past the floor, not before it; moving the floor leaves the version alone.
     expect(await store.sessionsDueForCull(new Date(s.nextCullAt! - 1), 1000)).not.toContain(s.sessionId);
@@ -77,9 +78,18 @@ describe.each(implementations)('%s store', (_, make) => {
     expect([moved.version, moved.nextCullAt]).toEqual([s.version, expect.any(Number)]);
     await store.setNextCull(s, undefined);
     expect((await store.readSession(s.sessionId, now()))!.nextCullAt).toBeUndefined();
+    // Computed on a version that has moved on (a join set a floor since): not written.
+    const other = seatedPlayer(randomUUID(), { teamId: 1 });
+    expect(await store.commitChange(moved, join(other), 'version', now())).toEqual({ ok: true });
+    const floorOfJoin = (await store.readSession(s.sessionId, now()))!.nextCullAt;
+    expect(floorOfJoin).toBeGreaterThan(Date.now());
+    await store.setNextCull(moved, undefined);
+    expect((await store.readSession(s.sessionId, now()))!.nextCullAt).toBe(floorOfJoin);
+    const joinedOnce = (await store.readSession(s.sessionId, now()))!;
+    await store.setNextCull(joinedOnce, undefined);
     // A join into a session with no floor sets it; a change naming the floor sets it; an end removes it.
     const member = seatedPlayer(randomUUID());
-    expect(await store.commitChange(moved, join(member), 'version', now())).toEqual({ ok: true });
+    expect(await store.commitChange(joinedOnce, join(member), 'version', now())).toEqual({ ok: true });
     const joined = (await store.readSession(s.sessionId, now()))!;
     expect(joined.nextCullAt).toBeGreaterThan(Date.now() + 50_000);
     const floor = Date.now() + 123_000;

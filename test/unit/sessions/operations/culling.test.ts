@@ -56,6 +56,28 @@ test("a player's own read records their query, at most once per T/4; refresh_ttl
   ]);
 });
 
+test("only a leader's or member's query is recorded: an outsider's or an invited player's 304 poll writes nothing", async () => {
+  const { store, s } = await setup();
+  const invited = randomUUID();
+  await store.commitChange(
+    s,
+    {
+      event: 'Session Player Updated',
+      guards: [],
+      players: [{ kind: 'put', player: seatedPlayer(invited, { status: 'invited', joined: undefined }) }],
+      seats: { 0: 0 },
+    },
+    'version',
+    new Date(t0),
+  );
+  const current = (await store.readSession(s.sessionId, new Date(t0)))!;
+  for (const who of [invited, randomUUID()]) {
+    const out = await read(store, current, t0 + 10, { refreshTtl: true, held: (e) => e === etagOf(current), presenceOf: who });
+    expect(out.notModified).toBe(true);
+  }
+  expect(store.presenceWrites).toEqual([]);
+});
+
 test('a 304 poll records the query too, reading the record first; a session without culling records nothing', async () => {
   const { store, s, leader } = await setup();
   const held = (etag: string) => etag === etagOf(s);
@@ -154,4 +176,53 @@ test('the sweep takes the sessions whose floor has passed, and only those', asyn
   expect(await store.readSession(due.s.sessionId, new Date(t0 + Tms + 1))).toBeUndefined();
   expect(await store.readSession(later.sessionId, new Date(t0 + Tms + 1))).toBeDefined();
   expect(await store.sessionsDueForCull(new Date(t0 + Tms + 1), 10)).toEqual([]);
+});
+
+test('the sweep counts every cull of sessions culled side by side, and takes expired sessions out of its way', async () => {
+  const store = new MemoryStore();
+  const live: Session[] = [];
+  for (let i = 0; i < 6; i++) {
+    const players = [
+      seatedPlayer(randomUUID(), { status: 'leader', joined: new Date(t0).toISOString() }),
+      seatedPlayer(randomUUID(), { joined: new Date(t0).toISOString() }),
+    ];
+    const s = withPlayers(
+      newSession({
+        sessionId: `s-${i}-${randomUUID()}`,
+        type: 't',
+        teamSizes: [2],
+        joinable: true,
+        ttlSeconds: 0,
+        keepAliveOnEmpty: true,
+        cullAfterSeconds: T,
+        now: new Date(t0),
+      }),
+      players,
+    );
+    await store.createSession(s, players, new Date(t0));
+    live.push(s);
+  }
+  // Expired ones with older floors come first in the index, more of them than one round asks for.
+  for (let i = 0; i < 5; i++) {
+    const p = seatedPlayer(randomUUID(), { status: 'leader', joined: new Date(t0 - Tms).toISOString() });
+    const dead = withPlayers(
+      newSession({
+        sessionId: `d-${i}-${randomUUID()}`,
+        type: 't',
+        teamSizes: [2],
+        joinable: true,
+        ttlSeconds: 60,
+        cullAfterSeconds: T,
+        now: new Date(t0 - Tms),
+      }),
+      [p],
+    );
+    await store.createSession(dead, [p], new Date(t0 - Tms));
+  }
+  const at = new Date(t0 + 2 * Tms);
+  const out = await sweepCulls(store, { now: at, deadline: Date.now() + 5000, batch: 3, concurrency: 4 });
+  expect(out.failed).toEqual([]);
+  expect(out.culled).toBe(12);
+  for (const s of live) expect((await store.readSessionWithPlayers(s.sessionId, at))!.players).toEqual([]);
+  expect(await store.sessionsDueForCull(at, 100)).toEqual([]);
 });
