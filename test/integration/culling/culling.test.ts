@@ -12,7 +12,8 @@ import { joinBody, seatedPlayer } from '../../support/fixtures.js';
 import { newPlayer, type TestPlayer } from '../../support/players.js';
 import { createSession, seedSession, store } from '../../support/stores.js';
 
-const T = 2;
+// Long enough that a player polling every few hundred milliseconds stays seated on a loaded machine.
+const T = 3;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const db = testDocumentClient();
 const sessionItem = async (id: string) =>
@@ -55,11 +56,11 @@ test('a silent member is culled while the polling leader is not; the cull is one
   const created = Date.now();
   const id = await cullingSession([{ p: leader }, { p: silent }]);
   const v = (await store.readSession(id, new Date()))!.version;
-  // The leader polls (every 3T/10, well under 3T/4) until a poll shows the silent member gone.
+  // The leader polls (every 400 ms and a request, well under 3T/4) until a poll shows the silent member gone.
   let shown: string[];
   let r: Awaited<ReturnType<typeof api.get>>;
   do {
-    await sleep(600);
+    await sleep(400);
     r = await api.get(leader, id);
     shown = r.body.teams[0].players.map((p: { player_uuid: string }) => p.player_uuid);
   } while (shown.length > 1 && Date.now() - created < 4 * T * 1000);
@@ -72,7 +73,7 @@ test('a silent member is culled while the polling leader is not; the cull is one
   expect(r.headers.etag).toContain(`${v + 1}`);
   expect(item.last_change).toEqual({ event: 'Session Player Left', player_uuid: silent.uuid, team_id: 0, status: 'left', reason: 'culled' });
   // The leader keeps polling and stays, and nothing changes: the floor only ever moves on.
-  await poll(leader, id, 600, T * 1500);
+  await poll(leader, id, 400, T * 1500);
   expect(await seated(id)).toEqual({ [leader.uuid]: 'leader@0' });
   expect((await sessionItem(id))!.version).toBe(v + 1);
 });
@@ -84,7 +85,7 @@ test('a poll with an ETag from before a cull gets 200 with the culled state, nev
   const held = { headers: { 'if-none-match': first.headers.etag! } };
   const due = Date.now() + T * 1000;
   expect((await api.get(leader, id, held)).status).toBe(304);
-  while (Date.now() < due - 700) {
+  while (Date.now() < due - 1500) {
     await sleep(500);
     expect((await api.get(leader, id, held)).status).toBe(304);
   }
@@ -99,9 +100,20 @@ test('a poll with an ETag from before a cull gets 200 with the culled state, nev
 test('a stampede onto culled seats admits exactly the free seats; a player who queried in time keeps theirs', async () => {
   const [leader, silentA, silentB, awake] = [newPlayer(), newPlayer(), newPlayer(), newPlayer()];
   const id = await cullingSession([{ p: leader, team: 1 }, { p: silentA }, { p: silentB }, { p: awake, team: 1 }], { teamSizes: [2, 2] });
-  await Promise.all([poll(leader, id, 700, (T + 0.3) * 1000), poll(awake, id, 700, (T + 0.3) * 1000)]);
+  // The leader and the awake member keep polling until the stampede is over.
+  let polling = true;
+  const keepPolling = async (p: TestPlayer) => {
+    while (polling) {
+      expect((await api.get(p, id)).status).toBe(200);
+      await sleep(300);
+    }
+  };
+  const pollers = [keepPolling(leader), keepPolling(awake)];
+  await sleep((T + 0.3) * 1000);
   const joiners = Array.from({ length: 8 }, () => newPlayer());
   const answers = await Promise.all(joiners.map((p) => api.join(p, id, joinBody({ team_id: 0 }))));
+  polling = false;
+  await Promise.all(pollers);
   const admitted = answers.filter((a) => a.status === 200);
   expect(admitted).toHaveLength(2);
   expect(answers.filter((a) => a.status !== 200).map((a) => a.body.error_code)).toEqual(Array(6).fill('team_full'));
@@ -115,7 +127,7 @@ test('a stampede onto culled seats admits exactly the free seats; a player who q
 test("a culled player's own read shows the session without them and does not bring them back; their join seats them again", async () => {
   const [leader, silent] = [newPlayer(), newPlayer()];
   const id = await cullingSession([{ p: leader }, { p: silent }]);
-  await poll(leader, id, 600, (T + 0.3) * 1000);
+  await poll(leader, id, 400, (T + 0.3) * 1000);
   const own = await api.get(silent, id);
   expect(own.status).toBe(200);
   expect(own.body.teams[0].players.map((p: { player_uuid: string }) => p.player_uuid)).toEqual([leader.uuid]);
@@ -128,7 +140,7 @@ test("a culled player's own read shows the session without them and does not bri
 test('a culled leader hands the lead to the earliest member who stays; the last one culled ends the session', async () => {
   const [leader, first, second] = [newPlayer(), newPlayer(), newPlayer()];
   const id = await cullingSession([{ p: leader }, { p: first }, { p: second, team: 1 }]);
-  await Promise.all([poll(first, id, 600, (T + 0.3) * 1000), poll(second, id, 600, (T + 0.3) * 1000)]);
+  await Promise.all([poll(first, id, 400, (T + 0.3) * 1000), poll(second, id, 400, (T + 0.3) * 1000)]);
   const r = await api.get(second, id);
   expect(
     r.body.teams.flatMap((t: { players: { player_uuid: string; status: string }[] }) => t.players.map((p) => `${p.player_uuid}:${p.status}`)).sort(),
