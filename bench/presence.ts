@@ -38,6 +38,15 @@ export async function runPresence(db: LocalDb, log: (line: string) => void, time
   const store = dynamoDbStore(tableOf(doc, TABLE));
   const t0 = Date.now();
 
+  /** The DynamoDB calls `work` makes and the capacity DynamoDB Local reports for them, by operation. */
+  async function measured(work: () => Promise<void>) {
+    recorder.take();
+    recorder.takeCapacity();
+    recorder.withCapacity(true);
+    await work().finally(() => recorder.withCapacity(false));
+    return { calls: recorder.take().map((c) => c.op), capacity: recorder.takeCapacity() };
+  }
+
   /** An hour of polls by PLAYERS players of one session, each with the ETag it last saw, spread over each minute. */
   async function pollHour(cullAfterSeconds: number): Promise<PollCost> {
     const uuids = Array.from({ length: PLAYERS }, () => randomUUID());
@@ -56,28 +65,25 @@ export async function runPresence(db: LocalDb, log: (line: string) => void, time
     );
     if ((await store.createSession(s, players, new Date(t0))) !== 'created') throw new Error('presence bench: session id taken');
     const held = new Map<string, string>();
-    recorder.take();
-    recorder.takeCapacity();
-    recorder.withCapacity(true);
     let polls = 0;
-    for (let minute = 0; minute < HOUR_MS / (PRESENCE_POLL_SECONDS * 1000); minute++) {
-      for (const [i, uuid] of uuids.entries()) {
-        const now = new Date(t0 + minute * PRESENCE_POLL_SECONDS * 1000 + i * 7_000);
-        const etag = held.get(uuid);
-        const out = await getSession(
-          store,
-          s.sessionId,
-          { refreshTtl: true, presenceOf: uuid, ...(etag ? { held: (e: string) => e === etag } : {}) },
-          now,
-        );
-        held.set(uuid, out.notModified ? out.etag : etagOf(out.session));
-        polls++;
+    const { calls: sent, capacity } = await measured(async () => {
+      for (let minute = 0; minute < HOUR_MS / (PRESENCE_POLL_SECONDS * 1000); minute++) {
+        for (const [i, uuid] of uuids.entries()) {
+          const now = new Date(t0 + minute * PRESENCE_POLL_SECONDS * 1000 + i * 7_000);
+          const etag = held.get(uuid);
+          const out = await getSession(
+            store,
+            s.sessionId,
+            { refreshTtl: true, presenceOf: uuid, ...(etag ? { held: (e: string) => e === etag } : {}) },
+            now,
+          );
+          held.set(uuid, out.notModified ? out.etag : etagOf(out.session));
+          polls++;
+        }
       }
-    }
-    recorder.withCapacity(false);
+    });
     const calls: Record<string, number> = {};
-    for (const c of recorder.take()) calls[c.op] = (calls[c.op] ?? 0) + 1;
-    const capacity = recorder.takeCapacity();
+    for (const op of sent) calls[op] = (calls[op] ?? 0) + 1;
     const perPlayer = Object.fromEntries(Object.entries(capacity).map(([op, units]) => [op, round(units / PLAYERS, 2)]));
     const reads = Object.entries(perPlayer).reduce((n, [op, u]) => n + (WRITES.has(op) ? 0 : u), 0);
     const writes = Object.entries(perPlayer).reduce((n, [op, u]) => n + (WRITES.has(op) ? u : 0), 0);
@@ -106,13 +112,9 @@ export async function runPresence(db: LocalDb, log: (line: string) => void, time
     );
     await store.createSession(s, [leader], new Date());
     const joiner = randomUUID();
-    recorder.take();
-    recorder.takeCapacity();
-    recorder.withCapacity(true);
-    await joinSession(store, s.sessionId, joinRequest(joiner), { presenceOf: joiner });
-    recorder.withCapacity(false);
-    const calls = recorder.take().map((c) => c.op);
-    const capacity = recorder.takeCapacity();
+    const { calls, capacity } = await measured(async () => {
+      await joinSession(store, s.sessionId, joinRequest(joiner), { presenceOf: joiner });
+    });
     return {
       calls,
       units: round(

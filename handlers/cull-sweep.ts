@@ -9,12 +9,12 @@ import { log } from '../src/observability/logger.js';
 import { metrics, recordCulls } from '../src/observability/metrics.js';
 import { tableFromEnv } from '../src/runtime/table.js';
 import { sweepCulls, type SweepOutcome } from '../src/sessions/operations/cull-sweep.js';
-import type { CullStore } from '../src/sessions/operations/cull.js';
+import type { SessionChanges } from '../src/sessions/store.js';
 
 /** Stop taking sessions this long before the function's timeout, so the sessions in hand finish. */
 const MARGIN_MS = 10_000;
 
-let store: CullStore | undefined;
+let store: SessionChanges | undefined;
 
 export const handler = async (event: ScheduledEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SweepOutcome> => {
   store ??= (() => {

@@ -1,7 +1,8 @@
 // The culling sweep: culled players are really removed, also from sessions nobody reads or joins. Every run takes the
 // sessions whose cull floor has passed (oldest floor first) and writes their due culls (cull.ts), a few at a time,
 // until none is left or its deadline nears; what it leaves, the next run takes.
-import { cullDue, type CullStore } from './cull.js';
+import type { SessionChanges } from '../store.js';
+import { cullDue } from './cull.js';
 
 export interface SweepOptions {
   now?: Date;
@@ -20,7 +21,7 @@ export interface SweepOutcome {
   failed: { sessionId: string; error: string }[];
 }
 
-export async function sweepCulls(store: CullStore, opts: SweepOptions): Promise<SweepOutcome> {
+export async function sweepCulls(store: SessionChanges, opts: SweepOptions): Promise<SweepOutcome> {
   const outcome: SweepOutcome = { sessions: 0, culled: 0, failed: [] };
   const batch = opts.batch ?? 100;
   const tried = new Set<string>();

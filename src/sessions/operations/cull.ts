@@ -5,9 +5,8 @@ import { ApiError } from '../../errors/api-error.js';
 import { cullMayBeDue, presenceWriteDue } from '../model/presence.js';
 import type { Session } from '../model/session.js';
 import { decideCull } from '../rules/culling.js';
+import { backoff } from './backoff.js';
 import { CULL_PLAYERS_PER_TRANSACTION, type Culling, type SessionWithPlayers, type SessionChanges } from '../store.js';
-
-export type CullStore = SessionChanges;
 
 export interface CullOutcome {
   /** Players culled by this call. */
@@ -16,8 +15,6 @@ export interface CullOutcome {
   after?: SessionWithPlayers;
 }
 
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 5 * 2 ** attempt)));
-
 export interface CullOptions {
   clock?: () => Date;
   budgetMs?: number;
@@ -25,7 +22,7 @@ export interface CullOptions {
   read?: SessionWithPlayers;
 }
 
-export async function cullDue(store: CullStore, sessionId: string, opts: CullOptions = {}): Promise<CullOutcome> {
+export async function cullDue(store: SessionChanges, sessionId: string, opts: CullOptions = {}): Promise<CullOutcome> {
   const clock = opts.clock ?? (() => new Date());
   const deadline = Date.now() + (opts.budgetMs ?? 3000);
   let culled = 0;
@@ -58,19 +55,26 @@ export async function cullDue(store: CullStore, sessionId: string, opts: CullOpt
 
 /** Before a decision rests on a session: when a cull may be due, the culls are written and the session read again. */
 export async function culledFirst<S extends { session?: Session }>(
-  store: CullStore,
+  store: SessionChanges,
   state: S,
-  now: Date,
   reread: () => Promise<S>,
-  clock: () => Date = () => new Date(),
+  clock: () => Date,
 ): Promise<{ state: S; culled: number }> {
-  if (!state.session || !cullMayBeDue(state.session, now.getTime())) return { state, culled: 0 };
+  if (!state.session || !cullMayBeDue(state.session, clock().getTime())) return { state, culled: 0 };
   const { culled } = await cullDue(store, state.session.sessionId, { clock });
   return { state: await reread(), culled };
 }
 
+/** The session with every player, as the culls due leave it (a read's answer); absent when it is gone or ended. */
+export async function wholeAfterCulls(store: SessionChanges, sessionId: string, now: Date): Promise<{ found?: SessionWithPlayers; culled: number }> {
+  const found = await store.readSessionWithPlayers(sessionId, now);
+  if (!found || !cullMayBeDue(found.session, now.getTime())) return { found, culled: 0 };
+  const { after, culled } = await cullDue(store, sessionId, { clock: () => now, read: found });
+  return { found: after, culled };
+}
+
 /** A snapshot of the session and these players, read again after the culls due were written (a read's answer). */
-export async function snapshotAfterCulls(store: CullStore, sessionId: string, playerUuids: readonly string[], now: Date) {
+export async function snapshotAfterCulls(store: SessionChanges, sessionId: string, playerUuids: readonly string[], now: Date) {
   const first = await store.readSnapshot(sessionId, playerUuids, now);
   if (!first.session || !cullMayBeDue(first.session, now.getTime())) return { ...first, culled: 0 };
   const { culled } = await cullDue(store, sessionId, { clock: () => now });

@@ -7,8 +7,8 @@ import { etagOf } from '../model/etag.js';
 import { cullMayBeDue } from '../model/presence.js';
 import { isActive, type Session } from '../model/session.js';
 import { needsExtension } from '../rules/expiry.js';
-import type { Culling, SessionCommits, SessionExpiry, SessionReads, SessionWithPlayers } from '../store.js';
-import { cullDue, notePresence } from './cull.js';
+import type { SessionChanges, SessionExpiry, SessionWithPlayers } from '../store.js';
+import { notePresence, wholeAfterCulls } from './cull.js';
 
 /** Not modified, with the session's ETag; or the session as read (whose ETag is its version's when it is one state). */
 export type SessionRead = { notModified: true; etag: string } | ({ notModified: false; culled: number } & SessionWithPlayers);
@@ -22,7 +22,7 @@ export interface ReadOptions {
   presenceOf?: string;
 }
 
-export type GetSessionStore = SessionReads & SessionCommits & SessionExpiry & Culling;
+export type GetSessionStore = SessionChanges & SessionExpiry;
 
 export async function getSession(store: GetSessionStore, sessionId: string, opts: ReadOptions, now = new Date()): Promise<SessionRead> {
   const refresh = (session: Session) => (opts.refreshTtl && needsExtension(session, now) ? store.extendExpiry(session, now) : Promise.resolve());
@@ -38,10 +38,7 @@ export async function getSession(store: GetSessionStore, sessionId: string, opts
       return { notModified: true, etag: etagOf(session) };
     }
   }
-  let found = await store.readSessionWithPlayers(sessionId, now);
-  let culled = 0;
-  if (found && cullMayBeDue(found.session, now.getTime()))
-    ({ after: found, culled } = await cullDue(store, sessionId, { clock: () => now, read: found }));
+  const { found, culled } = await wholeAfterCulls(store, sessionId, now);
   if (!found) throw new ApiError('session_not_found');
   const caller = opts.presenceOf;
   const seated = caller !== undefined && found.players.some((p) => p.playerUuid === caller && isActive(p.status));

@@ -5,9 +5,8 @@ import { ApiError } from '../../errors/api-error.js';
 import { etagOf } from '../model/etag.js';
 import type { Player, Session } from '../model/session.js';
 import { needsExtension } from '../rules/expiry.js';
-import { cullMayBeDue } from '../model/presence.js';
 import type { SessionChanges, SessionExpiry } from '../store.js';
-import { cullDue, snapshotAfterCulls } from './cull.js';
+import { snapshotAfterCulls, wholeAfterCulls } from './cull.js';
 
 const refresh = (store: SessionExpiry, session: Session, refreshTtl: boolean, now: Date) =>
   refreshTtl && needsExtension(session, now) ? store.extendExpiry(session, now) : Promise.resolve();
@@ -48,10 +47,7 @@ export async function getPlayersPage(
   refreshTtl: boolean,
   now = new Date(),
 ): Promise<PlayersPage> {
-  let found = await store.readSessionWithPlayers(sessionId, now);
-  let culled = 0;
-  if (found && cullMayBeDue(found.session, now.getTime()))
-    ({ after: found, culled } = await cullDue(store, sessionId, { clock: () => now, read: found }));
+  const { found, culled } = await wholeAfterCulls(store, sessionId, now);
   if (!found) throw new ApiError('session_not_found');
   await refresh(store, found.session, refreshTtl, now);
   const sorted = [...found.players].sort((a, b) => (a.playerUuid < b.playerUuid ? -1 : a.playerUuid > b.playerUuid ? 1 : 0));

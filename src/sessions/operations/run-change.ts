@@ -3,12 +3,13 @@
 // the exact version it produced; retries are conditioned on the decision's facts, so a stampede of compatible
 // changes commits side by side, and the ETag is read back after the write (docs/architecture.md, "Concurrency and ETags").
 import { ApiError } from '../../errors/api-error.js';
-import type { ConditionMode, Culling, SessionReads, SessionChanges } from '../store.js';
+import type { ConditionMode, SessionReads, SessionChanges } from '../store.js';
 import type { Change, Decision } from '../model/change.js';
 import { etagOf } from '../model/etag.js';
 import { cullMayBeDue } from '../model/presence.js';
 import type { Player, Session } from '../model/session.js';
 import { sameData } from '../rules/toolkit.js';
+import { backoff } from './backoff.js';
 import { culledFirst, notePresence } from './cull.js';
 
 export interface ChangeOptions {
@@ -57,8 +58,6 @@ export interface ChangeSpec<S extends { session?: Session }, T> {
   versionOnly?: boolean;
 }
 
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 5 * 2 ** attempt)));
-
 export async function runChange<S extends { session?: Session }, T>(
   store: SessionChanges,
   spec: ChangeSpec<S, T>,
@@ -68,7 +67,8 @@ export async function runChange<S extends { session?: Session }, T>(
   const outcome = { ...(await decideAndWrite(store, spec, opts, notes)), culled: notes.culled };
   // A player the change seated just now has that as their last query already.
   if (opts.presenceOf !== undefined && !outcome.deleted && !notes.seatedNow)
-    await recordQuery(store, outcome, opts.presenceOf, (opts.clock ?? (() => new Date()))());
+    // The caller's request counted as their query; a change already written never fails for it.
+    await notePresence(store, outcome.read, opts.presenceOf, (opts.clock ?? (() => new Date()))()).catch(() => undefined);
   return outcome;
 }
 
@@ -90,7 +90,7 @@ async function decideAndWrite<S extends { session?: Session }, T>(
     if (!state) {
       // Every decision sees the session as its due culls leave it: they are written first (nothing to do, and no
       // read, while the session's cull floor has not passed).
-      const first = await culledFirst(store, await spec.read(now), now, () => spec.read(clock()), clock);
+      const first = await culledFirst(store, await spec.read(now), () => spec.read(clock()), clock);
       state = first.state;
       notes.culled += first.culled;
       snapshot = !spec.snapshot;
@@ -152,11 +152,6 @@ async function decideAndWrite<S extends { session?: Session }, T>(
 interface Notes {
   culled: number;
   seatedNow: boolean;
-}
-
-/** The caller's request counted as their query; a change already written never fails for it. */
-async function recordQuery(store: Culling, outcome: ChangeOutcome<unknown>, playerUuid: string, now: Date): Promise<void> {
-  await notePresence(store, outcome.read, playerUuid, now).catch(() => undefined);
 }
 
 /**
