@@ -97,8 +97,9 @@ export function restApiEvent(spec: RequestSpec): APIGatewayProxyEvent {
   };
 }
 
-export function lambdaContext(functionName = 'test'): Context {
-  const deadline = Date.now() + 10_000;
+/** A Lambda context whose deadline is the route functions' timeout (lib/route-function.ts) unless told otherwise. */
+export function lambdaContext(functionName = 'test', timeoutMs = 10_000): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -124,8 +125,12 @@ export interface Answer {
 
 type Handler = (event: any, context: Context, ...rest: any[]) => Promise<any>;
 
-export async function invoke(handler: Handler, event: APIGatewayProxyEventV2 | APIGatewayProxyEvent): Promise<Answer> {
-  const result = await handler(event, lambdaContext(), { signal: new AbortController().signal });
+export async function invoke(
+  handler: Handler,
+  event: APIGatewayProxyEventV2 | APIGatewayProxyEvent,
+  opts: { timeoutMs?: number } = {},
+): Promise<Answer> {
+  const result = await handler(event, lambdaContext('test', opts.timeoutMs), { signal: new AbortController().signal });
   const raw: string | undefined = result.body;
   return { status: result.statusCode, headers: result.headers ?? {}, body: raw ? JSON.parse(raw) : undefined, raw };
 }
