@@ -21,7 +21,7 @@ import { etagOf } from '../../src/sessions/model/etag.js';
 import type { Player } from '../../src/sessions/model/session.js';
 import type { CommitResult, CreateResult } from '../../src/sessions/store.js';
 import { sdkFaultStore, throttled, transactionConflict, withStore } from '../support/sdk-faults.js';
-import { decorate } from '../support/stores.js';
+import { decorate } from '../support/decorate.js';
 import type { Answer } from '../support/api.js';
 
 // Session types of this file only, so that no other suite's create-or-join ever meets these sessions.

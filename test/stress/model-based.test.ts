@@ -19,7 +19,7 @@ import { removePlayer } from '../../src/sessions/operations/remove-player.js';
 import { updatePlayer as updatePlayerOf } from '../../src/sessions/operations/update-player.js';
 import { updateSession as updateSessionOf } from '../../src/sessions/operations/update-session.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
-import { decorate } from '../support/stores.js';
+import { decorate } from '../support/decorate.js';
 import { withStore } from '../support/sdk-faults.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { programArb, runProgram, type Op, type ProgramResult, type SessionSetup } from './model-harness.js';

@@ -35,7 +35,8 @@ import { canonicalJson } from '../../src/http/content-etag.js';
 import { hashPassword } from '../../src/security/password-hash.js';
 import { PLAYER_SK_PREFIX, playerFromItem, sessionFromItem, sessionKey, type PlayerItem, type SessionItem } from '../../src/dynamodb/items.js';
 import { CULL_PLAYERS_PER_TRANSACTION, PARTY_PLAYERS_PER_TRANSACTION, type CommitResult, type ConditionMode } from '../../src/sessions/store.js';
-import { decorate, storeOn } from '../support/stores.js';
+import { decorate } from '../support/decorate.js';
+import { storeOn } from '../support/stores.js';
 import { httpApiEvent, invoke, type Answer } from '../support/api.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
 

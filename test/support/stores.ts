@@ -1,5 +1,5 @@
 // Stores for tests: the DynamoDB store on the test table (global-setup.ts's DynamoDB Local), on a client of a test's
-// own (to inject SDK faults), sessions created through it, and decorators that let a test act between a store's steps.
+// own (to inject SDK faults), and sessions created through it.
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../src/dynamodb/client.js';
@@ -23,9 +23,6 @@ export const testClient = (): DynamoDBDocumentClient =>
 /** The DynamoDB store on the test table, through `db` (a fresh client by default). */
 export const storeOn = (db: DynamoDBDocumentClient = testClient(), tableName = testTableName()): SessionStore =>
   dynamoDbStore(tableOf(db, tableName));
-
-/** `store` with some of its operations replaced; the others are the store's own. */
-export const decorate = <S extends object>(store: S, overrides: Partial<S>): S => Object.assign(Object.create(store) as S, overrides);
 
 /** The DynamoDB store on the test table that the suites share for setting up and reading back. */
 export const store: SessionStore = storeOn();

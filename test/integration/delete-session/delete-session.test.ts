@@ -9,7 +9,8 @@ import { api } from '../../support/api-client.js';
 import { testTableName } from '../../support/dynamodb.js';
 import { joinBody, seatedPlayer } from '../../support/fixtures.js';
 import { newAdmin, newPlayer, type TestPlayer } from '../../support/players.js';
-import { createSession, decorate, seedSession, store, testClient } from '../../support/stores.js';
+import { decorate } from '../../support/decorate.js';
+import { createSession, seedSession, store, testClient } from '../../support/stores.js';
 
 const db = testClient();
 const sessionItem = async (id: string) =>

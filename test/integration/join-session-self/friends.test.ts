@@ -12,7 +12,8 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { playerKey } from '../../../src/dynamodb/items.js';
 import { testTableName } from '../../support/dynamodb.js';
 import { withStore } from '../../support/sdk-faults.js';
-import { createSession, decorate, store, testClient } from '../../support/stores.js';
+import { decorate } from '../../support/decorate.js';
+import { createSession, store, testClient } from '../../support/stores.js';
 
 let friends: TestFriendsService;
 let restore: () => void;

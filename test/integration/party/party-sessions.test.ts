@@ -9,7 +9,8 @@ import { api } from '../../support/api-client.js';
 import { joinBody, seatedPlayer } from '../../support/fixtures.js';
 import { newAdmin, newPlayer, type TestPlayer } from '../../support/players.js';
 import { inviteSession } from '../../../src/sessions/operations/party.js';
-import { createSession, decorate, seedSession, store } from '../../support/stores.js';
+import { decorate } from '../../support/decorate.js';
+import { createSession, seedSession, store } from '../../support/stores.js';
 
 const spec = await loadSpec(joinPath(process.cwd(), 'schemas', 'openapi.yaml'));
 const isInviteResponse = componentValidator(spec, 'SessionInviteResponse');

@@ -8,7 +8,8 @@ import { removePlayer } from '../../../src/sessions/operations/remove-player.js'
 import { api } from '../../support/api-client.js';
 import { joinBody } from '../../support/fixtures.js';
 import { newAdmin, newPlayer, type TestPlayer } from '../../support/players.js';
-import { createSession, decorate, store } from '../../support/stores.js';
+import { decorate } from '../../support/decorate.js';
+import { createSession, store } from '../../support/stores.js';
 
 const spec = await loadSpec(joinPath(process.cwd(), 'schemas', 'openapi.yaml'));
 const isPermissions = componentValidator(spec, 'SessionPermissions');

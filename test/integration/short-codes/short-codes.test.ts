@@ -10,7 +10,8 @@ import { testTableName } from '../../support/dynamodb.js';
 import { joinBody } from '../../support/fixtures.js';
 import { newAdmin, newPlayer, type TestPlayer } from '../../support/players.js';
 import { MemoryStore } from '../../support/memory-store.js';
-import { createSession, decorate, store, testClient } from '../../support/stores.js';
+import { decorate } from '../../support/decorate.js';
+import { createSession, store, testClient } from '../../support/stores.js';
 
 const db = testClient();
 const codeItem = async (code: string) => (await db.send(new GetCommand({ TableName: testTableName(), Key: shortCodeKey(code) }))).Item;

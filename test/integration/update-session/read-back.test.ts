@@ -4,7 +4,8 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { seatedPlayer } from '../../support/fixtures.js';
 import { newPlayer } from '../../support/players.js';
-import { createSession, decorate, store, testClient } from '../../support/stores.js';
+import { decorate } from '../../support/decorate.js';
+import { createSession, store, testClient } from '../../support/stores.js';
 import { testTableName } from '../../support/dynamodb.js';
 import { sessionKey } from '../../../src/dynamodb/items.js';
 import { updateSession } from '../../../src/sessions/operations/update-session.js';

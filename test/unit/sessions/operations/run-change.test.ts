@@ -8,7 +8,7 @@ import { type JoinRequest, type Player, type Session } from '../../../../src/ses
 import { joinSession } from '../../../../src/sessions/operations/join-session.js';
 import { joinRequest, seatedPlayer } from '../../../support/fixtures.js';
 import { MemoryStore } from '../../../support/memory-store.js';
-import { decorate } from '../../../support/stores.js';
+import { decorate } from '../../../support/decorate.js';
 
 const request = (playerUuid: string = randomUUID(), over: Partial<JoinRequest> = {}): JoinRequest => joinRequest(playerUuid, over);
 
