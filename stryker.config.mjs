@@ -1,12 +1,12 @@
-// npm run mutate: StrykerJS over the pure core (docs/testing.md, "Mutation testing"). Every mutant of these files
-// runs against the unit tests that cover it (jest.unit.config.js: no DynamoDB Local), type-checked first so that
-// mutants the compiler refuses are not counted. Incremental: reports/stryker-incremental.json keeps the previous
-// run's results, so a run after a small change tests only the mutants it touched.
+// npm run mutate: StrykerJS over the pure core. Every mutant of these files runs against the unit tests that cover
+// it (jest.unit.config.js: no DynamoDB Local), type-checked first so that mutants the compiler refuses are not
+// counted. Incremental: reports/stryker-incremental.json (Stryker's default) keeps the previous run's results, so a
+// run after a small change tests only the mutants it touched.
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
   testRunnerNodeArgs: ['--experimental-vm-modules'],
-  jest: { configFile: 'jest.unit.config.js', enableFindRelatedTests: false },
+  jest: { configFile: 'jest.unit.config.js' },
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.mutate.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
@@ -23,11 +23,8 @@ export default {
   ],
   ignoreStatic: true,
   incremental: true,
-  incrementalFile: 'reports/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'json', 'html'],
   thresholds: { high: 95, low: 90, break: 90 },
   concurrency: 2,
   timeoutMS: 10000,
-  tempDirName: '.stryker-tmp',
-  cleanTempDir: 'always',
 };
