@@ -9,8 +9,9 @@
 // Timeout 10 s (default; lambda.timeoutSeconds): a join is one read and one TransactWriteItems; after a lost race it
 // retries at most 8 attempts or 4 s, and each DynamoDB call gives up after 3 attempts of at most 0.5 s connect +
 // 1.5 s request (src/dynamodb/client.ts), so even a last attempt started just before the 4 s budget ends
-// finishes (or fails into a 503 with Retry-After, in our envelope) by ~8.5 s. The timeout only catches the
-// unexpected, and stays well under the HTTP API's 30 s integration limit so API Gateway never answers for us.
+// usually finishes (or fails into a 503 with Retry-After, in our envelope) by ~6 s; create-or-join's placement stops
+// 2 s before the timeout, from the context's time left. The timeout only catches the unexpected (middy answers it
+// in our envelope), and stays well under the HTTP API's 30 s integration limit so API Gateway never answers for us.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';

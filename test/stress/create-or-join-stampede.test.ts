@@ -10,9 +10,9 @@ describe('create-or-join stampede', () => {
     const type = 'lobby';
     const players = Array.from({ length: 200 }, () => newPlayer());
     // DynamoDB Local runs one transaction at a time, so the crowd's queue there, not our code, sets how long a call
-    // waits: on a loaded machine a call started just before the placement's 8-s budget ends can outlast the route
-    // functions' 10-s timeout, and a timed-out invocation would go on writing in this process, where Lambda would
-    // have stopped it. The invocations get API Gateway's 30-s limit instead; what this test guards is placement.
+    // waits. The invocations get API Gateway's 30-s limit rather than the route functions' 10 s, and the placement,
+    // which keeps trying until one DynamoDB request attempt (2 s) before the function's timeout, has 28 s: what this
+    // test guards is placement, not how fast DynamoDB Local serves a queue of 200.
     const call = (p: (typeof players)[number]) =>
       invoke(
         createOrJoin,
@@ -24,8 +24,7 @@ describe('create-or-join stampede', () => {
         }),
         { timeoutMs: 30_000 },
       );
-    // On a slow machine the last of the crowd can pass the placement's 8-s budget and get 409 session_conflict with
-    // Retry-After, which a client honours; it is placed on its retry.
+    // A call that still runs out of time gets 409 session_conflict with Retry-After, which a client honours.
     let retried = 0;
     const answers = await Promise.all(
       players.map(async (p) => {

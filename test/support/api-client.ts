@@ -14,6 +14,8 @@ export interface RequestOptions {
   query?: Record<string, string> | [string, string][];
   /** The API Gateway payload: HTTP API (2.0, the default) or REST API (1.0). */
   format?: 'http' | 'rest';
+  /** The invocation's Lambda timeout (default: the route functions' 10 s). */
+  timeoutMs?: number;
 }
 
 /** Whoever sends the request: a player or a trusted caller with a token, or nobody. */
@@ -50,7 +52,8 @@ async function call(
 ): Promise<Answer> {
   const { method, path } = operation(id);
   const spec = { method, route: path, pathParameters, headers: { ...sender?.auth, ...opts.headers }, query: opts.query, body };
-  return invoke(await handlerOf(id), opts.format === 'rest' ? restApiEvent(spec) : httpApiEvent(spec));
+  const event = opts.format === 'rest' ? restApiEvent(spec) : httpApiEvent(spec);
+  return invoke(await handlerOf(id), event, opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs });
 }
 
 export const api = {

@@ -43,6 +43,15 @@ describe('create or join', () => {
     expect(statuses(await api.get(a, ra.body.session_id))).toEqual({ [a.uuid]: 'leader', [b.uuid]: 'member' });
   });
 
+  test('the placement stops one DynamoDB request attempt (2 s) before the function times out: with less left, 409 session_conflict and no session', async () => {
+    const p = client();
+    const late = await api.createOrJoin(p, createBody('lobby'), { timeoutMs: 1_900 });
+    expect([late.status, late.body.error_code, late.headers['retry-after']]).toEqual([409, 'session_conflict', '1']);
+    expect((await api.mine(p)).body.sessions).toEqual({});
+    const inTime = await api.createOrJoin(p, createBody('lobby'), { timeoutMs: 3_000 });
+    expect(inTime.status).toBe(200);
+  });
+
   test('unknown type: 400 session_type_not_found; a type players may not create: 403', async () => {
     const p = client();
     expect((await api.createOrJoin(p, createBody('nope'))).body.error_code).toBe('session_type_not_found');
