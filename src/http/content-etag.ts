@@ -13,7 +13,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** A strong, quoted ETag: the first 128 bits of the SHA-256 of the value's canonical JSON, base64url. */
+/** A strong, quoted ETag: the first 22 base64url characters (132 bits) of the SHA-256 of the value's canonical JSON. */
 export const contentEtag = (value: unknown): string => `"${createHash('sha256').update(canonicalJson(value)).digest('base64url').slice(0, 22)}"`;
 
 /** A weak ETag of content: the same bytes are not promised, only the same meaning (RFC 9110, section 8.8.1). */

@@ -25,12 +25,12 @@ async function importSource<T>(specifier: string): Promise<T> {
   return (await tsImport(specifier, import.meta.url)) as T;
 }
 
-export default async function globalSetup(): Promise<void> {
+/** Starts DynamoDB Local with the test table and points this process's environment (and its children's) at it. */
+export async function startTestDatabase(): Promise<DynamoDbLocal> {
   const { startDynamoDbLocal } = await importSource<Harness>('../../local/dynamodb-local.js');
   const { ensureTable } = await importSource<CreateTable>('../../local/create-table.js');
 
   const local = await startDynamoDbLocal();
-  globalThis.__dynamoDbLocal = local;
   Object.assign(process.env, {
     DYNAMODB_ENDPOINT: local.endpoint,
     SESSIONS_TABLE_NAME: TEST_TABLE_NAME,
@@ -47,10 +47,14 @@ export default async function globalSetup(): Promise<void> {
   try {
     await ensureTable(client, TEST_TABLE_NAME);
   } catch (error) {
-    globalThis.__dynamoDbLocal = undefined;
     await local.stop();
     throw error;
   } finally {
     client.destroy();
   }
+  return local;
+}
+
+export default async function globalSetup(): Promise<void> {
+  globalThis.__dynamoDbLocal = await startTestDatabase();
 }

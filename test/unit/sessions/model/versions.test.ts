@@ -95,3 +95,49 @@ test.each([
 ])('isSemver(%p) is %p', (v, ok) => {
   expect(isSemver(v)).toBe(ok);
 });
+
+// Pre-release identifiers as section 11 ranks them: numeric ones by value, below alphanumeric ones, compared
+// by ASCII; a longer set above a prefix of it. Then what the package also reads: a leading v, surrounding spaces.
+const PRECEDENCE = [
+  '1.0.0-1',
+  '1.0.0-2',
+  '1.0.0-10',
+  '1.0.0-99',
+  '1.0.0-100',
+  '1.0.0-1a',
+  '1.0.0-a1',
+  '1.0.0-alpha',
+  '1.0.0-alpha.1',
+  '1.0.0-alpha.1.2',
+  '1.0.0-alpha.beta',
+  '1.0.0-beta',
+  '1.0.0-beta.2',
+  '1.0.0-beta.11',
+  '1.0.0-rc.1',
+  '1.0.0',
+  'v1.0.1',
+  ' 1.0.2 ',
+];
+test('section 11 ordering of pre-releases, loose forms included, as the package orders them', () => {
+  for (const [i, a] of PRECEDENCE.entries()) {
+    for (const [j, b] of PRECEDENCE.entries()) {
+      expect([a, b, Math.sign(compareVersions(a, b))]).toEqual([a, b, Math.sign(i - j)]);
+      expect([a, b, semverCompare(a, b)]).toEqual([a, b, Math.sign(i - j)]);
+    }
+  }
+});
+
+test('versions of up to 256 characters, as the package reads them; longer ones are no version', () => {
+  const longest = `1.0.0-${'a'.repeat(250)}`;
+  expect([longest.length, isSemver(longest), isSemver(`${longest}b`)]).toEqual([256, true, false]);
+  expect(compareVersions(longest, '1.0.0')).toBeLessThan(0);
+  expect(compareVersions(`${longest}b`, '1.0.0')).toBeNaN();
+  expect(compareVersions('1.0.0', 'v')).toBeNaN();
+  // Only a leading v is dropped: one inside a pre-release is part of it.
+  expect(compareVersions('1.0.0-va', '1.0.0-b')).toBeGreaterThan(0);
+});
+
+test('a string that is no version satisfies no range, however it compares', () => {
+  for (const op of ['<', '<=', '>', '>=', '='] as const) expect(satisfiesRange('latest', [[{ op, version: '2.0.0' }]])).toBe(false);
+  expect(satisfiesRange('1.0.0', [[{ op: '<', version: 'latest' }]])).toBe(false);
+});
