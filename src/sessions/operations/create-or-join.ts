@@ -19,6 +19,15 @@ import { newSession, withPlayers } from '../model/new-session.js';
 /** How many open sessions a player looks at per round, and how many of those with room they try. */
 const CANDIDATES = 16;
 const TRIES = 1;
+/** How long a ticket holder waits for its block's creator: pauses growing from 25 ms to 400 ms, 1.6 s in all, so
+ * that a queue of waiters does not add to the load that delays the creator. Then it creates the session itself. */
+const CREATOR_WAITS = 7;
+const creatorWait = (wait: number) => {
+  const ms = Math.min(400, 25 * 2 ** wait);
+  return ms / 2 + (Math.random() * ms) / 2;
+};
+/** Joins of the block's session (and creates, once its creator is overdue) before the holder looks again. */
+const BLOCK_TRIES = CREATOR_WAITS + 3;
 /** The session filled up, closed or went away since it was seen: another may do. */
 export type CreateOrJoinStore = SessionChanges & SessionCreation & OpenSessions & PasswordTries;
 
@@ -86,25 +95,25 @@ export async function createOrJoin(
     // A player the sessions of the crowd would not take starts one of their own, outside the ticket blocks; so does
     // one whose session gets a password, which the block's other ticket holders could not join.
     if (turnedAway || passwordHash) return createOwn();
-    // 2. A seat ticket. The block's first ticket creates its session; the others join it, waiting a moment if
-    // they arrive before it exists, and create it themselves if its creator never does.
+    // 2. A seat ticket. The block's first ticket creates its session; the others join it, waiting for it with
+    // growing pauses if they arrive before it exists, and creating it themselves if its creator never does. Whoever
+    // loses that race joins the block: a new ticket would leave a seat of this block to nobody.
     const ticket = await store.takeTicket(template.session_type, randomBytes(6).toString('base64url'));
     const sessionId = `${template.session_type}-${ticket.epoch}-${Math.floor(ticket.n / seatsOf(template))}`;
-    if (ticket.n % seatsOf(template) === 0) {
-      const created = await create(store, template, req, sessionId, clock(), versionRange);
-      if (created) return created;
-    }
-    for (let wait = 0; wait < 8 && Date.now() < deadline; wait++) {
+    let mayCreate = ticket.n % seatsOf(template) === 0;
+    for (let wait = 0; wait < BLOCK_TRIES && Date.now() < deadline; wait++) {
+      if (mayCreate) {
+        const created = await create(store, template, req, sessionId, clock(), versionRange);
+        if (created) return created;
+      }
       try {
         const joined = await joinSession(store, sessionId, req, budget());
         return { sessionId, etag: joined.etag, created: false };
       } catch (e) {
         if (!(e instanceof ApiError) || ![...GONE, ...NOT_FOR_THEM].includes(e.code)) throw e;
         if (e.code !== 'session_not_found') break;
-        if (wait === 7) {
-          const created = await create(store, template, req, sessionId, clock(), versionRange);
-          if (created) return created;
-        } else await sleep(25 + Math.random() * 50);
+        mayCreate = wait >= CREATOR_WAITS;
+        if (!mayCreate) await sleep(creatorWait(wait));
       }
     }
     await pause(round);

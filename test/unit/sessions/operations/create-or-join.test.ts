@@ -100,6 +100,59 @@ describe('an auto-join type', () => {
     expect(placed.filter((p) => p.created)).toHaveLength(3);
   });
 
+  describe("a block's creator that is late", () => {
+    // The first ticket holder's createSession is held back until the second holder has waited for it and tried
+    // to create the block's session itself.
+    class LateCreator extends MemoryStore {
+      creator?: string;
+      openLooks = 0;
+      private waiterTried!: () => void;
+      private readonly waiterTrying = new Promise<void>((r) => (this.waiterTried = r));
+      private creatorDone!: () => void;
+      private readonly creatorDid = new Promise<void>((r) => (this.creatorDone = r));
+      constructor(private readonly creatorWins: boolean) {
+        super();
+      }
+      override async openSessions(type: string, limit: number) {
+        this.openLooks++;
+        return super.openSessions(type, limit);
+      }
+      override async createSession(...args: Parameters<MemoryStore['createSession']>) {
+        if (args[1][0]!.playerUuid === this.creator) {
+          await this.waiterTrying;
+          if (!this.creatorWins) await new Promise((r) => setTimeout(r, 20));
+          try {
+            return await super.createSession(...args);
+          } finally {
+            this.creatorDone();
+          }
+        }
+        this.waiterTried();
+        if (this.creatorWins) await this.creatorDid;
+        return super.createSession(...args);
+      }
+    }
+    const t = template({ ...AUTO_JOIN, players_per_team: 2 });
+
+    test.each([
+      ['the creator wins the race to create it: the waiter joins the block', true],
+      ['the waiter creates it: the creator joins the block', false],
+    ])('%s, with no further look at the index and no further ticket', async (_, creatorWins) => {
+      const store = new LateCreator(creatorWins);
+      const first = request();
+      store.creator = first.playerUuid;
+      const a = createOrJoin(store, t, first);
+      await new Promise((r) => setTimeout(r, 5));
+      const b = await createOrJoin(store, t, request());
+      const placed = [await a, b];
+      expect(new Set(placed.map((p) => p.sessionId)).size).toBe(1);
+      expect(placed.map((p) => p.created)).toEqual(creatorWins ? [true, false] : [false, true]);
+      expect(playersOf(store, b.sessionId)).toHaveLength(2);
+      expect(store.tickets.get('t')!.n).toBe(2);
+      expect(store.openLooks).toBe(2);
+    });
+  });
+
   test('a full session is left alone: the next caller starts the next one', async () => {
     const store = new MemoryStore();
     const t = template({ ...AUTO_JOIN, players_per_team: 1 });
