@@ -2,7 +2,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { create_or_join_session as operation } from '../schemas/generated/operations.js';
 import * as validators from '../schemas/generated/validators/create_or_join_session.js';
-import { DYNAMODB_TIMEOUTS } from '../src/dynamodb/client.js';
+import { DYNAMODB_TIMEOUTS } from '../src/dynamodb/timeouts.js';
+import { onSessionsTable } from '../src/runtime/table.js';
 import { sessionCommits } from '../src/dynamodb/commit.js';
 import { presence } from '../src/dynamodb/presence.js';
 import { sessionCreation } from '../src/dynamodb/creation.js';
@@ -25,14 +26,14 @@ const PLACEMENT_RESERVE_MS = DYNAMODB_TIMEOUTS.connectionTimeout + DYNAMODB_TIME
 export const handler = httpOperation(operation, {
   ...validators,
   checkBody: (body, caller) => checkCreateOrJoinBody(body, caller.platform),
-  store: (table) => ({
+  store: onSessionsTable((table) => ({
     ...sessionReads(table),
     ...sessionCommits(table),
     ...presence(table),
     ...sessionCreation(table),
     ...openSessions(table),
     ...passwordTries(table),
-  }),
+  })),
   run: async (event, context) => {
     const {
       store,

@@ -11,11 +11,12 @@ import { httpOperation } from '../src/http/operation.js';
 import { noContent } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
 import { deleteSession } from '../src/sessions/operations/delete-session.js';
+import { onSessionsTable } from '../src/runtime/table.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table), ...sessionCleanup(table) }),
+  store: onSessionsTable((table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table), ...sessionCleanup(table) })),
   run: async (event, { store, actor, input: { path } }) => {
     // refresh_ttl is accepted as upstream's contract has it; a deleted session has no life left to extend.
     const outcome = await deleteSession(store, String(path.session_id), actor, preconditionsOf(event));

@@ -9,11 +9,12 @@ import { httpOperation } from '../src/http/operation.js';
 import { json } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
 import { generateShortCode } from '../src/sessions/operations/generate-short-code.js';
+import { onSessionsTable } from '../src/runtime/table.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) }),
+  store: onSessionsTable((table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) })),
   run: async (_event, { store, actor, services, input: { path, query } }) => {
     const outcome = await generateShortCode(store, String(path.session_id), actor, {
       length: services.config.shortCodeLength,

@@ -12,11 +12,12 @@ import { recordCulls } from '../src/observability/metrics.js';
 import { canonicalUuid } from '../src/http/uuid.js';
 import { getPlayerInSession } from '../src/sessions/operations/read-players.js';
 import { toPlayerResource } from '../src/sessions/views/session-view.js';
+import { onSessionsTable } from '../src/runtime/table.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionExpiry(table), ...presence(table) }),
+  store: onSessionsTable((table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionExpiry(table), ...presence(table) })),
   run: async (_event, { store, input: { path, query } }) => {
     const target = canonicalUuid(String(path.player_uuid));
     const { player, etag, culled } = await getPlayerInSession(store, String(path.session_id), target, query.refresh_ttl !== false);

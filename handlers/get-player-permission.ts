@@ -11,11 +11,12 @@ import { json } from '../src/http/responses.js';
 import { canonicalUuid } from '../src/http/uuid.js';
 import { readPermissions } from '../src/sessions/operations/session-permissions.js';
 import { toSessionPermissions } from '../src/sessions/views/session-permissions.js';
+import { onSessionsTable } from '../src/runtime/table.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionExpiry(table), ...presence(table) }),
+  store: onSessionsTable((table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionExpiry(table), ...presence(table) })),
   run: async (_event, { store, actor, input: { path, query } }) => {
     const target = canonicalUuid(String(path.player_uuid));
     const { player, etag } = await readPermissions(store, String(path.session_id), actor, target, query.refresh_ttl !== false);

@@ -13,11 +13,12 @@ import { recordCulls } from '../src/observability/metrics.js';
 import { etagOf } from '../src/sessions/model/etag.js';
 import { getPlayersPage } from '../src/sessions/operations/read-players.js';
 import { toPlayersPage } from '../src/sessions/views/players-page.js';
+import { onSessionsTable } from '../src/runtime/table.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionExpiry(table), ...presence(table) }),
+  store: onSessionsTable((table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionExpiry(table), ...presence(table) })),
   run: async (_event, { store, input: { path, query } }) => {
     const page = await getPlayersPage(
       store,

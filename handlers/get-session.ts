@@ -15,11 +15,12 @@ import { json, notModified } from '../src/http/responses.js';
 import { etagOf } from '../src/sessions/model/etag.js';
 import { getSession } from '../src/sessions/operations/get-session.js';
 import { toSessionResource } from '../src/sessions/views/session-view.js';
+import { onSessionsTable } from '../src/runtime/table.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionExpiry(table), ...presence(table) }),
+  store: onSessionsTable((table) => ({ ...sessionReads(table), ...sessionCommits(table), ...sessionExpiry(table), ...presence(table) })),
   run: async (event, { store, input, actor }) => {
     const held = ifNoneMatchOf(event);
     const refreshTtl = input.query.refresh_ttl !== false;

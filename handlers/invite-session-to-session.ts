@@ -12,11 +12,12 @@ import { json } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
 import { inviteSession } from '../src/sessions/operations/party.js';
 import { toUpdateResponse } from '../src/sessions/views/player-update.js';
+import { onSessionsTable } from '../src/runtime/table.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) }),
+  store: onSessionsTable((table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) })),
   run: async (event, { store, actor, input: { path, query, body } }) => {
     const request = { teamId: body.team_id, overflowAction: body.overflow_action, customData: { ...body.custom_data } };
     const outcome = await inviteSession(store, String(path.session_id), String(path.invited_session_id), actor, request, {

@@ -16,12 +16,13 @@ import { presenceOfCaller } from '../src/http/presence.js';
 import { friendsDirectory } from '../src/runtime/friends.js';
 import { joinSession } from '../src/sessions/operations/join-session.js';
 import { toUpdateResponse } from '../src/sessions/views/player-update.js';
+import { onSessionsTable } from '../src/runtime/table.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
   checkBody: (body, caller) => checkJoinBody(body, caller.platform),
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table), ...passwordTries(table) }),
+  store: onSessionsTable((table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table), ...passwordTries(table) })),
   run: async (event, { store, caller, actor, services, input: { path, query, body } }) => {
     const outcome = await joinSession(
       store,

@@ -12,11 +12,12 @@ import { httpOperation } from '../src/http/operation.js';
 import { noContent } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
 import { kickSession } from '../src/sessions/operations/party.js';
+import { onSessionsTable } from '../src/runtime/table.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table), ...sessionCleanup(table) }),
+  store: onSessionsTable((table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table), ...sessionCleanup(table) })),
   run: async (event, { store, actor, input: { path, query } }) => {
     const outcome = await kickSession(store, String(path.session_id), String(path.kicked_session_id), actor, {
       ...preconditionsOf(event),

@@ -11,11 +11,12 @@ import { httpOperation } from '../src/http/operation.js';
 import { noContent } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
 import { removePlayer } from '../src/sessions/operations/remove-player.js';
+import { onSessionsTable } from '../src/runtime/table.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table), ...sessionCleanup(table) }),
+  store: onSessionsTable((table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table), ...sessionCleanup(table) })),
   run: async (event, { store, actor, input: { path, query } }) => {
     const options = { ...preconditionsOf(event), refreshTtl: query.refresh_ttl !== false };
     const outcome = await removePlayer(store, String(path.session_id), actor, actor.playerUuid, options, query.reason as string | undefined);

@@ -12,11 +12,12 @@ import { canonicalUuid } from '../src/http/uuid.js';
 import { recordChange } from '../src/observability/metrics.js';
 import { swapPlayers } from '../src/sessions/operations/swap-players.js';
 import { toUpdateResponse } from '../src/sessions/views/player-update.js';
+import { onSessionsTable } from '../src/runtime/table.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) }),
+  store: onSessionsTable((table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) })),
   run: async (event, { store, actor, input: { path, query, body } }) => {
     const [a, b] = body.players.map(canonicalUuid) as [string, string];
     const outcome = await swapPlayers(store, String(path.session_id), actor, [a, b], {

@@ -12,11 +12,12 @@ import { json } from '../src/http/responses.js';
 import { recordChange } from '../src/observability/metrics.js';
 import { updateSession } from '../src/sessions/operations/update-session.js';
 import { toSessionResource } from '../src/sessions/views/session-view.js';
+import { onSessionsTable } from '../src/runtime/table.js';
 
 export const handler = httpOperation(operation, {
   ...validators,
   ...query,
-  store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) }),
+  store: onSessionsTable((table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) })),
   run: async (event, { store, actor, input: { path, query, body } }) => {
     // `joinability` is taken whole and wins over the deprecated `joinable` (its `open`).
     const update = {

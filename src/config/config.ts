@@ -1,7 +1,7 @@
 // The service's settings, from environment variables (docs/operations.md). Reading never throws: problems come
 // back as sentences naming the variable, reported once and answered with a 500 envelope.
 import { readAuthConfig, type AuthConfig } from '../auth/auth-config.js';
-import { DYNAMODB_TIMEOUTS } from '../dynamodb/client.js';
+import { DYNAMODB_TIMEOUTS } from '../dynamodb/timeouts.js';
 import { SHORT_CODE_LENGTH } from '../sessions/model/short-code.js';
 import { templatesFileFrom } from '../templates/templates-file.js';
 

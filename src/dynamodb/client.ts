@@ -2,8 +2,7 @@
 // with Retry-After long before the Lambda timeout (docs/operations.md, "Timeouts and retries").
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-
-export const DYNAMODB_TIMEOUTS = { connectionTimeout: 500, requestTimeout: 1500, maxAttempts: 3 } as const;
+import { DYNAMODB_TIMEOUTS } from './timeouts.js';
 
 export function createDocumentClient(opts: {
   region: string;

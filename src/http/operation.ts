@@ -14,16 +14,15 @@ import { errorEnvelope } from './middleware/error-envelope.js';
 import { readMediaType } from './middleware/media-type.js';
 import { observe } from './middleware/observe.js';
 import { pathSuffix } from './middleware/path-suffix.js';
-import { provideStore } from './middleware/provide-store.js';
+import { provideStore, type StoreProvider } from './middleware/provide-store.js';
 import { resolveShortCode } from './middleware/short-code.js';
 import { validateRequest, type RequestValidators } from './middleware/validate-request.js';
 import type { ApiResult } from './responses.js';
-import type { Table } from '../dynamodb/table.js';
 import type { SessionStore } from '../sessions/store.js';
 
 export interface OperationSpec<B, K extends keyof SessionStore> extends RequestValidators<B> {
-  /** The parts of the store the operation uses, built on the table once per container. */
-  store?: (table: Table) => Pick<SessionStore, K>;
+  /** The parts of the store the operation uses, built on the table once per container (runtime/table.ts). */
+  store?: StoreProvider<K>;
   run: (event: ApiEvent, context: OperationContext<B, K>) => Promise<ApiResult>;
 }
 
@@ -41,11 +40,16 @@ export function httpOperation<B = undefined, K extends keyof SessionStore = neve
   if (operation.pathSuffix) handler.use(pathSuffix(operation.pathSuffix));
   // Operations without a body ignore one, as FastAPI does; those with one refuse it past the size cap.
   if (spec.body) handler.use(bodyLimit());
-  handler.use(authenticate(operation)).use(provideStore(spec.store));
+  handler.use(authenticate(operation));
+  if (spec.store) handler.use(provideStore(spec.store));
   if (spec.body) handler.use(readMediaType()).use(httpJsonBodyParser({ disableContentTypeError: true }));
   // The middlewares fill in OperationContext's fields before `run`; callers pass a plain Lambda context.
   handler.use(validateRequest(spec));
-  if (operation.path.includes('{session_id}')) handler.use(resolveShortCode());
+  if (operation.path.includes('{session_id}')) {
+    // A session id may be a short code, which only the table can resolve.
+    if (!spec.store) throw new Error(`${operation.operationId}: a route with a session id needs a store`);
+    handler.use(resolveShortCode(spec.store));
+  }
   const lambda = handler.handler(spec.run) as unknown as (event: ApiEvent, context: Context) => Promise<ApiResult>;
   // HEAD is GET without the body (RFC 9110, section 9.3.2): the same status and headers.
   const served = async (event: ApiEvent, context: Context) => {

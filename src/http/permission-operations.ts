@@ -13,11 +13,12 @@ import type { RequestValidators } from './middleware/validate-request.js';
 import { httpOperation } from './operation.js';
 import { json, noContent } from './responses.js';
 import { canonicalUuid } from './uuid.js';
+import { onSessionsTable } from '../runtime/table.js';
 
 export const permissionOperation = (operation: OperationDefinition, give: boolean, validators: RequestValidators<undefined>) =>
   httpOperation(operation, {
     ...validators,
-    store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) }),
+    store: onSessionsTable((table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) })),
     run: async (event, { store, actor, input: { path, query } }) => {
       const target = canonicalUuid(String(path.player_uuid));
       const permission = path.permission as SessionPermission;

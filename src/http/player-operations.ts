@@ -19,6 +19,7 @@ import type { RequestValidators } from './middleware/validate-request.js';
 import { httpOperation } from './operation.js';
 import { json, noContent } from './responses.js';
 import { canonicalUuid } from './uuid.js';
+import { onSessionsTable } from '../runtime/table.js';
 
 type PlayerUpdateRequest = components['schemas']['SessionPlayerUpdateRequest'];
 
@@ -26,7 +27,7 @@ type PlayerUpdateRequest = components['schemas']['SessionPlayerUpdateRequest'];
 export const playerChangeOperation = <B>(operation: OperationDefinition, validators: RequestValidators<B>, toUpdate: (body: B) => PlayerUpdate) =>
   httpOperation(operation, {
     ...validators,
-    store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) }),
+    store: onSessionsTable((table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table) })),
     run: async (event, { store, actor, input: { path, query, body } }) => {
       const outcome = await updatePlayer(store, String(path.session_id), actor, canonicalUuid(String(path.player_uuid)), toUpdate(body), {
         ...preconditionsOf(event),
@@ -49,7 +50,7 @@ export const updatePlayerOperation = (operation: OperationDefinition, validators
 export const kickPlayerOperation = (operation: OperationDefinition, validators: RequestValidators<undefined>) =>
   httpOperation(operation, {
     ...validators,
-    store: (table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table), ...sessionCleanup(table) }),
+    store: onSessionsTable((table) => ({ ...sessionReads(table), ...sessionCommits(table), ...presence(table), ...sessionCleanup(table) })),
     run: async (event, { store, actor, input: { path, query } }) => {
       const target = canonicalUuid(String(path.player_uuid));
       const options = { ...preconditionsOf(event), refreshTtl: query.refresh_ttl !== false };

@@ -11,6 +11,7 @@ import { weakContentEtag } from './content-etag.js';
 import type { RequestValidators } from './middleware/validate-request.js';
 import { httpOperation } from './operation.js';
 import { canonicalUuid } from './uuid.js';
+import { onSessionsTable } from '../runtime/table.js';
 
 /** Whose sessions a request asks for: the caller's own, or the path's player. */
 type Whose = 'caller' | 'path';
@@ -18,7 +19,7 @@ type Whose = 'caller' | 'path';
 export const playerSessionsOperation = (operation: OperationDefinition, whose: Whose, validators: RequestValidators<undefined> = {}) =>
   httpOperation(operation, {
     ...validators,
-    store: (table) => playerIndex(table),
+    store: onSessionsTable((table) => playerIndex(table)),
     run: async (event, { store, actor, input: { path } }) => {
       const player = whose === 'caller' ? actor.playerUuid : canonicalUuid(String(path.player_uuid));
       if (!mayRead(actor, player)) throw new ApiError('insufficient_permissions', `only a trusted caller may read another player's sessions`);

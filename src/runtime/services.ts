@@ -1,18 +1,15 @@
-// What a Lambda container creates once, at init: configuration, the sessions table and the JWT authenticator
-// (session templates: runtime/templates.ts, loaded only by the handlers that use them; the store: each operation
-// composes the parts it uses, src/http/operation.ts). Creation never throws at import (a benchmark imports a
+// What a Lambda container creates once, at init: configuration and the JWT authenticator (session templates:
+// runtime/templates.ts, loaded only by the handlers that use them; the sessions table and the store: runtime/table.ts,
+// loaded only by the handlers of operations that use the table, so that the others carry no AWS SDK). Creation never throws at import (a benchmark imports a
 // handler alone); a configuration problem is logged once and answered with a 500 envelope on every request.
 import { createAuthenticator, type Authenticator } from '../auth/authenticator.js';
 import { readConfig, type ServiceConfig } from '../config/config.js';
-import type { Table } from '../dynamodb/table.js';
 import { ApiError } from '../errors/api-error.js';
 import { log } from '../observability/logger.js';
 import type { SessionStore } from '../sessions/store.js';
-import { tableFrom } from './table.js';
 
 export interface Services {
   config: ServiceConfig;
-  table: Table;
   authenticator: Authenticator;
   /** A whole store used in place of the DynamoDB one (the CPU benchmark's in-memory store, fault suites' decorators). */
   store?: SessionStore;
@@ -23,7 +20,6 @@ let problems: string[] | undefined;
 
 export const createServices = (config: ServiceConfig): Services => ({
   config,
-  table: tableFrom(config),
   authenticator: createAuthenticator(config.auth),
 });
 

@@ -43,6 +43,13 @@ test.each(OPERATIONS.map((o) => [o.handler, o]))('%s carries the store code of i
   });
 });
 
+// A function whose role allows no table action has nothing to say to DynamoDB: its bundle carries no AWS SDK client
+// (which alone is about 340 KiB), so that its cold start is the libraries' and ours.
+test.each(OPERATIONS.map((o) => [o.handler, o]))('%s carries the DynamoDB client exactly when its role allows a table action', (handler, op) => {
+  const code = readFileSync(bundles[handler], 'utf8');
+  expect(code.includes('DynamoDB_20120810')).toBe(op.dynamodb.length > 0);
+});
+
 test.each(Object.entries(bundles))('importing %s with no configuration at all does not throw', (_name, file) => {
   const out = node(`const m = await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(typeof m.handler);`, {});
   expect(out.trim().split('\n').at(-1)).toBe('function');
