@@ -1,8 +1,9 @@
 // One cold start, in a fresh Node process: import a bundle until `handler` is exported (timed here, inside the
 // process, with performance.now() around the dynamic import), then optionally invoke it once (the first
-// invocation: first JWT key import, first DynamoDB connection). Prints one JSON line.
+// invocation: first JWT key import, first DynamoDB connection). Writes one JSON object to the file BENCH_RESULT_FILE
+// names.
 // Usage: node cold-child.mjs <bundle.mjs|none> [event.json]
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
@@ -46,6 +47,6 @@ if (bundle !== 'none') {
   }
 }
 result.totalMs = performance.now();
-process.stdout.write(`\nBENCH_RESULT ${JSON.stringify(result)}\n`);
+writeFileSync(process.env.BENCH_RESULT_FILE, JSON.stringify(result));
 // Like Lambda after the response: nothing left to wait for (keep-alive sockets would hold the process open).
 process.exit(0);

@@ -2,7 +2,9 @@
 // and the first invocation, each next to a floor bundle built with the same esbuild settings that contains
 // only the AWS SDK clients and commands the handler uses (bench/floor/*.ts).
 import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
@@ -64,7 +66,7 @@ function groupOf(path: string): string {
   return parts.length > 2 ? `${parts[0]}/${parts[1]}/` : parts.length > 1 ? `${parts[0]}/` : path;
 }
 
-function bytesByInput(b: Bundle): Map<string, number> {
+function bytesByInput(b: Pick<Bundle, 'metafile'>): Map<string, number> {
   const out = Object.values(b.metafile.outputs).find((o) => o.entryPoint);
   const m = new Map<string, number>();
   for (const [path, { bytesInOutput }] of Object.entries(out?.inputs ?? {})) m.set(relative(ROOT, join(ROOT, path)), bytesInOutput);
@@ -79,7 +81,10 @@ export interface Contributor {
 }
 
 /** Our bundle's bytes by package / folder, minus what the floor bundle holds of the same package. */
-export function contributors(ours: Bundle, floor: Bundle): { groups: Contributor[]; files: { file: string; bytes: number }[] } {
+export function contributors(
+  ours: Pick<Bundle, 'metafile'>,
+  floor: Pick<Bundle, 'metafile'>,
+): { groups: Contributor[]; files: { file: string; bytes: number }[] } {
   const sum = (m: Map<string, number>) => {
     const g = new Map<string, number>();
     for (const [p, n] of m) g.set(groupOf(p), (g.get(groupOf(p)) ?? 0) + n);
@@ -116,31 +121,37 @@ export interface ChildResult {
 
 const CHILD = join(ROOT, 'bench', 'cold-child.mjs');
 
-function runChild(bundle: string | 'none', eventFile: string | undefined, env: NodeJS.ProcessEnv): Promise<ChildResult> {
+/**
+ * One fresh process. Its result comes back in a file, not on stdout, which the handler's own output (EMF metric
+ * lines, logs) shares and which a process that exits at once may leave unread; that output goes nowhere, as it
+ * would cost the measurement a pipe.
+ */
+export function runChild(bundle: string | 'none', eventFile: string | undefined, env: NodeJS.ProcessEnv): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
+    const resultFile = join(tmpdir(), `rh-bench-cold-${process.pid}-${++children}.json`);
     const t0 = performance.now();
     const child = spawn(process.execPath, [CHILD, bundle, ...(eventFile ? [eventFile] : [])], {
-      env: { ...env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...env, NODE_OPTIONS: '', BENCH_RESULT_FILE: resultFile },
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
-    let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
       const wallMs = performance.now() - t0;
-      // The handlers' own output (EMF metric lines) shares stdout: the result is the marked line.
-      const line =
-        out
-          .split('\n')
-          .find((l) => l.startsWith('BENCH_RESULT '))
-          ?.slice('BENCH_RESULT '.length) ?? '';
-      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`cold child for ${bundle} exited ${code}: ${err.slice(-2000)}`));
-      resolve({ ...(JSON.parse(line) as Omit<ChildResult, 'wallMs'>), wallMs });
+      let text = '';
+      try {
+        text = readFileSync(resultFile, 'utf8');
+        rmSync(resultFile);
+      } catch {
+        // no result written: reported below
+      }
+      if (code !== 0 || !text.startsWith('{')) return reject(new Error(`cold child for ${bundle} exited ${code}: ${err.slice(-2000)}`));
+      resolve({ ...(JSON.parse(text) as Omit<ChildResult, 'wallMs'>), wallMs });
     });
   });
 }
+let children = 0;
 
 export interface ColdVariant {
   handler: Benched;

@@ -6,7 +6,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SessionStore } from '../src/sessions/store.js';
 import type { TestIssuer } from '../test/support/test-issuer.js';
 import { httpApiEvent, lambdaContext } from '../test/support/api.js';
-import type { FloorEvent } from './floor/join-floor.js';
+import type { FloorEvent } from './floor/sdk-floor.js';
 import { GET_ROUTE, JOIN_ROUTE, recordCalls, retarget, type BenchPlayer, type Call, type CallRecorder } from './support.js';
 
 type Handler = (event: never, context: Context) => Promise<{ statusCode: number; body?: string; headers?: Record<string, string> }>;
@@ -29,10 +29,11 @@ export async function loadInProcess(doc: DynamoDBDocumentClient, issuer: TestIss
   const { handler: join } = await import('../handlers/join-session-self.js');
   const { handler: get } = await import('../handlers/get-session.js');
   const { getServices } = await import('../src/runtime/services.js');
+  const { sessionsTable } = await import('../src/runtime/table.js');
   const { handler: floorJoin } = await import('./floor/join-floor.js');
   const { handler: floorGet } = await import('./floor/get-floor.js');
   const { dynamoDbStore } = await import('../src/dynamodb/store.js');
-  const { table } = getServices();
+  const table = sessionsTable(getServices());
   return { join: join as Handler, get: get as Handler, floorJoin, floorGet, store: dynamoDbStore(table), rec: recordCalls(table.db), doc, issuer };
 }
 

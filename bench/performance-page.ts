@@ -120,6 +120,93 @@ function presenceSection(r: Result): string[] {
   return lines;
 }
 
+/** Every route against its two floors, and each miss with what our bytes beyond the libraries floor are. */
+function routesSection(r: Result): string[] {
+  const rr = r.routes;
+  if (!rr) return [];
+  const lim = r.settings.routeLimits;
+  const mark = (v: number, limit: number) => (v <= limit ? x(v) : `**${x(v)}**`);
+  const lines = [
+    '',
+    '## Every route against its floors',
+    '',
+    'Per route, three bundles built with the same esbuild settings: ours; the **SDK floor**, the AWS SDK with the',
+    "document-client commands our bundle holds that the route's role may send; the **libraries floor**, that plus the",
+    'libraries we keep (Powertools Logger and Metrics, aws-jwt-verify, middy with its two middlewares) used as a handler',
+    'uses them, and nothing of ours. **Cold start**: a fresh Node process imports the bundle and answers one request',
+    'whose token the verifier refuses (the right issuer and key id, signed with another key), timed in CPU time, so a',
+    `library deferred to the first request still counts; medians of ${r.settings.routeRounds.other} processes per bundle (${r.settings.routeRounds.hot} for`,
+    'the join and the get), every bundle once a round. The ratio is the median over rounds of ours against the floor in',
+    'the same round, which cancels what drifts between rounds. Targets: cold start at most',
+    `${x(lim.coldStart)} and bundle at most ${x(lim.bytes)} of the libraries floor.`,
+    'The template routes make no DynamoDB call, so their floors hold no SDK.',
+    '',
+    row([
+      'route',
+      'bundle',
+      'libraries floor',
+      'SDK floor',
+      'bytes vs libraries',
+      'vs SDK',
+      'cold start (CPU)',
+      'libraries floor',
+      'SDK floor',
+      'cold vs libraries',
+      'vs SDK',
+    ]),
+    row(['---', '---', '---', '---', '---', '---', '---', '---', '---', '---', '---']),
+  ];
+  for (const f of rr.routes)
+    lines.push(
+      row([
+        `\`${f.handler}\``,
+        kib(f.bytes.ours),
+        kib(f.bytes.libraries),
+        kib(f.bytes.sdk),
+        mark(f.ratios.bytesVsLibraries, lim.bytes),
+        x(f.ratios.bytesVsSdk),
+        ms(f.coldCpuMs.ours),
+        ms(f.coldCpuMs.libraries),
+        ms(f.coldCpuMs.sdk),
+        mark(f.ratios.coldVsLibraries, lim.coldStart),
+        x(f.ratios.coldVsSdk),
+      ]),
+    );
+  const o = rr.optionalFeatures;
+  lines.push(
+    '',
+    `The join bundle without the friends client, password hashing and short-code resolution (each replaced by a stub:`,
+    `${o.files.map((f: string) => `\`${f}\``).join(', ')}) is ${kib(o.bytes.without)}, ${kib(o.bytes.with - o.bytes.without)} less; its cold start is`,
+    `${ms(o.coldCpuMs.without)} against ${ms(o.coldCpuMs.with)} with them (paired ratio ${x(o.pairedColdRatio)}): they load only when a request needs them.`,
+  );
+  const missed = rr.routes.filter((f: any) => f.ratios.bytesVsLibraries > lim.bytes || f.ratios.coldVsLibraries > lim.coldStart);
+  if (missed.length) {
+    lines.push(
+      '',
+      '### Where a route misses',
+      '',
+      "Each miss, by how much, and what the bundle holds beyond the libraries floor (esbuild's metafile): our own code",
+      'by folder, and the packages the floor does not need.',
+      '',
+      row(['route', 'bytes over the limit', 'cold start over the limit', 'beyond the libraries floor (largest first)']),
+      row(['---', '---', '---', '---']),
+    );
+    for (const f of missed) {
+      const overBytes = f.bytes.ours - f.bytes.libraries * lim.bytes;
+      const overCold = f.coldCpuMs.ours - f.coldCpuMs.libraries * lim.coldStart;
+      lines.push(
+        row([
+          `\`${f.handler}\``,
+          overBytes > 0 ? kib(overBytes) : '',
+          overCold > 0 ? ms(overCold) : '',
+          f.beyondLibraries.map((g: any) => `\`${g.name}\` ${kib(g.beyondFloor)}`).join(', '),
+        ]),
+      );
+    }
+  }
+  return lines;
+}
+
 function contributors(r: Result): string[] {
   const out: string[] = [];
   for (const [h, c] of Object.entries<any>(r.cold.contributorsBeyondFloor)) {
@@ -137,7 +224,8 @@ export function performancePage(r: Result): string {
     '# Performance',
     '',
     '`npm run bench` measures every figure against its **floor**: the AWS SDK issuing the same DynamoDB calls with the',
-    'same items and conditions, bundled with the same esbuild settings. It prints the tables, writes',
+    'same items and conditions, bundled with the same esbuild settings, and every route also against its **libraries',
+    'floor**, that plus the libraries we keep (below). It prints the tables, writes',
     '[`bench/results/latest.json`](../bench/results/latest.json), the chart and this page. How each figure is measured:',
     '[`bench/README.md`](../bench/README.md).',
     '',
@@ -155,6 +243,7 @@ export function performancePage(r: Result): string {
     ...r.targets.map((t: any) => row([t.target, typeof t.value === 'number' ? String(t.value) : t.value, t.pass ? 'met' : '**missed**'])),
     '',
     `${r.targets.filter((t: any) => t.pass).length} of ${r.targets.length} targets met.`,
+    ...routesSection(r),
     ...presenceSection(r),
     '',
     '## Where the bytes beyond the floor go',

@@ -1,0 +1,275 @@
+// Every route against its two floors (bench/README.md, "Every route"). Per route, three bundles built with
+// BUNDLE_SETTINGS: ours; the SDK floor, the AWS SDK with exactly the document-client commands our bundle holds;
+// the libraries floor, that plus the libraries we keep (bench/floor/libraries-floor.ts). A cold start is a fresh
+// process that imports the bundle and answers one refused request (a well-formed token from the right issuer whose
+// signature does not verify), timed in CPU time from the import to the answer: a library deferred to the first
+// request still counts, and no DynamoDB call is made. Routes with the same commands share their floors.
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { OPERATIONS, ROUTES, type DynamoDbAction, type Route } from '../schemas/generated/operations.js';
+import { BUNDLE_SETTINGS, handlerEntry } from '../lib/bundling.js';
+import { httpApiEvent } from '../test/support/api.js';
+import type { TestIssuer } from '../test/support/test-issuer.js';
+import { contributors, runChild, type Contributor } from './cold-start.js';
+import { median, ratio, ROOT, round } from './support.js';
+
+export type FloorKind = 'sdk' | 'libraries';
+
+export interface RouteBundle {
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+  metafile: Metafile;
+}
+
+const FLOOR_DIR = join(ROOT, 'bench', 'floor');
+const COMMAND_FILE = /@aws-sdk\/lib-dynamodb\/dist-es\/commands\/(\w+)Command\.js$/;
+
+/**
+ * What a join needs only for some requests, each replaced by a stub in the join bundle "without": what the join
+ * bundle would be if it did not offer them, so that the difference is what they cost a join that does not use them.
+ */
+const OPTIONAL_FEATURES: Record<string, string> = {
+  'src/friends/friends-client.ts': 'export function createFriendsClient() { throw new Error("left out"); }',
+  'src/security/password-hash.ts':
+    'export async function hashPassword() { throw new Error("left out"); }\nexport async function verifyPassword() { throw new Error("left out"); }',
+  'src/http/middleware/short-code.ts': 'export const resolveShortCode = () => ({ before: () => undefined });',
+};
+const OPTIONAL_FEATURE_FILES = Object.keys(OPTIONAL_FEATURES);
+
+const withoutOptionalFeatures: Plugin = {
+  name: 'without-optional-features',
+  setup(b) {
+    const files = new Map(Object.entries(OPTIONAL_FEATURES).map(([f, code]) => [join(ROOT, f), code]));
+    b.onLoad({ filter: /\.ts$/ }, (args) => (files.has(args.path) ? { contents: files.get(args.path)!, loader: 'ts' } : undefined));
+  },
+};
+
+async function bundle(outFile: string, entry: { file: string } | { contents: string; name: string }, plugins: Plugin[] = []): Promise<RouteBundle> {
+  const { outExtension, ...settings } = BUNDLE_SETTINGS;
+  const result = await build({
+    ...settings,
+    mainFields: [...settings.mainFields],
+    banner: { js: settings.banner },
+    ...('file' in entry
+      ? { entryPoints: [entry.file] }
+      : { stdin: { contents: entry.contents, resolveDir: FLOOR_DIR, loader: 'ts' as const, sourcefile: entry.name } }),
+    outfile: `${outFile}${outExtension}`,
+    metafile: true,
+    absWorkingDir: ROOT,
+    logLevel: 'warning',
+    plugins,
+  });
+  const code = await readFile(`${outFile}${outExtension}`);
+  return { file: `${outFile}${outExtension}`, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
+}
+
+/** The table actions each document-client command needs (IAM's names): the role of a route allows its calls. */
+const ACTIONS_OF: Record<string, readonly DynamoDbAction[]> = {
+  Get: ['GetItem'],
+  TransactGet: ['GetItem'],
+  BatchGet: ['BatchGetItem'],
+  Query: ['Query'],
+  Scan: ['Scan'],
+  Put: ['PutItem'],
+  Update: ['UpdateItem'],
+  Delete: ['DeleteItem'],
+  BatchWrite: ['BatchWriteItem'],
+  TransactWrite: ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+};
+
+/**
+ * The route's DynamoDB calls: the document-client commands our bundle holds that the route's role may send (the
+ * spec's x-dynamodb). A command the SDK keeps in every bundle but the route never sends stays out of the floor.
+ */
+function commandsOf(b: RouteBundle, allowed: readonly DynamoDbAction[]): string[] {
+  const output = Object.values(b.metafile.outputs).find((o) => o.entryPoint);
+  const kept = Object.entries(output?.inputs ?? {}).filter(([, i]) => i.bytesInOutput > 0);
+  const names = kept.flatMap(([p]) => COMMAND_FILE.exec(p)?.[1] ?? []);
+  return [...new Set(names)].filter((n) => ACTIONS_OF[n]?.some((a) => allowed.includes(a))).sort();
+}
+
+/** The entry of a floor: the route's commands handed to the SDK floor, and that to the libraries around it. */
+function floorEntry(kind: FloorKind, commands: readonly string[]): string {
+  if (commands.length === 0) {
+    return kind === 'sdk'
+      ? "export const handler = async () => ({ statusCode: 200, body: '0' });\n"
+      : "import { librariesFloor } from './libraries-floor.js';\nexport const handler = librariesFloor();\n";
+  }
+  const sdk = `sdkFloor({ ${commands.map((c) => `${c}: ${c}Command`).join(', ')} })`;
+  return [
+    `import { ${commands.map((c) => `${c}Command`).join(', ')} } from '@aws-sdk/lib-dynamodb';`,
+    "import { sdkFloor } from './sdk-floor.js';",
+    ...(kind === 'sdk'
+      ? [`export const handler = ${sdk};`]
+      : ["import { librariesFloor } from './libraries-floor.js';", `export const handler = librariesFloor(${sdk});`]),
+    '',
+  ].join('\n');
+}
+
+export interface RouteBundles {
+  route: Route;
+  ours: RouteBundle;
+  commands: string[];
+  floorKey: string;
+}
+
+export async function buildRouteBundles(outDir: string) {
+  const routes: RouteBundles[] = await Promise.all(
+    ROUTES.map(async (route) => {
+      const ours = await bundle(join(outDir, route.handler, 'index'), { file: handlerEntry(ROOT, route.handler) });
+      const commands = commandsOf(ours, route.dynamodb);
+      return { route, ours, commands, floorKey: commands.join('+') || 'none' };
+    }),
+  );
+  const floors = new Map<string, Record<FloorKind, RouteBundle>>();
+  await Promise.all(
+    [...new Map(routes.map((r) => [r.floorKey, r.commands])).entries()].map(async ([key, commands]) => {
+      const [sdk, libraries] = await Promise.all(
+        (['sdk', 'libraries'] as const).map((kind) =>
+          bundle(join(outDir, 'floors', `${key}-${kind}`), { contents: floorEntry(kind, commands), name: `${key}-${kind}-floor.ts` }),
+        ),
+      );
+      floors.set(key, { sdk: sdk!, libraries: libraries! });
+    }),
+  );
+  const joinWithout = await bundle(join(outDir, 'join-session-self-without', 'index'), { file: handlerEntry(ROOT, 'join-session-self') }, [
+    withoutOptionalFeatures,
+  ]);
+  return { routes, floors, joinWithout };
+}
+
+/** One request of the route that the verifier refuses: the right issuer and key id, signed with another key. */
+function refusedRequest(route: Route, issuer: TestIssuer, forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey) {
+  const operation = OPERATIONS.find((o) => o.operationId === route.operations[0])!;
+  const suffix = 'pathSuffix' in operation ? operation.pathSuffix : undefined;
+  const pathParameters = Object.fromEntries(
+    [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, `${randomUUID()}${suffix && suffix.parameter === name ? suffix.suffix : ''}`]),
+  );
+  const token = issuer.sign({ sub: randomUUID() }, { key: forger });
+  const withBody = route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH';
+  return httpApiEvent({
+    method: route.method,
+    route: route.path,
+    pathParameters,
+    headers: { authorization: `Bearer ${token}` },
+    ...(withBody ? { body: {} } : {}),
+  });
+}
+
+interface Sample {
+  cpuMs: number;
+  wallMs: number;
+}
+
+type Variant = 'ours' | FloorKind | 'without';
+
+export interface RouteFigures {
+  handler: string;
+  method: string;
+  path: string;
+  commands: string[];
+  bytes: { ours: number; libraries: number; sdk: number };
+  gzipBytes: { ours: number; libraries: number; sdk: number };
+  /** Medians of the cold start (import and one refused request): CPU time, the target's measure, and wall time. */
+  coldCpuMs: { ours: number; libraries: number; sdk: number };
+  coldWallMs: { ours: number; libraries: number; sdk: number };
+  /**
+   * Cold start against a floor: the median over rounds of ours / the floor in the same round (the target's measure:
+   * processes run back to back, so the pairing cancels what drifts between rounds), and the ratio of the medians.
+   */
+  ratios: { bytesVsLibraries: number; coldVsLibraries: number; coldMediansVsLibraries: number; bytesVsSdk: number; coldVsSdk: number };
+  /** Our bytes beyond the libraries floor, by package or folder of ours (esbuild's metafile), the largest first. */
+  beyondLibraries: Pick<Contributor, 'name' | 'beyondFloor'>[];
+  runs: number;
+}
+
+/** The join bundle with and without the features a plain join does not use (OPTIONAL_FEATURES). */
+export interface OptionalFeatures {
+  files: string[];
+  bytes: { with: number; without: number };
+  coldCpuMs: { with: number; without: number };
+  /** Median over rounds of with / without in the same round. */
+  pairedColdRatio: number;
+}
+
+/**
+ * Rounds of one fresh process per bundle, in rotating order so that drift hits every bundle alike; `roundsFor`
+ * gives each route its number of rounds (the hot routes more).
+ */
+export async function measureRoutes(
+  built: Awaited<ReturnType<typeof buildRouteBundles>>,
+  roundsFor: (handler: string) => number,
+  issuer: TestIssuer,
+  tmp: string,
+  progress: (m: string) => void,
+): Promise<{ routes: RouteFigures[]; optionalFeatures: OptionalFeatures }> {
+  await mkdir(join(tmp, 'route-events'), { recursive: true });
+  const forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const samples = new Map<string, Sample[]>();
+  // A floor shared by routes with the same commands runs once a round, and pairs with each of them.
+  const keyOf = (r: RouteBundles, v: Variant) => (v === 'libraries' || v === 'sdk' ? `floor ${r.floorKey}/${v}` : `${r.route.handler}/${v}`);
+  const of = (r: RouteBundles, v: Variant) => samples.get(keyOf(r, v))!;
+  const fileOf = (r: RouteBundles, v: Variant) =>
+    v === 'ours' ? r.ours.file : v === 'without' ? built.joinWithout.file : built.floors.get(r.floorKey)![v].file;
+  const maxRounds = Math.max(...built.routes.map((r) => roundsFor(r.route.handler)));
+  for (let k = 0; k < maxRounds; k++) {
+    const jobs = new Map<string, { r: RouteBundles; v: Variant }>();
+    for (const r of built.routes.filter((r) => k < roundsFor(r.route.handler)))
+      for (const v of ['ours', 'libraries', 'sdk', ...(r.route.handler === 'join-session-self' ? ['without' as const] : [])] as const)
+        if (!jobs.has(keyOf(r, v))) jobs.set(keyOf(r, v), { r, v });
+    const list = [...jobs];
+    const order = list.map((_, i) => list[(i + k * 3 + 1) % list.length]!);
+    for (const [key, { r, v }] of order) {
+      const eventFile = join(tmp, 'route-events', `${r.route.handler}-${v}.json`);
+      await writeFile(eventFile, JSON.stringify(refusedRequest(r.route, issuer, forger)));
+      const c = await runChild(fileOf(r, v), eventFile, process.env);
+      // The SDK floor checks no token: it answers the request with none of the calls.
+      const expected = v === 'sdk' ? 200 : 403;
+      if (c.status !== expected) throw new Error(`${v} ${r.route.handler}: the refused request answered ${c.status}`);
+      samples.set(key, [...(samples.get(key) ?? []), { cpuMs: c.initCpuMs! + c.firstInvokeCpuMs!, wallMs: c.initMs! + c.firstInvokeMs! }]);
+    }
+    progress(`routes: ${k + 1}/${maxRounds} rounds (${jobs.size} processes)`);
+  }
+  const med = (xs: Sample[], m: keyof Sample) => round(median(xs.map((s) => s[m])));
+  const paired = (a: Sample[], b: Sample[]) => round(median(a.map((s, i) => s.cpuMs / b[i]!.cpuMs)), 3);
+  const routes = built.routes.map((r): RouteFigures => {
+    const h = r.route.handler;
+    const f = built.floors.get(r.floorKey)!;
+    const coldCpuMs = { ours: med(of(r, 'ours'), 'cpuMs'), libraries: med(of(r, 'libraries'), 'cpuMs'), sdk: med(of(r, 'sdk'), 'cpuMs') };
+    const bytes = { ours: r.ours.bytes, libraries: f.libraries.bytes, sdk: f.sdk.bytes };
+    return {
+      handler: h,
+      method: r.route.method,
+      path: r.route.path,
+      commands: r.commands,
+      bytes,
+      gzipBytes: { ours: r.ours.gzipBytes, libraries: f.libraries.gzipBytes, sdk: f.sdk.gzipBytes },
+      coldCpuMs,
+      coldWallMs: { ours: med(of(r, 'ours'), 'wallMs'), libraries: med(of(r, 'libraries'), 'wallMs'), sdk: med(of(r, 'sdk'), 'wallMs') },
+      ratios: {
+        bytesVsLibraries: ratio(bytes.ours, bytes.libraries),
+        coldVsLibraries: paired(of(r, 'ours'), of(r, 'libraries')),
+        coldMediansVsLibraries: ratio(coldCpuMs.ours, coldCpuMs.libraries),
+        bytesVsSdk: ratio(bytes.ours, bytes.sdk),
+        coldVsSdk: paired(of(r, 'ours'), of(r, 'sdk')),
+      },
+      beyondLibraries: contributors(r.ours, f.libraries)
+        .groups.filter((g) => g.beyondFloor > 0)
+        .slice(0, 8)
+        .map(({ name, beyondFloor }) => ({ name, beyondFloor })),
+      runs: of(r, 'ours').length,
+    };
+  });
+  const joinRoute = built.routes.find((r) => r.route.handler === 'join-session-self')!;
+  const optionalFeatures: OptionalFeatures = {
+    files: OPTIONAL_FEATURE_FILES,
+    bytes: { with: joinRoute.ours.bytes, without: built.joinWithout.bytes },
+    coldCpuMs: { with: med(of(joinRoute, 'ours'), 'cpuMs'), without: med(of(joinRoute, 'without'), 'cpuMs') },
+    pairedColdRatio: paired(of(joinRoute, 'ours'), of(joinRoute, 'without')),
+  };
+  return { routes, optionalFeatures };
+}
