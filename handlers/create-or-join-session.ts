@@ -42,7 +42,7 @@ export const handler = httpOperation(operation, {
     } = context;
     // The collection of sessions has no ETag: no If-Match holds for it (RFC 9110, section 13.1.1).
     if (ifMatchOf(event)) throw new ApiError('precondition_failed', 'If-Match on create-or-join');
-    const template = getTemplates().get(body.session_type);
+    const template = (await getTemplates()).get(body.session_type);
     if (!template) throw new ApiError('session_type_not_found');
     const outcome = await createOrJoin(store, template, toCreateOrJoinRequest(body, caller.playerUuid, caller.platform), {
       budgetMs: Math.max(0, context.getRemainingTimeInMillis() - PLACEMENT_RESERVE_MS),

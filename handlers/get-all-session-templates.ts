@@ -6,7 +6,7 @@ import { getTemplates } from '../src/runtime/templates.js';
 
 export const handler = httpOperation(operation, {
   run: async (event) => {
-    const templates = getTemplates();
+    const templates = await getTemplates();
     return jsonUnlessNotModified(event, templates.etag, () => templates.resource());
   },
 });

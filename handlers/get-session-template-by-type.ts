@@ -9,7 +9,7 @@ import { getTemplates } from '../src/runtime/templates.js';
 export const handler = httpOperation(operation, {
   ...validators,
   run: async (event, { input }) => {
-    const templates = getTemplates();
+    const templates = await getTemplates();
     const type = String(input.path.session_type);
     const template = templates.get(type);
     const etag = templates.etagOf(type);

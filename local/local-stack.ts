@@ -346,7 +346,7 @@ async function loadHandlers(root: string, handlers: Map<HandlerName, LambdaHandl
     const [{ getServices }, { getTemplates }] = await Promise.all([import('../src/runtime/services.js'), import('../src/runtime/templates.js')]);
     try {
       getServices();
-      getTemplates();
+      await getTemplates();
     } catch (error) {
       const problems = firstLine(error).replace(/^configuration_invalid:\s*/, '');
       throw new LocalStackError(
