@@ -76,6 +76,33 @@ test("a session's life, answer by answer", async () => {
   conforms('HzApiErrorModel', (await api.deleteSession(leader, s.sessionId)).body);
 });
 
+test("a party as RallyHere's Unreal SDK manages it: the swap and the deprecated /player/uuid update, answer by answer", async () => {
+  const SDK = { headers: { 'content-type': 'application/json; charset=utf-8' } };
+  const s = await createSession({ teamSizes: [3, 3] });
+  const [leader, red, blue, guest] = [newPlayer(), newPlayer(), newPlayer(), newPlayer()];
+  expect((await api.join(leader, s.sessionId)).status).toBe(200);
+  expect((await api.join(red, s.sessionId, joinBody({ custom_data: { loadout: 'a' } }))).status).toBe(200);
+  expect((await api.join(blue, s.sessionId, joinBody({ team_id: 1 }))).status).toBe(200);
+  // SwapPlayerTeams: swap_players_in_session answers both players as they now are.
+  const swapped = await api.swap(leader, s.sessionId, [red.uuid, blue.uuid], SDK);
+  expect(swapped.body.players).toHaveLength(2);
+  conforms('SessionPlayersUpdateResponse', swapped.body);
+  conforms('SessionPlayersUpdateResponse', (await api.swap(newAdmin(), s.sessionId, [red.uuid, blue.uuid])).body);
+  // update_session_player_by_uuid with each body the SDK sends: InvitePlayer, ChangePlayerTeam, UpdatePlayerCustomData, SetLeader.
+  conforms('SessionPlayerUpdateResponse', (await api.setPlayerByUuid(leader, s.sessionId, guest.uuid, { status: 'invited', team_id: 1 }, SDK)).body);
+  conforms('SessionPlayerUpdateResponse', (await api.setPlayerByUuid(leader, s.sessionId, red.uuid, { team_id: 0 }, SDK)).body);
+  conforms('SessionPlayerUpdateResponse', (await api.setPlayerByUuid(leader, s.sessionId, blue.uuid, { custom_data: { loadout: 'b' } }, SDK)).body);
+  conforms('SessionPlayerUpdateResponse', (await api.setPlayerByUuid(leader, s.sessionId, blue.uuid, { status: 'leader' }, SDK)).body);
+  // Refusals on both routes, in the envelope upstream documents: the old leader, a member now, acts on others no more.
+  const refusedSwap = await api.swap(leader, s.sessionId, [red.uuid, guest.uuid]);
+  expect(refusedSwap.body.error_code).toBe('not_session_leader');
+  conforms('HzApiErrorModel', refusedSwap.body);
+  const refusedMove = await api.setPlayerByUuid(leader, s.sessionId, guest.uuid, { team_id: 0 });
+  expect(refusedMove.body.error_code).toBe('not_session_leader');
+  conforms('HzApiErrorModel', refusedMove.body);
+  conforms('HTTPValidationError', (await api.swap(blue, s.sessionId, [red.uuid])).body);
+});
+
 test('errors and validation errors', async () => {
   const s = await createSession({ joinable: false });
   conforms('HzApiErrorModel', (await api.join(newPlayer(), s.sessionId)).body);

@@ -3,6 +3,7 @@
 // that matches no route is answered 404 route_not_found, a known path with another method 405 method_not_allowed
 // with Allow, both in the service's envelope; a request that matches gets a documented answer of its operation,
 // never a 5xx, and changes nothing when it is refused.
+import { readFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import fc from 'fast-check';
 import { OPERATIONS, ROUTES } from '../../schemas/generated/operations.js';
@@ -22,6 +23,24 @@ import {
 
 const RUNS = Number(process.env.FUZZ_ROUTE_RUNS ?? 400);
 const SEED = Number(process.env.FUZZ_SEED ?? 7_2026);
+
+/** The session permissions as upstream defines them (IntraSessionPermissions of the 2026-08 spec): invite, kick, move. */
+const PERMISSION_NAMES = (
+  JSON.parse(readFileSync(new URL('../contract/upstream/session-api.schemas.json', import.meta.url), 'utf8')) as {
+    schemas: { IntraSessionPermissions: { enum: string[] } };
+  }
+).schemas.IntraSessionPermissions.enum;
+/** A `{permission}` path parameter: mostly one upstream defines, else a near miss or anything at all. */
+const permissionArb = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...PERMISSION_NAMES) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      fc.constantFrom('', 'KICK', 'Invite', 'admin', 'leader', 'kick ', ' move', 'kick,move', 'invite:kick', '__proto__', 'constructor', '%6Bick'),
+      fc.string(),
+    ),
+  },
+);
 
 const table = new RouteTable(ROUTES);
 const handlerOf = new Map<string, (event: unknown, context: unknown) => Promise<unknown>>();
@@ -58,20 +77,34 @@ const segment = (value: fc.Arbitrary<string>) =>
 function pathArb(target: () => { sessionId: string; playerUuid: string }): fc.Arbitrary<string> {
   // The routes, and the contract's paths (a suffix after a parameter: `{player_uuid}:invite`).
   const templates = [...new Set(OPERATIONS.flatMap((r) => [r.path, r.contractPath]))];
-  const filled = fc
-    .record({
-      template: fc.constantFrom(...templates),
-      sessionId: fc.option(segment(hostileSessionId), { freq: 2 }),
-      playerUuid: fc.option(segment(hostilePlayerUuid), { freq: 2 }),
-      type: segment(fc.constantFrom('lobby', 'duel', 'nope', '', '%', '..')),
-      other: fc.option(segment(hostileSessionId), { freq: 2 }),
-    })
-    .map(({ template, sessionId, playerUuid, type, other }) =>
+  const fill = (from: string[]) =>
+    fc
+      .record({
+        template: fc.constantFrom(...from),
+        sessionId: fc.option(segment(hostileSessionId), { freq: 2 }),
+        playerUuid: fc.option(segment(hostilePlayerUuid), { freq: 2 }),
+        type: segment(fc.constantFrom('lobby', 'duel', 'nope', '', '%', '..')),
+        other: fc.option(segment(hostileSessionId), { freq: 2 }),
+        permission: segment(permissionArb),
+      })
+      .map(({ template, sessionId, playerUuid, type, other, permission }) =>
+        template
+          .replace('{session_id}', sessionId ?? encodeURIComponent(target().sessionId))
+          .replace('{player_uuid}', playerUuid ?? target().playerUuid)
+          .replace('{session_type}', type)
+          .replace('{permission}', permission)
+          .replace(/\{(invited|kicked)_session_id\}/, other ?? encodeURIComponent(target().sessionId)),
+      );
+  const filled = fill(templates);
+  // The permission routes, one template among many, also on their own, on the target's player: so that each name
+  // upstream defines (and others) reaches the rules, not only a 404 for a session or player that is not there.
+  const permissionRoutes = fc
+    .tuple(fc.constantFrom(...templates.filter((t) => t.includes('{permission}'))), segment(permissionArb))
+    .map(([template, permission]) =>
       template
-        .replace('{session_id}', sessionId ?? encodeURIComponent(target().sessionId))
-        .replace('{player_uuid}', playerUuid ?? target().playerUuid)
-        .replace('{session_type}', type)
-        .replace(/\{(invited|kicked)_session_id\}/, other ?? encodeURIComponent(target().sessionId)),
+        .replace('{session_id}', encodeURIComponent(target().sessionId))
+        .replace('{player_uuid}', target().playerUuid)
+        .replace('{permission}', permission),
     );
   const mangled = fc
     .tuple(filled, fc.constantFrom('trailing slash', 'double slash', 'upper case', 'dot segment', 'no leading slash', 'v2'))
@@ -86,6 +119,7 @@ function pathArb(target: () => { sessionId: string; playerUuid: string }): fc.Ar
   return fc.oneof(
     { weight: 5, arbitrary: filled },
     { weight: 2, arbitrary: mangled },
+    { weight: 1, arbitrary: permissionRoutes },
     {
       weight: 1,
       arbitrary: fc.constantFrom('/', '', '*', '/session', '/session/v1', '/session/v1/session/x/player', '/session/v1/session/x/player/me/extra'),
@@ -101,12 +135,15 @@ test(
     let target = await freshTarget();
     let stored = await partitionItems(`S#${target.sessionId}`);
     const tally: Record<string, number> = {};
+    /** Routed requests of the permission operations, by the answer's status and whether the permission is one upstream defines. */
+    const permissionTally: Record<string, number> = {};
     await checkProperty(
       fc.record({ method: methodArb, path: pathArb(() => target), trusted: fc.boolean() }),
       async ({ method, path, trusted }) => {
         const m = table.match(method, path);
         let a: Answer;
         let op: Operation | undefined;
+        let permissionKind: string | undefined;
         if (m.kind !== 'route') {
           const r = m.result;
           a = { status: r.statusCode, headers: r.headers ?? {}, body: r.body ? JSON.parse(r.body) : undefined, raw: r.body };
@@ -123,6 +160,10 @@ test(
           if (m.kind === 'method_not_allowed' && !(a.headers.allow ?? '').split(', ').every(served)) throw new Error(`Allow: ${a.headers.allow}`);
         } else {
           op = operationOf(m.route.method, m.route.path, m.pathParameters);
+          if (op?.route.includes('{permission}')) {
+            const named = m.pathParameters.permission;
+            permissionKind = named === '{permission}' ? 'unfilled' : PERMISSION_NAMES.includes(named ?? '') ? 'valid' : 'invalid';
+          }
           const who = trusted ? ids.admin : ids.player;
           const event = {
             version: '2.0',
@@ -161,6 +202,7 @@ test(
           }
         }
         tally[a.status] = (tally[a.status] ?? 0) + 1;
+        if (permissionKind) permissionTally[`${permissionKind} ${a.status}`] = (permissionTally[`${permissionKind} ${a.status}`] ?? 0) + 1;
         const after = await partitionItems(`S#${target.sessionId}`);
         // The session the request named: its id, once the operation's suffix (if it carries one) is taken off.
         const named = m.kind === 'route' ? m.pathParameters.session_id : undefined;
@@ -184,7 +226,13 @@ test(
         label: ({ method, path, trusted }) => `${JSON.stringify(method)} ${JSON.stringify(path).slice(0, 300)} (${trusted ? 'trusted' : 'player'})`,
       },
     );
-    print(`fuzz (routes): ${RUNS} cases held; answers by status: ${JSON.stringify(tally)}; seed ${SEED}`);
+    print(
+      `fuzz (routes): ${RUNS} cases held; answers by status: ${JSON.stringify(tally)}; permission routes: ${JSON.stringify(permissionTally)}; seed ${SEED}`,
+    );
+    // The permission routes were reached with the names upstream defines (not the template's literal `{permission}`).
+    const reached = (kind: string) => Object.entries(permissionTally).reduce((n, [k, v]) => (k.startsWith(`${kind} `) ? n + v : n), 0);
+    expect(reached('unfilled')).toBe(0);
+    if (RUNS >= 400) expect(reached('valid')).toBeGreaterThan(0);
   },
   Math.max(60_000, RUNS * 300),
 );

@@ -983,14 +983,17 @@ const documentClient = () => (db ??= testDocumentClient());
 // Checks
 // ---------------------------------------------------------------------------------------------------------------
 
-/** The invariants a stored session and its players must satisfy at rest. */
-export function checkAtRest(where: string, session: Session, players: readonly Player[], raw?: SessionItem, overfilled = false): void {
+/**
+ * The invariants a stored session and its players must satisfy at rest. `overfill[i]`: the seats above team i's
+ * max_size that committed explicit overfills took, which the team may hold on top of it.
+ */
+export function checkAtRest(where: string, session: Session, players: readonly Player[], raw?: SessionItem, overfill: readonly number[] = []): void {
   const fail = (what: string, details: unknown = {}) => {
     throw new InvariantViolation(`${where}: ${what}`, { session, players, ...((details as object) ?? {}) });
   };
   session.teams.forEach((t, i) => {
     const n = players.filter((p) => p.teamId === i).length;
-    if (n > t.maxSize && !overfilled) fail(`team ${i} holds ${n} players, above its max_size ${t.maxSize}`);
+    if (n > t.maxSize + (overfill[i] ?? 0)) fail(`team ${i} holds ${n} players, above its max_size ${t.maxSize} and what overfills took`);
   });
   if (players.some((p) => p.teamId >= session.teams.length)) fail('a player sits on a team the session does not have');
   const expected = withPlayers(session, players);
@@ -1031,8 +1034,8 @@ function check(
   const v0 = initial.session!.version;
   const violation = (what: string, details: unknown = {}) =>
     new InvariantViolation(what, { program, ...((details as object) ?? {}), answers: summary(records) });
-  // Overfill is asked for: a team above its max_size is then the request's own effect, not a seat too many.
-  const overfilled = records.some((r) => r.commits.some((c) => c.ok) && overflowOf(r.op) === 'overfill');
+  // Overfill is asked for: the seats it took above a team's max_size are the request's own effect, not seats too many.
+  const overfill = overfillSeats(records);
 
   // 1. Answers: never a 5xx, and a request commits at most once; an error commits nothing; a 204 always wrote.
   for (const r of records) {
@@ -1076,7 +1079,7 @@ function check(
   const vf = final.session ? final.session.version : v0 + committed.length;
   if (vf - v0 !== committed.length) throw violation(`version moved by ${vf - v0} for ${committed.length} committed writes`, { v0, vf });
   if (facts.expired !== undefined && final.live) throw violation('the session expired, yet it is live again', { final: final.raw });
-  if (final.live) checkAtRest('final state', final.session!, final.players, final.raw, overfilled);
+  if (final.live) checkAtRest('final state', final.session!, final.players, final.raw, overfill);
   if (program.setup.autoJoin && facts.open !== undefined && facts.expired === undefined && facts.open !== (final.live && isOpen(final.session!)))
     throw violation(`the open-sessions index ${facts.open ? 'lists' : 'misses'} the session`, { final: final.raw });
 
@@ -1088,12 +1091,12 @@ function check(
     if (seen !== undefined && seen !== body)
       throw violation(`ETag ${o.etag} named two different states`, { first: JSON.parse(seen), second: o.body });
     byEtag.set(o.etag, body);
-    checkShownState(o, violation, overfilled);
+    checkShownState(o, violation, overfill);
   }
   for (const r of records) {
     if (r.op.kind === 'patch' && r.answer!.status === 200) {
       const o = { etag: r.answer!.headers.etag!, body: r.answer!.body, source: `answer of op ${r.id}` };
-      checkShownState(o, violation, overfilled);
+      checkShownState(o, violation, overfill);
       // An update whose session was deleted before its read-back (whether it wrote or found nothing to change)
       // answers the session as it left it, with no ETag: it names no state, so there is nothing to compare.
       if (o.etag === undefined) {
@@ -1241,7 +1244,7 @@ function check(
       recreated: 0,
       autoJoin: program.setup.autoJoin ? 1 : 0,
       ifMatchCommitted: committed.filter((r) => r.ifMatch !== undefined).length,
-      overfilled: overfilled ? 1 : 0,
+      overfilled: overfill.some((n) => n > 0) ? 1 : 0,
       reservedCommitted: committed.filter((r) => r.op.kind === 'invite' && r.op.status === 'reserved').length,
       passwordSet: committed.filter((r) => r.op.kind === 'patch' && typeof r.op.password === 'number').length,
       passwordJoined: committed.filter((r) => r.op.kind === 'join' && r.op.password !== undefined && r.commit!.read.passwordHash !== undefined)
@@ -1259,11 +1262,21 @@ function check(
   };
 }
 
-function checkShownState(o: Observation, violation: (what: string, details?: unknown) => Error, overfilled: boolean): void {
+/** Per team, the seats committed explicit overfills took (the seats their changes add to it). */
+function overfillSeats(records: readonly OpRecord[]): number[] {
+  const seats: number[] = [];
+  for (const r of records)
+    if (overflowOf(r.op) === 'overfill')
+      for (const c of r.commits)
+        if (c.ok) for (const [team, n] of Object.entries(c.change.seats ?? {})) if (n > 0) seats[Number(team)] = (seats[Number(team)] ?? 0) + n;
+  return seats;
+}
+
+function checkShownState(o: Observation, violation: (what: string, details?: unknown) => Error, overfill: readonly number[]): void {
   const body = o.body as { teams: { max_size: number; players: { player_uuid: string; status: string }[] }[] };
   const all = body.teams.flatMap((t) => t.players);
   body.teams.forEach((t, i) => {
-    if (t.players.length > t.max_size && !overfilled)
+    if (t.players.length > t.max_size + (overfill[i] ?? 0))
       throw violation(`${o.source}: team ${i} shown with ${t.players.length} players above max_size ${t.max_size}`, { body });
   });
   if (new Set(all.map((p) => p.player_uuid)).size !== all.length) throw violation(`${o.source}: a player shown twice`, { body });
