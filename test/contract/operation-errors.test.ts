@@ -1,28 +1,41 @@
 // Every status and error code the contract lists for the lifecycle operations, reached through the real handlers
 // (DynamoDB Local, real JWTs), each answer in the HzApiErrorModel envelope; every refusal writes nothing; every
 // write's ETag is the one GET then shows, one version further on.
-import { closedPort, withEnv } from '../support/environment.js';
-import { GAME_CLIENT_PERMISSIONS, OPERATIONS } from '../../schemas/generated/operations.js';
-import { api } from '../support/api-client.js';
-import { joinBody, seatedPlayer } from '../support/fixtures.js';
-import { issuer, newPlayer } from '../support/players.js';
-import { playerToken } from '../support/test-issuer.js';
-import { createSession, store } from '../support/stores.js';
 import { randomUUID } from 'node:crypto';
-import { jest } from '@jest/globals';
-import { logger } from '../../src/observability/logger.js';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import { componentValidator, loadSpec } from '../../scripts/openapi-schemas.js';
-import { ERRORS, type ErrorCode } from '../../src/errors/api-error.js';
+import { componentValidator } from '../../scripts/openapi-schemas.js';
+import type { ErrorCode } from '../../src/errors/api-error.js';
 import { resetTemplates } from '../../src/runtime/templates.js';
 import { etagOf } from '../../src/sessions/model/etag.js';
-import type { Player } from '../../src/sessions/model/session.js';
 import type { CommitResult, CreateResult } from '../../src/sessions/store.js';
-import { sdkFaultStore, throttled, transactionConflict, withStore } from '../support/sdk-faults.js';
+import { api } from '../support/api-client.js';
 import { decorate } from '../support/decorate.js';
-import type { Answer } from '../support/api.js';
+import { joinBody } from '../support/fixtures.js';
+import {
+  actor,
+  describeSharedCodes,
+  expectError,
+  expectValidationError,
+  HUGE,
+  invitedOf,
+  keyboardOnlyLeader,
+  kickRefusalTests,
+  leaderOf,
+  ledSession,
+  onLedSession,
+  LONG_ID,
+  membershipsOf,
+  refused,
+  type RouteCase,
+  sessionState,
+  snapshot,
+  spec,
+  version,
+} from '../support/operation-errors.js';
+import { withStore } from '../support/sdk-faults.js';
+import { createSession, store } from '../support/stores.js';
 
 // Session types of this file only, so that no other suite's create-or-join ever meets these sessions.
 const T = `ec-${randomUUID().slice(0, 8)}`;
@@ -44,25 +57,10 @@ process.env.SESSION_TEMPLATES_FILE = templatesFile;
 resetTemplates();
 afterAll(() => rmSync(templatesFile, { force: true }));
 
-const spec = await loadSpec(joinPath(process.cwd(), 'schemas', 'openapi.yaml'));
-const isError = componentValidator(spec, 'HzApiErrorModel');
-const isValidationError = componentValidator(spec, 'HTTPValidationError');
 const isSession = componentValidator(spec, 'Session');
 const isUpdateResponse = componentValidator(spec, 'SessionPlayerUpdateResponse');
 const isJoinResponse = componentValidator(spec, 'SessionJoinResponse');
 const isPlayerSessions = componentValidator(spec, 'PlayerSessions');
-
-const CLIENT = GAME_CLIENT_PERMISSIONS;
-
-/** A game server's client-credentials token: its subject is its client id, not a player. */
-const machineClient = () => {
-  const token = playerToken(issuer, { sub: `game-server-${randomUUID().slice(0, 8)}`, permissions: ['session:*'] });
-  return { token, auth: { authorization: `Bearer ${token}` } };
-};
-
-/** A player (a game client unless told otherwise) with a token of their own. */
-const actor = (uuid: string = randomUUID(), permissions: readonly string[] = CLIENT) => newPlayer(permissions, uuid);
-type Actor = ReturnType<typeof actor>;
 
 const createBody = (session_type: string, extra: Record<string, unknown> = {}) => ({
   session_type,
@@ -71,92 +69,7 @@ const createBody = (session_type: string, extra: Record<string, unknown> = {}) =
   ...extra,
 });
 
-function expectError(r: Answer, status: number, code: ErrorCode) {
-  const d = ERRORS[code];
-  const authSuccess = 'authSuccess' in d ? d.authSuccess : true;
-  expect({ status: r.status, body: r.body }).toEqual({ status, body: { auth_success: authSuccess, error_code: code, desc: d.desc } });
-  expect(isError(r.body)).toBe(true);
-  expect(r.headers['content-type']).toBe('application/json');
-  if (status === 409 || status === 503) expect(r.headers['retry-after']).toBeDefined();
-  expect(r.headers.etag).toBeUndefined();
-}
-
-function expectValidationError(r: Answer, loc: (string | number)[]) {
-  expect(r.status).toBe(422);
-  expect(isValidationError(r.body)).toBe(true);
-  expect(r.body.detail.map((d: { loc: unknown }) => d.loc)).toContainEqual(loc);
-}
-
-/** The session with its players, as the store holds it (players in a stable order). */
-async function snapshot(sessionId: string) {
-  const found = await store.readSessionWithPlayers(sessionId, new Date());
-  return found && { session: found.session, players: [...found.players].sort((a, b) => a.playerUuid.localeCompare(b.playerUuid)) };
-}
-
-/** A player's memberships as the player-sessions index holds them. */
-const membershipsOf = async (uuid: string) =>
-  [...(await store.playerMemberships(uuid, new Date()))].sort((a, b) => a.sessionId.localeCompare(b.sessionId));
-
-/** Sends a request that must be refused with `code`, and checks that the session is exactly as before. */
-async function refused(sessionId: string, request: () => Promise<Answer>, status: number, code: ErrorCode) {
-  const before = await snapshot(sessionId);
-  expect(before).toBeDefined();
-  const r = await request();
-  expectError(r, status, code);
-  expect(await snapshot(sessionId)).toEqual(before);
-  return r;
-}
-
-const leaderOf = (uuid: string, over: Partial<Player> = {}) => seatedPlayer(uuid, { status: 'leader', joined: '2026-01-01T00:00:00.000Z', ...over });
-const memberOf = (uuid: string, over: Partial<Player> = {}) => seatedPlayer(uuid, { joined: '2026-01-01T00:00:01.000Z', ...over });
-const invitedOf = (uuid: string, inviter: string, over: Partial<Player> = {}) =>
-  seatedPlayer(uuid, {
-    status: 'invited',
-    invitedBy: inviter,
-    invited: '2026-01-01T00:00:02.000Z',
-    joined: undefined,
-    clientVersion: undefined,
-    clientSettings: undefined,
-    crossplay: undefined,
-    ...over,
-  });
-
-/** Leader and member on team 0 of two 4-seat teams. */
-async function ledSession(over: Parameters<typeof createSession>[0] = {}, extra: Player[] = []) {
-  const [leader, member] = [actor(), actor()];
-  const s = await createSession(over, [leaderOf(leader.uuid), memberOf(member.uuid), ...extra]);
-  return { s, leader, member };
-}
-
-const version = async (sessionId: string) => (await store.readSession(sessionId, new Date()))?.version;
-const LONG_ID = 'x'.repeat(129);
-const HUGE = JSON.stringify({ team_id: 0, custom_data: { blob: 'x'.repeat(140 * 1024) } });
-
-// ---- fault injection: the SDK fault injector (test/support/sdk-faults.ts) ----
-
-const unexpected = () => Object.assign(new Error('One or more parameter values were invalid'), { name: 'ValidationException' });
-
-// ---- the codes every operation shares: auth, permissions, configuration, DynamoDB, JWKS ----
-
-interface Arranged {
-  /** The request as the arranged actor (or with `auth` in place of the actor's Authorization header). */
-  send: (auth?: Record<string, string>) => Promise<Answer>;
-  actor: Actor;
-  /** What a refusal must leave as it was. */
-  state: () => Promise<unknown>;
-}
-
-interface RouteCase {
-  operation: string;
-  /** Permissions that let the caller in elsewhere but not here. */
-  lacking: string[];
-  /** 409 session_conflict when every transaction conflicts (create_or_join's own 409 is tested on its own, below). */
-  conflicts: boolean;
-  arrange: () => Promise<Arranged>;
-  success: number;
-}
-
-const sessionState = (sessionId: string) => () => snapshot(sessionId);
+// ---- the codes every operation shares (test/support/operation-errors.ts), for these routes ----
 
 const routes: RouteCase[] = [
   {
@@ -175,53 +88,28 @@ const routes: RouteCase[] = [
     lacking: ['session:update-player:self', 'session:read:self', 'session:promote:self'],
     conflicts: true,
     success: 204,
-    arrange: async () => {
-      const { s, member } = await ledSession();
-      return { actor: member, send: (auth = member.auth) => api.leave({ ...member, auth }, s.sessionId), state: sessionState(s.sessionId) };
-    },
+    arrange: onLedSession('member', (p, { s }) => api.leave(p, s.sessionId)),
   },
   {
     operation: 'kick_player_from_session_by_uuid_v2',
     lacking: ['session:update:self', 'session:read:self', 'session:promote:self'],
     conflicts: true,
     success: 204,
-    arrange: async () => {
-      const { s, leader, member } = await ledSession();
-      return {
-        actor: leader,
-        send: (auth = leader.auth) => api.kick({ ...leader, auth }, s.sessionId, member.uuid),
-        state: sessionState(s.sessionId),
-      };
-    },
+    arrange: onLedSession('leader', (p, { s, member }) => api.kick(p, s.sessionId, member.uuid)),
   },
   {
     operation: 'update_session_player_by_uuid_v2',
     lacking: ['session:update-player:self', 'session:update:self', 'session:read:self'],
     conflicts: true,
     success: 200,
-    arrange: async () => {
-      const { s, leader } = await ledSession();
-      const guest = randomUUID();
-      return {
-        actor: leader,
-        send: (auth = leader.auth) => api.setPlayer({ ...leader, auth }, s.sessionId, guest, { status: 'invited', team_id: 1 }),
-        state: sessionState(s.sessionId),
-      };
-    },
+    arrange: onLedSession('leader', (p, { s }) => api.setPlayer(p, s.sessionId, randomUUID(), { status: 'invited', team_id: 1 })),
   },
   {
     operation: 'update_session_by_id',
     lacking: ['session:update-player:self', 'session:promote:self', 'session:read:self'],
     conflicts: true,
     success: 200,
-    arrange: async () => {
-      const { s, leader } = await ledSession();
-      return {
-        actor: leader,
-        send: (auth = leader.auth) => api.patch({ ...leader, auth }, s.sessionId, { joinable: false }),
-        state: sessionState(s.sessionId),
-      };
-    },
+    arrange: onLedSession('leader', (p, { s }) => api.patch(p, s.sessionId, { joinable: false })),
   },
   {
     operation: 'create_or_join_session',
@@ -245,91 +133,7 @@ const routes: RouteCase[] = [
   },
 ];
 
-describe.each(routes)('$operation: the codes every route shares', ({ operation, arrange, lacking, conflicts, success }) => {
-  /** The request, refused with `code`, leaves the state as it was. */
-  async function expectRefused(request: (a: Arranged) => Promise<Answer>, status: number, code: ErrorCode, a?: Arranged) {
-    const arranged = a ?? (await arrange());
-    const before = await arranged.state();
-    expectError(await request(arranged), status, code);
-    expect(await arranged.state()).toEqual(before);
-  }
-
-  test('the arranged request succeeds (so each refusal below is the fault injected, nothing else)', async () => {
-    expect((await (await arrange()).send()).status).toBe(success);
-  });
-
-  test('403 auth_token_format: no Authorization header (auth_success false)', () => expectRefused((a) => a.send({}), 403, 'auth_token_format'));
-
-  test('403 auth_token_expired: an expired token (auth_success false)', () =>
-    expectRefused(
-      (a) => a.send({ authorization: `Bearer ${issuer.sign({ sub: a.actor.uuid, scope: CLIENT.join(' ') }, { expiresInSeconds: -60 })}` }),
-      403,
-      'auth_token_expired',
-    ));
-
-  test('403 insufficient_permissions: a valid token for the same player without the permission', () =>
-    expectRefused((a) => a.send(actor(a.actor.uuid, lacking).auth), 403, 'insufficient_permissions'));
-
-  const playerOnly = OPERATIONS.find((o) => o.operationId === operation)!.playerOnly;
-  if (playerOnly) {
-    test('403 auth_token_invalid_claim: a trusted machine token (client id as subject, every permission) cannot act as a player', () =>
-      expectRefused((a) => a.send(machineClient().auth), 403, 'auth_token_invalid_claim'));
-  } else {
-    test('a trusted machine token (client id as subject, every permission) is let in', async () => {
-      const a = await arrange();
-      expect((await a.send(machineClient().auth)).status).toBe(success);
-    });
-  }
-
-  test('500 configuration_invalid: a setting missing', async () => {
-    const a = await arrange();
-    await withEnv({ SESSIONS_TABLE_NAME: undefined }, () => expectRefused((x) => x.send(), 500, 'configuration_invalid', a));
-  });
-
-  test('500 internal_error: DynamoDB answers something unexpected', async () => {
-    const a = await arrange();
-    await withStore(sdkFaultStore(unexpected, { commands: /./ }).store, () => expectRefused((x) => x.send(), 500, 'internal_error', a));
-  });
-
-  test('a 500 logs the fault with its name and message, and the logger drops none of its fields', async () => {
-    const a = await arrange();
-    const printed: string[] = [];
-    const spies = (['error', 'warn'] as const).map((level) =>
-      jest.spyOn(console, level).mockImplementation((line: unknown) => void printed.push(String(line))),
-    );
-    const level = logger.getLevelName();
-    logger.setLogLevel('WARN');
-    try {
-      await withStore(sdkFaultStore(unexpected, { commands: /./ }).store, () => expectRefused((x) => x.send(), 500, 'internal_error', a));
-    } finally {
-      logger.setLogLevel(level);
-      for (const spy of spies) spy.mockRestore();
-    }
-    expect(printed.join('\n')).not.toMatch(/reserved key/);
-    const fault = printed
-      .map((line) => JSON.parse(line) as { message?: string; error?: unknown })
-      .find((entry) => entry.message === 'unhandled error');
-    expect(fault?.error).toMatchObject({ name: 'ValidationException', message: 'One or more parameter values were invalid' });
-  });
-
-  test('503 service_unavailable: DynamoDB throttles', async () => {
-    const a = await arrange();
-    await withStore(sdkFaultStore(throttled, { commands: /./ }).store, () => expectRefused((x) => x.send(), 503, 'service_unavailable', a));
-  });
-
-  test('503 auth_keys_unavailable: the issuer keys cannot be fetched', async () => {
-    const a = await arrange();
-    const uri = `http://127.0.0.1:${await closedPort()}/.well-known/jwks.json`;
-    await withEnv({ AUTH_JWKS: undefined, AUTH_JWKS_URI: uri }, () => expectRefused((x) => x.send(), 503, 'auth_keys_unavailable', a));
-  });
-
-  if (conflicts) {
-    test('409 session_conflict: every transaction conflicts, attempts run out, nothing written', async () => {
-      const a = await arrange();
-      await withStore(sdkFaultStore(transactionConflict).store, () => expectRefused((x) => x.send(), 409, 'session_conflict', a));
-    });
-  }
-});
+describeSharedCodes(routes, { loggerFieldsInTitle: true });
 
 // ---- each operation's own codes ----
 
@@ -406,33 +210,7 @@ describe('kick_player_from_session_by_uuid_v2', () => {
     expect(after.players.map((p) => [p.playerUuid, p.status])).toEqual([[other.uuid, 'leader']]);
   });
 
-  test('403 not_session_leader: a member kicks the leader, or another member', async () => {
-    const other = actor();
-    const { s, leader, member } = await ledSession({}, [memberOf(other.uuid)]);
-    await refused(s.sessionId, () => api.kick(member, s.sessionId, leader.uuid), 403, 'not_session_leader');
-    await refused(s.sessionId, () => api.kick(member, s.sessionId, other.uuid), 403, 'not_session_leader');
-  });
-
-  test('404 session_not_found', async () => {
-    expectError(await api.kick(actor(), `s-${randomUUID()}`, randomUUID()), 404, 'session_not_found');
-  });
-
-  test('404 player_not_in_session: the leader kicks someone who is not there', async () => {
-    const { s, leader } = await ledSession();
-    await refused(s.sessionId, () => api.kick(leader, s.sessionId, randomUUID()), 404, 'player_not_in_session');
-  });
-
-  test('412 precondition_failed: a stale If-Match', async () => {
-    const { s, leader, member } = await ledSession();
-    const stale = etagOf(s);
-    expect((await api.patch(leader, s.sessionId, { joinable: false })).status).toBe(200);
-    await refused(s.sessionId, () => api.kick(leader, s.sessionId, member.uuid, { headers: { 'if-match': stale } }), 412, 'precondition_failed');
-  });
-
-  test('422: a player uuid that is not a uuid', async () => {
-    const { s, leader } = await ledSession();
-    expectValidationError(await api.kick(leader, s.sessionId, 'not-a-uuid'), ['path', 'player_uuid']);
-  });
+  kickRefusalTests(api.kick);
 });
 
 describe('update_session_player_by_uuid_v2', () => {
@@ -476,10 +254,7 @@ describe('update_session_player_by_uuid_v2', () => {
   });
 
   test('403 crossplay_not_permitted: adding a member the leader will not play with', async () => {
-    const leader = actor();
-    const s = await createSession({}, [
-      leaderOf(leader.uuid, { crossplay: { permitted_platform: 'desired_platforms_any', permitted_input: 'desired_inputs_keyboardandmouse' } }),
-    ]);
+    const { s, leader } = await keyboardOnlyLeader();
     await refused(
       s.sessionId,
       () => api.setPlayer(leader, s.sessionId, randomUUID(), { status: 'member', team_id: 0 }),
