@@ -1,26 +1,18 @@
 // 1. Cold start per handler: bundle bytes (raw and gzip), module initialisation time in fresh Node processes,
 // and the first invocation, each next to a floor bundle built with the same esbuild settings that contains
 // only the AWS SDK clients and commands the handler uses (bench/floor/*.ts).
-import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
-import { BUNDLE_SETTINGS, handlerEntry, type HandlerName } from '../lib/bundling.js';
+import { handlerEntry, type HandlerName } from '../lib/bundling.js';
+import { bundle, type BuiltBundle } from './bundle.js';
+import { resultOfChild } from './child.js';
 import { median, percentile, ROOT, round, ratio } from './support.js';
 
 export type Kind = 'ours' | 'floor';
 
-export interface Bundle {
+export interface Bundle extends BuiltBundle {
   handler: Benched;
   kind: Kind;
-  file: string;
-  bytes: number;
-  gzipBytes: number;
-  metafile: Metafile;
 }
 
 /** The handlers with a floor; the template routes issue no DynamoDB call, so they have none. */
@@ -31,25 +23,14 @@ const FLOOR_ENTRY: Record<Benched, string> = {
   'get-session': join(ROOT, 'bench', 'floor', 'get-floor.ts'),
 };
 
-/** Builds ours and the floor for each handler exactly as scripts/build.ts does (BUNDLE_SETTINGS), plus a metafile. */
+/** Ours and the floor for each handler, built as scripts/build.ts builds them. */
 export async function buildBundles(outDir: string, handlers: readonly Benched[]): Promise<Bundle[]> {
-  const { outExtension, ...settings } = BUNDLE_SETTINGS;
   const jobs = handlers.flatMap((handler) =>
-    (['ours', 'floor'] as const).map(async (kind): Promise<Bundle> => {
-      const file = join(outDir, handler, kind, `index${outExtension}`);
-      const result = await build({
-        ...settings,
-        mainFields: [...settings.mainFields],
-        banner: { js: settings.banner },
-        entryPoints: [kind === 'ours' ? handlerEntry(ROOT, handler) : FLOOR_ENTRY[handler]],
-        outfile: file,
-        metafile: true,
-        absWorkingDir: ROOT,
-        logLevel: 'warning',
-      });
-      const code = await readFile(file);
-      return { handler, kind, file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
-    }),
+    (['ours', 'floor'] as const).map(async (kind): Promise<Bundle> => ({
+      handler,
+      kind,
+      ...(await bundle(join(outDir, handler, kind, 'index'), { file: kind === 'ours' ? handlerEntry(ROOT, handler) : FLOOR_ENTRY[handler] })),
+    })),
   );
   return Promise.all(jobs);
 }
@@ -121,37 +102,9 @@ export interface ChildResult {
 
 const CHILD = join(ROOT, 'bench', 'cold-child.mjs');
 
-/**
- * One fresh process. Its result comes back in a file, not on stdout, which the handler's own output (EMF metric
- * lines, logs) shares and which a process that exits at once may leave unread; that output goes nowhere, as it
- * would cost the measurement a pipe.
- */
-export function runChild(bundle: string | 'none', eventFile: string | undefined, env: NodeJS.ProcessEnv): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const resultFile = join(tmpdir(), `rh-bench-cold-${process.pid}-${++children}.json`);
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [CHILD, bundle, ...(eventFile ? [eventFile] : [])], {
-      env: { ...env, NODE_OPTIONS: '', BENCH_RESULT_FILE: resultFile },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const wallMs = performance.now() - t0;
-      let text = '';
-      try {
-        text = readFileSync(resultFile, 'utf8');
-        rmSync(resultFile);
-      } catch {
-        // no result written: reported below
-      }
-      if (code !== 0 || !text.startsWith('{')) return reject(new Error(`cold child for ${bundle} exited ${code}: ${err.slice(-2000)}`));
-      resolve({ ...(JSON.parse(text) as Omit<ChildResult, 'wallMs'>), wallMs });
-    });
-  });
-}
-let children = 0;
+/** One fresh process importing `bundle` (or nothing) and invoking it once with the event in `eventFile`. */
+export const runChild = (bundle: string | 'none', eventFile: string | undefined, env: NodeJS.ProcessEnv): Promise<ChildResult> =>
+  resultOfChild<Omit<ChildResult, 'wallMs'>>([CHILD, bundle, ...(eventFile ? [eventFile] : [])], env, `cold child for ${bundle}`);
 
 export interface ColdVariant {
   handler: Benched;

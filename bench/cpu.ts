@@ -1,15 +1,13 @@
 // 3. Our CPU per request: the join handler on the in-memory store (test/support/memory-store.ts: our code alone,
 // no I/O), real RS256 tokens, measured in a child process of its own. The store goes in as the `store` of the
 // Services object getServices() (src/runtime/services.ts) hands every request.
-// runCpuBench() runs it in a child process, which writes its result to the file BENCH_CPU_RESULT_FILE names.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+// runCpuBench() runs it in a child process, which writes its result to the file BENCH_RESULT_FILE names.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-
-const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
+import { resultOfChild } from './child.js';
+import { ROOT } from './support.js';
 
 export interface CpuResult {
   requests: number;
@@ -257,37 +255,13 @@ async function profiled(run: () => Promise<unknown>): Promise<CpuResult['profile
 }
 
 // ---------------------------------------------------------------------------------------------- the parent
-export function runCpuBench(): Promise<CpuResult> {
-  // The result comes back in a file: the handlers' EMF lines fill stdout, and a line written to a pipe just before
-  // the child exits may never arrive.
-  const resultFile = join(mkdtempSync(join(tmpdir(), 'rh-bench-cpu-')), 'result.json');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'cpu.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', BENCH_CPU_CHILD: '1', BENCH_CPU_RESULT_FILE: resultFile },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      let text = '';
-      try {
-        text = readFileSync(resultFile, 'utf8');
-      } catch {
-        // no result written: reported below
-      }
-      rmSync(dirname(resultFile), { recursive: true, force: true });
-      if (code !== 0 || !text.startsWith('{')) return reject(new Error(`cpu bench exited ${code}: ${err.slice(-3000)}`));
-      resolve(JSON.parse(text) as CpuResult);
-    });
-  });
-}
+export const runCpuBench = (): Promise<CpuResult> =>
+  resultOfChild<CpuResult>(['--import', 'tsx', join(ROOT, 'bench', 'cpu.ts')], { ...process.env, BENCH_CPU_CHILD: '1' }, 'cpu bench');
 
 if (process.env.BENCH_CPU_CHILD === '1' && process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   child().then(
     (r) => {
-      writeFileSync(process.env.BENCH_CPU_RESULT_FILE!, JSON.stringify(r));
+      writeFileSync(process.env.BENCH_RESULT_FILE!, JSON.stringify(r));
       process.exit(0);
     },
     (e) => {

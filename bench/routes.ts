@@ -5,25 +5,18 @@
 // signature does not verify), timed in CPU time from the import to the answer: a library deferred to the first
 // request still counts, and no DynamoDB call is made. Routes with the same commands share their floors.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { OPERATIONS, ROUTES, type DynamoDbAction, type Route } from '../schemas/generated/operations.js';
-import { BUNDLE_SETTINGS, handlerEntry } from '../lib/bundling.js';
+import { handlerEntry } from '../lib/bundling.js';
+import { bundle, type BuiltBundle } from './bundle.js';
 import { httpApiEvent } from '../test/support/api.js';
 import type { TestIssuer } from '../test/support/test-issuer.js';
 import { contributors, runChild, type Contributor } from './cold-start.js';
 import { median, ratio, ROOT, round } from './support.js';
 
 export type FloorKind = 'sdk' | 'libraries';
-
-export interface RouteBundle {
-  file: string;
-  bytes: number;
-  gzipBytes: number;
-  metafile: Metafile;
-}
 
 const FLOOR_DIR = join(ROOT, 'bench', 'floor');
 const COMMAND_FILE = /@aws-sdk\/lib-dynamodb\/dist-es\/commands\/(\w+)Command\.js$/;
@@ -48,25 +41,6 @@ const withoutOptionalFeatures: Plugin = {
   },
 };
 
-async function bundle(outFile: string, entry: { file: string } | { contents: string; name: string }, plugins: Plugin[] = []): Promise<RouteBundle> {
-  const { outExtension, ...settings } = BUNDLE_SETTINGS;
-  const result = await build({
-    ...settings,
-    mainFields: [...settings.mainFields],
-    banner: { js: settings.banner },
-    ...('file' in entry
-      ? { entryPoints: [entry.file] }
-      : { stdin: { contents: entry.contents, resolveDir: FLOOR_DIR, loader: 'ts' as const, sourcefile: entry.name } }),
-    outfile: `${outFile}${outExtension}`,
-    metafile: true,
-    absWorkingDir: ROOT,
-    logLevel: 'warning',
-    plugins,
-  });
-  const code = await readFile(`${outFile}${outExtension}`);
-  return { file: `${outFile}${outExtension}`, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
-}
-
 /** The table actions each document-client command needs (IAM's names): the role of a route allows its calls. */
 const ACTIONS_OF: Record<string, readonly DynamoDbAction[]> = {
   Get: ['GetItem'],
@@ -85,7 +59,7 @@ const ACTIONS_OF: Record<string, readonly DynamoDbAction[]> = {
  * The route's DynamoDB calls: the document-client commands our bundle holds that the route's role may send (the
  * spec's x-dynamodb). A command the SDK keeps in every bundle but the route never sends stays out of the floor.
  */
-function commandsOf(b: RouteBundle, allowed: readonly DynamoDbAction[]): string[] {
+function commandsOf(b: BuiltBundle, allowed: readonly DynamoDbAction[]): string[] {
   const output = Object.values(b.metafile.outputs).find((o) => o.entryPoint);
   const kept = Object.entries(output?.inputs ?? {}).filter(([, i]) => i.bytesInOutput > 0);
   const names = kept.flatMap(([p]) => COMMAND_FILE.exec(p)?.[1] ?? []);
@@ -112,7 +86,7 @@ function floorEntry(kind: FloorKind, commands: readonly string[]): string {
 
 export interface RouteBundles {
   route: Route;
-  ours: RouteBundle;
+  ours: BuiltBundle;
   commands: string[];
   floorKey: string;
 }
@@ -125,12 +99,16 @@ export async function buildRouteBundles(outDir: string) {
       return { route, ours, commands, floorKey: commands.join('+') || 'none' };
     }),
   );
-  const floors = new Map<string, Record<FloorKind, RouteBundle>>();
+  const floors = new Map<string, Record<FloorKind, BuiltBundle>>();
   await Promise.all(
     [...new Map(routes.map((r) => [r.floorKey, r.commands])).entries()].map(async ([key, commands]) => {
       const [sdk, libraries] = await Promise.all(
         (['sdk', 'libraries'] as const).map((kind) =>
-          bundle(join(outDir, 'floors', `${key}-${kind}`), { contents: floorEntry(kind, commands), name: `${key}-${kind}-floor.ts` }),
+          bundle(join(outDir, 'floors', `${key}-${kind}`), {
+            contents: floorEntry(kind, commands),
+            name: `${key}-${kind}-floor.ts`,
+            resolveDir: FLOOR_DIR,
+          }),
         ),
       );
       floors.set(key, { sdk: sdk!, libraries: libraries! });

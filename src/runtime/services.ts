@@ -1,7 +1,8 @@
 // What a Lambda container creates once, at init: configuration and the JWT authenticator (session templates:
-// runtime/templates.ts, loaded only by the handlers that use them; the sessions table and the store: runtime/table.ts,
-// loaded only by the handlers of operations that use the table, so that the others carry no AWS SDK). Creation never throws at import (a benchmark imports a
-// handler alone); a configuration problem is logged once and answered with a 500 envelope on every request.
+// runtime/templates.ts, loaded only by the handlers that use them; the sessions table and the store:
+// runtime/table.ts, loaded only by the handlers of operations that use the table, so that the others carry no AWS
+// SDK). Creation never throws at import (a benchmark imports a handler alone); a configuration problem is logged
+// once and answered with a 500 envelope on every request.
 import { createAuthenticator, type Authenticator } from '../auth/authenticator.js';
 import { readConfig, type ServiceConfig } from '../config/config.js';
 import { ApiError } from '../errors/api-error.js';

@@ -77,25 +77,23 @@ const segment = (value: fc.Arbitrary<string>) =>
 function pathArb(target: () => { sessionId: string; playerUuid: string }): fc.Arbitrary<string> {
   // The routes, and the contract's paths (a suffix after a parameter: `{player_uuid}:invite`).
   const templates = [...new Set(OPERATIONS.flatMap((r) => [r.path, r.contractPath]))];
-  const fill = (from: string[]) =>
-    fc
-      .record({
-        template: fc.constantFrom(...from),
-        sessionId: fc.option(segment(hostileSessionId), { freq: 2 }),
-        playerUuid: fc.option(segment(hostilePlayerUuid), { freq: 2 }),
-        type: segment(fc.constantFrom('lobby', 'duel', 'nope', '', '%', '..')),
-        other: fc.option(segment(hostileSessionId), { freq: 2 }),
-        permission: segment(permissionArb),
-      })
-      .map(({ template, sessionId, playerUuid, type, other, permission }) =>
-        template
-          .replace('{session_id}', sessionId ?? encodeURIComponent(target().sessionId))
-          .replace('{player_uuid}', playerUuid ?? target().playerUuid)
-          .replace('{session_type}', type)
-          .replace('{permission}', permission)
-          .replace(/\{(invited|kicked)_session_id\}/, other ?? encodeURIComponent(target().sessionId)),
-      );
-  const filled = fill(templates);
+  const filled = fc
+    .record({
+      template: fc.constantFrom(...templates),
+      sessionId: fc.option(segment(hostileSessionId), { freq: 2 }),
+      playerUuid: fc.option(segment(hostilePlayerUuid), { freq: 2 }),
+      type: segment(fc.constantFrom('lobby', 'duel', 'nope', '', '%', '..')),
+      other: fc.option(segment(hostileSessionId), { freq: 2 }),
+      permission: segment(permissionArb),
+    })
+    .map(({ template, sessionId, playerUuid, type, other, permission }) =>
+      template
+        .replace('{session_id}', sessionId ?? encodeURIComponent(target().sessionId))
+        .replace('{player_uuid}', playerUuid ?? target().playerUuid)
+        .replace('{session_type}', type)
+        .replace('{permission}', permission)
+        .replace(/\{(invited|kicked)_session_id\}/, other ?? encodeURIComponent(target().sessionId)),
+    );
   // The permission routes, one template among many, also on their own, on the target's player: so that each name
   // upstream defines (and others) reaches the rules, not only a 404 for a session or player that is not there.
   const permissionRoutes = fc
