@@ -17,6 +17,7 @@ import { runCpuBench } from './cpu.js';
 import { loadInProcess, oursGet, oursJoin } from './in-process.js';
 import { runPresence } from './presence.js';
 import { buildRouteBundles, measureRoutes } from './routes.js';
+import { runEmitters } from './emitters.js';
 import { runScale } from './scale.js';
 import { BUSY_GET_MAX_MS, BUSY_GET_PLAYERS, BUSY_GET_WRITES_PER_SECOND, runBusyGet } from './busy-get.js';
 import {
@@ -52,6 +53,7 @@ const SETTINGS = QUICK
   ? {
       coldRounds: 5,
       routeRounds: { hot: 3, other: 1 },
+      emitterRounds: 3,
       warm: { sessions: 10, warmupSessions: 3, getOps: 100, capacityProbeSessions: 1 },
       contentionRounds: 1,
       scale: { freshJoins: 20, updates: 20, capacityEvery: 5 },
@@ -60,6 +62,7 @@ const SETTINGS = QUICK
   : {
       coldRounds: 40,
       routeRounds: { hot: 30, other: 12 },
+      emitterRounds: 15,
       warm: { sessions: 100, warmupSessions: 20, getOps: 1000, capacityProbeSessions: 2 },
       contentionRounds: 3,
       scale: { freshJoins: 100, updates: 150, capacityEvery: 5 },
@@ -199,6 +202,9 @@ async function main() {
     log,
   );
 
+  log('emitters: Powertools against pino and aws-embedded-metrics');
+  const emitters = await runEmitters(join(tmp, 'emitters'), SETTINGS.emitterRounds, log);
+
   log('contention: N joiners at once on one session');
   const contention = await runContention(db.endpoint, CONTENTION_NS, SETTINGS.contentionRounds, log);
 
@@ -304,6 +310,7 @@ async function main() {
       ),
     },
     routes,
+    emitters,
     warm: {
       joins: warm.joins,
       ratios: warm.ratios,
@@ -431,6 +438,12 @@ function printReport(r: any): void {
   console.log('   cold x = median of per-round ratios (the target); medians x = ratio of the medians.');
   console.log(
     `   join without the friends client, password hashing and short codes: ${kb(o.bytes.without)} (with: ${kb(o.bytes.with)}), cold CPU ${ms(o.coldCpuMs.without)} ms (with: ${ms(o.coldCpuMs.with)} ms, paired ${x(o.pairedColdRatio)})`,
+  );
+
+  table(
+    '1c. Powertools (what we keep) against pino + aws-embedded-metrics, emitting the same log line and EMF metrics (bench/emitters/)',
+    ['emitter', 'packages', 'bundle', 'cold CPU ms', 'warm CPU µs per invocation'],
+    r.emitters.map((e: any) => [e.emitter, e.packages, kb(e.bytes), ms(e.coldCpuMs), e.warmCpuMicrosPerInvocation]),
   );
 
   const w = r.warm;
