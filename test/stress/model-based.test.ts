@@ -1,9 +1,11 @@
 // Model-based concurrency test: fast-check generates programs of joins, leaves, invites and reservations, accepts,
 // kicks, swaps, moves (every overflow action, overfill included), promotions (through the player update or the v2
-// operations), silent players culled (sessions with a culling timeout of a second), session updates, deletions, writes with If-Match, the
-// session's expiry and its id deleted and created again, on sessions with invited and reserved players, auto-join
-// or not; 2-3 clients run each program's lanes concurrently through the real handlers against DynamoDB Local; then
-// model-harness.ts checks the invariants and replays the committed history through the pure rules.
+// operations), session updates, deletions, writes with If-Match, the session's expiry and its id deleted and created
+// again, on sessions with invited and reserved players, auto-join or not; and the clock: sessions with a culling
+// timeout of a second, players' own polls, pauses in which everyone is silent, runs of the culling sweep. 2-3
+// clients run each program's lanes concurrently through the real handlers against DynamoDB Local, on a table of the
+// suite's own; then model-harness.ts checks the invariants and replays the committed history through the pure rules.
+import '../support/own-table.js';
 //
 // Budget: MODEL_RUNS programs (default 200 in `npm test`; `npm run stress` sets thousands). Seeded: MODEL_SEED
 // (default a new one per run) is printed with the summary and on failure with the counterexample, for a replay.
@@ -42,6 +44,7 @@ const totals = {
   floating: 0,
   snapshots: 0,
   delegated: 0,
+  sweepCulls: 0,
   rejected: {} as Record<string, number>,
   met: {} as Record<string, number>,
   conflictDetails: [] as unknown[],
@@ -56,6 +59,7 @@ function add(r: ProgramResult) {
   totals.floating += r.floating;
   totals.snapshots += r.snapshots;
   totals.delegated += r.delegated;
+  totals.sweepCulls += r.sweepCulls;
   for (const [code, n] of Object.entries(r.rejected)) totals.rejected[code] = (totals.rejected[code] ?? 0) + n;
   for (const [what, n] of Object.entries(r.met)) totals.met[what] = (totals.met[what] ?? 0) + n;
 }
@@ -71,7 +75,7 @@ afterAll(() => {
   const line =
     `model-based: ${totals.programs} programs, ${totals.ops} operations held (${totals.committed} committed, ${totals.unchanged} unchanged, ` +
     `${totals.ops - totals.committed - totals.unchanged} refused; ${totals.floating} facts-conditioned commits ordered by search; ` +
-    `${totals.snapshots} observed states matched the replay; ${totals.delegated} acts by a session permission; 409s: ${totals.conflicts}); seed ${SEED}`;
+    `${totals.snapshots} observed states matched the replay; ${totals.delegated} acts by a session permission; ${totals.sweepCulls} culls by the sweep; 409s: ${totals.conflicts}); seed ${SEED}`;
   print(`${line}\nrefusals by code: ${JSON.stringify(totals.rejected)}\nprograms that met: ${JSON.stringify(totals.met)}`);
   if (totals.conflictDetails.length)
     print(
@@ -192,6 +196,33 @@ test('silent players culled while others join into their seats, leave, kick and 
       culled += r.met.culled;
     }
   expect(culled).toBeGreaterThanOrEqual(3);
+}, 60_000);
+
+// The clock, timed so that the sweep finds culls nobody read (T = 1 s; seated 0, 0.5 and 1 s before the start, so
+// players 2 and 1 are due at once and at 0.5 s): player 0 polls every 0.5 s from 0.25 s (well inside 3T/4) and keeps
+// their seat; the sweep at 0.55 s writes player 1's cull before the next poll reads it; player 3 joins a culled seat
+// and, silent from then on, is culled by the later sweep. Whatever the timing does, the invariants hold.
+test('the sweep culls silent players nobody read while a polling player keeps their seat and others join into the culled seats', async () => {
+  const member = (team: number) => ({ status: 'member' as const, team });
+  const setup = fixedSetup({ seated: [member(0), member(0), member(1), { status: 'absent' as const, team: 0 }], party: [1], cullSeconds: 1 });
+  const join = (actor: number, team: number): Op => ({ kind: 'join', actor, team, profile: 0, data: 0, wishLeader: false });
+  const poll: Op = { kind: 'poll', actor: 0, ifNoneMatch: true };
+  const pause = (ms: number): Op => ({ kind: 'pause', actor: 0, ms });
+  const lanes: Op[][] = [
+    [pause(250), poll, pause(500), poll, pause(500), poll, join(1, 0)],
+    [{ kind: 'sweep', actor: 0, afterMs: 550 }, join(3, 0)],
+    [{ kind: 'sweep', actor: 0, afterMs: 1700 }],
+  ];
+  let sweepCulls = 0;
+  let polled = 0;
+  for (let round = 0; round < 3; round++) {
+    const r = await runProgram({ setup, lanes }, { observeBetweenSteps: false });
+    add(r);
+    sweepCulls += r.sweepCulls;
+    polled += r.met.polled;
+  }
+  expect(polled).toBeGreaterThanOrEqual(6);
+  expect(sweepCulls).toBeGreaterThanOrEqual(1);
 }, 60_000);
 
 // What the programs found, each reduced to its smallest case and replayed deterministically by a decorated store.

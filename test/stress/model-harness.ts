@@ -14,6 +14,7 @@ import { seatedPlayer } from '../support/fixtures.js';
 import { newAdmin, newPlayer, type TestPlayer } from '../support/players.js';
 import { store } from '../support/stores.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { getServices } from '../../src/runtime/services.js';
@@ -30,10 +31,19 @@ import type { SessionPermission } from '../../src/contract/types.js';
 import { decideSwap } from '../../src/sessions/rules/swap.js';
 import { decideSessionInvite, decideSessionKick, partyOf, type Party } from '../../src/sessions/rules/party.js';
 import { decideCull } from '../../src/sessions/rules/culling.js';
+import { sweepCulls } from '../../src/sessions/operations/cull-sweep.js';
 import { toSessionResource } from '../../src/sessions/views/session-view.js';
 import { canonicalJson } from '../../src/http/content-etag.js';
 import { hashPassword } from '../../src/security/password-hash.js';
-import { PLAYER_SK_PREFIX, playerFromItem, sessionFromItem, sessionKey, type PlayerItem, type SessionItem } from '../../src/dynamodb/items.js';
+import {
+  PLAYER_SK_PREFIX,
+  PRESENCE_SK_PREFIX,
+  playerFromItem,
+  sessionFromItem,
+  sessionKey,
+  type PlayerItem,
+  type SessionItem,
+} from '../../src/dynamodb/items.js';
 import { CULL_PLAYERS_PER_TRANSACTION, PARTY_PLAYERS_PER_TRANSACTION, type CommitResult, type ConditionMode } from '../../src/sessions/store.js';
 import { decorate } from '../support/decorate.js';
 import { storeOn } from '../support/stores.js';
@@ -91,7 +101,16 @@ export type Op =
   /** Not a request: the session's time-to-live runs out (its expiry moves into the past), as the clock would do. */
   | { kind: 'expire'; actor: number }
   /** Not a request: the id is deleted and created again (a new incarnation, no players), as after a TTL deletion. */
-  | { kind: 'recreate'; actor: number };
+  | { kind: 'recreate'; actor: number }
+  /**
+   * A player's own poll, as the SDK's: GET with refresh_ttl (the default), with If-None-Match naming the ETag last
+   * seen or without. Their query of the session; its answer is an observation like any other.
+   */
+  | { kind: 'poll'; actor: number; ifNoneMatch: boolean }
+  /** Not a request: the client waits, silent, while the clock runs (players come due meanwhile). */
+  | { kind: 'pause'; actor: number; ms: number }
+  /** Not a request: a run of the culling sweep over the program's session, `afterMs` after the lane's last step. */
+  | { kind: 'sweep'; actor: number; afterMs: number };
 
 /**
  * Not sent by a client: a cull some request (or read) found due and wrote before going on. Replayed through the
@@ -105,7 +124,7 @@ interface Cull {
 }
 
 /** What a client sends. */
-type Sent = Exclude<Op, { kind: 'expire' | 'recreate' }>;
+type Sent = Exclude<Op, { kind: 'expire' | 'recreate' | 'poll' | 'pause' | 'sweep' }>;
 type Request = Sent | Cull;
 
 export interface SessionSetup {
@@ -283,6 +302,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), actor: actorArb, ifMatch: ifMatchArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const), actor: fc.constant(ADMIN) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('recreate' as const), actor: fc.constant(ADMIN) }) },
+  // The clock: players' polls (their queries), pauses in which every player is silent, the sweep's runs.
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('poll' as const), actor: fc.oneof(playerArb, fc.constant(SEEN_LEADER)), ifNoneMatch: fc.boolean() }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('pause' as const), actor: fc.constant(ADMIN), ms: fc.integer({ min: 200, max: 600 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('sweep' as const), actor: fc.constant(ADMIN), afterMs: fc.integer({ min: 0, max: 800 }) }) },
 );
 
 const setupArb: fc.Arbitrary<SessionSetup> = fc.record({
@@ -652,11 +678,25 @@ interface Observation {
   /** The Session resource the answer showed under that ETag. */
   body: unknown;
   source: string;
+  /** When the read was sent (epoch ms): the state it answers is of that time or later. */
+  sentAt?: number;
+}
+
+/** A player's own poll: their query of the session, when it was sent, and the state it answered (200) or named (304). */
+interface Query {
+  player: string;
+  sentAt: number;
+  /** In the run's sequence: answered before the commits sent after it. */
+  answered: number;
+  status: number;
+  etag?: string;
 }
 
 const context = new AsyncLocalStorage<OpRecord>();
+/** Set while the sweep runs: the culls it writes are counted apart. */
+const sweeping = new AsyncLocalStorage<true>();
 /** The culls committed, by session id. */
-const culls = new Map<string, CommitRecord[]>();
+const culls = new Map<string, (CommitRecord & { bySweep: boolean })[]>();
 let observing = false;
 /** Orders the events of a run: commits sent, expiries done. */
 let sequence = 0;
@@ -673,7 +713,7 @@ function observeCommits(): void {
       const record = { read, change, mode, now, ok: out.ok, sent };
       // A cull is a change of its own, whichever request (or read) found it due: kept apart from that request's.
       if (change.reason === 'culled') {
-        if (out.ok) culls.set(read.sessionId, [...(culls.get(read.sessionId) ?? []), record]);
+        if (out.ok) culls.set(read.sessionId, [...(culls.get(read.sessionId) ?? []), { ...record, bySweep: sweeping.getStore() === true }]);
       } else context.getStore()?.commits.push(record);
       return out;
     },
@@ -726,9 +766,13 @@ export interface ProgramResult {
     | 'partyInviteCommitted'
     | 'partyKickCommitted'
     | 'v2Committed'
-    | 'culled',
+    | 'culled'
+    | 'polled'
+    | 'swept',
     number
   >;
+  /** Culls the sweep wrote (most are written first by the reads between steps). */
+  sweepCulls: number;
 }
 
 let sessionSeq = 0;
@@ -808,19 +852,42 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
   /** The ETag a client saw last (any client's observation will do: they share the program's view). */
   let lastSeen: string | undefined;
   const observe = async (source: string) => {
+    const sentAt = Date.now();
     const g = await invoke(
       getHandler,
       httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: sessionId }, headers: reader.auth }),
     );
     if (g.status >= 500) throw new InvariantViolation('GET answered a 5xx', { source, answer: g });
     if (g.status === 200) {
-      observations.push({ etag: g.headers.etag!, body: g.body, source });
+      observations.push({ etag: g.headers.etag!, body: g.body, source, sentAt });
       lastSeen = g.headers.etag;
       seenLeader = (g.body.teams as { players: { player_uuid: string; status: string }[] }[])
         .flatMap((t) => t.players)
         .find((p) => p.status === 'leader')?.player_uuid;
     } else if (g.status !== 404) throw new InvariantViolation('GET answered an undocumented status', { source, answer: g });
   };
+  const queries: Query[] = [];
+  let swept = 0;
+  /** A player's own poll: a 200 is an observation; a 304 must name the ETag the poll sent. */
+  const poll = async (op: Extract<Op, { kind: 'poll' }>) => {
+    const who = identities[op.actor]!;
+    const known = op.ifNoneMatch ? lastSeen : undefined;
+    const sentAt = Date.now();
+    const g = await api.get(who, sessionId, known ? { headers: { 'if-none-match': known } } : {});
+    const source = `poll by player ${op.actor}`;
+    if (g.status === 200) {
+      observations.push({ etag: g.headers.etag!, body: g.body, source, sentAt });
+      lastSeen = g.headers.etag;
+    } else if (g.status === 304) {
+      if (known === undefined || g.headers.etag !== known)
+        throw new InvariantViolation('a 304 for an ETag the poll did not send', { source, known, answer: g });
+    } else if (g.status !== 404) throw new InvariantViolation('a poll answered an undocumented status', { source, answer: g });
+    queries.push({ player: who.uuid, sentAt, answered: ++sequence, status: g.status, etag: g.status === 200 ? g.headers.etag : known });
+  };
+  /** The sweep over the program's session alone: the index lists every session of the table that is due. */
+  const sweepStore = decorate(getServices().store!, {
+    sessionsDueForCull: async (now: Date) => (await getServices().store!.sessionsDueForCull(now, 10_000)).filter((id) => id === sessionId),
+  });
   let nextId = 0;
   /** When the session's time-to-live ran out, in the run's sequence; undefined while it has not. */
   let expired: number | undefined;
@@ -843,6 +910,21 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
           expired ??= ++sequence;
           continue;
         }
+        if (planned.kind === 'pause') {
+          await sleep(planned.ms);
+          continue;
+        }
+        if (planned.kind === 'sweep') {
+          await sleep(planned.afterMs);
+          const outcome = await sweeping.run(true, () => sweepCulls(sweepStore, { deadline: Date.now() + 3000 }));
+          if (outcome.failed.length) throw new InvariantViolation('the sweep failed', outcome);
+          swept++;
+          continue;
+        }
+        if (planned.kind === 'poll') {
+          await poll(resolve(planned));
+          continue;
+        }
         if (planned.kind === 'recreate') {
           // Once per program, however many lanes ask for it.
           recreation ??= recreate(sessionId, sessionOf).then((done) => {
@@ -860,8 +942,11 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
       }
     }),
   );
+  const final = await readPartition(sessionId);
+  const cullCommits = culls.get(sessionId) ?? [];
+  if (setup.cullSeconds) checkCullTimes(setup.cullSeconds * 1000, queries, cullCommits, observations, final);
   // Each cull committed is a record of its own, answered as a write that names no state.
-  for (const commit of culls.get(sessionId) ?? []) {
+  for (const commit of cullCommits) {
     const culled = commit.change.players.filter((w) => w.kind === 'delete').map((w) => (w as { playerUuid: string }).playerUuid);
     records.push({
       id: nextId++,
@@ -872,10 +957,14 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
     });
   }
   culls.delete(sessionId);
-  const final = await readPartition(sessionId);
+  const clock = (r: ProgramResult): ProgramResult => ({
+    ...r,
+    met: { ...r.met, polled: queries.filter((q) => q.status === 200 || q.status === 304).length, swept },
+    sweepCulls: cullCommits.filter((c) => c.bySweep).length,
+  });
   const open = setup.autoJoin ? await store.openSessions(base.type, 10) : [];
   const listed = (incarnation: string) => open.some((o) => o.incarnation === incarnation);
-  if (!recreated) return check(program, initial, final, records, observations, { expired, open: listed(base.incarnation) });
+  if (!recreated) return clock(check(program, initial, final, records, observations, { expired, open: listed(base.incarnation) }));
 
   // Each incarnation's history on its own: the requests that committed on it (or, committing nothing, answered its
   // ETag), with their attempts on it alone, and the states shown under its ETags.
@@ -903,7 +992,7 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
     observations.filter((o) => incarnationOf(o.etag) === second),
     { open: listed(second) },
   );
-  return merge(first, after, { recreated: 1 });
+  return clock(merge(first, after, { recreated: 1 }));
 }
 
 function merge(a: ProgramResult, b: ProgramResult, met: Partial<ProgramResult['met']>): ProgramResult {
@@ -938,7 +1027,10 @@ function merge(a: ProgramResult, b: ProgramResult, met: Partial<ProgramResult['m
       partyKickCommitted: sum('partyKickCommitted'),
       v2Committed: sum('v2Committed'),
       culled: sum('culled'),
+      polled: sum('polled'),
+      swept: sum('swept'),
     },
+    sweepCulls: a.sweepCulls + b.sweepCulls,
   };
 }
 
@@ -948,6 +1040,8 @@ interface Partition {
   session?: Session;
   live: boolean;
   players: Player[];
+  /** The presence records of the session's incarnation: when each player's last query was recorded (epoch ms). */
+  presence?: Map<string, number>;
 }
 
 async function readPartition(sessionId: string): Promise<Partition> {
@@ -973,7 +1067,12 @@ async function readPartition(sessionId: string): Promise<Partition> {
   const players = items
     .filter((i) => String(i.sk).startsWith(PLAYER_SK_PREFIX) && session && i.inc === session.incarnation)
     .map((i) => playerFromItem(i as unknown as PlayerItem));
-  return { raw, session, live, players };
+  const presence = new Map(
+    items
+      .filter((i) => String(i.sk).startsWith(PRESENCE_SK_PREFIX) && session && i.inc === session.incarnation)
+      .map((i) => [String(i.sk).slice(PRESENCE_SK_PREFIX.length), Number(i.seen)] as const),
+  );
+  return { raw, session, live, players, presence };
 }
 
 let db: ReturnType<typeof testDocumentClient> | undefined;
@@ -1229,6 +1328,8 @@ function check(
   for (const r of records) if (r.answer!.status >= 400) rejected[r.answer!.body.error_code] = (rejected[r.answer!.body.error_code] ?? 0) + 1;
   return {
     ops: records.length,
+    // Counted by runProgram.
+    sweepCulls: 0,
     committed: committed.length,
     unchanged: records.filter((r) => r.answer!.status === 200 && !r.commit).length,
     rejected,
@@ -1257,9 +1358,65 @@ function check(
       partyKickCommitted: committed.filter((r) => r.op.kind === 'partyKick').length,
       v2Committed: committed.filter((r) => (r.op.kind === 'invite' || r.op.kind === 'move' || r.op.kind === 'promote') && viaV2(r.op)).length,
       culled: committed.filter((r) => r.op.kind === 'cull').length,
+      // Counted by runProgram, which holds the polls and runs the sweep.
+      polled: 0,
+      swept: 0,
     },
     delegated: committed.filter((r) => r.commit!.change.guards.some((g) => g.kind === 'playerActive' && g.holds !== undefined)).length,
   };
+}
+
+/**
+ * The clock's two promises (docs/culling.md, "When a player is culled"), with T the session's timeout: a player is
+ * never culled within 3T/4 of a query of theirs that was answered before the cull was sent (presence is written at
+ * most once per T/4, so it lags a query by less than that); and no answer shows as leader or member a player who
+ * was due when it was asked, by their final presence record (which only moves later) and their joining.
+ */
+function checkCullTimes(
+  t: number,
+  queries: readonly Query[],
+  cullCommits: readonly CommitRecord[],
+  observations: readonly Observation[],
+  final: Partition,
+): void {
+  const shown = new Map(observations.map((o) => [o.etag, o.body as ShownSession]));
+  const activeIn = (body: ShownSession | undefined, uuid: string) =>
+    body?.teams.some((team) => team.players.some((p) => p.player_uuid === uuid && (p.status === 'leader' || p.status === 'member'))) === true;
+  for (const c of cullCommits) {
+    const culled = c.change.players.flatMap((w) => (w.kind === 'delete' ? [w.playerUuid] : []));
+    for (const q of queries) {
+      if (!culled.includes(q.player) || q.answered > c.sent || !q.etag || !activeIn(shown.get(q.etag), q.player)) continue;
+      if (q.sentAt > c.now.getTime() - 0.75 * t)
+        throw new InvariantViolation(
+          `player ${q.player} culled ${c.now.getTime() - q.sentAt} ms after a query of theirs, within 3T/4 (T = ${t} ms)`,
+          {
+            query: q,
+            cull: { now: c.now, change: c.change },
+          },
+        );
+    }
+  }
+  const incarnation = final.session?.incarnation;
+  // Concurrent requests of one player record their clocks in either order: a record may step back by a request's time.
+  const slack = 100;
+  for (const o of observations) {
+    if (o.sentAt === undefined || !incarnation || !o.etag.startsWith(`"${incarnation}-`)) continue;
+    for (const p of (o.body as ShownSession).teams.flatMap((team) => team.players)) {
+      // A live session's records are never removed: none means none was made. An ended one's may be gone.
+      const seen = final.presence?.get(p.player_uuid) ?? (final.live ? -Infinity : undefined);
+      if ((p.status !== 'leader' && p.status !== 'member') || !p.joined || seen === undefined) continue;
+      const last = Math.max(Date.parse(p.joined), seen);
+      if (last + t < o.sentAt - slack)
+        throw new InvariantViolation(`${o.source} showed player ${p.player_uuid} as ${p.status}, due ${o.sentAt - last - t} ms before it was asked`, {
+          body: o.body,
+          seen,
+        });
+    }
+  }
+}
+
+interface ShownSession {
+  teams: { players: { player_uuid: string; status: string; joined?: string }[] }[];
 }
 
 /** Per team, the seats committed explicit overfills took (the seats their changes add to it). */
