@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { componentValidator, loadSpec } from '../../../scripts/openapi-schemas.js';
 import { httpApiEvent, invoke, restApiEvent } from '../../support/api.js';
 import { newAdmin, newPlayer, type TestPlayer } from '../../support/players.js';
+import { api } from '../../support/api-client.js';
+import { store } from '../../support/stores.js';
 
 const { handler: getAll } = await import('../../../handlers/get-all-session-templates.js');
 const { handler: getByType } = await import('../../../handlers/get-session-template-by-type.js');
@@ -202,6 +204,33 @@ describe('the templates file', () => {
     );
   });
 
+  test('player_culling_timeout: shown by both operations as given, and fixed on the sessions made from the template, which then cull', async () => {
+    const T = 2;
+    await withTemplatesFile(
+      JSON.stringify([{ session_type: 'culled', can_be_created_by_players_directly: true, keep_alive_on_empty: true, player_culling_timeout: T }]),
+      async () => {
+        const shown = await byType('culled');
+        expect(isTemplate(shown.body)).toBe(true);
+        expect(shown.body.player_culling_timeout).toBe(T);
+        expect((await all()).body.templates.culled.player_culling_timeout).toBe(T);
+        const creator = newPlayer();
+        const created = await api.createOrJoin(creator, {
+          session_type: 'culled',
+          client_version: '1',
+          client_settings: { platform: 'Steam', input: 'keyboardandmouse' },
+        });
+        expect(created.status).toBe(200);
+        const sessionId = String(created.body.session_id);
+        expect((await store.readSession(sessionId, new Date()))!.cullAfterSeconds).toBe(T);
+        // Silent past T: the next read shows the session as the cull leaves it (kept alive, empty).
+        await new Promise((r) => setTimeout(r, (T + 0.3) * 1000));
+        const after = await api.get(newAdmin(), sessionId);
+        expect(after.status).toBe(200);
+        expect(after.body.teams.flatMap((t: { players: unknown[] }) => t.players)).toEqual([]);
+      },
+    );
+  });
+
   test('an empty array: no templates, every type unknown', async () => {
     await withTemplatesFile('[]', async () => {
       const r = await all();
@@ -213,6 +242,8 @@ describe('the templates file', () => {
 
   test.each<[string, string | undefined]>([
     ['an invalid entry', JSON.stringify([{ session_type: 'raid', players_per_team: 101 }])],
+    ['a negative player_culling_timeout', JSON.stringify([{ session_type: 'raid', player_culling_timeout: -1 }])],
+    ['a fractional player_culling_timeout', JSON.stringify([{ session_type: 'raid', player_culling_timeout: 1.5 }])],
     ['a duplicate type', JSON.stringify([{ session_type: 'a' }, { session_type: 'a' }])],
     ['not an array', JSON.stringify({ session_type: 'a' })],
     ['not JSON', '[{'],
