@@ -1,4 +1,4 @@
-// Presence and the cull floor (docs/culling.md). A player's query is one small item of its own, written with a plain
+// Presence and the cull floor (docs/culling.md). A player's query is one small item of its own, written with one
 // UpdateItem, never the session item (whose version is the ETag) nor the player item (whose custom data makes a
 // write cost up to ~130 units). The floor is moved on the session item without a change of version.
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -39,12 +39,15 @@ export const presence = (table: Table): Culling => ({
 
   async recordPresence(session, playerUuid, now) {
     const life = Math.ceil((cullingMs(session) * PRESENCE_LIFE_FACTOR) / 1000);
-    await call(() =>
+    // Only ever later: two requests of one player may write in either order, and the one with the older clock must
+    // not set the record back (a cull rests on how old it is). Refused, it wrote nothing, which is what it should do.
+    await conditionalWrite(() =>
       table.db.send(
         new UpdateCommand({
           TableName: table.name,
           Key: presenceKey(session.sessionId, playerUuid),
           UpdateExpression: 'SET inc = :inc, seen = :seen, expires_at = :exp',
+          ConditionExpression: 'attribute_not_exists(seen) OR inc <> :inc OR seen < :seen',
           ExpressionAttributeValues: { ':inc': session.incarnation, ':seen': now.getTime(), ':exp': nowSeconds(now) + life },
         }),
       ),

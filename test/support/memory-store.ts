@@ -100,6 +100,9 @@ export class MemoryStore implements SessionStore {
   async recordPresence(session: Session, playerUuid: string, now: Date) {
     this.presenceWrites.push({ sessionId: session.sessionId, playerUuid, at: now.getTime() });
     const stored = this.sessions.get(session.sessionId);
+    const recorded = stored?.presence.get(playerUuid);
+    // Only ever later, as the DynamoDB store's condition has it (src/dynamodb/presence.ts).
+    if (recorded && recorded.incarnation === session.incarnation && recorded.seen >= now.getTime()) return;
     if (stored) stored.presence.set(playerUuid, { incarnation: session.incarnation, seen: now.getTime() });
   }
 

@@ -70,6 +70,14 @@ describe.each(implementations)('%s store', (_, make) => {
     expect(await store.readPresence({ ...s, incarnation: 'other' }, leader.playerUuid)).toEqual({ seated: false });
     expect(await store.readPresence(s, randomUUID())).toEqual({ seated: false });
     expect((await store.readSessionWithPlayers(s.sessionId, now()))!.presence).toEqual(new Map([[leader.playerUuid, at.getTime()]]));
+    // Only ever later: a request with an older clock that writes last leaves the record as it was; another
+    // incarnation's record is replaced whatever its time.
+    await store.recordPresence(s, leader.playerUuid, new Date(at.getTime() - 1));
+    expect(await store.readPresence(s, leader.playerUuid)).toEqual({ seen: at.getTime(), seated: true });
+    await store.recordPresence({ ...s, incarnation: 'other' }, leader.playerUuid, new Date(at.getTime() - 2));
+    await store.recordPresence(s, leader.playerUuid, new Date(at.getTime() - 3));
+    expect(await store.readPresence(s, leader.playerUuid)).toEqual({ seen: at.getTime() - 3, seated: true });
+    await store.recordPresence(s, leader.playerUuid, at);
     // Due by a time past the floor, not before it; moving the floor leaves the version alone.
     expect(await store.sessionsDueForCull(new Date(s.nextCullAt! - 1), 1000)).not.toContain(s.sessionId);
     await store.setNextCull(s, Date.now() - 1);
