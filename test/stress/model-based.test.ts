@@ -5,10 +5,11 @@
 // timeout of a second, players' own polls, pauses in which everyone is silent, runs of the culling sweep. 2-3
 // clients run each program's lanes concurrently through the real handlers against DynamoDB Local, on a table of the
 // suite's own; then model-harness.ts checks the invariants and replays the committed history through the pure rules.
-import '../support/own-table.js';
 //
 // Budget: MODEL_RUNS programs (default 200 in `npm test`; `npm run stress` sets thousands). Seeded: MODEL_SEED
 // (default a new one per run) is printed with the summary and on failure with the counterexample, for a replay.
+// The table of the suite's own is named first, before any module reads its name.
+import '../support/own-table.js';
 import { api } from '../support/api-client.js';
 import { joinRequest, seatedPlayer } from '../support/fixtures.js';
 import { newPlayer } from '../support/players.js';
@@ -24,6 +25,7 @@ import { testDocumentClient, testTableName } from '../support/dynamodb.js';
 import { decorate } from '../support/decorate.js';
 import { withStore } from '../support/sdk-faults.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { getServices } from '../../src/runtime/services.js';
 import { programArb, runProgram, type Op, type ProgramResult, type SessionSetup } from './model-harness.js';
 
 const RUNS = Number(process.env.MODEL_RUNS ?? 200);
@@ -85,6 +87,11 @@ afterAll(() => {
         .join('\n')}`,
     );
   if (process.env.MODEL_SUMMARY_FILE) writeFileSync(process.env.MODEL_SUMMARY_FILE, JSON.stringify({ seed: SEED, ...totals }));
+});
+
+test("the programs run on a table of their own, out of other suites' sweeps: the handlers' and the test stores' both", () => {
+  expect(getServices().config.tableName).toMatch(/^sessions-own-/);
+  expect(testTableName()).toBe(getServices().config.tableName);
 });
 
 test(

@@ -917,7 +917,8 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
         if (planned.kind === 'sweep') {
           await sleep(planned.afterMs);
           const outcome = await sweeping.run(true, () => sweepCulls(sweepStore, { deadline: Date.now() + 3000 }));
-          if (outcome.failed.length) throw new InvariantViolation('the sweep failed', outcome);
+          // A cull that kept losing races is left to the next run, as the sweep documents; anything else is a fault.
+          if (outcome.failed.some((f) => !f.error.startsWith('session_conflict'))) throw new InvariantViolation('the sweep failed', outcome);
           swept++;
           continue;
         }
@@ -1042,6 +1043,8 @@ interface Partition {
   players: Player[];
   /** The presence records of the session's incarnation: when each player's last query was recorded (epoch ms). */
   presence?: Map<string, number>;
+  /** Players whose record is another incarnation's (a late write of a request that read it): nothing known of them. */
+  foreignPresence?: Set<string>;
 }
 
 async function readPartition(sessionId: string): Promise<Partition> {
@@ -1067,12 +1070,11 @@ async function readPartition(sessionId: string): Promise<Partition> {
   const players = items
     .filter((i) => String(i.sk).startsWith(PLAYER_SK_PREFIX) && session && i.inc === session.incarnation)
     .map((i) => playerFromItem(i as unknown as PlayerItem));
-  const presence = new Map(
-    items
-      .filter((i) => String(i.sk).startsWith(PRESENCE_SK_PREFIX) && session && i.inc === session.incarnation)
-      .map((i) => [String(i.sk).slice(PRESENCE_SK_PREFIX.length), Number(i.seen)] as const),
-  );
-  return { raw, session, live, players, presence };
+  const records = items.filter((i) => String(i.sk).startsWith(PRESENCE_SK_PREFIX) && session);
+  const uuidOfRecord = (i: Record<string, unknown>) => String(i.sk).slice(PRESENCE_SK_PREFIX.length);
+  const presence = new Map(records.filter((i) => i.inc === session!.incarnation).map((i) => [uuidOfRecord(i), Number(i.seen)] as const));
+  const foreignPresence = new Set(records.filter((i) => i.inc !== session!.incarnation).map(uuidOfRecord));
+  return { raw, session, live, players, presence, foreignPresence };
 }
 
 let db: ReturnType<typeof testDocumentClient> | undefined;
@@ -1369,8 +1371,9 @@ function check(
 /**
  * The clock's two promises (docs/culling.md, "When a player is culled"), with T the session's timeout: a player is
  * never culled within 3T/4 of a query of theirs that was answered before the cull was sent (presence is written at
- * most once per T/4, so it lags a query by less than that); and no answer shows as leader or member a player who
- * was due when it was asked, by their final presence record (which only moves later) and their joining.
+ * most once per T/4, so it lags a query by less than that); and no answer (a 200, or a 304 for the state it names)
+ * shows as leader or member a player who was due when it was asked, by their final presence record (which only
+ * moves later) and their joining.
  */
 function checkCullTimes(
   t: number,
@@ -1397,16 +1400,20 @@ function checkCullTimes(
     }
   }
   const incarnation = final.session?.incarnation;
-  // Concurrent requests of one player record their clocks in either order: a record may step back by a request's time.
-  const slack = 100;
-  for (const o of observations) {
+  // A 304 answers that the state its ETag names is still the session's.
+  const notModified = queries.flatMap((q) =>
+    q.status === 304 && q.etag && shown.has(q.etag) ? [{ etag: q.etag, body: shown.get(q.etag), sentAt: q.sentAt, source: '304 to a poll' }] : [],
+  );
+  for (const o of [...observations, ...notModified]) {
     if (o.sentAt === undefined || !incarnation || !o.etag.startsWith(`"${incarnation}-`)) continue;
     for (const p of (o.body as ShownSession).teams.flatMap((team) => team.players)) {
       // A live session's records are never removed: none means none was made. An ended one's may be gone.
-      const seen = final.presence?.get(p.player_uuid) ?? (final.live ? -Infinity : undefined);
+      const seen = final.foreignPresence?.has(p.player_uuid)
+        ? undefined
+        : (final.presence?.get(p.player_uuid) ?? (final.live ? -Infinity : undefined));
       if ((p.status !== 'leader' && p.status !== 'member') || !p.joined || seen === undefined) continue;
       const last = Math.max(Date.parse(p.joined), seen);
-      if (last + t < o.sentAt - slack)
+      if (last + t < o.sentAt)
         throw new InvariantViolation(`${o.source} showed player ${p.player_uuid} as ${p.status}, due ${o.sentAt - last - t} ms before it was asked`, {
           body: o.body,
           seen,
