@@ -99,7 +99,7 @@ export interface Culling {
    * member of it: one round trip, eventually consistent.
    */
   readPresence(session: Session, playerUuid: string): Promise<{ seen?: number; seated: boolean }>;
-  /** Records a player's query (one small item per player, written plainly). */
+  /** Records a player's query (one small item per player), unless the record is already as late or later. */
   recordPresence(session: Session, playerUuid: string, now: Date): Promise<void>;
   /** Moves the session's cull floor (or removes it) without changing its version; nothing if it changed since `session`. */
   setNextCull(session: Session, nextCullAt: number | undefined): Promise<void>;
