@@ -121,7 +121,7 @@ test('when nobody is due after all, the floor moves on and the version stays: th
   expect((await store.readSession(s.sessionId, new Date(t0)))!.nextCullAt).toBe(t0 + Tms / 2 + Tms);
 });
 
-test('a join into a full team finds the culled seat free at once; a join into free seats reads nothing more', async () => {
+test("a join into a full team finds the culled seat free at once; the join is the joiner's query, with no presence written after it", async () => {
   const { store, s, leader } = await setup({ sizes: [2] });
   await read(store, s, t0 + Tms / 2, { refreshTtl: true, presenceOf: leader });
   const joiner = randomUUID();
@@ -133,8 +133,41 @@ test('a join into a full team finds the culled seat free at once; a join into fr
   expect(joined.result.status).toBe('member');
   expect(joined.culled).toBe(1);
   expect(store.commits.filter((c) => c.ok).map((c) => c.change.reason ?? c.change.event)).toEqual(['culled', 'Session Player Joined']);
-  // The joiner was seated just now: that is their query, with no presence read or write after the join.
+  // The joiner was seated just now: that is their query, with no presence written after the join.
   expect(store.presenceWrites.map((w) => w.playerUuid)).toEqual([leader]);
+});
+
+/** The store's calls by name, in order: what an operation asks of the table. */
+function recording(store: MemoryStore): { store: MemoryStore; calls: string[] } {
+  const calls: string[] = [];
+  const recorder = new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(String(key));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store: recorder, calls };
+}
+
+test('a join into free seats of a session that culls, before its floor passes, asks of the store exactly what a join asks of one that does not', async () => {
+  const callsOfJoin = async (culling: boolean) => {
+    const { store, s, leader } = await setup({ sizes: [3], culling });
+    // The floor, which the join comes before.
+    expect(s.nextCullAt).toBe(culling ? t0 + Tms : undefined);
+    await read(store, s, t0 + Tms / 4, { refreshTtl: true, presenceOf: leader });
+    const recorded = recording(store);
+    const joiner = randomUUID();
+    const joined = await joinSession(recorded.store, s.sessionId, joinRequest(joiner), { clock: () => new Date(t0 + Tms / 2), presenceOf: joiner });
+    expect(joined.result.status).toBe('member');
+    return recorded.calls;
+  };
+  const culling = await callsOfJoin(true);
+  expect(culling).toEqual(await callsOfJoin(false));
+  expect(culling).toEqual(['readSessionAndPlayers', 'commitChange']);
 });
 
 test('a culled leader hands the lead on; the last one culled ends the session; with keep-alive it stays without a floor', async () => {
