@@ -5,52 +5,35 @@
 // that the request really writes. A scan of the whole table before and after: nothing outside the partition
 // S#<id> changes, appears or disappears, but the items that are that session's own elsewhere: a short code it claims
 // (CODE#<code>, naming it) and password tries at it (TRIES#<id>).
+// The table of the suite's own is named first, before any module reads its name.
+import '../support/own-table.js';
 import { seatedPlayer } from '../support/fixtures.js';
 import { newAdmin } from '../support/players.js';
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { ensureTable } from '../../local/create-table.js';
-import { resetServices } from '../../src/runtime/services.js';
 import { newSession, withPlayers } from '../../src/sessions/model/new-session.js';
 import type { Player } from '../../src/sessions/model/session.js';
-import { createDocumentClient } from '../../src/dynamodb/client.js';
-import type { SessionStore } from '../../src/sessions/store.js';
-import { dynamoDbStore } from '../../src/dynamodb/store.js';
-import { tableOf } from '../../src/dynamodb/table.js';
-import { testDocumentClient, testDynamoDbClient } from '../support/dynamodb.js';
+import { testDocumentClient, testTableName } from '../support/dynamodb.js';
+import { store } from '../support/stores.js';
 import { checkProperty } from './check-property.js';
 import { FUZZED_OPERATIONS, hostileSessionId, problemWith, send, type FuzzRequest, type OperationId } from './fuzz-harness.js';
 
 const RUNS = Number(process.env.FUZZ_ISOLATION_RUNS ?? 150);
 const SEED = Number(process.env.FUZZ_SEED ?? 7_2026);
-const TABLE = `sessions-isolation-${randomUUID().slice(0, 8)}`;
+const TABLE = testTableName();
 
 const admin = newAdmin();
 const db = testDocumentClient();
-let store: SessionStore;
-const saved = process.env.SESSIONS_TABLE_NAME;
 const print = console.log.bind(console);
 
 beforeAll(async () => {
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
-  const client = testDynamoDbClient();
-  await ensureTable(client, TABLE);
-  client.destroy();
-  process.env.SESSIONS_TABLE_NAME = TABLE;
-  resetServices();
-  store = dynamoDbStore(tableOf(createDocumentClient({ region: process.env.AWS_REGION ?? 'local', endpoint: process.env.DYNAMODB_ENDPOINT }), TABLE));
   // Victims: ids an attacker would aim at, each with players; an auto-join session (open-session index entry).
   for (const id of ['victim', 'victim#SESSION', 'S#victim', 'x', 'x#P', '#', 'OPEN#test', '\u00e9', 'e\u0301']) await seed(id);
   await seed('open-lobby', { autoJoin: true, type: 'lobby' });
   await store.takeTicket('lobby', 'epoch');
-});
-
-afterAll(() => {
-  if (saved === undefined) delete process.env.SESSIONS_TABLE_NAME;
-  else process.env.SESSIONS_TABLE_NAME = saved;
-  resetServices();
 });
 
 async function seed(sessionId: string, opts: { autoJoin?: boolean; type?: string } = {}): Promise<void> {

@@ -9,7 +9,7 @@
 // transaction it committed, the state it decided on, its condition mode and its clock. A version-conditioned
 // commit produced exactly version read + 1; a facts-conditioned one produced some version after the state it
 // decided on and no later than the ETag it answered. The replay searches the orders those bounds allow.
-import { api, GET_ROUTE } from '../support/api-client.js';
+import { api } from '../support/api-client.js';
 import { seatedPlayer } from '../support/fixtures.js';
 import { newAdmin, newPlayer, type TestPlayer } from '../support/players.js';
 import { store } from '../support/stores.js';
@@ -47,10 +47,8 @@ import {
 import { CULL_PLAYERS_PER_TRANSACTION, PARTY_PLAYERS_PER_TRANSACTION, type CommitResult, type ConditionMode } from '../../src/sessions/store.js';
 import { decorate } from '../support/decorate.js';
 import { storeOn } from '../support/stores.js';
-import { httpApiEvent, invoke, type Answer } from '../support/api.js';
+import type { Answer } from '../support/api.js';
 import { testDocumentClient, testTableName } from '../support/dynamodb.js';
-
-const { handler: getHandler } = await import('../../handlers/get-session.js');
 
 /** A game client's permissions: acts on itself, or on others as its session's leader. */
 
@@ -853,10 +851,7 @@ export async function runProgram(program: Program, opts: { observeBetweenSteps?:
   let lastSeen: string | undefined;
   const observe = async (source: string) => {
     const sentAt = Date.now();
-    const g = await invoke(
-      getHandler,
-      httpApiEvent({ method: 'GET', route: GET_ROUTE, pathParameters: { session_id: sessionId }, headers: reader.auth }),
-    );
+    const g = await api.get(reader, sessionId);
     if (g.status >= 500) throw new InvariantViolation('GET answered a 5xx', { source, answer: g });
     if (g.status === 200) {
       observations.push({ etag: g.headers.etag!, body: g.body, source, sentAt });
