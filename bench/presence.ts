@@ -1,5 +1,6 @@
 // 8. Presence (player culling, docs/culling.md): what the SDK's polls cost a session that culls, per player-hour, next
-// to the same polls of a session that does not; and a join into free seats in both, which must cost the same.
+// to the same polls of a session that does not; a join into free seats in both, which must cost the same; and one
+// once the session's cull floor has passed, which must cost the same in a session of 2 players and of 5,000.
 // The real operations (getSession as the GET handler calls it, joinSession) on the DynamoDB store against DynamoDB
 // Local, with a simulated clock: each player polls every 60 s for an hour with the ETag it last saw, as RallyHere's
 // Unreal SDK does. Capacity is what DynamoDB Local reports with ReturnConsumedCapacity.
@@ -13,10 +14,12 @@ import { getSession } from '../src/sessions/operations/get-session.js';
 import { joinSession } from '../src/sessions/operations/join-session.js';
 import { joinRequest } from '../test/support/fixtures.js';
 import { PRICES } from './cost.js';
-import { recordCalls, round, seatedPlayer, TABLE, type LocalDb } from './support.js';
+import { recordCalls, round, seatedPlayer, seedSession, TABLE, type LocalDb } from './support.js';
 
 const PRESENCE_POLL_SECONDS = 60;
 const PLAYERS = 4;
+/** The sessions a join past the cull floor is measured in: it must cost the same in both. */
+const PAST_FLOOR_SIZES = [2, 5000] as const;
 const HOUR_MS = 3_600_000;
 
 interface PollCost {
@@ -124,6 +127,37 @@ export async function runPresence(db: LocalDb, log: (line: string) => void, time
     };
   }
 
+  /**
+   * One join into free seats once the session's cull floor has passed, every member but the leader silent for long
+   * past T, in a session of `size` players: it must not read them (nor cull them: the next read or the sweep does).
+   */
+  async function pastFloorJoin(size: number, cullAfterSeconds: number) {
+    const long = new Date(Date.now() - 10 * cullAfterSeconds * 1000);
+    const players = Array.from({ length: size }, (_, i) => ({
+      ...seatedPlayer(randomUUID(), 0, i === 0 ? 'leader' : 'member'),
+      joined: long.toISOString(),
+    }));
+    const s = withPlayers(
+      newSession({ sessionId: `bench-p-${randomUUID()}`, type: 'bench', teamSizes: [size + 10], joinable: true, cullAfterSeconds, now: long }),
+      players,
+    );
+    await seedSession(store, doc, s, players);
+    await store.recordPresence(s, players[0]!.playerUuid, new Date());
+    const joiner = randomUUID();
+    const { calls, capacity } = await measured(async () => {
+      const joined = await joinSession(store, s.sessionId, joinRequest(joiner), { presenceOf: joiner });
+      if (joined.culled !== 0) throw new Error('presence bench: the join past the floor culled');
+    });
+    return {
+      players: size,
+      calls,
+      units: round(
+        Object.values(capacity).reduce((a, b) => a + b, 0),
+        2,
+      ),
+    };
+  }
+
   log(
     `presence: ${PLAYERS} players polling every ${PRESENCE_POLL_SECONDS} s for a simulated hour, without culling and with T = ${timeoutsSeconds.join(', ')} s`,
   );
@@ -142,11 +176,18 @@ export async function runPresence(db: LocalDb, log: (line: string) => void, time
     });
   }
   const join = { withoutCulling: await freeSeatJoin(undefined), withCulling: await freeSeatJoin(timeoutsSeconds[0]) };
+  const pastFloor = [];
+  for (const size of PAST_FLOOR_SIZES) pastFloor.push(await pastFloorJoin(size, timeoutsSeconds[0]!));
+  const [few, many] = [pastFloor[0]!, pastFloor[pastFloor.length - 1]!];
   return {
     pollSeconds: PRESENCE_POLL_SECONDS,
     players: PLAYERS,
     baseline,
     byTimeout,
     freeSeatJoin: { ...join, sameCalls: join.withoutCulling.calls.join(',') === join.withCulling.calls.join(',') },
+    pastFloorJoin: {
+      bySize: pastFloor,
+      flat: few.calls.join(',') === many.calls.join(',') && few.units === many.units && !many.calls.includes('Query'),
+    },
   };
 }

@@ -268,6 +268,11 @@ async function main() {
       value: `${presence.freeSeatJoin.withCulling.calls.join(' + ')}, ${presence.freeSeatJoin.withCulling.units} units`,
       pass: presence.freeSeatJoin.sameCalls && presence.freeSeatJoin.withCulling.units === presence.freeSeatJoin.withoutCulling.units,
     },
+    {
+      target: 'a free-seat join past the cull floor: the same calls and capacity at 5,000 players as at 2, no Query',
+      value: presence.pastFloorJoin.bySize.map((j) => `${j.players}: ${j.calls.join(' + ')}, ${j.units} units`).join('; '),
+      pass: presence.pastFloorJoin.flat,
+    },
   ];
 
   const durationSeconds = round((performance.now() - started) / 1000, 1);

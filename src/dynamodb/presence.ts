@@ -4,7 +4,7 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { cullingMs } from '../sessions/model/presence.js';
 import type { Culling } from '../sessions/store.js';
-import { isActive } from '../sessions/model/session.js';
+import type { Player } from '../sessions/model/session.js';
 import { batchGet } from './batch.js';
 import {
   CULLING_INDEX,
@@ -12,7 +12,6 @@ import {
   cullAtKey,
   cullShardOf,
   livePlayer,
-  PLAYER_SK_PREFIX,
   playerKey,
   presenceKey,
   PRESENCE_SK_PREFIX,
@@ -27,14 +26,21 @@ import { call, conditionalWrite, nowSeconds, type Table } from './table.js';
 const PRESENCE_LIFE_FACTOR = 4;
 
 export const presence = (table: Table): Culling => ({
-  async readPresence(session, playerUuid) {
-    const items = await batchGet(table, [presenceKey(session.sessionId, playerUuid), playerKey(session.sessionId, playerUuid)], false);
-    const presenceItem = items.find((i) => String(i.sk).startsWith(PRESENCE_SK_PREFIX)) as PresenceItem | undefined;
-    const player = livePlayer(items.find((i) => String(i.sk).startsWith(PLAYER_SK_PREFIX)) as PlayerItem | undefined, session);
-    return {
-      ...(presenceItem && presenceItem.inc === session.incarnation ? { seen: Number(presenceItem.seen) } : {}),
-      seated: player !== undefined && isActive(player.status),
-    };
+  async readPresence(session, playerUuids) {
+    const uuids = [...new Set(playerUuids)];
+    const keys = uuids.flatMap((u) => [presenceKey(session.sessionId, u), playerKey(session.sessionId, u)]);
+    const players = new Map<string, Player>();
+    const seen = new Map<string, number>();
+    for (const item of await batchGet(table, keys, false)) {
+      const sk = String(item.sk);
+      if (sk.startsWith(PRESENCE_SK_PREFIX)) {
+        if (item.inc === session.incarnation) seen.set(sk.slice(PRESENCE_SK_PREFIX.length), Number((item as unknown as PresenceItem).seen));
+      } else {
+        const player = livePlayer(item as unknown as PlayerItem, session);
+        if (player) players.set(player.playerUuid, player);
+      }
+    }
+    return { players, seen };
   },
 
   async recordPresence(session, playerUuid, now) {

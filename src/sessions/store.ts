@@ -95,10 +95,10 @@ export const CULL_PLAYERS_PER_TRANSACTION = 48;
 /** Presence and the cull floor (rules/culling.ts, docs/culling.md): none of it changes a session's version. */
 export interface Culling {
   /**
-   * A player's recorded query of the session's incarnation (epoch ms), if any, and whether they are a leader or
-   * member of it: one round trip, eventually consistent.
+   * These players' items in the session's incarnation and their recorded queries of it (epoch ms): one round trip,
+   * eventually consistent. A stale answer shows an older record or membership, so a player can only look more due.
    */
-  readPresence(session: Session, playerUuid: string): Promise<{ seen?: number; seated: boolean }>;
+  readPresence(session: Session, playerUuids: readonly string[]): Promise<{ players: Map<string, Player>; seen: Map<string, number> }>;
   /** Records a player's query (one small item per player), unless the record is already as late or later. */
   recordPresence(session: Session, playerUuid: string, now: Date): Promise<void>;
   /** Moves the session's cull floor (or removes it) without changing its version; nothing if it changed since `session`. */

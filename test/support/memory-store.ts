@@ -84,14 +84,17 @@ export class MemoryStore implements SessionStore {
     return new Map([...stored.presence].filter(([, p]) => p.incarnation === stored.session.incarnation).map(([uuid, p]) => [uuid, p.seen]));
   }
 
-  async readPresence(session: Session, playerUuid: string) {
+  async readPresence(session: Session, playerUuids: readonly string[]) {
     const stored = this.sessions.get(session.sessionId);
-    const p = stored?.presence.get(playerUuid);
-    const player = stored?.players.get(playerUuid);
-    return {
-      ...(p?.incarnation === session.incarnation ? { seen: p.seen } : {}),
-      seated: player !== undefined && player.incarnation === session.incarnation && isActive(player.player.status),
-    };
+    const players = new Map<string, Player>();
+    const seen = new Map<string, number>();
+    for (const uuid of playerUuids) {
+      const p = stored?.presence.get(uuid);
+      if (p?.incarnation === session.incarnation) seen.set(uuid, p.seen);
+      const player = stored?.players.get(uuid);
+      if (player?.incarnation === session.incarnation) players.set(uuid, copyPlayer(player.player));
+    }
+    return { players, seen };
   }
 
   /** Every presence write, in order: what a test of presence recording looks at. */

@@ -45,6 +45,23 @@ export function nextCullOf(session: Pick<Session, 'cullAfterSeconds'>, players: 
   return Math.min(...active.map((p) => lastQueryOf(p, presence))) + t;
 }
 
+/**
+ * Whether none of these players is due, each of them a leader or member as read (`players`): a player not read is
+ * not known to be anything, so it counts as possibly due.
+ */
+export function noneDue(
+  session: Pick<Session, 'cullAfterSeconds'>,
+  playerUuids: readonly string[],
+  players: ReadonlyMap<string, Player>,
+  presence: PresenceTimes,
+  nowMs: number,
+): boolean {
+  return playerUuids.every((uuid) => {
+    const player = players.get(uuid);
+    return player !== undefined && isActive(player.status) && !isDue(session, player, presence, nowMs);
+  });
+}
+
 /** Whether a cull may be due: the session's floor has passed (then its players and presence are read to know). */
 export const cullMayBeDue = (session: Pick<Session, 'cullAfterSeconds' | 'nextCullAt'>, nowMs: number) =>
   cullingMs(session) > 0 && session.nextCullAt !== undefined && nowMs >= session.nextCullAt;

@@ -2,8 +2,8 @@
 // and presence, and writes the culls due (rules/culling.ts) as changes under the version condition, in batches of
 // CULL_PLAYERS_PER_TRANSACTION, until none is due; with none due it moves the floor on, which is not a change.
 import { ApiError } from '../../errors/api-error.js';
-import { cullMayBeDue, presenceWriteDue } from '../model/presence.js';
-import type { Session } from '../model/session.js';
+import { cullMayBeDue, noneDue, presenceWriteDue } from '../model/presence.js';
+import { isActive, type Session } from '../model/session.js';
 import { decideCull } from '../rules/culling.js';
 import { backoff } from './backoff.js';
 import { CULL_PLAYERS_PER_TRANSACTION, type Culling, type SessionWithPlayers, type SessionChanges } from '../store.js';
@@ -53,14 +53,24 @@ export async function cullDue(store: SessionChanges, sessionId: string, opts: Cu
   throw new ApiError('session_conflict', 'culls due kept losing races within the time budget');
 }
 
-/** Before a decision rests on a session: when a cull may be due, the culls are written and the session read again. */
+/**
+ * Before a decision rests on a session: when a cull may be due, the culls are written and the session read again,
+ * unless the decision names the players it rests on (`restsOn`) and none of them is due: then the culls could not
+ * change it, and are left to the next read or the sweep.
+ */
 export async function culledFirst<S extends { session?: Session }>(
   store: SessionChanges,
   state: S,
   reread: () => Promise<S>,
   clock: () => Date,
+  restsOn?: (state: S) => readonly string[] | undefined,
 ): Promise<{ state: S; culled: number }> {
   if (!state.session || !cullMayBeDue(state.session, clock().getTime())) return { state, culled: 0 };
+  const witnesses = restsOn?.(state);
+  if (witnesses) {
+    const { players, seen } = await store.readPresence(state.session, witnesses);
+    if (noneDue(state.session, witnesses, players, seen, clock().getTime())) return { state, culled: 0 };
+  }
   const { culled } = await cullDue(store, state.session.sessionId, { clock });
   return { state: await reread(), culled };
 }
@@ -89,6 +99,12 @@ export async function snapshotAfterCulls(store: SessionChanges, sessionId: strin
 export async function notePresence(store: Culling, session: Session, playerUuid: string, now: Date, recorded?: { seen?: number }): Promise<void> {
   if (!session.cullAfterSeconds) return;
   // Only a leader's or member's query is recorded: read with the record when the caller did not read both.
-  const known = recorded ? { ...recorded, seated: true } : await store.readPresence(session, playerUuid);
+  const known = recorded ? { ...recorded, seated: true } : await presenceOf(store, session, playerUuid);
   if (known.seated && presenceWriteDue(session, known.seen, now.getTime())) await store.recordPresence(session, playerUuid, now);
+}
+
+async function presenceOf(store: Culling, session: Session, playerUuid: string): Promise<{ seen?: number; seated: boolean }> {
+  const { players, seen } = await store.readPresence(session, [playerUuid]);
+  const status = players.get(playerUuid)?.status;
+  return { seen: seen.get(playerUuid), seated: status !== undefined && isActive(status) };
 }

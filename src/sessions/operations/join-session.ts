@@ -4,7 +4,7 @@
 import { ApiError } from '../../errors/api-error.js';
 import type { FriendsDirectory } from '../friends.js';
 import type { JoinRequest, Player, Session } from '../model/session.js';
-import { admissionChecks, decideJoin, type AdmissionFacts } from '../rules/join.js';
+import { admissionChecks, decideJoin, joinRestsOn, type AdmissionFacts } from '../rules/join.js';
 import type { PasswordTries, SessionChanges } from '../store.js';
 import { runChange, type ChangeOptions, type ChangeOutcome } from './run-change.js';
 
@@ -53,12 +53,15 @@ export async function joinSession(
     friend: friendUuid ? players.get(friendUuid) : undefined,
     facts: {},
   });
+  const decide = ({ session, player, friend, facts }: JoinState, now: Date) => decideJoin(session, player, req, now.toISOString(), { friend, facts });
   return runChange(
     store,
     {
       read: async (now) => establish(stateOf(await store.readSessionAndPlayers(sessionId, uuids, now)), now),
       snapshot: async (now) => establish(stateOf(await store.readSnapshot(sessionId, uuids, now)), now),
-      decide: ({ session, player, friend, facts }, now) => decideJoin(session, player, req, now.toISOString(), { friend, facts }),
+      decide,
+      // A join into free seats stays one read and one transaction while culls are due (docs/culling.md).
+      restsOn: (state, now) => state.session && joinRestsOn(state.session, state.player, req, decide(state, now)),
       refresh: (state, session, players) => ({
         ...state,
         session,

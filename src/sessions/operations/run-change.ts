@@ -56,6 +56,11 @@ export interface ChangeSpec<S extends { session?: Session }, T> {
   refresh?: (state: S, session: Session | undefined, players: ReadonlyMap<string, Player | undefined>) => S;
   /** Changes of the team layout must be written under the version condition. */
   versionOnly?: boolean;
+  /**
+   * The players the decision on a state rests on as far as culls go (see culledFirst): with none of them due, it is
+   * made on the state as read although a cull may be due. Without it, or absent for a state, the culls come first.
+   */
+  restsOn?: (state: S, now: Date) => readonly string[] | undefined;
 }
 
 export async function runChange<S extends { session?: Session }, T>(
@@ -88,9 +93,10 @@ async function decideAndWrite<S extends { session?: Session }, T>(
   for (let attempt = 1; attempt <= maxAttempts && Date.now() < deadline; attempt++) {
     const now = clock();
     if (!state) {
-      // Every decision sees the session as its due culls leave it: they are written first (nothing to do, and no
-      // read, while the session's cull floor has not passed).
-      const first = await culledFirst(store, await spec.read(now), () => spec.read(clock()), clock);
+      // Every decision is the one the session as its due culls leave it gives: they are written first (nothing to
+      // do, and no read, while the session's cull floor has not passed), unless they could not change it.
+      const restsOn = spec.restsOn && ((s: S) => spec.restsOn!(s, now));
+      const first = await culledFirst(store, await spec.read(now), () => spec.read(clock()), clock, restsOn);
       state = first.state;
       notes.culled += first.culled;
       snapshot = !spec.snapshot;

@@ -155,3 +155,20 @@ export function decideJoin(
   };
   return { kind: 'write', change, result: player };
 }
+
+/**
+ * The players a join decided to write rests on, as far as culls go (docs/culling.md, "What readers and writers
+ * see"): when none of them is due, the decision is the one the session as its due culls leave it would give, so it
+ * is made without writing them first. Culls only free seats, loosen crossplay and hand the lead on; what they could
+ * change is the caller's own membership (a due caller is culled and joins afresh), who leads (the caller could take
+ * a due leader's place, or the session end), the friendship that admits the caller, and, for a join into any team,
+ * an earlier team's seat. Absent when the culls could change the decision: they are written first.
+ */
+export function joinRestsOn(session: Session, current: Player | undefined, req: JoinRequest, decision: JoinDecision): string[] | undefined {
+  if (decision.kind !== 'write' || session.leader === undefined) return undefined;
+  if (req.teamId === 'any' && !current && decision.result.teamId !== 0) return undefined;
+  const restsOn = new Set([session.leader]);
+  if (current && isActive(current.status)) restsOn.add(current.playerUuid);
+  for (const guard of decision.change.guards) if (guard.kind === 'playerActive') restsOn.add(guard.playerUuid);
+  return [...restsOn];
+}

@@ -63,20 +63,25 @@ describe.each(implementations)('%s store', (_, make) => {
     const leader = seatedPlayer(randomUUID(), { status: 'leader' });
     const s = await created({ cullAfterSeconds: 60 }, [leader]);
     expect(s.nextCullAt).toBe(Date.parse(leader.joined!) + 60_000);
-    expect(await store.readPresence(s, leader.playerUuid)).toEqual({ seated: true });
+    // A player's item and record, as culling reads them; another incarnation's, or a stranger's, are none.
+    const presenceOf = async (of: Session, uuid: string) => {
+      const { players, seen } = await store.readPresence(of, [uuid, randomUUID()]);
+      return { seen: seen.get(uuid), status: players.get(uuid)?.status, others: players.size - Number(players.has(uuid)) };
+    };
+    expect(await presenceOf(s, leader.playerUuid)).toEqual({ status: 'leader', others: 0 });
     const at = new Date(Date.now() + 5_000);
     await store.recordPresence(s, leader.playerUuid, at);
-    expect(await store.readPresence(s, leader.playerUuid)).toEqual({ seen: at.getTime(), seated: true });
-    expect(await store.readPresence({ ...s, incarnation: 'other' }, leader.playerUuid)).toEqual({ seated: false });
-    expect(await store.readPresence(s, randomUUID())).toEqual({ seated: false });
+    expect(await presenceOf(s, leader.playerUuid)).toEqual({ seen: at.getTime(), status: 'leader', others: 0 });
+    expect(await presenceOf({ ...s, incarnation: 'other' }, leader.playerUuid)).toEqual({ others: 0 });
+    expect(await presenceOf(s, randomUUID())).toEqual({ others: 0 });
     expect((await store.readSessionWithPlayers(s.sessionId, now()))!.presence).toEqual(new Map([[leader.playerUuid, at.getTime()]]));
     // Only ever later: a request with an older clock that writes last leaves the record as it was; another
     // incarnation's record is replaced whatever its time.
     await store.recordPresence(s, leader.playerUuid, new Date(at.getTime() - 1));
-    expect(await store.readPresence(s, leader.playerUuid)).toEqual({ seen: at.getTime(), seated: true });
+    expect(await presenceOf(s, leader.playerUuid)).toEqual({ seen: at.getTime(), status: 'leader', others: 0 });
     await store.recordPresence({ ...s, incarnation: 'other' }, leader.playerUuid, new Date(at.getTime() - 2));
     await store.recordPresence(s, leader.playerUuid, new Date(at.getTime() - 3));
-    expect(await store.readPresence(s, leader.playerUuid)).toEqual({ seen: at.getTime() - 3, seated: true });
+    expect(await presenceOf(s, leader.playerUuid)).toEqual({ seen: at.getTime() - 3, status: 'leader', others: 0 });
     await store.recordPresence(s, leader.playerUuid, at);
     // Due by a time past the floor, not before it; moving the floor leaves the version alone.
     expect(await store.sessionsDueForCull(new Date(s.nextCullAt! - 1), 1000)).not.toContain(s.sessionId);

@@ -170,6 +170,41 @@ test('a join into free seats of a session that culls, before its floor passes, a
   expect(culling).toEqual(['readSessionAndPlayers', 'commitChange']);
 });
 
+test('a join into free seats once the floor has passed reads the presence of whom it rests on, not the players, and writes no cull; the next read does', async () => {
+  const { store, s, leader, member } = await setup({ sizes: [3] });
+  await read(store, s, t0 + Tms / 2, { refreshTtl: true, presenceOf: leader });
+  const recorded = recording(store);
+  const joiner = randomUUID();
+  const at = t0 + Tms + 5;
+  const joined = await joinSession(recorded.store, s.sessionId, joinRequest(joiner), { clock: () => new Date(at), presenceOf: joiner });
+  expect([joined.result.status, joined.culled, joined.etag]).toEqual(['member', 0, etagOf({ ...s, version: s.version + 1 })]);
+  expect(recorded.calls).toEqual(['readSessionAndPlayers', 'readPresence', 'commitChange']);
+  // The silent member is still seated: the join's ETag names that state. The next read writes the cull under a new one.
+  expect(await seatedIn(store, s)).toEqual([leader, member, joiner]);
+  const after = await read(store, s, at + 1, { refreshTtl: true, held: (e) => e === joined.etag });
+  if (after.notModified) throw new Error('expected the culled state');
+  expect([after.culled, after.players.map((p) => p.playerUuid)]).toEqual([1, [leader, joiner]]);
+});
+
+test('a join once the floor has passed writes the culls first when one it rests on is due: a silent leader hands on the lead, a silent caller joins afresh', async () => {
+  const led = await setup({ sizes: [3] });
+  await read(led.store, led.s, t0 + Tms / 2, { refreshTtl: true, presenceOf: led.member });
+  const joiner = randomUUID();
+  const joined = await joinSession(led.store, led.s.sessionId, joinRequest(joiner), { clock: () => new Date(t0 + Tms + 5), presenceOf: joiner });
+  expect([joined.result.status, joined.culled]).toEqual(['member', 1]);
+  expect((await led.store.readSession(led.s.sessionId, new Date(t0)))!.leader).toBe(led.member);
+
+  const back = await setup({ sizes: [3] });
+  await read(back.store, back.s, t0 + Tms / 2, { refreshTtl: true, presenceOf: back.leader });
+  const at = t0 + Tms + 5;
+  const rejoined = await joinSession(back.store, back.s.sessionId, joinRequest(back.member, { customData: { back: 'yes' } }), {
+    clock: () => new Date(at),
+    presenceOf: back.member,
+  });
+  expect([rejoined.result.status, rejoined.result.joined, rejoined.culled]).toEqual(['member', new Date(at).toISOString(), 1]);
+  expect(back.store.commits.filter((c) => c.ok).map((c) => c.change.reason ?? c.change.event)).toEqual(['culled', 'Session Player Joined']);
+});
+
 test('a culled leader hands the lead on; the last one culled ends the session; with keep-alive it stays without a floor', async () => {
   const { store, s, leader, member } = await setup();
   await read(store, s, t0 + Tms / 2, { refreshTtl: true, presenceOf: member });

@@ -2,7 +2,7 @@
 // or reserved players), what a cull writes (the lead handed on, the session ended or kept alive), the facts it rests
 // on, the floor it leaves, batches, and the precision the presence throttle gives.
 import { decideCull } from '../../../../src/sessions/rules/culling.js';
-import { cullMayBeDue, isDue, lastQueryOf, nextCullOf, presenceWriteDue } from '../../../../src/sessions/model/presence.js';
+import { cullMayBeDue, isDue, lastQueryOf, nextCullOf, noneDue, presenceWriteDue } from '../../../../src/sessions/model/presence.js';
 import { newSession, withPlayers } from '../../../../src/sessions/model/new-session.js';
 import type { Player, Session } from '../../../../src/sessions/model/session.js';
 import { seatedPlayer } from '../../../support/fixtures.js';
@@ -68,6 +68,21 @@ describe('presence', () => {
     expect(sessionOf([leader, early]).nextCullAt).toBe(t0 + T * 1000);
     expect(cullMayBeDue(sessionOf([leader]), t0 + T * 1000 - 1)).toBe(false);
     expect(cullMayBeDue(sessionOf([leader]), t0 + T * 1000)).toBe(true);
+  });
+
+  test('none due: each player named is a leader or member as read, short of T since their last query', () => {
+    const Tms = T * 1000;
+    const read = new Map([leader, early, invited].map((p) => [p.playerUuid, p]));
+    const presence = new Map([['a-leader', t0 + 5_000]]);
+    const culls = { cullAfterSeconds: T };
+    expect(noneDue(culls, ['a-leader', 'b-early'], read, presence, t0 + 1_000 + Tms - 1)).toBe(true);
+    expect(noneDue(culls, ['a-leader', 'b-early'], read, presence, t0 + 1_000 + Tms)).toBe(false);
+    expect(noneDue(culls, ['a-leader'], read, presence, t0 + 5_000 + Tms - 1)).toBe(true);
+    expect(noneDue(culls, ['a-leader'], read, presence, t0 + 5_000 + Tms)).toBe(false);
+    // Not read, or not active: not known to stay, so possibly due.
+    expect(noneDue(culls, ['c-late'], read, presence, t0)).toBe(false);
+    expect(noneDue(culls, ['d-invited'], read, presence, t0)).toBe(false);
+    expect(noneDue(culls, [], read, presence, t0 + 1e9)).toBe(true);
   });
 });
 

@@ -1,7 +1,7 @@
 // The join rules over plain data: every branch of decideJoin, with the guards each decision relies on.
 import { contribution, zeroCounters, type CrossplayCounters } from '../../../../src/sessions/model/crossplay.js';
 import type { Guard } from '../../../../src/sessions/model/change.js';
-import { admissionChecks, decideJoin, type JoinDecision } from '../../../../src/sessions/rules/join.js';
+import { admissionChecks, decideJoin, joinRestsOn, type JoinDecision } from '../../../../src/sessions/rules/join.js';
 import { ANY_CROSSPLAY, type JoinRequest, type Player, type Session } from '../../../../src/sessions/model/session.js';
 import type { CrossplayPreferences, Input, Platform } from '../../../../src/contract/types.js';
 import { seatedPlayer, sessionFixture } from '../../../support/fixtures.js';
@@ -371,5 +371,55 @@ describe('admission of newcomers: joinability x password x friend', () => {
       password: expect.any(Function),
     });
     expect(admissionChecks(friendsOnly, player(), request({ password: 'p' }), friend).password(true)).toBe(false);
+  });
+});
+
+describe('joinRestsOn: whom a join into free seats rests on while culls may be due', () => {
+  const FRIEND = OTHER;
+  const friend = seatedPlayer(FRIEND, { status: 'leader', revision: 2 });
+  const restsOn = (s: Session, current: Player | undefined, req: JoinRequest, newcomer: Parameters<typeof decideJoin>[4] = {}) =>
+    joinRestsOn(s, current, req, decideJoin(s, current, req, NOW, newcomer));
+
+  test.each<[string, Partial<Session>, Partial<Player> | undefined, Partial<JoinRequest>, string[] | undefined]>([
+    ['a newcomer into a free seat: the leader', {}, undefined, {}, [OTHER]],
+    ['a newcomer into a free seat of the team they asked for: the leader', {}, undefined, { teamId: 1 }, [OTHER]],
+    ['an active member changing their data: the leader and the member', {}, {}, { customData: { changed: 'yes' } }, [OTHER, ME]],
+    ['the leader changing their data: the leader', { leader: ME }, { status: 'leader' }, { customData: { changed: 'yes' } }, [ME]],
+    ['an invited player accepting: the leader', {}, { status: 'invited', joined: undefined }, {}, [OTHER]],
+    ['a full team: none (the culls may free a seat)', { teams: [{ maxSize: 1, occupied: 1 }] }, undefined, {}, undefined],
+    ['an unchanged re-join: none (a due caller would join afresh)', {}, {}, {}, undefined],
+    ['no leader: none', { leader: undefined, activeCount: 0 }, undefined, {}, undefined],
+    ['any team, the first: the leader', {}, undefined, { teamId: 'any' }, [OTHER]],
+    [
+      'any team, a later one: none (the culls may free an earlier seat)',
+      {
+        teams: [
+          { maxSize: 1, occupied: 1 },
+          { maxSize: 2, occupied: 0 },
+        ],
+      },
+      undefined,
+      { teamId: 'any' },
+      undefined,
+    ],
+    [
+      'any team, already seated in a later one: the leader and the member',
+      {},
+      { teamId: 1 },
+      { teamId: 'any', customData: { c: 'changed' } },
+      [OTHER, ME],
+    ],
+  ])('%s', (_, over, current, req, expected) => {
+    expect(restsOn(session(over), current && player(current), request(req))).toEqual(expected);
+  });
+
+  test('a newcomer a friendship admits: the leader and the friend; an open session needs no friend', () => {
+    const friendsOnly = session({ joinable: false, friendsMayJoin: true, leader: FRIEND });
+    expect(restsOn(friendsOnly, undefined, request({ friendUuid: FRIEND }), { friend, facts: { friendConfirmed: FRIEND } })).toEqual([FRIEND]);
+    const other = session({ joinable: false, friendsMayJoin: true, leader: '00000000-0000-4000-8000-000000000003' });
+    expect(
+      restsOn(other, undefined, request({ friendUuid: FRIEND }), { friend: { ...friend, status: 'member' }, facts: { friendConfirmed: FRIEND } }),
+    ).toEqual(['00000000-0000-4000-8000-000000000003', FRIEND]);
+    expect(restsOn(session(), undefined, request({ friendUuid: FRIEND }), { friend })).toEqual([OTHER]);
   });
 });
