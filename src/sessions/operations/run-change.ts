@@ -95,7 +95,9 @@ async function decideAndWrite<S extends { session?: Session }, T>(
     if (!state) {
       // Every decision is the one the session as its due culls leave it gives: they are written first (nothing to
       // do, and no read, while the session's cull floor has not passed), unless they could not change it.
-      const restsOn = spec.restsOn && ((s: S) => spec.restsOn!(s, now));
+      // A precondition names a state: it is checked on the state the culls leave, as a read at the same time answers.
+      const preconditions = opts.ifMatch !== undefined || opts.ifNoneMatch !== undefined;
+      const restsOn = spec.restsOn && !preconditions ? (s: S) => spec.restsOn!(s, now) : undefined;
       const first = await culledFirst(store, await spec.read(now), () => spec.read(clock()), clock, restsOn);
       state = first.state;
       notes.culled += first.culled;

@@ -3,7 +3,7 @@
 // store turns them into the transaction's conditions, so the decision still holds when the write lands.
 import type { Change, Decision, Guard } from '../model/change.js';
 import { sameCrossplayProfile } from '../model/crossplay.js';
-import { isActive, type JoinRequest, type Player, type Session } from '../model/session.js';
+import { isActive, isOpen, type JoinRequest, type Player, type Session } from '../model/session.js';
 import { satisfiesRange } from '../model/versions.js';
 import { crossplayFor, hasSeat, reject, sameData } from './toolkit.js';
 
@@ -162,11 +162,16 @@ export function decideJoin(
  * is made without writing them first. Culls only free seats, loosen crossplay and hand the lead on; what they could
  * change is the caller's own membership (a due caller is culled and joins afresh), who leads (the caller could take
  * a due leader's place, or the session end), the friendship that admits the caller, and, for a join into any team,
- * an earlier team's seat. Absent when the culls could change the decision: they are written first.
+ * an earlier team's seat, and for a session open to create-or-join, whether it stays open. Absent when the culls could change the decision: they are written first.
  */
+const seatsAfter = (session: Session, seats: Record<number, number>) =>
+  session.teams.map((team, t) => ({ ...team, occupied: team.occupied + (seats[t] ?? 0) }));
+
 export function joinRestsOn(session: Session, current: Player | undefined, req: JoinRequest, decision: JoinDecision): string[] | undefined {
   if (decision.kind !== 'write' || session.leader === undefined) return undefined;
   if (req.teamId === 'any' && !current && decision.result.teamId !== 0) return undefined;
+  // A join that takes an open session's last seat takes it out of create-or-join's index, where the culls would keep it.
+  if (isOpen(session) && !isOpen({ ...session, teams: seatsAfter(session, decision.change.seats ?? {}) })) return undefined;
   const restsOn = new Set([session.leader]);
   if (current && isActive(current.status)) restsOn.add(current.playerUuid);
   for (const guard of decision.change.guards) if (guard.kind === 'playerActive') restsOn.add(guard.playerUuid);

@@ -16,7 +16,7 @@ const T = 60;
 const Tms = T * 1000;
 const t0 = Date.parse('2026-12-01T10:00:00.000Z');
 
-async function setup(over: { keepAlive?: boolean; sizes?: number[]; culling?: boolean } = {}) {
+async function setup(over: { keepAlive?: boolean; sizes?: number[]; culling?: boolean; autoJoin?: boolean } = {}) {
   const store = new MemoryStore();
   const [leader, member] = [randomUUID(), randomUUID()];
   const players: Player[] = [
@@ -31,6 +31,7 @@ async function setup(over: { keepAlive?: boolean; sizes?: number[]; culling?: bo
       joinable: true,
       ttlSeconds: 0,
       keepAliveOnEmpty: over.keepAlive ?? false,
+      autoJoin: over.autoJoin ?? false,
       ...(over.culling === false ? {} : { cullAfterSeconds: T }),
       now: new Date(t0),
     }),
@@ -184,6 +185,31 @@ test('a join into free seats once the floor has passed reads the presence of who
   const after = await read(store, s, at + 1, { refreshTtl: true, held: (e) => e === joined.etag });
   if (after.notModified) throw new Error('expected the culled state');
   expect([after.culled, after.players.map((p) => p.playerUuid)]).toEqual([1, [leader, joiner]]);
+});
+
+test("past the floor, a join naming a state (If-Match, If-None-Match) and one taking an open session's last seat write the culls first", async () => {
+  const silent = async (over: Parameters<typeof setup>[0] = {}) => {
+    const set = await setup({ sizes: [3], ...over });
+    await read(set.store, set.s, t0 + Tms / 2, { refreshTtl: true, presenceOf: set.leader });
+    return set;
+  };
+  const at = () => new Date(t0 + Tms + 5);
+  const held = etagOf((await silent()).s);
+  // The ETag held from before the cull names a state the session is no longer in, as a GET then would answer.
+  const matching = await silent();
+  const refused = await joinSession(matching.store, matching.s.sessionId, joinRequest(randomUUID()), { clock: at, ifMatch: (e) => e === held }).catch(
+    (e: Error) => e.message,
+  );
+  expect([refused, await seatedIn(matching.store, matching.s)]).toEqual([expect.stringMatching(/precondition_failed/), [matching.leader]]);
+  const none = await silent();
+  const joined = await joinSession(none.store, none.s.sessionId, joinRequest(randomUUID()), { clock: at, ifNoneMatch: (e) => e === held });
+  expect(joined.culled).toBe(1);
+  // The third seat of an open session: the culled session keeps a free one, so create-or-join still finds it.
+  const open = await silent({ autoJoin: true });
+  expect((await open.store.openSessions('t', 10)).map((o) => o.sessionId)).toEqual([open.s.sessionId]);
+  const last = await joinSession(open.store, open.s.sessionId, joinRequest(randomUUID()), { clock: at });
+  expect(last.culled).toBe(1);
+  expect((await open.store.openSessions('t', 10)).map((o) => o.sessionId)).toEqual([open.s.sessionId]);
 });
 
 test('a join once the floor has passed writes the culls first when one it rests on is due: a silent leader hands on the lead, a silent caller joins afresh', async () => {

@@ -402,6 +402,33 @@ describe('joinRestsOn: whom a join into free seats rests on while culls may be d
       { teamId: 'any' },
       undefined,
     ],
+    ['an open session keeping a free seat: the leader', { autoJoin: true, joinable: true }, undefined, {}, [OTHER]],
+    [
+      'the last seat of an open session: none (the culls may keep it open)',
+      {
+        autoJoin: true,
+        joinable: true,
+        teams: [
+          { maxSize: 2, occupied: 1 },
+          { maxSize: 2, occupied: 2 },
+        ],
+      },
+      undefined,
+      {},
+      undefined,
+    ],
+    [
+      'the last seat of a session not open to create-or-join: the leader',
+      {
+        teams: [
+          { maxSize: 2, occupied: 1 },
+          { maxSize: 2, occupied: 2 },
+        ],
+      },
+      undefined,
+      {},
+      [OTHER],
+    ],
     [
       'any team, already seated in a later one: the leader and the member',
       {},
