@@ -16,7 +16,7 @@ import { authEnvFor, createTestIssuer, playerToken, type TestIssuer } from '../t
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const TABLE = 'sessions-bench';
-export const JOIN_ROUTE = '/session/v1/session/{session_id}/player/me';
+export { JOIN_ROUTE, joinBody } from './requests.js';
 export const GET_ROUTE = '/session/v1/session/{session_id}';
 
 // ---------------------------------------------------------------------------------------------- statistics
@@ -47,12 +47,6 @@ export const median = (values: readonly number[]) =>
   );
 export const round = (v: number, digits = 2) => (Number.isFinite(v) ? Number(v.toFixed(digits)) : v);
 export const ratio = (ours: number, floor: number) => round(ours / floor, 3);
-
-export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t0 = performance.now();
-  const r = await fn();
-  return [r, performance.now() - t0];
-}
 
 // ------------------------------------------------------------------------------------- DynamoDB Local
 export interface LocalDb {
@@ -108,13 +102,6 @@ export function benchPlayer(issuer: TestIssuer): BenchPlayer {
   const uuid = randomUUID();
   return { uuid, authorization: `Bearer ${playerToken(issuer, { sub: uuid })}` };
 }
-
-export const joinBody = (teamId: number, customData: Record<string, string> = {}) => ({
-  client_version: '1.4.2',
-  client_settings: { platform: 'Steam', input: 'keyboardandmouse' },
-  team_id: teamId,
-  custom_data: customData,
-});
 
 export function seatedPlayer(uuid: string, teamId: number, status: Player['status'] = 'member'): Player {
   return {
