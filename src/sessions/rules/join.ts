@@ -156,17 +156,19 @@ export function decideJoin(
   return { kind: 'write', change, result: player };
 }
 
+/** The teams with a change's seats taken or given back. */
+const seatsAfter = (session: Session, seats: Record<number, number>) =>
+  session.teams.map((team, t) => ({ ...team, occupied: team.occupied + (seats[t] ?? 0) }));
+
 /**
  * The players a join decided to write rests on, as far as culls go (docs/culling.md, "What readers and writers
  * see"): when none of them is due, the decision is the one the session as its due culls leave it would give, so it
  * is made without writing them first. Culls only free seats, loosen crossplay and hand the lead on; what they could
  * change is the caller's own membership (a due caller is culled and joins afresh), who leads (the caller could take
  * a due leader's place, or the session end), the friendship that admits the caller, and, for a join into any team,
- * an earlier team's seat, and for a session open to create-or-join, whether it stays open. Absent when the culls could change the decision: they are written first.
+ * an earlier team's seat, and for a session open to create-or-join, whether it stays open. Absent when the culls
+ * could change the decision: they are written first.
  */
-const seatsAfter = (session: Session, seats: Record<number, number>) =>
-  session.teams.map((team, t) => ({ ...team, occupied: team.occupied + (seats[t] ?? 0) }));
-
 export function joinRestsOn(session: Session, current: Player | undefined, req: JoinRequest, decision: JoinDecision): string[] | undefined {
   if (decision.kind !== 'write' || session.leader === undefined) return undefined;
   if (req.teamId === 'any' && !current && decision.result.teamId !== 0) return undefined;
