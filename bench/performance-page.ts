@@ -117,16 +117,15 @@ function presenceSection(r: Result): string[] {
     '',
     `A join into free seats: ${j.withoutCulling.calls.join(' + ')} (${j.withoutCulling.units} units) without culling, ${j.withCulling.calls.join(' + ')} (${j.withCulling.units} units) with it.`,
   );
-  if (p.pastFloorJoin)
-    lines.push(
-      '',
-      `Once the session's cull floor has passed (every member but the leader long silent), a join into free seats reads the presence of the players it rests on, not the session's players: ${p.pastFloorJoin.bySize
-        .map(
-          (b: { players: number; calls: string[]; units: number }) =>
-            `${b.calls.join(' + ')} (${b.units} units) in a session of ${b.players.toLocaleString('en')}`,
-        )
-        .join(', ')}.`,
-    );
+  lines.push(
+    '',
+    `Once the session's cull floor has passed (every member but the leader long silent), a join into free seats reads the presence of the players it rests on, not the session's players: ${p.pastFloorJoin.bySize
+      .map(
+        (b: { players: number; calls: string[]; units: number }) =>
+          `${b.calls.join(' + ')} (${b.units} units) in a session of ${b.players.toLocaleString('en')}`,
+      )
+      .join(', ')}.`,
+  );
   return lines;
 }
 

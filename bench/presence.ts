@@ -100,7 +100,20 @@ export async function runPresence(db: LocalDb, log: (line: string) => void, time
     };
   }
 
-  /** One join into free seats: its DynamoDB calls and the capacity DynamoDB Local reported for them. */
+  /** A newcomer's join of a session: its DynamoDB calls and the capacity units DynamoDB Local reported for them. */
+  async function measuredJoin(sessionId: string, check: (joined: Awaited<ReturnType<typeof joinSession>>) => void = () => undefined) {
+    const joiner = randomUUID();
+    const { calls, capacity } = await measured(async () => check(await joinSession(store, sessionId, joinRequest(joiner), { presenceOf: joiner })));
+    return {
+      calls,
+      units: round(
+        Object.values(capacity).reduce((a, b) => a + b, 0),
+        2,
+      ),
+    };
+  }
+
+  /** One join into free seats. */
   async function freeSeatJoin(cullAfterSeconds: number | undefined) {
     const leader = seatedPlayer(randomUUID(), 0, 'leader');
     const s = withPlayers(
@@ -114,17 +127,7 @@ export async function runPresence(db: LocalDb, log: (line: string) => void, time
       [leader],
     );
     await store.createSession(s, [leader], new Date());
-    const joiner = randomUUID();
-    const { calls, capacity } = await measured(async () => {
-      await joinSession(store, s.sessionId, joinRequest(joiner), { presenceOf: joiner });
-    });
-    return {
-      calls,
-      units: round(
-        Object.values(capacity).reduce((a, b) => a + b, 0),
-        2,
-      ),
-    };
+    return measuredJoin(s.sessionId);
   }
 
   /**
@@ -143,19 +146,10 @@ export async function runPresence(db: LocalDb, log: (line: string) => void, time
     );
     await seedSession(store, doc, s, players);
     await store.recordPresence(s, players[0]!.playerUuid, new Date());
-    const joiner = randomUUID();
-    const { calls, capacity } = await measured(async () => {
-      const joined = await joinSession(store, s.sessionId, joinRequest(joiner), { presenceOf: joiner });
-      if (joined.culled !== 0) throw new Error('presence bench: the join past the floor culled');
+    const joined = await measuredJoin(s.sessionId, (j) => {
+      if (j.culled !== 0) throw new Error('presence bench: the join past the floor culled');
     });
-    return {
-      players: size,
-      calls,
-      units: round(
-        Object.values(capacity).reduce((a, b) => a + b, 0),
-        2,
-      ),
-    };
+    return { players: size, ...joined };
   }
 
   log(

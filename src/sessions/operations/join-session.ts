@@ -53,15 +53,14 @@ export async function joinSession(
     friend: friendUuid ? players.get(friendUuid) : undefined,
     facts: {},
   });
-  const decide = ({ session, player, friend, facts }: JoinState, now: Date) => decideJoin(session, player, req, now.toISOString(), { friend, facts });
   return runChange(
     store,
     {
       read: async (now) => establish(stateOf(await store.readSessionAndPlayers(sessionId, uuids, now)), now),
       snapshot: async (now) => establish(stateOf(await store.readSnapshot(sessionId, uuids, now)), now),
-      decide,
-      // A join into free seats stays one read and one transaction while culls are due (docs/culling.md).
-      restsOn: (state, now) => state.session && joinRestsOn(state.session, state.player, req, decide(state, now)),
+      decide: ({ session, player, friend, facts }, now) => decideJoin(session, player, req, now.toISOString(), { friend, facts }),
+      // A join into free seats stays flat in players while culls are due (docs/culling.md).
+      restsOn: (state, decision) => state.session && joinRestsOn(state.session, state.player, req, decision),
       refresh: (state, session, players) => ({
         ...state,
         session,

@@ -57,10 +57,10 @@ export interface ChangeSpec<S extends { session?: Session }, T> {
   /** Changes of the team layout must be written under the version condition. */
   versionOnly?: boolean;
   /**
-   * The players the decision on a state rests on as far as culls go (see culledFirst): with none of them due, it is
-   * made on the state as read although a cull may be due. Without it, or absent for a state, the culls come first.
+   * The players a decision on a state rests on as far as culls go (see culledFirst): with none of them due, it stands
+   * on the state as read although a cull may be due. Without it, or absent for a decision, the culls come first.
    */
-  restsOn?: (state: S, now: Date) => readonly string[] | undefined;
+  restsOn?: (state: S, decision: Decision<T>) => readonly string[] | undefined;
 }
 
 export async function runChange<S extends { session?: Session }, T>(
@@ -92,18 +92,23 @@ async function decideAndWrite<S extends { session?: Session }, T>(
   let snapshot = false;
   for (let attempt = 1; attempt <= maxAttempts && Date.now() < deadline; attempt++) {
     const now = clock();
+    /** The decision on the state as read, when it was made to know whether the culls could change it, and stands. */
+    let standing: Decision<T> | undefined;
     if (!state) {
       // Every decision is the one the session as its due culls leave it gives: they are written first (nothing to
       // do, and no read, while the session's cull floor has not passed), unless they could not change it.
       // A precondition names a state: it is checked on the state the culls leave, as a read at the same time answers.
       const preconditions = opts.ifMatch !== undefined || opts.ifNoneMatch !== undefined;
-      const restsOn = spec.restsOn && !preconditions ? (s: S) => spec.restsOn!(s, now) : undefined;
-      const first = await culledFirst(store, await spec.read(now), () => spec.read(clock()), clock, restsOn);
+      const read = await spec.read(now);
+      let early: Decision<T> | undefined;
+      const restsOn = spec.restsOn && !preconditions ? (s: S) => spec.restsOn!(s, (early = spec.decide(s, now))) : undefined;
+      const first = await culledFirst(store, read, () => spec.read(clock()), clock, restsOn);
       state = first.state;
+      if (state === read) standing = early;
       notes.culled += first.culled;
       snapshot = !spec.snapshot;
     }
-    const decision = spec.decide(state, now);
+    const decision = standing ?? spec.decide(state, now);
     const read = state.session;
     if (!read || (decision.kind === 'reject' && decision.code === 'session_not_found')) throw new ApiError('session_not_found');
     const current = etagOf(read);
