@@ -96,7 +96,7 @@ async function child(): Promise<CpuResult> {
   const main = await runHandler(mainEvents, contextsFor(mainEvents));
   if (committed() - commitsBefore !== N) throw new Error(`expected ${N} commits through the in-memory store, saw ${committed() - commitsBefore}`);
 
-  // Parts, each alone over the same number of requests.
+  // Each alone over the same number of requests: the libraries floor, then parts of ours.
   const authHeaders = players.map((p) => `Bearer ${p.token}`);
   const timeLoop = async (fn: (i: number) => Promise<unknown> | unknown) => {
     for (let i = 0; i < 500; i++) await fn(i);
@@ -105,6 +105,21 @@ async function child(): Promise<CpuResult> {
     const cpu = process.cpuUsage(cpu0);
     return (cpu.user + cpu.system) / N;
   };
+
+  // The libraries floor (bench/floor/libraries-floor.ts: middy, Powertools, aws-jwt-verify, nothing of ours) answering
+  // the same requests: what the libraries alone cost per request on this machine in this run. aws-jwt-verify checks
+  // the signature of every token it is given; ours remembers a token it has verified (src/auth/verified-tokens.ts).
+  const { librariesFloor } = await import('./floor/libraries-floor.js');
+  const floor = librariesFloor();
+  // One event per request, warm-up included: middy's body parser replaces an event's body with the parsed object.
+  const floorEvents = makeEvents(N + 500);
+  const floorContexts = contextsFor(floorEvents);
+  let floorRequests = 0;
+  const librariesFloorMicros = await timeLoop(async () => {
+    const i = floorRequests++;
+    const r = (await floor(floorEvents[i]!.event as never, floorContexts[i]!)) as { statusCode: number; body: string };
+    if (r.statusCode !== 200) throw new Error(`the libraries floor answered ${r.statusCode}: ${r.body}`);
+  });
   const jwtVerifyMicros = await timeLoop((i) => services.authenticator.authenticate(authHeaders[i % authHeaders.length]));
   const publicKey = createPublicKey({ key: issuer.jwks.keys[0]!, format: 'jwk' });
   const rs256VerifyOnlyMicros = await timeLoop((i) => {
@@ -165,6 +180,7 @@ async function child(): Promise<CpuResult> {
       joinSessionWithFakeMicros: Math.round(joinSessionWithFakeMicros * 10) / 10,
       restMicros: Math.round((main.cpuMicros - jwtVerifyMicros - joinSessionWithFakeMicros) * 10) / 10,
     },
+    librariesFloorMicrosPerRequest: Math.round(librariesFloorMicros * 10) / 10,
     profile,
     variants: {
       passwordJoins: PASSWORD_JOINS,

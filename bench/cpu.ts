@@ -19,6 +19,8 @@ export interface CpuResult {
     joinSessionWithFakeMicros: number;
     restMicros: number;
   };
+  /** The libraries floor (middy, Powertools, aws-jwt-verify, nothing of ours) answering the same joins, per request. */
+  librariesFloorMicrosPerRequest: number;
   profile: { sampledMs: number; top: { fn: string; where: string; selfPct: number }[]; byModule: { module: string; selfPct: number }[] };
   /** Whole-handler CPU per join of what some joins add: a newcomer giving a session's password (scrypt), a join by short code. */
   variants: { passwordJoins: number; passwordJoinMicros: number; shortCodeJoins: number; shortCodeJoinMicros: number };

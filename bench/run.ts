@@ -319,6 +319,7 @@ async function main() {
     warm: {
       joins: warm.joins,
       ratios: warm.ratios,
+      p50RatioByBlock: warm.p50RatioByBlock,
       oursSplit: warm.oursSplit,
       cpu: warm.cpu,
       gets: warm.gets,
@@ -464,6 +465,7 @@ function printReport(r: any): void {
       ] as [string, Stats, Stats][]
     ).map(([name, o, f]) => [name, ms(o.p50), ms(f.p50), x(o.p50 / f.p50), ms(o.p99), ms(f.p99), x(o.p99 / f.p99), ms(o.mean), ms(f.mean)]),
   );
+  console.log(`   join p50 ratio in each fifth of the run, in order: ${w.p50RatioByBlock.map((v: number) => `${v.toFixed(3)}x`).join(', ')}`);
   console.log(
     `   DynamoDB calls per join: ${Object.entries(w.callsPerJoin)
       .map(([k, v]) => `${k} ${v}`)
@@ -490,6 +492,7 @@ function printReport(r: any): void {
       ['    of which the RS256 signature check alone', c.parts.rs256VerifyOnlyMicros],
       ['  of which joinSession + rules + fake store', c.parts.joinSessionWithFakeMicros],
       ['  rest: middy, parsing, validation, response', c.parts.restMicros],
+      ['the libraries floor on the same joins (aws-jwt-verify checks every signature)', c.librariesFloorMicrosPerRequest],
       [`a join by short code (code lookup included; ${c.variants.shortCodeJoins} requests)`, c.variants.shortCodeJoinMicros],
       [`a newcomer's join with the session's password (scrypt; ${c.variants.passwordJoins} requests)`, c.variants.passwordJoinMicros],
     ],

@@ -23,6 +23,12 @@ interface Pair {
 
 const TEAMS = [10, 10];
 const PER_SESSION = 10;
+const BLOCKS = 5;
+
+const blocks = <T>(xs: readonly T[], n: number): T[][] => {
+  const size = Math.ceil(xs.length / n);
+  return Array.from({ length: n }, (_, i) => xs.slice(i * size, (i + 1) * size)).filter((b) => b.length > 0);
+};
 
 async function createPairs(ctx: InProcess, n: number): Promise<Pair[]> {
   const pairs: Pair[] = [];
@@ -62,6 +68,8 @@ function joinOps(ctx: InProcess, pairs: Pair[], players: BenchPlayer[]): PairedO
 export interface WarmResult {
   joins: { ours: Stats; floor: Stats; oursFresh: Stats; floorFresh: Stats; oursUpdate: Stats; floorUpdate: Stats };
   ratios: { p50: number; p99: number };
+  /** The p50 ratio of each fifth of the measured joins, in the order they ran: how far it moves within one run. */
+  p50RatioByBlock: number[];
   /** Ours, split: time inside the SDK's send() and time outside it (our code, plus the event loop around it). */
   oursSplit: { inSdk: Stats; outsideSdk: Stats; before: Stats; between: Stats; after: Stats };
   /** CPU time per op (process.cpuUsage, ms): what ours spends beyond the floor on the real path. */
@@ -154,6 +162,7 @@ export async function runWarm(ctx: InProcess, opts: WarmOptions, progress: (m: s
       floorUpdate: stats(pick('update', 'floor')),
     },
     ratios: { p50: ratio(ours.p50, floor.p50), p99: ratio(ours.p99, floor.p99) },
+    p50RatioByBlock: blocks(results, BLOCKS).map((b) => ratio(stats(b.map((r) => r.ours)).p50, stats(b.map((r) => r.floor)).p50)),
     oursSplit: {
       inSdk: stats(results.map((r) => r.oursInSdk)),
       outsideSdk: stats(results.map((r) => r.ours - r.oursInSdk)),
