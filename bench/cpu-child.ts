@@ -107,12 +107,14 @@ async function child(): Promise<CpuResult> {
   };
 
   // The libraries floor (bench/floor/libraries-floor.ts: middy, Powertools, aws-jwt-verify, nothing of ours) answering
-  // the same requests: what the libraries alone cost per request on this machine in this run. aws-jwt-verify checks
-  // the signature of every token it is given; ours remembers a token it has verified (src/auth/verified-tokens.ts).
+  // join requests of the same players: what the libraries alone cost per request on this machine in this run. It
+  // does no join work, and aws-jwt-verify checks the signature of every token it is given, where ours remembers a
+  // token it has verified (src/auth/verified-tokens.ts).
   const { librariesFloor } = await import('./floor/libraries-floor.js');
   const floor = librariesFloor();
   // One event per request, warm-up included: middy's body parser replaces an event's body with the parsed object.
-  const floorEvents = makeEvents(N + 500);
+  // No session behind them: the floor reads none.
+  const floorEvents = Array.from({ length: N + 500 }, (_, i) => joinEvent(players[i % players.length]!, `floor-${i}`, `floor-${i}`, joinBody(i % 2)));
   const floorContexts = contextsFor(floorEvents);
   let floorRequests = 0;
   const librariesFloorMicros = await timeLoop(async () => {

@@ -143,7 +143,8 @@ interface Sample {
   wallMs: number;
 }
 
-type Variant = 'ours' | FloorKind | 'without';
+/** `again`: the libraries floor a second time in the round, for the floor against itself. */
+type Variant = 'ours' | FloorKind | 'without' | 'again';
 
 export interface RouteFigures {
   handler: string;
@@ -165,6 +166,18 @@ export interface RouteFigures {
   runs: number;
 }
 
+/**
+ * A libraries floor against itself: the same bundle run twice a round, the median over rounds of the second run
+ * against the first. Identical code, so how far this sits from 1 is how far a paired median of that many rounds
+ * moves on this machine with no difference to find.
+ */
+export interface FloorAgainstItself {
+  commands: string[];
+  routes: number;
+  rounds: number;
+  ratio: number;
+}
+
 /** The join bundle with and without the features a plain join does not use (OPTIONAL_FEATURES). */
 export interface OptionalFeatures {
   files: string[];
@@ -184,20 +197,22 @@ export async function measureRoutes(
   issuer: TestIssuer,
   tmp: string,
   progress: (m: string) => void,
-): Promise<{ routes: RouteFigures[]; optionalFeatures: OptionalFeatures }> {
+): Promise<{ routes: RouteFigures[]; optionalFeatures: OptionalFeatures; floorsAgainstThemselves: FloorAgainstItself[] }> {
   await mkdir(join(tmp, 'route-events'), { recursive: true });
   const forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const samples = new Map<string, Sample[]>();
   // A floor shared by routes with the same commands runs once a round, and pairs with each of them.
-  const keyOf = (r: RouteBundles, v: Variant) => (v === 'libraries' || v === 'sdk' ? `floor ${r.floorKey}/${v}` : `${r.route.handler}/${v}`);
-  const of = (r: RouteBundles, v: Variant) => samples.get(keyOf(r, v))!;
+  const keyOf = (r: RouteBundles, v: Variant) => (v === 'ours' || v === 'without' ? `${r.route.handler}/${v}` : `floor ${r.floorKey}/${v}`);
+  // A shared floor runs in every round any of its routes runs; a route runs the first rounds, so its own are the
+  // first of the floor's.
+  const of = (r: RouteBundles, v: Variant) => samples.get(keyOf(r, v))!.slice(0, roundsFor(r.route.handler));
   const fileOf = (r: RouteBundles, v: Variant) =>
-    v === 'ours' ? r.ours.file : v === 'without' ? built.joinWithout.file : built.floors.get(r.floorKey)![v].file;
+    v === 'ours' ? r.ours.file : v === 'without' ? built.joinWithout.file : built.floors.get(r.floorKey)![v === 'again' ? 'libraries' : v].file;
   const maxRounds = Math.max(...built.routes.map((r) => roundsFor(r.route.handler)));
   for (let k = 0; k < maxRounds; k++) {
     const jobs = new Map<string, { r: RouteBundles; v: Variant }>();
     for (const r of built.routes.filter((r) => k < roundsFor(r.route.handler)))
-      for (const v of ['ours', 'libraries', 'sdk', ...(r.route.handler === 'join-session-self' ? ['without' as const] : [])] as const)
+      for (const v of ['ours', 'libraries', 'sdk', 'again', ...(r.route.handler === 'join-session-self' ? ['without' as const] : [])] as const)
         if (!jobs.has(keyOf(r, v))) jobs.set(keyOf(r, v), { r, v });
     const list = [...jobs];
     const order = list.map((_, i) => list[(i + k * 3 + 1) % list.length]!);
@@ -249,5 +264,15 @@ export async function measureRoutes(
     coldCpuMs: { with: med(of(joinRoute, 'ours'), 'cpuMs'), without: med(of(joinRoute, 'without'), 'cpuMs') },
     pairedColdRatio: paired(of(joinRoute, 'ours'), of(joinRoute, 'without')),
   };
-  return { routes, optionalFeatures };
+  const floorsAgainstThemselves = [...new Set(built.routes.map((r) => r.floorKey))].map((key): FloorAgainstItself => {
+    const onFloor = built.routes.filter((r) => r.floorKey === key);
+    const fewest = onFloor.reduce((a, b) => (roundsFor(b.route.handler) < roundsFor(a.route.handler) ? b : a));
+    return {
+      commands: fewest.commands,
+      routes: onFloor.length,
+      rounds: roundsFor(fewest.route.handler),
+      ratio: paired(of(fewest, 'again'), of(fewest, 'libraries')),
+    };
+  });
+  return { routes, optionalFeatures, floorsAgainstThemselves };
 }
