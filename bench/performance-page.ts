@@ -235,6 +235,14 @@ function routesSection(r: Result): string[] {
   return lines;
 }
 
+/** Where a route's cold start differs from its libraries floor's: the import, and the answer to the refused request. */
+function coldParts(f: any): string {
+  const o = f.coldPartsCpuMs.ours;
+  const l = f.coldPartsCpuMs.libraries;
+  const signed = (v: number) => `${v >= 0 ? '+' : '−'}${ms(Math.abs(v))}`;
+  return `import ${ms(o.import)} against ${ms(l.import)}, ${signed(o.import - l.import)}; the refused request ${ms(o.request)} against ${ms(l.request)}, ${signed(o.request - l.request)}`;
+}
+
 /** A shared floor by the routes on it: "`first-route`'s floor (N routes)". */
 function floorName(routes: any[], commands: string[]): string {
   const on = routes.filter((f) => f.commands.join('+') === commands.join('+'));
@@ -272,10 +280,10 @@ function missesExplained(r: Result): string[] {
           .slice(0, 3)
           .map((f) => `\`${f.handler}\` ${past(f.ratios.coldVsLibraries, lim.coldStart)}`)
           .join(', ')}. Neither ours nor a floor creates its DynamoDB client for a refused`,
-        '  request, so the refused request measures what our code adds to the libraries: V8 compiling our bytes ("bundle',
-        '  bytes" below) and the first run of what every route runs before it refuses a request: our configuration,',
+        '  request, so the cold start measures what our code adds to the libraries before it can refuse one: V8 compiling',
+        '  our bytes ("bundle bytes" below), our modules\' top-level code, and the first run of our configuration,',
         '  observability, body limit, authentication and error envelope (validation comes after authentication). For the',
-        `  join that is ${ms(join.coldCpuMs.ours - join.coldCpuMs.libraries)} (${ms(join.coldCpuMs.ours)} against ${ms(join.coldCpuMs.libraries)})${noSdk ? `, and for \`${noSdk.handler}\`, whose floor holds no SDK, ${ms(noSdk.coldCpuMs.ours - noSdk.coldCpuMs.libraries)} on a floor of ${ms(noSdk.coldCpuMs.libraries)}` : ''}.`,
+        `  join that is ${ms(join.coldCpuMs.ours - join.coldCpuMs.libraries)} (${ms(join.coldCpuMs.ours)} against ${ms(join.coldCpuMs.libraries)}; ${coldParts(join)})${noSdk ? `, and for \`${noSdk.handler}\`, whose floor holds no SDK, ${ms(noSdk.coldCpuMs.ours - noSdk.coldCpuMs.libraries)} on a floor of ${ms(noSdk.coldCpuMs.libraries)} (${coldParts(noSdk)})` : ''}.`,
         `  The same measurement of identical code, each libraries floor against itself, gave ${Math.min(...itself).toFixed(3)}x to ${Math.max(...itself).toFixed(3)}x in`,
         `  this run (${itself.length} floors, ${r.settings.routeRounds.other} rounds each): a route within that of the limit passes in one run and misses in the next.`,
       );

@@ -141,6 +141,9 @@ function refusedRequest(route: Route, issuer: TestIssuer, forger = generateKeyPa
 interface Sample {
   cpuMs: number;
   wallMs: number;
+  /** The CPU time of the two parts: importing the bundle, and answering the refused request. */
+  importCpuMs: number;
+  requestCpuMs: number;
 }
 
 /** `again`: the libraries floor a second time in the round, for the floor against itself. */
@@ -156,6 +159,8 @@ export interface RouteFigures {
   /** Medians of the cold start (import and one refused request): CPU time, the target's measure, and wall time. */
   coldCpuMs: { ours: number; libraries: number; sdk: number };
   coldWallMs: { ours: number; libraries: number; sdk: number };
+  /** The cold start's CPU in its two parts, medians: the import of the bundle, and the answer to the refused request. */
+  coldPartsCpuMs: { ours: { import: number; request: number }; libraries: { import: number; request: number } };
   /**
    * Cold start against a floor: the median over rounds of ours / the floor in the same round (the target's measure:
    * processes run back to back, so the pairing cancels what drifts between rounds), and the ratio of the medians.
@@ -223,7 +228,15 @@ export async function measureRoutes(
       // The SDK floor checks no token: it answers the request with none of the calls.
       const expected = v === 'sdk' ? 200 : 403;
       if (c.status !== expected) throw new Error(`${v} ${r.route.handler}: the refused request answered ${c.status}`);
-      samples.set(key, [...(samples.get(key) ?? []), { cpuMs: c.initCpuMs! + c.firstInvokeCpuMs!, wallMs: c.initMs! + c.firstInvokeMs! }]);
+      samples.set(key, [
+        ...(samples.get(key) ?? []),
+        {
+          cpuMs: c.initCpuMs! + c.firstInvokeCpuMs!,
+          wallMs: c.initMs! + c.firstInvokeMs!,
+          importCpuMs: c.initCpuMs!,
+          requestCpuMs: c.firstInvokeCpuMs!,
+        },
+      ]);
     }
     progress(`routes: ${k + 1}/${maxRounds} rounds (${jobs.size} processes)`);
   }
@@ -243,6 +256,10 @@ export async function measureRoutes(
       gzipBytes: { ours: r.ours.gzipBytes, libraries: f.libraries.gzipBytes, sdk: f.sdk.gzipBytes },
       coldCpuMs,
       coldWallMs: { ours: med(of(r, 'ours'), 'wallMs'), libraries: med(of(r, 'libraries'), 'wallMs'), sdk: med(of(r, 'sdk'), 'wallMs') },
+      coldPartsCpuMs: {
+        ours: { import: med(of(r, 'ours'), 'importCpuMs'), request: med(of(r, 'ours'), 'requestCpuMs') },
+        libraries: { import: med(of(r, 'libraries'), 'importCpuMs'), request: med(of(r, 'libraries'), 'requestCpuMs') },
+      },
       ratios: {
         bytesVsLibraries: ratio(bytes.ours, bytes.libraries),
         coldVsLibraries: paired(of(r, 'ours'), of(r, 'libraries')),

@@ -443,6 +443,15 @@ function printReport(r: any): void {
   const o = r.routes.optionalFeatures;
   console.log('   cold x = median of per-round ratios (the target); medians x = ratio of the medians.');
   console.log(
+    `   cold CPU by part, ours / libraries floor (ms): ${r.routes.routes
+      .filter((f: any) => f.handler === 'join-session-self' || f.commands.length === 0)
+      .map(
+        (f: any) =>
+          `${f.handler}: import ${ms(f.coldPartsCpuMs.ours.import)} / ${ms(f.coldPartsCpuMs.libraries.import)}, refused request ${ms(f.coldPartsCpuMs.ours.request)} / ${ms(f.coldPartsCpuMs.libraries.request)}`,
+      )
+      .join('; ')}`,
+  );
+  console.log(
     `   each libraries floor against itself (run twice a round; median of per-round ratios): ${r.routes.floorsAgainstThemselves
       .map((f: any) => `${f.commands.join(' + ') || 'no SDK'} (${f.routes} routes, ${f.rounds} rounds) ${f.ratio.toFixed(3)}x`)
       .join('; ')}`,
