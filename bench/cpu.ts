@@ -10,7 +10,7 @@ import { ROOT, templatesEnv } from './support.js';
 
 export interface CpuResult {
   requests: number;
-  /** process.cpuUsage() (user + system, all threads, so GC included) per request. */
+  /** process.cpuUsage() (user + system, all threads, so GC included) per request: the median of the blocks. */
   cpuMicrosPerJoin: number;
   wallMicrosPerJoin: number;
   parts: {
@@ -21,6 +21,8 @@ export interface CpuResult {
   };
   /** The libraries floor (middy, Powertools, aws-jwt-verify, nothing of ours) answering the same joins, per request. */
   librariesFloorMicrosPerRequest: number;
+  /** The CPU per request of each block (ours and the floor in turn); the figures above are their medians. */
+  blocks: { oursCpuMicros: number[]; librariesFloorCpuMicros: number[] };
   profile: { sampledMs: number; top: { fn: string; where: string; selfPct: number }[]; byModule: { module: string; selfPct: number }[] };
   /** Whole-handler CPU per join of what some joins add: a newcomer giving a session's password (scrypt), a join by short code. */
   variants: { passwordJoins: number; passwordJoinMicros: number; shortCodeJoins: number; shortCodeJoinMicros: number };

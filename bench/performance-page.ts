@@ -34,7 +34,7 @@ function figureTable(r: Result): string[] {
   );
   lines.push(
     row([
-      'CPU per join (the bundle as deployed, in-memory store, real RS256 tokens; floor: the libraries floor on join requests of the same players, checking every signature, doing no join work)',
+      'CPU per join of a warm container (the bundle as deployed, in-memory store, real RS256 tokens; floor: the libraries floor on join requests of the same players, checking every signature, doing no join work)',
       `${r.cpu.cpuMicrosPerJoin} µs`,
       `${r.cpu.librariesFloorMicrosPerRequest} µs`,
       x(r.cpu.cpuMicrosPerJoin / r.cpu.librariesFloorMicrosPerRequest),
