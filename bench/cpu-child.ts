@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { CpuResult } from './cpu.js';
 import { JOIN_ROUTE, joinBody } from './requests.js';
 
-async function child(): Promise<CpuResult> {
+async function child(): Promise<Omit<CpuResult, 'processes'>> {
   const { createVerify, createPublicKey } = await import('node:crypto');
   const { authEnvFor, createTestIssuer, playerToken } = await import('../test/support/test-issuer.js');
   const issuer = createTestIssuer();
@@ -177,6 +177,18 @@ async function child(): Promise<CpuResult> {
   const SHORT_CODE_JOINS = 2000;
   const shortCode = await runHandler(variantEvents(SHORT_CODE_JOINS, (id) => ({ id: withCode(id).toLowerCase(), body: joinBody(0) })));
 
+  // A join whose token the container has not verified yet: each request by a player of its own, so that every one
+  // goes through aws-jwt-verify and its RS256 check (signing the tokens takes a while: fewer requests), after a
+  // warm-up of the same kind.
+  const FRESH_TOKEN_JOINS = 1000;
+  const newPlayersJoining = (n: number) =>
+    makeEvents(n).map((e) => {
+      const uuid = crypto.randomUUID();
+      return joinEvent({ uuid, token: playerToken(issuer, { sub: uuid }) }, e.sessionId, e.sessionId, e.body);
+    });
+  await runHandler(newPlayersJoining(FRESH_TOKEN_JOINS / 2));
+  const freshToken = await runHandler(newPlayersJoining(FRESH_TOKEN_JOINS));
+
   // Profile of another N requests, sampled every 100 µs by V8's CPU profiler (what `node --cpu-prof` writes).
   const profEvents = makeEvents(N);
   const profContexts = contextsFor(profEvents);
@@ -203,6 +215,8 @@ async function child(): Promise<CpuResult> {
       passwordJoinMicros: Math.round(password.cpuMicros),
       shortCodeJoins: SHORT_CODE_JOINS,
       shortCodeJoinMicros: Math.round(shortCode.cpuMicros * 10) / 10,
+      freshTokenJoins: FRESH_TOKEN_JOINS,
+      freshTokenJoinMicros: Math.round(freshToken.cpuMicros * 10) / 10,
     },
   };
 }

@@ -252,7 +252,11 @@ async function main() {
     },
     { target: 'warm join p50 <= 1.10x floor', value: warm.ratios.p50, pass: warm.ratios.p50 <= 1.1 },
     { target: 'warm join p99 <= 1.25x floor', value: warm.ratios.p99, pass: warm.ratios.p99 <= 1.25 },
-    { target: 'CPU per join <= 100 µs (incl. JWT)', value: cpu.cpuMicrosPerJoin, pass: cpu.cpuMicrosPerJoin <= 100 },
+    {
+      target: 'CPU per join <= 100 µs (incl. JWT: a token the container verified before is remembered, see the join with a new token)',
+      value: cpu.cpuMicrosPerJoin,
+      pass: cpu.cpuMicrosPerJoin <= 100,
+    },
     { target: 'contention N=50: all admitted', value: `${n50.admitted}/${n50.joiners}`, pass: n50.admitted === n50.joiners },
     { target: 'contention N=50: <= 3 attempts per admitted join', value: n50.attemptsPerAdmitted, pass: n50.attemptsPerAdmitted <= 3 },
     { target: 'scale: p50 at 5,000 within 10% of 2 players', value: scale.flat.p50Ratio, pass: within10(scale.flat.p50Ratio) },
@@ -290,7 +294,7 @@ async function main() {
       firstInvocation:
         'same process, right after import: one request on a fresh session (ours: the API Gateway event; floor: the same DynamoDB calls ours made on a twin session).',
       warm: 'in-process, source through tsx; ours = handler(event) end to end; floor = the same DynamoDB calls (recorded from ours, retargeted to a twin session in the same state) sent with a DynamoDBDocumentClient configured like ours; interleaved with the floor one op behind.',
-      cpu: 'child process; getServices().store replaced by an in-memory fake; process.cpuUsage() per request over 5,000 joins after 6,000 warm-up (3,000 for the floor), in 5 blocks of 1,000 with a block of the libraries floor after each, every figure the median of its blocks; real RS256 tokens of 50 players, which our authenticator remembers once verified. The libraries floor answers join requests of the same players, checking every signature and doing no join work.',
+      cpu: 'child process; getServices().store replaced by an in-memory fake; process.cpuUsage() per request over 5,000 joins after 6,000 warm-up (3,000 for the floor), in 5 blocks of 1,000 with a block of the libraries floor after each, every figure the median of its blocks, in 3 processes, the figures of the middle one (by our CPU per join); real RS256 tokens of 50 players, which our authenticator remembers once verified. The libraries floor answers join requests of the same players, checking every signature and doing no join work.',
       contention: 'joinSession() directly, N stores each with its own DynamoDB client (N containers), connections pre-opened, all started at once.',
       scale:
         'as warm, with ReturnConsumedCapacity TOTAL on every call (ours and floor alike); billed units computed from the items read before and after every 5th op.',
@@ -508,8 +512,15 @@ function printReport(r: any): void {
       ['  rest: middy, parsing, validation, response', c.parts.restMicros],
       ['the libraries floor on join requests of the same players (checks every signature, no join work)', c.librariesFloorMicrosPerRequest],
       [`a join by short code (code lookup included; ${c.variants.shortCodeJoins} requests)`, c.variants.shortCodeJoinMicros],
+      [
+        `a join with a token the container has not verified yet (RS256 checked; ${c.variants.freshTokenJoins} requests)`,
+        c.variants.freshTokenJoinMicros,
+      ],
       [`a newcomer's join with the session's password (scrypt; ${c.variants.passwordJoins} requests)`, c.variants.passwordJoinMicros],
     ],
+  );
+  console.log(
+    `   CPU per join of each of ${c.processes.oursCpuMicros.length} processes (the figures above are the middle one's): ours ${c.processes.oursCpuMicros.join(', ')}; floor ${c.processes.librariesFloorCpuMicros.join(', ')}`,
   );
   console.log(
     `   CPU per request in each block of ${c.requests / c.blocks.oursCpuMicros.length}, ours and the floor in turn (the figures above are the medians): ours ${c.blocks.oursCpuMicros.join(', ')}; floor ${c.blocks.librariesFloorCpuMicros.join(', ')}`,
