@@ -23,7 +23,8 @@ export interface CpuResult {
   librariesFloorMicrosPerRequest: number;
   /** The CPU per request of each block (ours and the floor in turn); the figures above are their medians. */
   blocks: { oursCpuMicros: number[]; librariesFloorCpuMicros: number[] };
-  /** Each process's CPU per join and the floor's, in the order they ran: the result is the process in the middle. */
+  /** Each process's CPU per join and the floor's, in the order they ran: ours is the process in the middle (its parts,
+   * variants and profile with it), the floor the median of its own. */
   processes: { oursCpuMicros: number[]; librariesFloorCpuMicros: number[] };
   profile: { sampledMs: number; top: { fn: string; where: string; selfPct: number }[]; byModule: { module: string; selfPct: number }[] };
   /** Whole-handler CPU per join of what some joins add: a newcomer giving a session's password (scrypt), a join by short code, a token not seen before. */
@@ -45,8 +46,8 @@ export async function runCpuBench(): Promise<CpuResult> {
   const dir = mkdtempSync(join(tmpdir(), 'rh-bench-cpu-'));
   try {
     const built = await bundle(join(dir, 'cpu-child'), { file: join(ROOT, 'bench', 'cpu-child.ts') });
-    // The same code in another process runs measurably faster or slower (the optimizing compiler's choices, the
-    // heap's layout), by more than the blocks within one process differ: the process in the middle of three.
+    // A whole process can run the same code faster or slower than another (the optimizing compiler's choices, the
+    // heap's layout): ours the process in the middle of three, the floor the median of its own three.
     const runs: Omit<CpuResult, 'processes'>[] = [];
     for (let i = 0; i < PROCESSES; i++) {
       const { wallMs: _, ...result } = await resultOfChild<Omit<CpuResult, 'processes'>>(
@@ -59,6 +60,7 @@ export async function runCpuBench(): Promise<CpuResult> {
     const middle = [...runs].sort((a, b) => a.cpuMicrosPerJoin - b.cpuMicrosPerJoin)[PROCESSES >> 1]!;
     return {
       ...middle,
+      librariesFloorMicrosPerRequest: [...runs.map((r) => r.librariesFloorMicrosPerRequest)].sort((a, b) => a - b)[PROCESSES >> 1]!,
       processes: {
         oursCpuMicros: runs.map((r) => r.cpuMicrosPerJoin),
         librariesFloorCpuMicros: runs.map((r) => r.librariesFloorMicrosPerRequest),

@@ -4,7 +4,7 @@
 // process that imports the bundle and answers one refused request (a well-formed token from the right issuer whose
 // signature does not verify), timed in CPU time from the import to the answer: a library deferred to the first
 // request still counts, and no DynamoDB call is made. Routes with the same commands share their floors.
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomInt, randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Plugin } from 'esbuild';
@@ -193,8 +193,12 @@ export interface OptionalFeatures {
 }
 
 /**
- * Rounds of one fresh process per bundle, in rotating order so that drift hits every bundle alike; `roundsFor`
- * gives each route its number of rounds (the hot routes more).
+ * Rounds of one fresh process per bundle. A route's bundle and its own run of its libraries floor go back to back
+ * (the floor's second run, for the floor against itself, beside them for one route per floor; the join without its
+ * optional features beside the join), in an order shuffled within the group, and the groups in an order shuffled
+ * afresh each round: what drifts over a round hits a route and the floor it is judged against alike, and no place
+ * in the round favours a bundle. The SDK floors, which no target judges, run once a round each. `roundsFor` gives
+ * each route its number of rounds (the hot routes more).
  */
 export async function measureRoutes(
   built: Awaited<ReturnType<typeof buildRouteBundles>>,
@@ -206,22 +210,43 @@ export async function measureRoutes(
   await mkdir(join(tmp, 'route-events'), { recursive: true });
   const forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const samples = new Map<string, Sample[]>();
-  // A floor shared by routes with the same commands runs once a round, and pairs with each of them.
-  const keyOf = (r: RouteBundles, v: Variant) => (v === 'ours' || v === 'without' ? `${r.route.handler}/${v}` : `floor ${r.floorKey}/${v}`);
-  // A shared floor runs in every round any of its routes runs; a route runs the first rounds, so its own are the
-  // first of the floor's.
+  const keyOf = (r: RouteBundles, v: Variant) => (v === 'sdk' ? `floor ${r.floorKey}/sdk` : `${r.route.handler}/${v}`);
+  // An SDK floor shared by routes runs in every round any of them runs; a route runs the first rounds, so its own
+  // are the first of the floor's.
   const of = (r: RouteBundles, v: Variant) => samples.get(keyOf(r, v))!.slice(0, roundsFor(r.route.handler));
   const fileOf = (r: RouteBundles, v: Variant) =>
     v === 'ours' ? r.ours.file : v === 'without' ? built.joinWithout.file : built.floors.get(r.floorKey)![v === 'again' ? 'libraries' : v].file;
   const maxRounds = Math.max(...built.routes.map((r) => roundsFor(r.route.handler)));
+  // For each floor, the route beside which the floor also runs against itself: the one with the fewest rounds.
+  const againBeside = new Set(
+    [...new Set(built.routes.map((r) => r.floorKey))].map(
+      (key) =>
+        built.routes.filter((r) => r.floorKey === key).reduce((a, b) => (roundsFor(b.route.handler) < roundsFor(a.route.handler) ? b : a)).route
+          .handler,
+    ),
+  );
+  const shuffled = <T>(xs: T[]): T[] => {
+    const out = [...xs];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = randomInt(i + 1);
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  };
   for (let k = 0; k < maxRounds; k++) {
-    const jobs = new Map<string, { r: RouteBundles; v: Variant }>();
-    for (const r of built.routes.filter((r) => k < roundsFor(r.route.handler)))
-      for (const v of ['ours', 'libraries', 'sdk', 'again', ...(r.route.handler === 'join-session-self' ? ['without' as const] : [])] as const)
-        if (!jobs.has(keyOf(r, v))) jobs.set(keyOf(r, v), { r, v });
-    const list = [...jobs];
-    const order = list.map((_, i) => list[(i + k * 3 + 1) % list.length]!);
-    for (const [key, { r, v }] of order) {
+    const running = built.routes.filter((r) => k < roundsFor(r.route.handler));
+    const groups: { r: RouteBundles; v: Variant }[][] = running.map((r) =>
+      shuffled([
+        { r, v: 'ours' as const },
+        { r, v: 'libraries' as const },
+        ...(againBeside.has(r.route.handler) ? [{ r, v: 'again' as const }] : []),
+        ...(r.route.handler === 'join-session-self' ? [{ r, v: 'without' as const }] : []),
+      ]),
+    );
+    for (const r of new Map(running.map((r) => [r.floorKey, r])).values()) groups.push([{ r, v: 'sdk' }]);
+    const order = shuffled(groups).flat();
+    for (const { r, v } of order) {
+      const key = keyOf(r, v);
       const eventFile = join(tmp, 'route-events', `${r.route.handler}-${v}.json`);
       await writeFile(eventFile, JSON.stringify(refusedRequest(r.route, issuer, forger)));
       const c = await runChild(fileOf(r, v), eventFile, process.env);
@@ -238,7 +263,7 @@ export async function measureRoutes(
         },
       ]);
     }
-    progress(`routes: ${k + 1}/${maxRounds} rounds (${jobs.size} processes)`);
+    progress(`routes: ${k + 1}/${maxRounds} rounds (${order.length} processes)`);
   }
   const med = (xs: Sample[], m: keyof Sample) => round(median(xs.map((s) => s[m])));
   const paired = (a: Sample[], b: Sample[]) => round(median(a.map((s, i) => s.cpuMs / b[i]!.cpuMs)), 3);
