@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundle } from './bundle.js';
 import { resultOfChild } from './child.js';
+import { median } from './statistics.js';
 import { ROOT, templatesEnv } from './support.js';
 
 export interface CpuResult {
@@ -57,10 +58,10 @@ export async function runCpuBench(): Promise<CpuResult> {
       );
       runs.push(result);
     }
-    const middle = [...runs].sort((a, b) => a.cpuMicrosPerJoin - b.cpuMicrosPerJoin)[PROCESSES >> 1]!;
+    const middle = runs.find((r) => r.cpuMicrosPerJoin === median(runs.map((r) => r.cpuMicrosPerJoin)))!;
     return {
       ...middle,
-      librariesFloorMicrosPerRequest: [...runs.map((r) => r.librariesFloorMicrosPerRequest)].sort((a, b) => a - b)[PROCESSES >> 1]!,
+      librariesFloorMicrosPerRequest: median(runs.map((r) => r.librariesFloorMicrosPerRequest)),
       processes: {
         oursCpuMicros: runs.map((r) => r.cpuMicrosPerJoin),
         librariesFloorCpuMicros: runs.map((r) => r.librariesFloorMicrosPerRequest),

@@ -208,7 +208,7 @@ function routesSection(r: Result): string[] {
     '',
     'Each libraries floor against itself: run twice beside one of its routes, as a route runs beside its floor (median',
     `over rounds of one run against the other; identical code, so its distance from 1 is what a paired median moves by with nothing to find): ${rr.floorsAgainstThemselves
-      .map((f: any) => `${floorName(rr.routes, f.commands)} ${f.ratio.toFixed(3)}x (${f.rounds} rounds)`)
+      .map((f: any) => `\`${f.route}\`'s floor${f.routes > 1 ? ` (${f.routes} routes)` : ''} ${f.ratio.toFixed(3)}x (${f.rounds} rounds)`)
       .join(', ')}.`,
     '',
     `The join bundle without the friends client, password hashing and short-code resolution (each replaced by a stub:`,
@@ -253,12 +253,6 @@ function coldParts(f: any): string {
   return `import ${ms(o.import)} against ${ms(l.import)}, ${signed(o.import - l.import)}; the refused request ${ms(o.request)} against ${ms(l.request)}, ${signed(o.request - l.request)}`;
 }
 
-/** A shared floor by the routes on it: "`first-route`'s floor (N routes)". */
-function floorName(routes: any[], commands: string[]): string {
-  const on = routes.filter((f) => f.commands.join('+') === commands.join('+'));
-  return `\`${on[0].handler}\`'s floor${on.length > 1 ? ` (${on.length} routes)` : ''}`;
-}
-
 /** For each missed target: by how much, and the measurement of this run that shows why. */
 function missesExplained(r: Result): string[] {
   const missed = r.targets.filter((t: any) => !t.pass);
@@ -284,7 +278,8 @@ function missesExplained(r: Result): string[] {
     } else if (t.target.startsWith('cold start') && join) {
       const over = routes.filter((f) => f.ratios.coldVsLibraries > lim.coldStart).sort((a, b) => b.ratios.coldVsLibraries - a.ratios.coldVsLibraries);
       const noSdk = routes.find((f) => f.commands.length === 0);
-      const itself = (r.routes.floorsAgainstThemselves as any[]).map((f) => f.ratio);
+      const againstItself: any[] = r.routes.floorsAgainstThemselves;
+      const itself = againstItself.map((f) => f.ratio);
       out.push(
         `- **${t.target}** (${t.value}): ${over.length} ${over.length === 1 ? 'route' : 'routes'} over, the highest ${over
           .slice(0, 3)
@@ -295,7 +290,7 @@ function missesExplained(r: Result): string[] {
         '  observability, body limit, authentication and error envelope (validation comes after authentication). For the',
         `  join that is ${ms(join.coldCpuMs.ours - join.coldCpuMs.libraries)} (${ms(join.coldCpuMs.ours)} against ${ms(join.coldCpuMs.libraries)}; ${coldParts(join)})${noSdk ? `, and for \`${noSdk.handler}\`, whose floor holds no SDK, ${ms(noSdk.coldCpuMs.ours - noSdk.coldCpuMs.libraries)} on a floor of ${ms(noSdk.coldCpuMs.libraries)} (${coldParts(noSdk)})` : ''}.`,
         `  The same measurement of identical code, each libraries floor against itself, gave ${Math.min(...itself).toFixed(3)}x to ${Math.max(...itself).toFixed(3)}x in`,
-        `  this run (${itself.length} floors, ${[...new Set((r.routes.floorsAgainstThemselves as any[]).map((f) => f.rounds))].join(' or ')} rounds each): a route within that of the limit passes in one run and misses in the next.`,
+        `  this run (${itself.length} floors, ${[...new Set(againstItself.map((f) => f.rounds))].join(' or ')} rounds each): a route within that of the limit passes in one run and misses in the next.`,
       );
     } else if (t.target.startsWith('warm join p50')) {
       const w = r.warm;

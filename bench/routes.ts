@@ -172,11 +172,12 @@ export interface RouteFigures {
 }
 
 /**
- * A libraries floor against itself: the same bundle run twice a round, the median over rounds of the second run
- * against the first. Identical code, so how far this sits from 1 is how far a paired median of that many rounds
- * moves on this machine with no difference to find.
+ * A libraries floor against itself: run twice beside `route` (of those on the floor, the one with the fewest
+ * rounds), the median over rounds of one run against the other. Identical code, so how far this sits from 1 is how
+ * far a paired median of that many rounds moves on this machine with no difference to find.
  */
 export interface FloorAgainstItself {
+  route: string;
   commands: string[];
   routes: number;
   rounds: number;
@@ -218,12 +219,11 @@ export async function measureRoutes(
     v === 'ours' ? r.ours.file : v === 'without' ? built.joinWithout.file : built.floors.get(r.floorKey)![v === 'again' ? 'libraries' : v].file;
   const maxRounds = Math.max(...built.routes.map((r) => roundsFor(r.route.handler)));
   // For each floor, the route beside which the floor also runs against itself: the one with the fewest rounds.
-  const againBeside = new Set(
-    [...new Set(built.routes.map((r) => r.floorKey))].map(
-      (key) =>
-        built.routes.filter((r) => r.floorKey === key).reduce((a, b) => (roundsFor(b.route.handler) < roundsFor(a.route.handler) ? b : a)).route
-          .handler,
-    ),
+  const againBeside = new Map(
+    [...built.floors.keys()].map((key) => [
+      key,
+      built.routes.filter((r) => r.floorKey === key).reduce((a, b) => (roundsFor(b.route.handler) < roundsFor(a.route.handler) ? b : a)),
+    ]),
   );
   const shuffled = <T>(xs: T[]): T[] => {
     const out = [...xs];
@@ -239,7 +239,7 @@ export async function measureRoutes(
       shuffled([
         { r, v: 'ours' as const },
         { r, v: 'libraries' as const },
-        ...(againBeside.has(r.route.handler) ? [{ r, v: 'again' as const }] : []),
+        ...(againBeside.get(r.floorKey) === r ? [{ r, v: 'again' as const }] : []),
         ...(r.route.handler === 'join-session-self' ? [{ r, v: 'without' as const }] : []),
       ]),
     );
@@ -306,15 +306,12 @@ export async function measureRoutes(
     coldCpuMs: { with: med(of(joinRoute, 'ours'), 'cpuMs'), without: med(of(joinRoute, 'without'), 'cpuMs') },
     pairedColdRatio: paired(of(joinRoute, 'ours'), of(joinRoute, 'without')),
   };
-  const floorsAgainstThemselves = [...new Set(built.routes.map((r) => r.floorKey))].map((key): FloorAgainstItself => {
-    const onFloor = built.routes.filter((r) => r.floorKey === key);
-    const fewest = onFloor.reduce((a, b) => (roundsFor(b.route.handler) < roundsFor(a.route.handler) ? b : a));
-    return {
-      commands: fewest.commands,
-      routes: onFloor.length,
-      rounds: roundsFor(fewest.route.handler),
-      ratio: paired(of(fewest, 'again'), of(fewest, 'libraries')),
-    };
-  });
+  const floorsAgainstThemselves = [...againBeside].map(([key, r]): FloorAgainstItself => ({
+    route: r.route.handler,
+    commands: r.commands,
+    routes: built.routes.filter((other) => other.floorKey === key).length,
+    rounds: roundsFor(r.route.handler),
+    ratio: paired(of(r, 'again'), of(r, 'libraries')),
+  }));
   return { routes, optionalFeatures, floorsAgainstThemselves };
 }

@@ -456,8 +456,8 @@ function printReport(r: any): void {
       .join('; ')}`,
   );
   console.log(
-    `   each libraries floor against itself (run twice a round; median of per-round ratios): ${r.routes.floorsAgainstThemselves
-      .map((f: any) => `${f.commands.join(' + ') || 'no SDK'} (${f.routes} routes, ${f.rounds} rounds) ${f.ratio.toFixed(3)}x`)
+    `   each libraries floor against itself (run twice beside one of its routes; median of per-round ratios): ${r.routes.floorsAgainstThemselves
+      .map((f: any) => `${f.route}'s floor (${f.routes} routes, ${f.rounds} rounds) ${f.ratio.toFixed(3)}x`)
       .join('; ')}`,
   );
   console.log(

@@ -2,9 +2,9 @@
 // has our timeouts (src/dynamodb/timeouts.ts, read from there so that the two cannot drift) and is created when the
 // floor first sends a call, as ours creates its client when a request passes authentication (src/http/operation.ts):
 // a refused request (the cold-start figures' refused token) costs neither of them the client's construction, and
-// the first request that sends a call costs both. The handler sends the calls
-// it is given: the benchmark records ours and hands the floor the very same inputs, retargeted to a twin session.
-// Each floor's entry passes the commands its route uses, so that a bundle holds those commands and no others.
+// the first request that sends a call costs both. The handler sends the calls it is given: the benchmark records
+// ours and hands the floor the very same inputs, retargeted to a twin session. Each floor's entry passes the
+// commands its route uses, so that a bundle holds those commands and no others.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DYNAMODB_TIMEOUTS } from '../../src/dynamodb/timeouts.js';
