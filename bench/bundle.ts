@@ -1,6 +1,7 @@
 // One bundle built exactly as scripts/build.ts builds a handler (BUNDLE_SETTINGS), with its metafile: every bundle
 // the benchmark measures, ours and the floors alike, comes from here so that they differ only in what they hold.
-import { readFile } from 'node:fs/promises';
+// The one exception, a floor carrying our code as a script it never runs, is built here too.
+import { readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { BUNDLE_SETTINGS } from '../lib/bundling.js';
@@ -35,4 +36,31 @@ export async function bundle(outFile: string, entry: BundleEntry, plugins: Plugi
   });
   const code = await readFile(file);
   return { file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
+}
+
+/**
+ * A floor carrying our code, never run: the floor's bundle followed by a function it never calls whose body is
+ * `entryFile` bundled with the same settings but without the packages the floor already holds (`leftOut`), as a
+ * script, since a function cannot hold imports. V8 reads and pre-parses those bytes as it does ours, and compiles
+ * and runs none of them, so this cold start against the floor's is what our bytes cost by being there; the rest of
+ * ours' excess is our code being compiled and run.
+ */
+export async function carryingNeverRun(outFile: string, floor: BuiltBundle, entryFile: string, leftOut: readonly string[]) {
+  const { outExtension, banner: _banner, mainFields, ...settings } = BUNDLE_SETTINGS;
+  const result = await build({
+    ...settings,
+    format: 'iife',
+    sourcemap: false,
+    mainFields: [...mainFields],
+    entryPoints: [entryFile],
+    // A package name also leaves out its subpaths (aws-jwt-verify/jwt-verifier).
+    external: [...leftOut],
+    write: false,
+    absWorkingDir: ROOT,
+    logLevel: 'warning',
+  });
+  const file = `${outFile}${outExtension}`;
+  const code = `${await readFile(floor.file, 'utf8')}\nfunction carriedNeverRun(){${result.outputFiles[0]!.text}}\n`;
+  await writeFile(file, code);
+  return { file, bytes: Buffer.byteLength(code) };
 }

@@ -87,6 +87,12 @@ export function contributors(
   return { groups, files };
 }
 
+/** The npm packages a bundle holds code of. */
+export function packagesOf(b: Pick<Bundle, 'metafile'>): string[] {
+  const held = [...bytesByInput(b)].filter(([p, n]) => n > 0 && p.includes('node_modules/'));
+  return [...new Set(held.map(([p]) => groupOf(p)))].sort();
+}
+
 // ------------------------------------------------------------------------------------------- processes
 export interface ChildResult {
   bootMs: number;

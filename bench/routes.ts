@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { OPERATIONS, ROUTES, type DynamoDbAction, type Route } from '../schemas/generated/operations.js';
 import { handlerEntry } from '../lib/bundling.js';
-import { bundle, type BuiltBundle } from './bundle.js';
+import { bundle, carryingNeverRun, type BuiltBundle } from './bundle.js';
 import { httpApiEvent } from '../test/support/api.js';
 import type { TestIssuer } from '../test/support/test-issuer.js';
-import { contributors, runChild, type Contributor } from './cold-start.js';
+import { contributors, packagesOf, runChild, type Contributor } from './cold-start.js';
 import { median, ratio, ROOT, round } from './support.js';
 
 export type FloorKind = 'sdk' | 'libraries';
@@ -89,10 +89,12 @@ export interface RouteBundles {
   ours: BuiltBundle;
   commands: string[];
   floorKey: string;
+  /** The route's libraries floor carrying our code, never run (carryingNeverRun). */
+  carrying: { file: string; bytes: number };
 }
 
 export async function buildRouteBundles(outDir: string) {
-  const routes: RouteBundles[] = await Promise.all(
+  const routes = await Promise.all(
     ROUTES.map(async (route) => {
       const ours = await bundle(join(outDir, route.handler, 'index'), { file: handlerEntry(ROOT, route.handler) });
       const commands = commandsOf(ours, route.dynamodb);
@@ -114,10 +116,17 @@ export async function buildRouteBundles(outDir: string) {
       floors.set(key, { sdk: sdk!, libraries: libraries! });
     }),
   );
+  const withCarrying: RouteBundles[] = await Promise.all(
+    routes.map(async (r) => {
+      const libraries = floors.get(r.floorKey)!.libraries;
+      const file = join(outDir, r.route.handler, 'carrying');
+      return { ...r, carrying: await carryingNeverRun(file, libraries, handlerEntry(ROOT, r.route.handler), packagesOf(libraries)) };
+    }),
+  );
   const joinWithout = await bundle(join(outDir, 'join-session-self-without', 'index'), { file: handlerEntry(ROOT, 'join-session-self') }, [
     withoutOptionalFeatures,
   ]);
-  return { routes, floors, joinWithout };
+  return { routes: withCarrying, floors, joinWithout };
 }
 
 /** One request of the route that the verifier refuses: the right issuer and key id, signed with another key. */
@@ -146,8 +155,11 @@ interface Sample {
   requestCpuMs: number;
 }
 
-/** `again`: the libraries floor a second time in the round, for the floor against itself. */
-type Variant = 'ours' | FloorKind | 'without' | 'again';
+/**
+ * `again`: the libraries floor a second time in the round, for the floor against itself; `carrying`: that floor
+ * carrying our code, never run.
+ */
+type Variant = 'ours' | FloorKind | 'without' | 'again' | 'carrying';
 
 export interface RouteFigures {
   handler: string;
@@ -168,6 +180,12 @@ export interface RouteFigures {
   ratios: { bytesVsLibraries: number; coldVsLibraries: number; coldMediansVsLibraries: number; bytesVsSdk: number; coldVsSdk: number };
   /** Our bytes beyond the libraries floor, by package or folder of ours (esbuild's metafile), the largest first. */
   beyondLibraries: Pick<Contributor, 'name' | 'beyondFloor'>[];
+  /**
+   * The libraries floor carrying our code as a function it never calls: its bytes (ours within what our code uses
+   * of the floor's packages beyond the floor), the median of its cold start, and that against the libraries floor
+   * paired as ours is. What it adds to the floor is what our bytes cost by being read; ours beyond it, our code run.
+   */
+  carrying: { bytes: number; coldCpuMs: number; coldVsLibraries: number };
   runs: number;
 }
 
@@ -194,11 +212,11 @@ export interface OptionalFeatures {
 }
 
 /**
- * Rounds of one fresh process per bundle. A route's bundle and its own run of its libraries floor go back to back
- * (the floor's second run, for the floor against itself, beside them for one route per floor; the join without its
- * optional features beside the join), in an order shuffled within the group, and the groups in an order shuffled
- * afresh each round: what drifts over a round hits a route and the floor it is judged against alike, and no place
- * in the round favours a bundle. The SDK floors, which no target judges, run once a round each. `roundsFor` gives
+ * Rounds of one fresh process per bundle. A route's group: its bundle and its own run of its libraries floor back to
+ * back, in either order (with the floor's second run among them, for the floor against itself, in the group of one
+ * route per floor), and before or after those the floor carrying our code, never run, and, in the join's group, the
+ * join without its optional features. The groups go in an order shuffled afresh each round: what drifts over a round
+ * hits a route and the floor it is judged against alike, and no place in the round favours a bundle. The SDK floors, which no target judges, run once a round each. `roundsFor` gives
  * each route its number of rounds (the hot routes more).
  */
 export async function measureRoutes(
@@ -216,7 +234,13 @@ export async function measureRoutes(
   // are the first of the floor's.
   const of = (r: RouteBundles, v: Variant) => samples.get(keyOf(r, v))!.slice(0, roundsFor(r.route.handler));
   const fileOf = (r: RouteBundles, v: Variant) =>
-    v === 'ours' ? r.ours.file : v === 'without' ? built.joinWithout.file : built.floors.get(r.floorKey)![v === 'again' ? 'libraries' : v].file;
+    v === 'ours'
+      ? r.ours.file
+      : v === 'carrying'
+        ? r.carrying.file
+        : v === 'without'
+          ? built.joinWithout.file
+          : built.floors.get(r.floorKey)![v === 'again' ? 'libraries' : v].file;
   const maxRounds = Math.max(...built.routes.map((r) => roundsFor(r.route.handler)));
   // For each floor, the route beside which the floor also runs against itself: the one with the fewest rounds.
   const againBeside = new Map(
@@ -235,14 +259,21 @@ export async function measureRoutes(
   };
   for (let k = 0; k < maxRounds; k++) {
     const running = built.routes.filter((r) => k < roundsFor(r.route.handler));
-    const groups: { r: RouteBundles; v: Variant }[][] = running.map((r) =>
-      shuffled([
+    const groups: { r: RouteBundles; v: Variant }[][] = running.map((r) => {
+      // The pair the target judges stays together (with the floor's second run, which measures that pairing's
+      // noise); the others go before or after it.
+      const group: { r: RouteBundles; v: Variant }[] = shuffled([
         { r, v: 'ours' as const },
         { r, v: 'libraries' as const },
         ...(againBeside.get(r.floorKey) === r ? [{ r, v: 'again' as const }] : []),
-        ...(r.route.handler === 'join-session-self' ? [{ r, v: 'without' as const }] : []),
-      ]),
-    );
+      ]);
+      const others = [{ r, v: 'carrying' as const }, ...(r.route.handler === 'join-session-self' ? [{ r, v: 'without' as const }] : [])];
+      for (const other of shuffled(others)) {
+        if (randomInt(2)) group.push(other);
+        else group.unshift(other);
+      }
+      return group;
+    });
     for (const r of new Map(running.map((r) => [r.floorKey, r])).values()) groups.push([{ r, v: 'sdk' }]);
     const order = shuffled(groups).flat();
     for (const { r, v } of order) {
@@ -296,6 +327,11 @@ export async function measureRoutes(
         .groups.filter((g) => g.beyondFloor > 0)
         .slice(0, 8)
         .map(({ name, beyondFloor }) => ({ name, beyondFloor })),
+      carrying: {
+        bytes: r.carrying.bytes,
+        coldCpuMs: med(of(r, 'carrying'), 'cpuMs'),
+        coldVsLibraries: paired(of(r, 'carrying'), of(r, 'libraries')),
+      },
       runs: of(r, 'ours').length,
     };
   });

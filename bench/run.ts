@@ -290,7 +290,7 @@ async function main() {
       coldInit:
         'performance.now() inside a fresh node process around `await import(bundle)` until `handler` is exported; median over the rounds. wallMinusBaselineMs = spawn-to-exit minus an empty node process, as a cross-check.',
       routeColdStart:
-        'a fresh node process per bundle: CPU time (user + system) from `await import(bundle)` to the answer of one request whose token the verifier refuses (right issuer and key id, another key); each route back to back with its own run of its libraries floor, the pairs shuffled each round; target ratio = median over the rounds of ours / that run. Floors: the SDK with the commands our bundle holds that the route may send, and that plus Powertools Logger and Metrics, aws-jwt-verify and middy with its two middlewares (bench/floor/); a floor creates its DynamoDB client when it first sends a call, and ours on the first request past authentication. Beside one route of each floor the floor runs a second time, against itself; the SDK floors run once a round.',
+        'a fresh node process per bundle: CPU time (user + system) from `await import(bundle)` to the answer of one request whose token the verifier refuses (right issuer and key id, another key); each route back to back with its own run of its libraries floor (for one route of each floor with the second run of that floor among them, against itself), its other runs before or after those, the routes shuffled each round; target ratio = median over the rounds of ours / that run. Floors: the SDK with the commands our bundle holds that the route may send, and that plus Powertools Logger and Metrics, aws-jwt-verify and middy with its two middlewares (bench/floor/); a floor creates its DynamoDB client when it first sends a call, and ours on the first request past authentication. Beside each route its libraries floor also runs carrying our code, never run: the floor bundle followed by a function it never calls holding our handler bundled without the packages of the floor, so that it adds our bytes and none of the work of our code. The SDK floors run once a round.',
       firstInvocation:
         'same process, right after import: one request on a fresh session (ours: the API Gateway event; floor: the same DynamoDB calls ours made on a twin session).',
       warm: 'in-process, source through tsx; ours = handler(event) end to end; floor = the same DynamoDB calls (recorded from ours, retargeted to a twin session in the same state) sent with a DynamoDBDocumentClient configured like ours; interleaved with the floor one op behind.',
@@ -516,6 +516,7 @@ function printReport(r: any): void {
         `the same joins, each with a token the container has not verified yet (median of 5 blocks of ${c.variants.freshTokenJoins / 5})`,
         c.variants.freshTokenJoinMicros,
       ],
+      ['  the same joins with remembered tokens, each block beside one of those', c.variants.rememberedBesideFreshMicros],
       [`a newcomer's join with the session's password (scrypt; ${c.variants.passwordJoins} requests)`, c.variants.passwordJoinMicros],
     ],
   );
