@@ -1,9 +1,9 @@
 // One bundle built exactly as scripts/build.ts builds a handler (BUNDLE_SETTINGS), with its metafile: every bundle
 // the benchmark measures, ours and the floors alike, comes from here so that they differ only in what they hold.
-// The one exception, a floor carrying our code as a script it never runs, is built here too.
+// A floor carrying our code as a script it never runs goes through the same build, the few settings of a script changed.
 import { readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { BUNDLE_SETTINGS } from '../lib/bundling.js';
 import { ROOT } from './support.js';
 
@@ -17,8 +17,13 @@ export interface BuiltBundle {
 /** An entry file, or a module's source (resolved from `resolveDir`) for floors composed per route. */
 export type BundleEntry = { file: string } | { contents: string; name: string; resolveDir: string };
 
-/** Builds `entry` to `<outFile><outExtension>`. */
-export async function bundle(outFile: string, entry: BundleEntry, plugins: Plugin[] = []): Promise<BuiltBundle> {
+/** Builds `entry` to `<outFile><outExtension>`; `overrides` changes settings for a bundle that is not a handler's. */
+export async function bundle(
+  outFile: string,
+  entry: BundleEntry,
+  plugins: Plugin[] = [],
+  overrides: Pick<BuildOptions, 'format' | 'banner' | 'sourcemap' | 'external'> = {},
+): Promise<BuiltBundle> {
   const { outExtension, ...settings } = BUNDLE_SETTINGS;
   const file = `${outFile}${outExtension}`;
   const result = await build({
@@ -33,6 +38,7 @@ export async function bundle(outFile: string, entry: BundleEntry, plugins: Plugi
     absWorkingDir: ROOT,
     logLevel: 'warning',
     plugins,
+    ...overrides,
   });
   const code = await readFile(file);
   return { file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
@@ -40,27 +46,16 @@ export async function bundle(outFile: string, entry: BundleEntry, plugins: Plugi
 
 /**
  * A floor carrying our code, never run: the floor's bundle followed by a function it never calls whose body is
- * `entryFile` bundled with the same settings but without the packages the floor already holds (`leftOut`), as a
- * script, since a function cannot hold imports. V8 reads and pre-parses those bytes as it does ours, and compiles
- * and runs none of them, so this cold start against the floor's is what our bytes cost by being there; the rest of
- * ours' excess is our code being compiled and run.
+ * `entryFile` bundled with the same settings but without the packages the floor already holds (`leftOut`; a
+ * package name also leaves out its subpaths), as a script, since a function cannot hold imports. V8 reads and
+ * pre-parses those bytes as it does ours, and compiles and runs none of them, so this cold start against the
+ * floor's is what our bytes cost by being there; the rest of ours' excess is our code being compiled and run.
  */
 export async function carryingNeverRun(outFile: string, floor: BuiltBundle, entryFile: string, leftOut: readonly string[]) {
-  const { outExtension, banner: _banner, mainFields, ...settings } = BUNDLE_SETTINGS;
-  const result = await build({
-    ...settings,
-    format: 'iife',
-    sourcemap: false,
-    mainFields: [...mainFields],
-    entryPoints: [entryFile],
-    // A package name also leaves out its subpaths (aws-jwt-verify/jwt-verifier).
-    external: [...leftOut],
-    write: false,
-    absWorkingDir: ROOT,
-    logLevel: 'warning',
-  });
-  const file = `${outFile}${outExtension}`;
-  const code = `${await readFile(floor.file, 'utf8')}\nfunction carriedNeverRun(){${result.outputFiles[0]!.text}}\n`;
+  const script = await bundle(`${outFile}-script`, { file: entryFile }, [], { format: 'iife', banner: {}, sourcemap: false, external: [...leftOut] });
+  const [floorCode, scriptCode] = await Promise.all([readFile(floor.file, 'utf8'), readFile(script.file, 'utf8')]);
+  const code = `${floorCode}\nfunction carriedNeverRun(){${scriptCode}}\n`;
+  const file = `${outFile}${BUNDLE_SETTINGS.outExtension}`;
   await writeFile(file, code);
   return { file, bytes: Buffer.byteLength(code) };
 }

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { CpuResult } from './cpu.js';
 import { JOIN_ROUTE, joinBody } from './requests.js';
-import { median } from './statistics.js';
+import { median, round } from './statistics.js';
 
 async function child(): Promise<Omit<CpuResult, 'processes'>> {
   const { createVerify, createPublicKey } = await import('node:crypto');
@@ -92,6 +92,22 @@ async function child(): Promise<Omit<CpuResult, 'processes'>> {
     return { wallMicros: (wall * 1000) / events.length, cpuMicros: (cpu.user + cpu.system) / events.length };
   };
   const runHandler = (events: Events, contexts?: ReturnType<typeof contextsFor>) => timed('join', handler, events, contexts);
+  type Timing = Awaited<ReturnType<typeof timed>>;
+  /**
+   * `blocks` blocks of each of two runs, in turn, the one that goes first alternating (so neither always follows
+   * the other): each run's timings, in order. The other threads of the process (the collector's) add CPU time
+   * unevenly, and a block they hit hard moves a median of blocks less than a total.
+   */
+  const inTurn = async (blocks: number, a: (b: number) => Promise<Timing>, z: (b: number) => Promise<Timing>) => {
+    const out = { a: [] as Timing[], z: [] as Timing[] };
+    for (let b = 0; b < blocks; b++) {
+      if (b % 2) out.z.push(await z(b));
+      out.a.push(await a(b));
+      if (!(b % 2)) out.z.push(await z(b));
+    }
+    return out;
+  };
+  const cpuMedian = (blocks: Timing[]) => median(blocks.map((b) => b.cpuMicros));
 
   // The libraries floor (bench/floor/libraries-floor.ts: middy, Powertools, aws-jwt-verify, nothing of ours) answering
   // join requests of the same players: what the libraries alone cost per request on this machine in this run. It
@@ -108,21 +124,19 @@ async function child(): Promise<Omit<CpuResult, 'processes'>> {
   // A warm container's cost: V8 goes on optimizing, on threads of its own whose CPU time counts, for the first few
   // thousand requests (after 2,000 the blocks below still fell from about 120 µs to 60), so the warm-up is longer.
   const WARM_UP = 6000;
-  // In blocks, ours and the floor in turn, each figure the median of its blocks: the process's other threads (the
-  // collector's) add CPU time unevenly, and a block they hit hard moves a median less than a total.
+  // In blocks, ours and the floor in turn, each figure the median of its blocks.
   const BLOCKS = 5;
   await runHandler(makeEvents(WARM_UP));
   await timed('the libraries floor', floor, floorEventsOf(WARM_UP / 2));
   const commitsBefore = committed();
-  const oursBlocks: Awaited<ReturnType<typeof timed>>[] = [];
-  const floorBlocks: Awaited<ReturnType<typeof timed>>[] = [];
-  for (let b = 0; b < BLOCKS; b++) {
-    oursBlocks.push(await runHandler(makeEvents(N / BLOCKS)));
-    floorBlocks.push(await timed('the libraries floor', floor, floorEventsOf(N / BLOCKS)));
-  }
+  const { a: oursBlocks, z: floorBlocks } = await inTurn(
+    BLOCKS,
+    () => runHandler(makeEvents(N / BLOCKS)),
+    () => timed('the libraries floor', floor, floorEventsOf(N / BLOCKS)),
+  );
   if (committed() - commitsBefore !== N) throw new Error(`expected ${N} commits through the in-memory store, saw ${committed() - commitsBefore}`);
-  const main = { cpuMicros: median(oursBlocks.map((b) => b.cpuMicros)), wallMicros: median(oursBlocks.map((b) => b.wallMicros)) };
-  const librariesFloorMicros = median(floorBlocks.map((b) => b.cpuMicros));
+  const main = { cpuMicros: cpuMedian(oursBlocks), wallMicros: median(oursBlocks.map((b) => b.wallMicros)) };
+  const librariesFloorMicros = cpuMedian(floorBlocks);
 
   // Parts of ours, each alone over the same number of requests.
   const authHeaders = players.map((p) => `Bearer ${p.token}`);
@@ -203,42 +217,40 @@ async function child(): Promise<Omit<CpuResult, 'processes'>> {
   // Signed before any block runs, so that no block pays for the signing's garbage.
   const freshTokenEvents = Array.from({ length: BLOCKS }, () => withNewTokens(makeEvents(FRESH_TOKEN_JOINS / BLOCKS)));
   const besideEvents = Array.from({ length: BLOCKS }, () => makeEvents(FRESH_TOKEN_JOINS / BLOCKS));
-  const freshTokenBlocks: Awaited<ReturnType<typeof timed>>[] = [];
-  const besideBlocks: Awaited<ReturnType<typeof timed>>[] = [];
-  for (let b = 0; b < BLOCKS; b++) {
-    // In turn first and second in their pair. The memory holds 1,000 tokens and lets the oldest go: the players',
-    // verified again just above, last through 950 new ones, past the last remembered block.
-    if (b % 2) freshTokenBlocks.push(await runHandler(freshTokenEvents[b]!));
-    besideBlocks.push(await runHandler(besideEvents[b]!));
-    if (!(b % 2)) freshTokenBlocks.push(await runHandler(freshTokenEvents[b]!));
-  }
-  const freshTokenMicros = median(freshTokenBlocks.map((b) => b.cpuMicros));
-  const besideMicros = median(besideBlocks.map((b) => b.cpuMicros));
+  // The memory holds 1,000 tokens and lets the oldest go: the players', verified again just above, last through 950
+  // new ones, past the last remembered block.
+  const { a: besideBlocks, z: freshTokenBlocks } = await inTurn(
+    BLOCKS,
+    (b) => runHandler(besideEvents[b]!),
+    (b) => runHandler(freshTokenEvents[b]!),
+  );
+  const freshTokenMicros = cpuMedian(freshTokenBlocks);
+  const besideMicros = cpuMedian(besideBlocks);
 
   return {
     requests: N,
-    cpuMicrosPerJoin: Math.round(main.cpuMicros * 10) / 10,
-    wallMicrosPerJoin: Math.round(main.wallMicros * 10) / 10,
+    cpuMicrosPerJoin: round(main.cpuMicros, 1),
+    wallMicrosPerJoin: round(main.wallMicros, 1),
     parts: {
-      jwtVerifyMicros: Math.round(jwtVerifyMicros * 10) / 10,
-      rs256VerifyOnlyMicros: Math.round(rs256VerifyOnlyMicros * 10) / 10,
-      joinSessionWithFakeMicros: Math.round(joinSessionWithFakeMicros * 10) / 10,
-      restMicros: Math.round((main.cpuMicros - jwtVerifyMicros - joinSessionWithFakeMicros) * 10) / 10,
+      jwtVerifyMicros: round(jwtVerifyMicros, 1),
+      rs256VerifyOnlyMicros: round(rs256VerifyOnlyMicros, 1),
+      joinSessionWithFakeMicros: round(joinSessionWithFakeMicros, 1),
+      restMicros: round(main.cpuMicros - jwtVerifyMicros - joinSessionWithFakeMicros, 1),
     },
-    librariesFloorMicrosPerRequest: Math.round(librariesFloorMicros * 10) / 10,
+    librariesFloorMicrosPerRequest: round(librariesFloorMicros, 1),
     blocks: {
-      oursCpuMicros: oursBlocks.map((b) => Math.round(b.cpuMicros * 10) / 10),
-      librariesFloorCpuMicros: floorBlocks.map((b) => Math.round(b.cpuMicros * 10) / 10),
+      oursCpuMicros: oursBlocks.map((b) => round(b.cpuMicros, 1)),
+      librariesFloorCpuMicros: floorBlocks.map((b) => round(b.cpuMicros, 1)),
     },
     profile,
     variants: {
       passwordJoins: PASSWORD_JOINS,
       passwordJoinMicros: Math.round(password.cpuMicros),
       shortCodeJoins: SHORT_CODE_JOINS,
-      shortCodeJoinMicros: Math.round(shortCode.cpuMicros * 10) / 10,
+      shortCodeJoinMicros: round(shortCode.cpuMicros, 1),
       freshTokenJoins: FRESH_TOKEN_JOINS,
-      freshTokenJoinMicros: Math.round(freshTokenMicros * 10) / 10,
-      rememberedBesideFreshMicros: Math.round(besideMicros * 10) / 10,
+      freshTokenJoinMicros: round(freshTokenMicros, 1),
+      rememberedBesideFreshMicros: round(besideMicros, 1),
     },
   };
 }

@@ -216,8 +216,9 @@ export interface OptionalFeatures {
  * back, in either order (with the floor's second run among them, for the floor against itself, in the group of one
  * route per floor), and before or after those the floor carrying our code, never run, and, in the join's group, the
  * join without its optional features. The groups go in an order shuffled afresh each round: what drifts over a round
- * hits a route and the floor it is judged against alike, and no place in the round favours a bundle. The SDK floors, which no target judges, run once a round each. `roundsFor` gives
- * each route its number of rounds (the hot routes more).
+ * hits a route and the floor it is judged against alike, and no place in the round favours a bundle. The SDK
+ * floors, which no target judges, run once a round each. `roundsFor` gives each route its number of rounds (the hot
+ * routes more).
  */
 export async function measureRoutes(
   built: Awaited<ReturnType<typeof buildRouteBundles>>,
@@ -233,14 +234,18 @@ export async function measureRoutes(
   // An SDK floor shared by routes runs in every round any of them runs; a route runs the first rounds, so its own
   // are the first of the floor's.
   const of = (r: RouteBundles, v: Variant) => samples.get(keyOf(r, v))!.slice(0, roundsFor(r.route.handler));
-  const fileOf = (r: RouteBundles, v: Variant) =>
-    v === 'ours'
-      ? r.ours.file
-      : v === 'carrying'
-        ? r.carrying.file
-        : v === 'without'
-          ? built.joinWithout.file
-          : built.floors.get(r.floorKey)![v === 'again' ? 'libraries' : v].file;
+  const fileOf = (r: RouteBundles, v: Variant) => {
+    const floor = built.floors.get(r.floorKey)!;
+    const files: Record<Variant, string> = {
+      ours: r.ours.file,
+      libraries: floor.libraries.file,
+      again: floor.libraries.file,
+      sdk: floor.sdk.file,
+      carrying: r.carrying.file,
+      without: built.joinWithout.file,
+    };
+    return files[v];
+  };
   const maxRounds = Math.max(...built.routes.map((r) => roundsFor(r.route.handler)));
   // For each floor, the route beside which the floor also runs against itself: the one with the fewest rounds.
   const againBeside = new Map(

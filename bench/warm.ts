@@ -4,7 +4,7 @@
 import { newSession } from '../src/sessions/model/new-session.js';
 import { joinBilling, readJoinItems, summarizeCapacity, type CapacitySample, type CapacitySummary } from './cost.js';
 import { floorCalls, oursGet, oursJoin, runPaired, type InProcess, type PairedOp } from './in-process.js';
-import { benchPlayer, joinBody, mustCreate, ratio, round, sessionId, stats, twinOf, type BenchPlayer, type Stats } from './support.js';
+import { benchPlayer, joinBody, median, mustCreate, ratio, round, sessionId, stats, twinOf, type BenchPlayer, type Stats } from './support.js';
 
 export interface WarmOptions {
   /** Sessions of 20 ops each (10 fresh joins, 10 updates), measured. */
@@ -162,7 +162,7 @@ export async function runWarm(ctx: InProcess, opts: WarmOptions, progress: (m: s
       floorUpdate: stats(pick('update', 'floor')),
     },
     ratios: { p50: ratio(ours.p50, floor.p50), p99: ratio(ours.p99, floor.p99) },
-    p50RatioByBlock: blocks(results, BLOCKS).map((b) => ratio(stats(b.map((r) => r.ours)).p50, stats(b.map((r) => r.floor)).p50)),
+    p50RatioByBlock: blocks(results, BLOCKS).map((b) => ratio(median(b.map((r) => r.ours)), median(b.map((r) => r.floor)))),
     oursSplit: {
       inSdk: stats(results.map((r) => r.oursInSdk)),
       outsideSdk: stats(results.map((r) => r.ours - r.oursInSdk)),
